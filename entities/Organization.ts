@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, PrimaryKey, Property as Column } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A team: every business record belongs to exactly one organization' })
+@Entity({ tableName: 'organizations' })
+export class Organization {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field()
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,105 @@
+import { DecimalType, EntityRepositoryType } from '@mikro-orm/core';
+import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { GeocodeStatus, PropertyType } from './enums.js';
+import { PropertyRepository } from './PropertyRepository.js';
+import { TenantEntity } from './TenantEntity.js';
+
+@ObjectType({ description: 'A house, building or parcel the team is tracking' })
+@Entity({ tableName: 'properties', repository: () => PropertyRepository })
+export class Property extends TenantEntity<'propertyType' | 'tags' | 'geocodeStatus' | 'normalizedAddress'> {
+  [EntityRepositoryType]?: PropertyRepository;
+
+  @Field()
+  @Column({ type: 'text' })
+  addressLine!: string;
+
+  @Field()
+  @Column({ type: 'text' })
+  city!: string;
+
+  @Field({ description: 'Two-letter USPS state code' })
+  @Column({ type: 'text' })
+  state!: string;
+
+  @Field({ description: 'Five-digit ZIP code' })
+  @Column({ type: 'text' })
+  zip!: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'text', nullable: true })
+  county?: string;
+
+  @Field(() => Float, { nullable: true })
+  @Column({ type: 'double', nullable: true })
+  latitude?: number;
+
+  @Field(() => Float, { nullable: true })
+  @Column({ type: 'double', nullable: true })
+  longitude?: number;
+
+  /** Canonical form of the street address used for duplicate detection within an organization. */
+  @Column({ type: 'text' })
+  normalizedAddress!: string;
+
+  @Field(() => PropertyType)
+  @Enum({ items: () => PropertyType, nativeEnumName: 'property_type' })
+  propertyType: PropertyType = PropertyType.SINGLE_FAMILY;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ type: 'integer', nullable: true })
+  bedrooms?: number;
+
+  @Field(() => Float, { nullable: true })
+  @Column({ type: new DecimalType('number'), precision: 4, scale: 1, nullable: true })
+  bathrooms?: number;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ type: 'integer', nullable: true })
+  squareFeet?: number;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ type: 'integer', nullable: true })
+  lotSizeSqft?: number;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ type: 'integer', nullable: true })
+  yearBuilt?: number;
+
+  @Field(() => Float, { nullable: true })
+  @Column({ type: new DecimalType('number'), precision: 14, scale: 2, nullable: true })
+  estimatedValue?: number;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @Column({ type: 'date', nullable: true })
+  lastSaleDate?: string;
+
+  @Field(() => Float, { nullable: true })
+  @Column({ type: new DecimalType('number'), precision: 14, scale: 2, nullable: true })
+  lastSalePrice?: number;
+
+  @Field({ nullable: true })
+  @Column({ type: 'text', nullable: true })
+  ownerName?: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'text', nullable: true })
+  ownerMailingAddress?: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'boolean', nullable: true })
+  ownerOccupied?: boolean;
+
+  @Field(() => [String])
+  @Column({ type: 'text[]' })
+  tags: string[] = [];
+
+  @Field(() => GeocodeStatus)
+  @Enum({ items: () => GeocodeStatus, nativeEnumName: 'geocode_status' })
+  geocodeStatus: GeocodeStatus = GeocodeStatus.PENDING;
+
+  @Field({ nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  archivedAt?: Date;
+}

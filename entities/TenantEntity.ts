@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps } from '@mikro-orm/core';
+import { PrimaryKey, Property as Column } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/**
+ * Columns every tenant-owned row has. `organizationId` is what both the ORM `tenant` filter and
+ * the Postgres RLS policies key on; it is never exposed as writable input.
+ */
+// Not referenced by any resolver, so type-graphql does not emit it; subclasses inherit its fields.
+@ObjectType()
+export abstract class TenantEntity<Optional extends string = never> {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | Optional;
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Column({ type: 'uuid' })
+  organizationId!: string;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field()
+  @Column({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,84 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Enums shared by entities and the GraphQL schema, registered once here. */
+export enum Role {
+  OWNER = 'OWNER',
+  ADMIN = 'ADMIN',
+  AGENT = 'AGENT',
+  VIEWER = 'VIEWER',
+}
+
+export enum PropertyType {
+  SINGLE_FAMILY = 'SINGLE_FAMILY',
+  MULTI_FAMILY = 'MULTI_FAMILY',
+  CONDO = 'CONDO',
+  TOWNHOUSE = 'TOWNHOUSE',
+  MOBILE = 'MOBILE',
+  LAND = 'LAND',
+  COMMERCIAL = 'COMMERCIAL',
+}
+
+export enum GeocodeStatus {
+  PENDING = 'PENDING',
+  DONE = 'DONE',
+  NOT_FOUND = 'NOT_FOUND',
+  FAILED = 'FAILED',
+}
+
+export enum LeadSource {
+  DIRECT_MAIL = 'DIRECT_MAIL',
+  COLD_CALL = 'COLD_CALL',
+  SMS = 'SMS',
+  PPC = 'PPC',
+  SEO = 'SEO',
+  REFERRAL = 'REFERRAL',
+  DRIVING_FOR_DOLLARS = 'DRIVING_FOR_DOLLARS',
+  LIST_IMPORT = 'LIST_IMPORT',
+  OTHER = 'OTHER',
+}
+
+export enum LeadStatus {
+  NEW = 'NEW',
+  CONTACTED = 'CONTACTED',
+  QUALIFIED = 'QUALIFIED',
+  NURTURE = 'NURTURE',
+  DEAD = 'DEAD',
+}
+
+export enum ActivityType {
+  CALL = 'CALL',
+  SMS = 'SMS',
+  EMAIL = 'EMAIL',
+  NOTE = 'NOTE',
+  MEETING = 'MEETING',
+  VOICEMAIL = 'VOICEMAIL',
+  MAIL = 'MAIL',
+}
+
+export enum Direction {
+  INBOUND = 'INBOUND',
+  OUTBOUND = 'OUTBOUND',
+  INTERNAL = 'INTERNAL',
+}
+
+export enum DealStage {
+  NEW = 'NEW',
+  CONTACTED = 'CONTACTED',
+  APPOINTMENT_SET = 'APPOINTMENT_SET',
+  OFFER_MADE = 'OFFER_MADE',
+  NEGOTIATION = 'NEGOTIATION',
+  UNDER_CONTRACT = 'UNDER_CONTRACT',
+  CLOSED_WON = 'CLOSED_WON',
+  CLOSED_LOST = 'CLOSED_LOST',
+}
+
+export const CLOSED_STAGES: ReadonlySet<DealStage> = new Set([DealStage.CLOSED_WON, DealStage.CLOSED_LOST]);
+
+registerEnumType(Role, { name: 'Role', description: 'What a user may do in their organization' });
+registerEnumType(PropertyType, { name: 'PropertyType' });
+registerEnumType(GeocodeStatus, { name: 'GeocodeStatus', description: 'State of the background geocoding job' });
+registerEnumType(LeadSource, { name: 'LeadSource' });
+registerEnumType(LeadStatus, { name: 'LeadStatus' });
+registerEnumType(ActivityType, { name: 'ActivityType' });
+registerEnumType(Direction, { name: 'Direction' });
+registerEnumType(DealStage, { name: 'DealStage' });

@@ -1,0 +1,17 @@
+import { Activity } from './Activity.js';
+import { Deal } from './Deal.js';
+import { DealStageChange } from './DealStageChange.js';
+import { Invitation } from './Invitation.js';
+import { Lead } from './Lead.js';
+import { Organization } from './Organization.js';
+import { Property } from './Property.js';
+import { RefreshToken } from './RefreshToken.js';
+import { User } from './User.js';
+
+export { Activity, Deal, DealStageChange, Invitation, Lead, Organization, Property, RefreshToken, User };
+
+/** Every entity the ORM knows. */
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange];
+
+/** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange];

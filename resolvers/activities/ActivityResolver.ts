@@ -1,0 +1,26 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Activity } from '../../entities/Activity.js';
+import { Lead } from '../../entities/Lead.js';
+import { User } from '../../entities/User.js';
+import { WRITERS } from '../../src/auth/auth-checker.js';
+import type { Context } from '../../src/context.js';
+import { LogActivityInput } from './ActivityInput.js';
+
+@Resolver(() => Activity)
+export class ActivityResolver {
+  @Authorized(WRITERS)
+  @Mutation(() => Activity, { description: 'Add a call, text, email, note… to a lead’s timeline' })
+  logActivity(@Arg('input') input: LogActivityInput, @Ctx() ctx: Context): Promise<Activity> {
+    return ctx.services.activities.log(input);
+  }
+
+  @FieldResolver(() => Lead, { nullable: true })
+  lead(@Root() activity: Activity, @Ctx() ctx: Context): Promise<Lead | null> {
+    return ctx.loaders.lead.load(activity.leadId);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  user(@Root() activity: Activity, @Ctx() ctx: Context): Promise<User | null> | null {
+    return activity.userId ? ctx.loaders.user.load(activity.userId) : null;
+  }
+}

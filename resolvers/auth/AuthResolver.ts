@@ -1,0 +1,43 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { User } from '../../entities/User.js';
+import type { Context } from '../../src/context.js';
+import { UnauthenticatedError } from '../../src/errors/index.js';
+import { AcceptInvitationInput, LoginInput, RegisterInput } from './AuthInput.js';
+import { AuthPayload } from './AuthPayload.js';
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthPayload, { description: 'Create an organization and its first user (OWNER)' })
+  register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.register(input);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Sign in. A wrong email and a wrong password give the same error.' })
+  login(@Arg('input') input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.login(input);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Trade a refresh token for a new session; the old token stops working' })
+  refreshToken(@Arg('token') token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.refresh(token);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'End the session the refresh token belongs to' })
+  logout(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.auth.logout(ctx.user!, refreshToken);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Join an organization with an invitation token' })
+  acceptInvitation(@Arg('input') input: AcceptInvitationInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.acceptInvitation(input);
+  }
+
+  @Authorized()
+  @Query(() => User, { description: 'The signed-in user' })
+  async me(@Ctx() ctx: Context): Promise<User> {
+    const user = await ctx.loaders.user.load(ctx.user!.id);
+    if (!user) throw new UnauthenticatedError('This user no longer exists');
+    return user;
+  }
+}

@@ -1,0 +1,59 @@
+import { Authorized, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Deal } from '../../entities/Deal.js';
+import { Lead } from '../../entities/Lead.js';
+import { Property } from '../../entities/Property.js';
+import { User } from '../../entities/User.js';
+import type { Context } from '../../src/context.js';
+import { UnauthenticatedError } from '../../src/errors/index.js';
+import { Topics, type PipelineEventPayload } from '../../src/pubsub.js';
+import { PipelineEvent, PipelineStage } from './PipelineTypes.js';
+
+function subscriberOrg(ctx: Context): string {
+  if (!ctx.user) throw new UnauthenticatedError();
+  return ctx.user.organizationId;
+}
+
+@Resolver(() => PipelineEvent)
+export class PipelineResolver {
+  @Authorized()
+  @Query(() => [PipelineStage], { description: 'Count and value of deals per stage, every stage listed in pipeline order' })
+  pipeline(@Ctx() ctx: Context): Promise<PipelineStage[]> {
+    return ctx.services.deals.pipeline();
+  }
+
+  /**
+   * Live pipeline for the caller's organization. The channel is chosen by the subscriber's own
+   * organization, so events of other organizations are never routed to this socket.
+   */
+  @Authorized()
+  @Subscription(() => PipelineEvent, {
+    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.PIPELINE),
+    topicId: ({ context }) => subscriberOrg(context as Context),
+    filter: ({ payload, context }) => (payload as PipelineEventPayload).organizationId === subscriberOrg(context as Context),
+    description: 'DEAL_CREATED, DEAL_UPDATED, DEAL_MOVED, LEAD_CREATED and PROPERTY_UPDATED in your organization',
+  })
+  pipelineEvents(@Root() payload: PipelineEventPayload, @Ctx() ctx: Context): PipelineEvent {
+    ctx.renew(); // a fresh EntityManager and loaders for every event
+    return PipelineEvent.from(payload);
+  }
+
+  @FieldResolver(() => Deal, { nullable: true })
+  deal(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<Deal | null> | null {
+    return e.dealId ? ctx.loaders.deal.load(e.dealId) : null;
+  }
+
+  @FieldResolver(() => Lead, { nullable: true })
+  lead(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<Lead | null> | null {
+    return e.leadId ? ctx.loaders.lead.load(e.leadId) : null;
+  }
+
+  @FieldResolver(() => Property, { nullable: true })
+  property(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<Property | null> | null {
+    return e.propertyId ? ctx.loaders.property.load(e.propertyId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who made the change (null for background jobs)' })
+  actor(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<User | null> | null {
+    return e.actorUserId ? ctx.loaders.user.load(e.actorUserId) : null;
+  }
+}

@@ -1,0 +1,53 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Deal } from '../../entities/Deal.js';
+import { Lead } from '../../entities/Lead.js';
+import { Property } from '../../entities/Property.js';
+import { WRITERS } from '../../src/auth/auth-checker.js';
+import type { Context } from '../../src/context.js';
+import { pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
+import { PropertiesArgs, PropertyConnection, propertyOrder } from './PropertyArgs.js';
+import { PropertyInput } from './PropertyInput.js';
+
+@Resolver(() => Property)
+export class PropertyResolver {
+  @Authorized()
+  @Query(() => Property, { description: 'One property; NOT_FOUND if it is not in your organization' })
+  property(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Property> {
+    return ctx.services.properties.get(id);
+  }
+
+  @Authorized()
+  @Query(() => PropertyConnection)
+  async properties(@Args() args: PropertiesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Property>> {
+    const page = await ctx.services.properties.page(args.filter ?? {}, propertyOrder(args.orderBy), pageRequest(args));
+    return toConnection(page);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Property, { description: 'Add a property; a duplicate address is rejected naming the existing one. Geocoding runs in the background.' })
+  createProperty(@Arg('input') input: PropertyInput, @Ctx() ctx: Context): Promise<Property> {
+    return ctx.services.properties.create(input);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Property)
+  updateProperty(@Arg('id', () => ID) id: string, @Arg('input') input: PropertyInput, @Ctx() ctx: Context): Promise<Property> {
+    return ctx.services.properties.update(id, input);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Property, { description: 'Hide a property from lists (idempotent); its address becomes free again' })
+  archiveProperty(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Property> {
+    return ctx.services.properties.archive(id);
+  }
+
+  @FieldResolver(() => [Lead])
+  leads(@Root() property: Property, @Ctx() ctx: Context): Promise<Lead[]> {
+    return ctx.loaders.leadsByProperty.load(property.id);
+  }
+
+  @FieldResolver(() => [Deal])
+  deals(@Root() property: Property, @Ctx() ctx: Context): Promise<Deal[]> {
+    return ctx.loaders.dealsByProperty.load(property.id);
+  }
+}

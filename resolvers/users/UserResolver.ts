@@ -1,0 +1,46 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../../entities/enums.js';
+import { Invitation } from '../../entities/Invitation.js';
+import { Organization } from '../../entities/Organization.js';
+import { User } from '../../entities/User.js';
+import { MANAGERS } from '../../src/auth/auth-checker.js';
+import type { Context } from '../../src/context.js';
+import { NotFoundError } from '../../src/errors/index.js';
+import { InvitationPayload, InviteUserInput } from './UserInput.js';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Authorized()
+  @Query(() => [User], { description: 'Everyone in your organization' })
+  users(@Ctx() ctx: Context): Promise<User[]> {
+    return ctx.services.users.list();
+  }
+
+  @Authorized()
+  @Query(() => Organization)
+  async organization(@Ctx() ctx: Context): Promise<Organization> {
+    const org = await ctx.em.findOne(Organization, { id: ctx.user!.organizationId });
+    if (!org) throw new NotFoundError('Organization', ctx.user!.organizationId);
+    return org;
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => InvitationPayload, { description: 'Invite someone to your organization (OWNER/ADMIN)' })
+  inviteUser(@Arg('input') input: InviteUserInput, @Ctx() ctx: Context): Promise<InvitationPayload> {
+    return ctx.services.users.invite(input);
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => User, { description: 'Change a member’s role (OWNER/ADMIN; only an OWNER touches OWNER)' })
+  updateUserRole(@Arg('userId', () => ID) userId: string, @Arg('role', () => Role) role: Role, @Ctx() ctx: Context): Promise<User> {
+    return ctx.services.users.updateRole(userId, role);
+  }
+}
+
+@Resolver(() => Invitation)
+export class InvitationResolver {
+  @FieldResolver(() => User, { nullable: true })
+  invitedBy(@Root() invitation: Invitation, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.user.load(invitation.invitedById);
+  }
+}

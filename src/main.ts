@@ -1,0 +1,57 @@
+import { loadConfig } from './config.js';
+import { prepareDatabase } from './db/bootstrap.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { startWorkers } from '../workers/index.js';
+
+/**
+ * `npm start`: migrates the database, starts the API and (unless --no-worker or RUN_WORKERS=false)
+ * the BullMQ workers in the same process, and shuts all of it down cleanly on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  const runWorkers = config.runWorkers && !process.argv.includes('--no-worker');
+  const log = createLogger(config.logLevel);
+  try {
+    await prepareDatabase(config, log);
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'database is not ready');
+    process.exit(1);
+  }
+  const server = await startServer(config, log).catch((err: Error) => {
+    log.fatal({ err: err.message }, /ECONNREFUSED.*6379|Redis/i.test(err.message) ? 'Redis is not reachable' : 'could not start');
+    process.exit(1);
+  });
+  const workers = runWorkers ? startWorkers(server.deps) : null;
+
+  if (config.nodeEnv !== 'production') {
+    const line = '-'.repeat(64);
+    process.stdout.write(
+      `\n${line}\n  Real Estate OS is running\n  Sandbox:  ${server.url}\n  WebSocket: ${server.wsUrl}\n` +
+        `  Demo login (after \`npm run seed\`): demo@realestateos.dev / demo-password-123\n` +
+        `  Workers: ${workers ? 'running in this process' : 'not started (run `npm run worker`)'}\n${line}\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await workers?.close();
+    await server.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();

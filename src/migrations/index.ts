@@ -1,0 +1,4 @@
+import { Migration20261123000000_core } from './Migration20261123000000_core.js';
+
+/** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
+export const MIGRATIONS = [{ name: 'Migration20261123000000_core', class: Migration20261123000000_core }];

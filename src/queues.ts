@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from './redis.js';
+
+/** Queue names. One queue per kind of work so each can be scaled and watched alone. */
+export const QueueName = {
+  GEOCODE: 'geocode',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** Job payloads: ids only, always with the organization so the worker scopes itself. */
+export interface GeocodePropertyJob {
+  organizationId: string;
+  propertyId: string;
+  /** The normalized address the job was made for; a newer address makes this job stale. */
+  normalizedAddress: string;
+}
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export class Queues {
+  readonly geocode: Queue<GeocodePropertyJob>;
+
+  constructor(
+    connection: Redis,
+    readonly prefix: string,
+  ) {
+    this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  }
+
+  /**
+   * Enqueues geocoding for one address of one property. The job id is derived from the property
+   * and address, so enqueuing the same work twice is a no-op; a finished job for the same address
+   * is cleared first so an address changed back to an earlier value is geocoded again.
+   */
+  async enqueueGeocode(data: GeocodePropertyJob): Promise<string> {
+    const digest = createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16);
+    const jobId = `geocode-${data.propertyId}-${digest}`;
+    const existing = await this.geocode.getJob(jobId);
+    if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+    await this.geocode.add('geocode-property', data, { jobId });
+    return jobId;
+  }
+
+  async close(): Promise<void> {
+    await this.geocode.close();
+  }
+}

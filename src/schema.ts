@@ -1,0 +1,42 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
+import { ActivityResolver } from '../resolvers/activities/ActivityResolver.js';
+import { AuthResolver } from '../resolvers/auth/AuthResolver.js';
+import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealResolver.js';
+import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
+import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
+import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
+import { InvitationResolver, UserResolver } from '../resolvers/users/UserResolver.js';
+import { authChecker } from './auth/auth-checker.js';
+
+export const RESOLVERS = [
+  AuthResolver,
+  UserResolver,
+  InvitationResolver,
+  PropertyResolver,
+  LeadResolver,
+  ActivityResolver,
+  DealResolver,
+  DealStageChangeResolver,
+  PipelineResolver,
+] as const;
+
+export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: RESOLVERS, authChecker, pubSub, validate: false, emitSchemaFile: false });
+}
+
+/** A pub/sub that refuses to be used; enough to build the schema for printing. */
+const PRINT_ONLY_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('print-only schema');
+  },
+  subscribe() {
+    throw new Error('print-only schema');
+  },
+};
+
+/** The SDL committed as schema.graphql: sorted so diffs only show real changes. */
+export async function printAppSchema(): Promise<string> {
+  const schema = await buildAppSchema(PRINT_ONLY_PUBSUB);
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,22 @@
+import { ActivityService } from './ActivityService.js';
+import { AuthService } from './AuthService.js';
+import { DealService } from './DealService.js';
+import { LeadService } from './LeadService.js';
+import { PropertyService } from './PropertyService.js';
+import type { ServiceScope } from './scope.js';
+import { UserService } from './UserService.js';
+
+/** Every service for one scope (request, job or subscription event). */
+export function createServices(scope: ServiceScope) {
+  return {
+    auth: new AuthService(scope.deps),
+    users: new UserService(scope),
+    properties: new PropertyService(scope),
+    leads: new LeadService(scope),
+    activities: new ActivityService(scope),
+    deals: new DealService(scope),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+export type { AppDeps, ServiceScope } from './scope.js';

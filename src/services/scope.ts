@@ -1,0 +1,51 @@
+import type { EntityManager, FindOneOptions, MikroORM } from '@mikro-orm/postgresql';
+import type { AuthUser, TokenSigner } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { NotFoundError, UnauthenticatedError } from '../errors/index.js';
+import type { Logger } from '../logger.js';
+import type { AppPubSub } from '../pubsub.js';
+import type { Queues } from '../queues.js';
+
+/** Long-lived parts of the running app, shared by requests and jobs. */
+export interface AppDeps {
+  config: Config;
+  orm: MikroORM;
+  pubsub: AppPubSub;
+  queues: Queues;
+  tokens: TokenSigner;
+  log: Logger;
+}
+
+/** What a service call runs with: an organization-scoped EntityManager and who is acting. */
+export interface ServiceScope {
+  em: EntityManager;
+  actor: AuthUser | null;
+  deps: AppDeps;
+}
+
+export function requireActor(scope: ServiceScope): AuthUser {
+  if (!scope.actor) throw new UnauthenticatedError();
+  return scope.actor;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+/**
+ * Loads one row of the caller's organization or throws NOT_FOUND. A malformed id, a missing id and
+ * another organization's id all look the same from outside.
+ */
+export async function findOrNotFound<T extends object>(
+  em: EntityManager,
+  entity: new (...args: never[]) => T,
+  id: string,
+  label: string,
+  options: FindOneOptions<T> = {},
+): Promise<T> {
+  const row = isUuid(id) ? await em.findOne(entity, { id: id.toLowerCase() } as never, options as never) : null;
+  if (!row) throw new NotFoundError(label, id);
+  return row as T;
+}

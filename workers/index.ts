@@ -1,0 +1,44 @@
+import { Worker, type Job } from 'bullmq';
+import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
+import { QueueName, type GeocodePropertyJob } from '../src/queues.js';
+import { createRedis } from '../src/redis.js';
+import type { AppDeps } from '../src/services/scope.js';
+import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue. `close()` lets running jobs finish before returning. */
+export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; concurrency?: number } = {}): RunningWorkers {
+  const { config, log } = deps;
+  const connection = createRedis(config.redisUrl);
+  const geocoder = options.geocoder ?? createGeocoder(config);
+
+  const geocode = new Worker<GeocodePropertyJob>(QueueName.GEOCODE, geocodePropertyProcessor(deps, geocoder), {
+    connection,
+    prefix: config.redisPrefix,
+    concurrency: options.concurrency ?? 5,
+  });
+  geocode.on('failed', (job: Job<GeocodePropertyJob> | undefined, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    log.warn({ queue: QueueName.GEOCODE, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
+    if (final && err.name !== 'UnrecoverableError') {
+      markFailed(deps, job.data).catch((e) => log.error({ err: e }, 'could not mark geocoding failed'));
+    }
+  });
+
+  const workers = [geocode];
+  for (const w of workers) w.on('error', (err) => log.error({ worker: w.name, err }, 'worker error'));
+  log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name }, 'workers started');
+
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      connection.disconnect();
+    },
+  };
+}
