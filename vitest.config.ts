@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // esbuild (vitest's default transform) drops decorator metadata, which type-graphql and
 // MikroORM read to infer types; swc keeps it.
 export default defineConfig({
+  resolve: {
+    // Node (and so Apollo, type-graphql) loads graphql's CommonJS build; Vite would pick its
+    // `module` build. Two copies break `instanceof GraphQLError`, so use Node's choice here too.
+    alias: [{ find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) }],
+  },
   plugins: [
     swc.vite({
       jsc: {

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     log.fatal({ err: (err as Error).message }, 'database is not ready');
     process.exit(1);
   }
-  const server = await startServer(config, log).catch((err: Error) => {
+  const server = await startServer(config, { log }).catch((err: Error) => {
     log.fatal({ err: err.message }, /ECONNREFUSED.*6379|Redis/i.test(err.message) ? 'Redis is not reachable' : 'could not start');
     process.exit(1);
   });

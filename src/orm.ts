@@ -14,7 +14,7 @@ export type { MikroORM };
  * The `tenant` filter is on by default and has no default value, so a query on a tenant entity
  * from an EntityManager that was not scoped to an organization throws instead of reading everything.
  */
-export function ormOptions(config: Config, clientUrl = config.databaseUrl): Options {
+export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra: Partial<Options> = {}): Options {
   return {
     clientUrl,
     entities: ENTITIES,
@@ -41,9 +41,10 @@ export function ormOptions(config: Config, clientUrl = config.databaseUrl): Opti
       allOrNothing: true,
       snapshot: false,
     },
+    ...extra,
   };
 }
 
-export async function initOrm(config: Config, clientUrl?: string): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(config, clientUrl));
+export async function initOrm(config: Config, clientUrl?: string, extra?: Partial<Options>): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(config, clientUrl, extra));
 }

@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Options } from '@mikro-orm/postgresql';
 import { WebSocketServer } from 'ws';
 import { bearer, TokenSigner, type AuthUser } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -37,8 +38,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
  * Starts the API: Apollo Server over Express for HTTP and graphql-ws for WebSocket, both on
  * `/graphql` of one port, plus `/healthz` and `/readyz`. The database must already be migrated.
  */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const orm = await initOrm(config);
+export interface ServerOptions {
+  log?: Logger;
+  /** Extra ORM options, e.g. an `onQuery` hook that counts statements (tests, benchmarks). */
+  orm?: Partial<Options>;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const orm = await initOrm(config, undefined, options.orm);
   const queueRedis = createRedis(config.redisUrl);
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const deps: AppDeps = {

@@ -13,33 +13,42 @@ const PROTOCOL_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/** Our own codes, when raised as a GraphQLError outside a resolver (e.g. a bad token at context creation). */
+const APP_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED']);
+
 export const INTERNAL_MESSAGE = 'Internal server error';
 
 /**
  * The one place errors become client-facing. Domain errors keep their code and message; GraphQL's
  * own errors keep theirs; everything else (database, bugs) becomes "Internal server error" with no
- * stack or SQL. Returns whether the error was unexpected so the caller can log it.
+ * stack or SQL. `isUnexpected` tells the caller which ones to log.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
   const base = { locations: formatted.locations, path: formatted.path };
-  if (original instanceof AppError) {
-    return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
-  }
+  const app = appErrorOf(error);
+  if (app) return { ...base, message: app.message, extensions: { ...app.extensions, code: app.code } };
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && PROTOCOL_CODES.has(code)) {
+  const thrownBy = error instanceof GraphQLError ? error.originalError : undefined;
+  const fromGraphQL = error instanceof GraphQLError && (!thrownBy || thrownBy instanceof GraphQLError);
+  if (fromGraphQL && typeof code === 'string' && (PROTOCOL_CODES.has(code) || APP_CODES.has(code))) {
     return { ...base, message: formatted.message, extensions: { code } };
   }
-  // Parse/validation errors produced by graphql-js itself (e.g. on the WebSocket path).
-  if (error instanceof GraphQLError && !error.originalError && !error.path) {
+  // Parse/validation errors produced by graphql-js itself (e.g. on the WebSocket path) carry no code.
+  if (fromGraphQL && code === undefined && !formatted.path) {
     return { ...base, message: formatted.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   return { ...base, message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+function appErrorOf(error: unknown): AppError | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof AppError) return original.originalError;
+  return null;
+}
+
 /** True for errors that are bugs or outages rather than the client's doing. */
 export function isUnexpected(error: unknown): boolean {
-  const original = unwrapResolverError(error);
-  if (original instanceof AppError) return false;
-  return !(error instanceof GraphQLError && !error.originalError);
+  if (appErrorOf(error)) return false;
+  return !(error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError));
 }

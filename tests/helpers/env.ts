@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.js';
+
+/** The database every test file shares; each test still makes its own organizations. */
+export const TEST_DB = process.env.TEST_DB_NAME ?? 'reos_test';
+
+/** Config for a test: the test database, a random port and a Redis namespace of its own. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig(
+    {
+      ...process.env,
+      NODE_ENV: 'test',
+      DB_NAME: TEST_DB,
+      PORT: '0',
+      REDIS_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    },
+    overrides,
+  );
+}

@@ -1,0 +1,31 @@
+import type { Options } from '@mikro-orm/postgresql';
+import { afterAll } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import { testConfig } from './env.js';
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  workers: RunningWorkers | null;
+}
+
+/**
+ * A real API on a random loopback port (and, unless `workers: false`, real BullMQ workers), against
+ * the real Postgres and Redis. Closed automatically after the file's tests.
+ */
+export async function startTestServer(
+  options: { config?: Partial<Config>; workers?: boolean; orm?: Partial<Options> } = {},
+): Promise<TestServer> {
+  const config = testConfig(options.config);
+  const log = createLogger(config.logLevel);
+  const server = await startServer(config, { log, orm: options.orm });
+  const workers = options.workers === false ? null : startWorkers(server.deps);
+  const close = async () => {
+    await workers?.close();
+    await server.close();
+  };
+  afterAll(close);
+  return { ...server, config, workers, close };
+}

@@ -1,0 +1,87 @@
+import { createClient, type Client } from 'graphql-ws';
+import { WebSocket } from 'ws';
+
+export interface Subscription<T> {
+  /** Resolves with the next event, or rejects after `timeoutMs`. */
+  next(timeoutMs?: number): Promise<T>;
+  /** Resolves true if no event arrives within `ms`. */
+  quiet(ms: number): Promise<boolean>;
+  received: T[];
+  close(): Promise<void>;
+}
+
+/** A graphql-ws client over a real socket, authenticated in connection_init. */
+export function wsClient(wsUrl: string, token: string | null, onClose?: (code: number) => void): Client {
+  return createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: false,
+    on: { closed: (e) => onClose?.((e as { code: number }).code) },
+  });
+}
+
+/** Subscribes and buffers events; resolves once the server has acknowledged the connection. */
+export async function subscribe<T>(wsUrl: string, token: string, query: string): Promise<Subscription<T>> {
+  const client = wsClient(wsUrl, token);
+  await new Promise<void>((resolve, reject) => {
+    const off = client.on('connected', () => {
+      off();
+      resolve();
+    });
+    client.on('closed', (e) => reject(new Error(`socket closed: ${(e as { code: number }).code}`)));
+  });
+  const received: T[] = [];
+  const waiters: ((v: T) => void)[] = [];
+  const errors: unknown[] = [];
+  const dispose = client.subscribe<T>(
+    { query },
+    {
+      next: (msg) => {
+        if (msg.errors?.length) errors.push(msg.errors);
+        const data = msg.data as T;
+        const waiter = waiters.shift();
+        if (waiter) waiter(data);
+        else received.push(data);
+      },
+      error: (e) => errors.push(e),
+      complete: () => undefined,
+    },
+  );
+  // The subscribe message is async; give the server a moment to register the Redis subscription.
+  await new Promise((r) => setTimeout(r, 150));
+  return {
+    received,
+    next(timeoutMs = 5000) {
+      if (errors.length) return Promise.reject(new Error(`subscription error: ${JSON.stringify(errors[0])}`));
+      const buffered = received.shift();
+      if (buffered) return Promise.resolve(buffered);
+      return new Promise<T>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('no subscription event within timeout')), timeoutMs);
+        waiters.push((v) => {
+          clearTimeout(t);
+          resolve(v);
+        });
+      });
+    },
+    async quiet(ms) {
+      await new Promise((r) => setTimeout(r, ms));
+      return received.length === 0;
+    },
+    async close() {
+      dispose();
+      await client.dispose();
+    },
+  };
+}
+
+/** Connects and resolves with the close code the server chose (e.g. 4403 for a bad token). */
+export function closeCodeFor(wsUrl: string, token: string | null): Promise<number> {
+  return new Promise((resolve) => {
+    const client = wsClient(wsUrl, token, (code) => {
+      void client.dispose();
+      resolve(code);
+    });
+  });
+}
