@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { prepareDatabase } from '../../src/db/bootstrap.js';
 import { TEST_DB, testConfig } from './env.js';
+import { ensureBuilt } from './process.js';
 
 /**
  * Once per `vitest run`: a fresh test database, migrated from zero by the same code `npm start`
@@ -17,4 +18,6 @@ export default async function setup(): Promise<void> {
   await client.query(`drop database if exists ${pg.escapeIdentifier(TEST_DB)} with (force)`);
   await client.end();
   await prepareDatabase(config);
+  // Tests that run the service as a separate OS process need the compiled output.
+  ensureBuilt();
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { expect } from 'vitest';
 import { getSdk, type Role } from '../../client/generated/sdk.js';
+import { ZIP_TABLE } from '../../src/providers/geocoder/zip-table.js';
 
 export type Sdk = ReturnType<typeof getSdk>;
 
@@ -89,9 +90,10 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 }
 
 let counter = 0;
-/** A unique, valid street address in a ZIP the offline geocoder knows. */
+/** A unique street address; city and state match the ZIP when the offline geocoder knows it. */
 export function uniqueAddress(zip = '78701'): { addressLine: string; city: string; state: string; zip: string } {
   counter += 1;
   const n = 100 + (Number.parseInt(randomUUID().slice(0, 6), 16) % 9000) + counter;
-  return { addressLine: `${n} ${randomUUID().slice(0, 8)} Oak Street`, city: 'Austin', state: 'TX', zip };
+  const area = ZIP_TABLE[zip];
+  return { addressLine: `${n} ${randomUUID().slice(0, 8)} Oak Street`, city: area?.city ?? 'Springfield', state: area?.state ?? 'TX', zip };
 }

@@ -7,6 +7,8 @@ export interface Subscription<T> {
   /** Resolves true if no event arrives within `ms`. */
   quiet(ms: number): Promise<boolean>;
   received: T[];
+  /** Calls back when the server closes the socket. */
+  onClosed(cb: () => void): void;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,8 @@ export async function subscribe<T>(wsUrl: string, token: string, query: string):
       off();
       resolve();
     });
-    client.on('closed', (e) => reject(new Error(`socket closed: ${(e as { code: number }).code}`)));
+    const offClosed = client.on('closed', (e) => reject(new Error(`socket closed: ${(e as { code: number }).code}`)));
+    client.on('connected', () => offClosed());
   });
   const received: T[] = [];
   const waiters: ((v: T) => void)[] = [];
@@ -65,6 +68,9 @@ export async function subscribe<T>(wsUrl: string, token: string, query: string):
         });
       });
     },
+    onClosed(cb) {
+      client.on('closed', () => cb());
+    },
     async quiet(ms) {
       await new Promise((r) => setTimeout(r, ms));
       return received.length === 0;
@@ -76,12 +82,23 @@ export async function subscribe<T>(wsUrl: string, token: string, query: string):
   };
 }
 
-/** Connects and resolves with the close code the server chose (e.g. 4403 for a bad token). */
+/**
+ * Opens a raw socket, sends `connection_init` with the token, and resolves with the close code the
+ * server chose (e.g. 4403 for a missing, invalid or expired token), or 0 if it acknowledged instead.
+ */
 export function closeCodeFor(wsUrl: string, token: string | null): Promise<number> {
-  return new Promise((resolve) => {
-    const client = wsClient(wsUrl, token, (code) => {
-      void client.dispose();
-      resolve(code);
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    socket.on('open', () => {
+      socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
     });
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        socket.close();
+        resolve(0);
+      }
+    });
+    socket.on('close', (code) => resolve(code));
+    socket.on('error', reject);
   });
 }

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles the service with tsc when dist/ is missing or older than the sources. */
+export function ensureBuilt(): void {
+  const main = join(ROOT, 'dist/src/main.js');
+  const sources = Math.max(...['src', 'entities', 'resolvers', 'workers'].map((d) => newestMtime(join(ROOT, d))));
+  if (existsSync(main) && statSync(main).mtimeMs >= sources) return;
+  execFileSync(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
+export interface ApiProcess {
+  child: ChildProcess;
+  url: string;
+  wsUrl: string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `node dist/src/main.js` as a separate OS process sharing the test's database and Redis namespace. */
+export async function startApiProcess(config: Config, args: string[] = ['--no-worker']): Promise<ApiProcess> {
+  ensureBuilt();
+  const child = spawn(NODE, [join(ROOT, 'dist/src/main.js'), ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: config.databaseUrl,
+      DATABASE_OWNER_URL: config.databaseOwnerUrl,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: config.redisPrefix,
+      JWT_SECRET: config.jwtSecret,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`API process did not start: ${stderr}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      for (const line of buf.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === 'api listening' && entry.url) {
+            clearTimeout(timer);
+            resolve(entry.url);
+          }
+        } catch {
+          /* partial line */
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`API process exited with ${code}: ${stderr}`)));
+  });
+  return {
+    child,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
