@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('has working local defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ nodeEnv: 'development', port: 4000, dbAppRole: 'reos_app', geocoder: 'offline', runWorkers: true });
+    expect(c.databaseUrl).toBe('postgres://reos_app@127.0.0.1:5432/reos');
+    expect(c.databaseOwnerUrl).toBe('postgres://postgres@127.0.0.1:5432/reos');
+  });
+
+  it('fails fast naming every bad variable at once', () => {
+    const err = (() => {
+      try {
+        loadConfig({ NODE_ENV: 'production', PORT: 'abc', GEOCODER: 'http' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(err).toContain('JWT_SECRET is required');
+    expect(err).toContain('PORT must be an integer');
+    expect(err).toContain('GEOCODER_URL is required when GEOCODER=http');
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ DB_APP_ROLE: 'app; drop table users' })).toThrow(/DB_APP_ROLE/);
+  });
+});
