@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { DealStage } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'One entry of a deal’s stage history (append-only)' })
+@ObjectType({ description: 'One entry of a deal’s stage history (append-only)', simpleResolvers: true })
 @Entity({ tableName: 'deal_stage_changes' })
 export class DealStageChange extends TenantEntity<'at'> {
   @Column({ type: 'uuid' })

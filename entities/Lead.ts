@@ -5,7 +5,7 @@ import { LeadSource, LeadStatus } from './enums.js';
 import { LeadRepository } from './LeadRepository.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'A seller (or prospective seller) the team is working' })
+@ObjectType({ description: 'A seller (or prospective seller) the team is working', simpleResolvers: true })
 @Entity({ tableName: 'leads', repository: () => LeadRepository })
 export class Lead extends TenantEntity<'source' | 'status'> {
   [EntityRepositoryType]?: LeadRepository;

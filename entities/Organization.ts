@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, PrimaryKey, Property as Column } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A team: every business record belongs to exactly one organization' })
+@ObjectType({ description: 'A team: every business record belongs to exactly one organization', simpleResolvers: true })
 @Entity({ tableName: 'organizations' })
 export class Organization {
   @Field(() => ID)

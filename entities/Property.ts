@@ -6,7 +6,7 @@ import { GeocodeStatus, PropertyType } from './enums.js';
 import { PropertyRepository } from './PropertyRepository.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'A house, building or parcel the team is tracking' })
+@ObjectType({ description: 'A house, building or parcel the team is tracking', simpleResolvers: true })
 @Entity({ tableName: 'properties', repository: () => PropertyRepository })
 export class Property extends TenantEntity<'propertyType' | 'tags' | 'geocodeStatus' | 'normalizedAddress'> {
   [EntityRepositoryType]?: PropertyRepository;

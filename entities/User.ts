@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Role } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'A member of an organization' })
+@ObjectType({ description: 'A member of an organization', simpleResolvers: true })
 @Entity({ tableName: 'users' })
 export class User extends TenantEntity {
   /** Stored lower-cased; unique across all organizations so login needs no organization. */

@@ -22,7 +22,7 @@ export function createContext(deps: AppDeps, user: AuthUser | null, requestId: s
   const ctx = { requestId, user, deps, log } as Context;
   ctx.renew = () => {
     ctx.em = user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm);
-    ctx.loaders = createLoaders(ctx.em);
+    ctx.loaders = createLoaders(ctx.em, user?.organizationId ?? '');
     ctx.services = createServices({ em: ctx.em, actor: user, deps });
   };
   ctx.renew();

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -21,6 +22,7 @@ import { AppPubSub } from './pubsub.js';
 import { Queues } from './queues.js';
 import { createRedis, type Redis } from './redis.js';
 import { buildAppSchema } from './schema.js';
+import { runAsTenant } from './tenancy/tenant-context.js';
 import type { AppDeps } from './services/index.js';
 
 export interface RunningServer {
@@ -72,6 +74,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     introspection: config.nodeEnv !== 'production',
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // We set no cache hints; the plugin would otherwise wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       requestLogPlugin(),
       config.nodeEnv === 'production'
@@ -92,12 +96,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    authenticate(deps.tokens),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
         res.setHeader('x-request-id', requestId);
-        const user = await authenticateHttp(deps.tokens, req.headers.authorization);
+        const { user, error } = res.locals.auth as Authentication;
+        if (error) throw error;
         const ctxLog = log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
         return createContext(deps, user, requestId, ctxLog);
       },
@@ -130,16 +136,35 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
 }
 
-async function authenticateHttp(tokens: TokenSigner, header: string | undefined): Promise<AuthUser | null> {
-  const token = bearer(header);
-  if (!token) return null;
-  try {
-    return await tokens.verifyAccess(token);
-  } catch (err) {
-    // A bad token is refused outright rather than silently downgraded to anonymous.
-    const message = err instanceof AppError ? err.message : 'Invalid access token';
-    throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-  }
+interface Authentication {
+  user: AuthUser | null;
+  error?: GraphQLError;
+}
+
+/**
+ * Verifies the bearer token ahead of Apollo and runs the rest of the request in the caller's
+ * tenant scope, so every database connection it reserves carries the caller's organization.
+ * A bad token is refused (401) rather than silently downgraded to anonymous.
+ */
+function authenticate(tokens: TokenSigner): express.RequestHandler {
+  return (req, res, next) => {
+    const token = bearer(req.headers.authorization);
+    if (!token) {
+      res.locals.auth = { user: null } satisfies Authentication;
+      return next();
+    }
+    tokens.verifyAccess(token).then(
+      (user) => {
+        res.locals.auth = { user } satisfies Authentication;
+        runAsTenant(user.organizationId, next);
+      },
+      (err: unknown) => {
+        const message = err instanceof AppError ? err.message : 'Invalid access token';
+        res.locals.auth = { user: null, error: new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } }) } satisfies Authentication;
+        next();
+      },
+    );
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { GeocoderError } from '../src/providers/geocoder/index.js';
 import type { GeocodePropertyJob } from '../src/queues.js';
 import { publishPipelineEvent, PipelineEventType } from '../src/services/events.js';
 import type { AppDeps } from '../src/services/scope.js';
-import { forkForTenant } from '../src/tenancy/tenant-em.js';
+import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
 
 export type { GeocodePropertyJob };
 
@@ -20,7 +20,10 @@ export interface GeocodeOutcome {
  * address changed after the job was queued (a newer job owns that address).
  */
 export function geocodePropertyProcessor(deps: AppDeps, geocoder: Geocoder) {
-  return async (job: Job<GeocodePropertyJob>): Promise<GeocodeOutcome> => {
+  return (job: Job<GeocodePropertyJob>): Promise<GeocodeOutcome> => runAsTenant(job.data.organizationId, () => geocode(deps, geocoder, job));
+}
+
+async function geocode(deps: AppDeps, geocoder: Geocoder, job: Job<GeocodePropertyJob>): Promise<GeocodeOutcome> {
     const { organizationId, propertyId, normalizedAddress } = job.data;
     const em = forkForTenant(deps.orm, organizationId);
     const property = await em.findOne(Property, { id: propertyId });
@@ -49,16 +52,15 @@ export function geocodePropertyProcessor(deps: AppDeps, geocoder: Geocoder) {
     await em.flush();
     publishPipelineEvent({ deps, actor: null }, organizationId, PipelineEventType.PROPERTY_UPDATED, { propertyId });
     return { status: property.geocodeStatus };
-  };
 }
 
 /** Records that geocoding gave up (permanent error, or attempts exhausted). */
 export async function markFailed(deps: AppDeps, data: GeocodePropertyJob): Promise<void> {
   const em = forkForTenant(deps.orm, data.organizationId);
-  const updated = await em.nativeUpdate(
+  const updated = await runAsTenant(data.organizationId, () => em.nativeUpdate(
     Property,
     { id: data.propertyId, normalizedAddress: data.normalizedAddress },
     { geocodeStatus: GeocodeStatus.FAILED },
-  );
+  ));
   if (updated) publishPipelineEvent({ deps, actor: null }, data.organizationId, PipelineEventType.PROPERTY_UPDATED, { propertyId: data.propertyId });
 }

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver } from 'type-graphql';
+import { Parent } from '../common/Parent.js';
 import { Activity } from '../../entities/Activity.js';
 import { Lead } from '../../entities/Lead.js';
 import { User } from '../../entities/User.js';
@@ -15,12 +16,12 @@ export class ActivityResolver {
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  lead(@Root() activity: Activity, @Ctx() ctx: Context): Promise<Lead | null> {
+  lead(@Parent() activity: Activity, @Ctx() ctx: Context): Promise<Lead | null> {
     return ctx.loaders.lead.load(activity.leadId);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  user(@Root() activity: Activity, @Ctx() ctx: Context): Promise<User | null> | null {
+  user(@Parent() activity: Activity, @Ctx() ctx: Context): Promise<User | null> | null {
     return activity.userId ? ctx.loaders.user.load(activity.userId) : null;
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/Parent.js';
 import { Deal } from '../../entities/Deal.js';
 import { DealStageChange } from '../../entities/DealStageChange.js';
 import { DealStage } from '../../entities/enums.js';
@@ -51,22 +52,22 @@ export class DealResolver {
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  lead(@Root() deal: Deal, @Ctx() ctx: Context): Promise<Lead | null> {
+  lead(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<Lead | null> {
     return ctx.loaders.lead.load(deal.leadId);
   }
 
   @FieldResolver(() => Property, { nullable: true })
-  property(@Root() deal: Deal, @Ctx() ctx: Context): Promise<Property | null> {
+  property(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<Property | null> {
     return ctx.loaders.property.load(deal.propertyId);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  assignedUser(@Root() deal: Deal, @Ctx() ctx: Context): Promise<User | null> | null {
+  assignedUser(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<User | null> | null {
     return deal.assignedUserId ? ctx.loaders.user.load(deal.assignedUserId) : null;
   }
 
   @FieldResolver(() => [DealStageChange], { description: 'Stage history, oldest first' })
-  stageHistory(@Root() deal: Deal, @Ctx() ctx: Context): Promise<DealStageChange[]> {
+  stageHistory(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<DealStageChange[]> {
     return ctx.loaders.stageHistoryByDeal.load(deal.id);
   }
 }
@@ -74,7 +75,7 @@ export class DealResolver {
 @Resolver(() => DealStageChange)
 export class DealStageChangeResolver {
   @FieldResolver(() => User, { nullable: true, description: 'Who moved it' })
-  by(@Root() change: DealStageChange, @Ctx() ctx: Context): Promise<User | null> | null {
+  by(@Parent() change: DealStageChange, @Ctx() ctx: Context): Promise<User | null> | null {
     return change.byUserId ? ctx.loaders.user.load(change.byUserId) : null;
   }
 }

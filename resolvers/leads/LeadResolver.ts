@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/Parent.js';
 import { Activity } from '../../entities/Activity.js';
 import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
@@ -38,18 +39,18 @@ export class LeadResolver {
   }
 
   @FieldResolver(() => Property, { nullable: true })
-  property(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Property | null> | null {
+  property(@Parent() lead: Lead, @Ctx() ctx: Context): Promise<Property | null> | null {
     return lead.propertyId ? ctx.loaders.property.load(lead.propertyId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })
-  assignedUser(@Root() lead: Lead, @Ctx() ctx: Context): Promise<User | null> | null {
+  assignedUser(@Parent() lead: Lead, @Ctx() ctx: Context): Promise<User | null> | null {
     return lead.assignedUserId ? ctx.loaders.user.load(lead.assignedUserId) : null;
   }
 
   @FieldResolver(() => [Activity], { description: 'Timeline, newest first' })
   async activities(
-    @Root() lead: Lead,
+    @Parent() lead: Lead,
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Only the newest N (1-500)' }) first?: number,
   ): Promise<Activity[]> {
@@ -59,7 +60,7 @@ export class LeadResolver {
   }
 
   @FieldResolver(() => [Deal])
-  deals(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Deal[]> {
+  deals(@Parent() lead: Lead, @Ctx() ctx: Context): Promise<Deal[]> {
     return ctx.loaders.dealsByLead.load(lead.id);
   }
 }

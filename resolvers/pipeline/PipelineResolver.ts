@@ -1,4 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Authorized, Ctx, FieldResolver, Query, Resolver, Subscription } from 'type-graphql';
+import { Parent } from '../common/Parent.js';
 import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
@@ -32,28 +33,28 @@ export class PipelineResolver {
     filter: ({ payload, context }) => (payload as PipelineEventPayload).organizationId === subscriberOrg(context as Context),
     description: 'DEAL_CREATED, DEAL_UPDATED, DEAL_MOVED, LEAD_CREATED and PROPERTY_UPDATED in your organization',
   })
-  pipelineEvents(@Root() payload: PipelineEventPayload, @Ctx() ctx: Context): PipelineEvent {
+  pipelineEvents(@Parent() payload: PipelineEventPayload, @Ctx() ctx: Context): PipelineEvent {
     ctx.renew(); // a fresh EntityManager and loaders for every event
     return PipelineEvent.from(payload);
   }
 
   @FieldResolver(() => Deal, { nullable: true })
-  deal(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<Deal | null> | null {
+  deal(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<Deal | null> | null {
     return e.dealId ? ctx.loaders.deal.load(e.dealId) : null;
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  lead(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<Lead | null> | null {
+  lead(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<Lead | null> | null {
     return e.leadId ? ctx.loaders.lead.load(e.leadId) : null;
   }
 
   @FieldResolver(() => Property, { nullable: true })
-  property(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<Property | null> | null {
+  property(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<Property | null> | null {
     return e.propertyId ? ctx.loaders.property.load(e.propertyId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who made the change (null for background jobs)' })
-  actor(@Root() e: PipelineEvent, @Ctx() ctx: Context): Promise<User | null> | null {
+  actor(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<User | null> | null {
     return e.actorUserId ? ctx.loaders.user.load(e.actorUserId) : null;
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/Parent.js';
 import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
@@ -42,12 +43,12 @@ export class PropertyResolver {
   }
 
   @FieldResolver(() => [Lead])
-  leads(@Root() property: Property, @Ctx() ctx: Context): Promise<Lead[]> {
+  leads(@Parent() property: Property, @Ctx() ctx: Context): Promise<Lead[]> {
     return ctx.loaders.leadsByProperty.load(property.id);
   }
 
   @FieldResolver(() => [Deal])
-  deals(@Root() property: Property, @Ctx() ctx: Context): Promise<Deal[]> {
+  deals(@Parent() property: Property, @Ctx() ctx: Context): Promise<Deal[]> {
     return ctx.loaders.dealsByProperty.load(property.id);
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/Parent.js';
 import { Role } from '../../entities/enums.js';
 import { Invitation } from '../../entities/Invitation.js';
 import { Organization } from '../../entities/Organization.js';
@@ -40,7 +41,7 @@ export class UserResolver {
 @Resolver(() => Invitation)
 export class InvitationResolver {
   @FieldResolver(() => User, { nullable: true })
-  invitedBy(@Root() invitation: Invitation, @Ctx() ctx: Context): Promise<User | null> {
+  invitedBy(@Parent() invitation: Invitation, @Ctx() ctx: Context): Promise<User | null> {
     return ctx.loaders.user.load(invitation.invitedById);
   }
 }

@@ -4,7 +4,7 @@ import { Role } from '../../entities/enums.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password.js';
 import { hashToken, newOpaqueToken, type AuthUser } from '../auth/tokens.js';
 import { UnauthenticatedError, ValidationError } from '../errors/index.js';
-import { forkAnonymous, forkForTenant } from '../tenancy/tenant-em.js';
+import { forkAnonymous, forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
 import * as v from '../util/validate.js';
 import type { AppDeps } from './scope.js';
 
@@ -37,16 +37,18 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     const org = new Organization();
     org.name = orgName;
-    const em = forkForTenant(this.deps.orm, org.id);
-    const user = em.create(User, { organizationId: org.id, email: emailAddr, name, role: Role.OWNER, passwordHash });
-    em.persist(org);
-    try {
-      await em.flush();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new ValidationError('An account with this email already exists; sign in instead', 'input.email');
-      throw err;
-    }
-    return this.issue(em, user, randomUUID());
+    return runAsTenant(org.id, async () => {
+      const em = forkForTenant(this.deps.orm, org.id);
+      const user = em.create(User, { organizationId: org.id, email: emailAddr, name, role: Role.OWNER, passwordHash });
+      em.persist(org);
+      try {
+        await em.flush();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ValidationError('An account with this email already exists; sign in instead', 'input.email');
+        throw err;
+      }
+      return this.issue(em, user, randomUUID());
+    });
   }
 
   async login(input: { email: string; password: string }): Promise<AuthResult> {
@@ -59,11 +61,13 @@ export class AuthService {
       await burnPasswordCheck(input.password);
       throw new UnauthenticatedError(BAD_LOGIN);
     }
-    const em = forkForTenant(this.deps.orm, found.organization_id);
-    const user = await em.findOne(User, { id: found.user_id }, { populate: ['passwordHash'] });
-    if (!user || !(await verifyPassword(user.passwordHash, input.password))) throw new UnauthenticatedError(BAD_LOGIN);
-    user.lastLoginAt = new Date();
-    return this.issue(em, user, randomUUID());
+    return runAsTenant(found.organization_id, async () => {
+      const em = forkForTenant(this.deps.orm, found.organization_id);
+      const user = await em.findOne(User, { id: found.user_id }, { populate: ['passwordHash'] });
+      if (!user || !(await verifyPassword(user.passwordHash, input.password))) throw new UnauthenticatedError(BAD_LOGIN);
+      user.lastLoginAt = new Date();
+      return this.issue(em, user, randomUUID());
+    });
   }
 
   /** Rotates a refresh token. Presenting an already-rotated token revokes its whole family. */
@@ -71,34 +75,38 @@ export class AuthService {
     const hash = hashToken(token);
     const orgId = await this.lookupOrg('auth_refresh_token_org', hash);
     if (!orgId) throw new UnauthenticatedError(BAD_REFRESH);
-    const em = forkForTenant(this.deps.orm, orgId);
-    const row = await em.findOne(RefreshToken, { tokenHash: hash });
-    if (!row) throw new UnauthenticatedError(BAD_REFRESH);
-    if (row.revokedAt) {
-      if (row.replacedById) await this.revokeFamily(em, row.familyId);
-      throw new UnauthenticatedError(BAD_REFRESH);
-    }
-    if (row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError(BAD_REFRESH);
-    // Only one of two concurrent refreshes with the same token may win.
-    const won = await em.nativeUpdate(RefreshToken, { id: row.id, revokedAt: null }, { revokedAt: new Date() });
-    if (won !== 1) {
-      await this.revokeFamily(em, row.familyId);
-      throw new UnauthenticatedError(BAD_REFRESH);
-    }
-    const user = await em.findOne(User, { id: row.userId });
-    if (!user) throw new UnauthenticatedError(BAD_REFRESH);
-    const result = await this.issue(em, user, row.familyId);
-    const next = await em.findOneOrFail(RefreshToken, { tokenHash: hashToken(result.refreshToken) });
-    await em.nativeUpdate(RefreshToken, { id: row.id }, { replacedById: next.id });
-    return result;
+    return runAsTenant(orgId, async () => {
+      const em = forkForTenant(this.deps.orm, orgId);
+      const row = await em.findOne(RefreshToken, { tokenHash: hash });
+      if (!row) throw new UnauthenticatedError(BAD_REFRESH);
+      if (row.revokedAt) {
+        if (row.replacedById) await this.revokeFamily(em, row.familyId);
+        throw new UnauthenticatedError(BAD_REFRESH);
+      }
+      if (row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError(BAD_REFRESH);
+      // Only one of two concurrent refreshes with the same token may win.
+      const won = await em.nativeUpdate(RefreshToken, { id: row.id, revokedAt: null }, { revokedAt: new Date() });
+      if (won !== 1) {
+        await this.revokeFamily(em, row.familyId);
+        throw new UnauthenticatedError(BAD_REFRESH);
+      }
+      const user = await em.findOne(User, { id: row.userId });
+      if (!user) throw new UnauthenticatedError(BAD_REFRESH);
+      const result = await this.issue(em, user, row.familyId);
+      const next = await em.findOneOrFail(RefreshToken, { tokenHash: hashToken(result.refreshToken) });
+      await em.nativeUpdate(RefreshToken, { id: row.id }, { replacedById: next.id });
+      return result;
+    });
   }
 
   /** Revokes the session (token family) the refresh token belongs to, if it is the caller's. */
   async logout(actor: AuthUser, token: string): Promise<boolean> {
-    const em = forkForTenant(this.deps.orm, actor.organizationId);
-    const row = await em.findOne(RefreshToken, { tokenHash: hashToken(token), userId: actor.id });
-    if (row) await this.revokeFamily(em, row.familyId);
-    return true;
+    return runAsTenant(actor.organizationId, async () => {
+      const em = forkForTenant(this.deps.orm, actor.organizationId);
+      const row = await em.findOne(RefreshToken, { tokenHash: hashToken(token), userId: actor.id });
+      if (row) await this.revokeFamily(em, row.familyId);
+      return true;
+    });
   }
 
   async acceptInvitation(input: { token: string; name: string; password: string }): Promise<AuthResult> {
@@ -108,19 +116,21 @@ export class AuthService {
     const orgId = await this.lookupOrg('auth_invitation_org', hash);
     const invalid = new ValidationError('This invitation is not valid; ask for a new one', 'token');
     if (!orgId) throw invalid;
-    const em = forkForTenant(this.deps.orm, orgId);
-    const invitation = await em.findOne(Invitation, { tokenHash: hash });
-    if (!invitation || invitation.acceptedAt) throw invalid;
-    if (invitation.expiresAt.getTime() <= Date.now()) throw new ValidationError('This invitation has expired; ask for a new one', 'token');
-    if (await this.emailTaken(invitation.email)) {
-      throw new ValidationError('An account with this email already exists', 'token');
-    }
-    const passwordHash = await hashPassword(input.password);
-    return em.transactional(async (tem) => {
-      const claimed = await tem.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null }, { acceptedAt: new Date() });
-      if (claimed !== 1) throw invalid;
-      const user = tem.create(User, { organizationId: orgId, email: invitation.email, name, role: invitation.role, passwordHash });
-      return this.issue(tem, user, randomUUID());
+    return runAsTenant(orgId, async () => {
+      const em = forkForTenant(this.deps.orm, orgId);
+      const invitation = await em.findOne(Invitation, { tokenHash: hash });
+      if (!invitation || invitation.acceptedAt) throw invalid;
+      if (invitation.expiresAt.getTime() <= Date.now()) throw new ValidationError('This invitation has expired; ask for a new one', 'token');
+      if (await this.emailTaken(invitation.email)) {
+        throw new ValidationError('An account with this email already exists', 'token');
+      }
+      const passwordHash = await hashPassword(input.password);
+      return em.transactional(async (tem) => {
+        const claimed = await tem.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null }, { acceptedAt: new Date() });
+        if (claimed !== 1) throw invalid;
+        const user = tem.create(User, { organizationId: orgId, email: invitation.email, name, role: invitation.role, passwordHash });
+        return this.issue(tem, user, randomUUID());
+      });
     });
   }
 

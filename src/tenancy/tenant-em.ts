@@ -1,22 +1,24 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { runAsTenant } from './tenant-context.js';
 
+export { TENANT_SETTING, runAsTenant, currentTenant } from './tenant-context.js';
 export const TENANT_FILTER = 'tenant';
-/** The Postgres setting RLS policies read (see the core migration). */
-export const TENANT_SETTING = 'app.organization_id';
 
 /**
- * A fresh EntityManager bound to one organization, enforced twice:
- * - the ORM `tenant` filter adds `organization_id = $org` to every query on a tenant entity;
- * - every statement runs in a transaction that first does `set_config('app.organization_id', $org, true)`,
- *   which the RLS policies compare against, so even raw SQL through this EM sees one tenant only.
+ * A fresh EntityManager whose ORM `tenant` filter adds `organization_id = $org` to every query on a
+ * tenant entity. The database half of the isolation (RLS) follows the tenant scope the code runs in
+ * (`runAsTenant`/`withTenant`): requests, jobs and loaders each enter theirs. Used outside a scope,
+ * or inside another organization's, it reads nothing: both layers must agree.
  */
 export function forkForTenant(orm: MikroORM, organizationId: string): EntityManager {
-  const em = orm.em.fork({
-    clear: true,
-    session: { variables: { [TENANT_SETTING]: organizationId } },
-  });
+  const em = orm.em.fork({ clear: true });
   em.setFilterParams(TENANT_FILTER, { organizationId });
   return em;
+}
+
+/** Runs `fn` in `organizationId`'s tenant scope with an EntityManager bound to it. */
+export function withTenant<T>(orm: MikroORM, organizationId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  return runAsTenant(organizationId, () => fn(forkForTenant(orm, organizationId)));
 }
 
 /**

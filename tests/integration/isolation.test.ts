@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { Lead, Property } from '../../entities/index.js';
-import { forkAnonymous, forkForTenant, TENANT_FILTER } from '../../src/tenancy/tenant-em.js';
+import { forkAnonymous, forkForTenant, runAsTenant, TENANT_FILTER, withTenant } from '../../src/tenancy/tenant-em.js';
 import { createTenant, gqlError, uniqueAddress, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';
@@ -101,12 +101,23 @@ describe('row-level security underneath the ORM', () => {
     const b = await createTenant(server.url);
     await seedOrg(a);
     await seedOrg(b);
-    const emB = forkForTenant(server.deps.orm, b.organizationId);
-    const all = await emB.find(Property, {}, { filters: { [TENANT_FILTER]: false } });
-    expect(all.length).toBeGreaterThan(0);
-    expect(all.every((p) => p.organizationId === b.organizationId)).toBe(true);
-    const raw = await emB.execute<{ organization_id: string }[]>('select organization_id from leads');
-    expect(new Set(raw.map((r) => r.organization_id))).toEqual(new Set([b.organizationId]));
+    await withTenant(server.deps.orm, b.organizationId, async (emB) => {
+      const all = await emB.find(Property, {}, { filters: { [TENANT_FILTER]: false } });
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.every((p) => p.organizationId === b.organizationId)).toBe(true);
+      const raw = await emB.execute<{ organization_id: string }[]>('select organization_id from leads');
+      expect(new Set(raw.map((r) => r.organization_id))).toEqual(new Set([b.organizationId]));
+    });
+  });
+
+  it('an EntityManager for A used inside B’s scope (or none) reads nothing: both layers must agree', async () => {
+    const a = await createTenant(server.url);
+    const b = await createTenant(server.url);
+    await seedOrg(a);
+    const emA = forkForTenant(server.deps.orm, a.organizationId);
+    expect(await runAsTenant(b.organizationId, () => emA.find(Property, {}))).toEqual([]);
+    expect(await forkForTenant(server.deps.orm, a.organizationId).find(Property, {})).toEqual([]);
+    expect(await runAsTenant(a.organizationId, () => forkForTenant(server.deps.orm, a.organizationId).find(Property, {}))).toHaveLength(1);
   });
 
   it('an EntityManager with no organization refuses tenant queries instead of reading everything', async () => {

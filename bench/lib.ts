@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+/** V8 flags `npm start` uses; every benchmarked server gets the same ones. */
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
+
+/** Starts a Node process and resolves with the URL from its first JSON log line whose `msg` matches. */
+export async function spawnService(script: string, args: string[], env: NodeJS.ProcessEnv, readyMsg: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === readyMsg && entry.url) resolve(entry.url);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`${script} did not start: ${stderr}`)), 60_000).unref();
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * Drives `url` with POSTs of `body` for `seconds` from `connections` keep-alive connections; each
+ * connection cycles through `headerSets` (e.g. one per organization).
+ */
+export async function load(url: string, body: string, headerSets: Record<string, string>[], seconds: number, connections: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let bad = 0;
+  // Without a callback autocannon returns an EventEmitter that is also a promise of the result.
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    requests: headerSets.map((headers) => ({ method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headers } })),
+    duration: seconds,
+    connections,
+    pipelining: 1,
+  }) as unknown as EventEmitter & Promise<autocannon.Result>;
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode !== 200) bad++;
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return {
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    errors: bad + result.errors + result.timeouts,
+  };
+}
+
+export function fmt(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+/** Fails loudly unless `url` answers `body` with data and no errors; returns the parsed data. */
+export async function verify(url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const json = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (res.status !== 200 || json.errors || !json.data) throw new Error(`${url} did not answer the benchmark query: ${JSON.stringify(json).slice(0, 500)}`);
+  return json.data;
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile, mkdir } from 'node:fs/promises';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { prepareDatabase } from '../src/db/bootstrap.js';
+import { benchNestedRead } from './nested-read.js';
+
+/**
+ * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
+ * measured in the same run. Prints figures and writes bench/results/latest.json.
+ * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load.
+ */
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const config = loadConfig({ ...process.env, JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`, DB_NAME: 'reos_bench', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}`, PORT: '0' });
+
+const admin = new URL(config.databaseOwnerUrl);
+admin.pathname = '/postgres';
+const client = new pg.Client({ connectionString: admin.toString() });
+await client.connect();
+await client.query('drop database if exists reos_bench with (force)');
+await client.end();
+await prepareDatabase(config);
+
+console.log(`Real Estate OS benchmarks — ${new Date().toISOString()} — node ${process.version}`);
+const results = { ...(await benchNestedRead(config, { seconds, connections })) };
+await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
+await writeFile(new URL('../../bench/results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), seconds, connections, results }, null, 2));
+process.exit(0);

@@ -1,0 +1,182 @@
+import { Role, ActivityType, DealStage, Direction, LeadSource, LeadStatus, PropertyType } from '../../entities/enums.js';
+import { Organization, User } from '../../entities/index.js';
+import { hashPassword } from '../auth/password.js';
+import { TokenSigner, type AuthUser } from '../auth/tokens.js';
+import { loadConfig } from '../config.js';
+import { prepareDatabase } from '../db/bootstrap.js';
+import { createLogger } from '../logger.js';
+import { initOrm } from '../orm.js';
+import { AppPubSub } from '../pubsub.js';
+import { Queues } from '../queues.js';
+import { createRedis } from '../redis.js';
+import { createServices } from '../services/index.js';
+import type { AppDeps } from '../services/scope.js';
+import { ZIP_TABLE } from '../providers/geocoder/zip-table.js';
+import { forkAnonymous, forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
+
+/**
+ * `npm run seed`: a demo organization with a realistic book of business — hundreds of properties,
+ * leads with timelines, and deals in every stage — created through the same services the API uses.
+ * Sign in as demo@realestateos.dev / demo-password-123. Running it again does nothing.
+ */
+export const DEMO = { email: 'demo@realestateos.dev', password: 'demo-password-123', organization: 'Lone Star Home Buyers (demo)' };
+
+const STREETS = ['Oak', 'Maple', 'Cedar', 'Pecan', 'Elm', 'Willow', 'Magnolia', 'Live Oak', 'Bluebonnet', 'Juniper', 'Mesquite', 'Sycamore', 'Hickory', 'Cypress', 'Post Oak'];
+const SUFFIXES = ['St', 'Ave', 'Dr', 'Ln', 'Ct', 'Blvd', 'Way', 'Trl'];
+const FIRST = ['James', 'Maria', 'Robert', 'Linda', 'Michael', 'Patricia', 'David', 'Barbara', 'Jose', 'Susan', 'Carlos', 'Karen', 'Daniel', 'Nancy', 'Thomas', 'Betty', 'Luis', 'Dorothy'];
+const LAST = ['Garcia', 'Johnson', 'Smith', 'Martinez', 'Brown', 'Davis', 'Lopez', 'Wilson', 'Anderson', 'Hernandez', 'Moore', 'Taylor', 'Thomas', 'Jackson', 'White', 'Harris'];
+const TAGS = ['absentee', 'vacant', 'probate', 'tax-delinquent', 'pre-foreclosure', 'tired-landlord', 'high-equity', 'code-violation'];
+const MOTIVATION = ['Inherited the house, lives out of state', 'Behind on taxes', 'Tenants stopped paying', 'Relocating for work in 60 days', 'Needs major repairs, cannot afford them', 'Divorce; both parties want out', 'Downsizing after retirement'];
+
+/** Small deterministic PRNG so every seed produces the same demo data. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+  };
+}
+
+export async function seed(deps: AppDeps, counts = { properties: 300, deals: 160 }): Promise<{ created: boolean; organizationId: string }> {
+  const { orm } = deps;
+  const existing = await forkAnonymous(orm)
+    .getConnection()
+    .execute<{ organization_id: string }[]>('select organization_id from auth_login_lookup(?)', [DEMO.email]);
+  if (existing[0]) return { created: false, organizationId: existing[0].organization_id };
+
+  const org = new Organization();
+  org.name = DEMO.organization;
+  await runAsTenant(org.id, () => fill(deps, org, counts));
+  return { created: true, organizationId: org.id };
+}
+
+async function fill(deps: AppDeps, org: Organization, counts: { properties: number; deals: number }): Promise<void> {
+  const { orm } = deps;
+  const r = rng(20261123);
+  const em = forkForTenant(orm, org.id);
+  em.persist(org);
+  const people: User[] = [];
+  for (const [email, name, role] of [
+    [DEMO.email, 'Dana Demo', Role.OWNER],
+    ['alex.acquisitions@realestateos.dev', 'Alex Acquisitions', Role.AGENT],
+    ['blair.dispo@realestateos.dev', 'Blair Dispositions', Role.AGENT],
+    ['val.viewer@realestateos.dev', 'Val Viewer', Role.VIEWER],
+  ] as const) {
+    people.push(em.create(User, { organizationId: org.id, email, name, role, passwordHash: await hashPassword(DEMO.password) }));
+  }
+  await em.flush();
+
+  const owner: AuthUser = { id: people[0]!.id, organizationId: org.id, role: Role.OWNER };
+  // A fresh EntityManager per record keeps each flush small, as a request would.
+  const svc = () => createServices({ em: forkForTenant(orm, org.id), actor: owner, deps });
+  const zips = Object.keys(ZIP_TABLE);
+  const types = Object.values(PropertyType);
+  const propertyIds: string[] = [];
+  for (let i = 0; propertyIds.length < counts.properties; i++) {
+    const zip = r.pick(zips);
+    const area = ZIP_TABLE[zip]!;
+    const sqft = r.int(800, 3200);
+    const value = Math.round((sqft * r.int(90, 260)) / 1000) * 1000;
+    const p = await svc().properties.create({
+      addressLine: `${r.int(100, 9899)} ${r.pick(STREETS)} ${r.pick(SUFFIXES)}`,
+      city: area.city,
+      state: area.state,
+      zip,
+      propertyType: r.next() < 0.75 ? PropertyType.SINGLE_FAMILY : r.pick(types),
+      bedrooms: r.int(2, 5),
+      bathrooms: r.int(2, 7) / 2,
+      squareFeet: sqft,
+      lotSizeSqft: r.int(4000, 12000),
+      yearBuilt: r.int(1940, 2015),
+      estimatedValue: value,
+      lastSaleDate: `${r.int(1995, 2022)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`,
+      lastSalePrice: Math.round(value * (0.35 + r.next() * 0.5)),
+      ownerName: `${r.pick(FIRST)} ${r.pick(LAST)}`,
+      ownerOccupied: r.next() < 0.45,
+      tags: [...new Set([r.pick(TAGS), ...(r.next() < 0.4 ? [r.pick(TAGS)] : [])])],
+    }).catch(() => null); // a generated address may repeat; skip it
+    if (p) propertyIds.push(p.id);
+    if (i > counts.properties * 3) break;
+  }
+
+  const sources = Object.values(LeadSource);
+  const statuses = Object.values(LeadStatus);
+  const leadIds: { lead: string; property: string }[] = [];
+  for (const [i, propertyId] of propertyIds.entries()) {
+    const first = r.pick(FIRST);
+    const lead = await svc().leads.create({
+      firstName: first,
+      lastName: r.pick(LAST),
+      phone: `+1512555${String(1000 + i).slice(-4)}`,
+      email: r.next() < 0.6 ? `${first.toLowerCase()}.${i}@example.com` : null,
+      source: r.pick(sources),
+      status: r.pick(statuses),
+      motivation: r.pick(MOTIVATION),
+      propertyId,
+      assignedUserId: r.pick(people.slice(0, 3)).id,
+    });
+    leadIds.push({ lead: lead.id, property: propertyId });
+    for (let k = r.int(1, 5); k > 0; k--) {
+      await svc().activities.log({
+        leadId: lead.id,
+        type: r.pick([ActivityType.CALL, ActivityType.SMS, ActivityType.EMAIL, ActivityType.NOTE, ActivityType.VOICEMAIL, ActivityType.MAIL]),
+        direction: r.next() < 0.3 ? Direction.INBOUND : Direction.OUTBOUND,
+        body: r.pick(['Left a voicemail', 'Seller asked for an offer in writing', 'Sent postcard #3', 'Follow up next week', 'Walked the property']),
+        occurredAt: new Date(Date.now() - r.int(1, 90) * 86_400_000),
+      });
+    }
+  }
+
+  const path = [DealStage.CONTACTED, DealStage.APPOINTMENT_SET, DealStage.OFFER_MADE, DealStage.NEGOTIATION, DealStage.UNDER_CONTRACT, DealStage.CLOSED_WON];
+  for (const [i, { lead, property }] of leadIds.slice(0, counts.deals).entries()) {
+    const value = r.int(80, 420) * 1000;
+    const services = svc();
+    const deal = await services.deals.create({ leadId: lead, propertyId: property, offerAmount: value, assignedUserId: r.pick(people.slice(0, 3)).id });
+    const steps = i % 8; // spread deals over every stage
+    for (const stage of path.slice(0, Math.min(steps, path.length))) {
+      if (stage === DealStage.UNDER_CONTRACT) await services.deals.update(deal.id, { contractPrice: Math.round(value * 1.03), assignmentFee: r.int(8, 25) * 1000 });
+      await services.deals.move(deal.id, stage, r.next() < 0.3 ? 'Moved after team review' : null);
+    }
+    if (steps === 7) await services.deals.move(deal.id, DealStage.CLOSED_LOST, 'Seller listed with an agent');
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  await prepareDatabase(config, log);
+  const orm = await initOrm(config);
+  const redis = createRedis(config.redisUrl);
+  const deps: AppDeps = {
+    config,
+    orm,
+    log,
+    pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
+    queues: new Queues(redis, config.redisPrefix),
+    tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+  };
+  try {
+    const started = Date.now();
+    const { created } = await seed(deps);
+    console.log(
+      created
+        ? `Seeded the demo organization in ${((Date.now() - started) / 1000).toFixed(1)} s. Sign in as ${DEMO.email} / ${DEMO.password}`
+        : `The demo organization already exists. Sign in as ${DEMO.email} / ${DEMO.password}`,
+    );
+  } finally {
+    await deps.queues.close();
+    await deps.pubsub.close();
+    redis.disconnect();
+    await orm.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

@@ -1,0 +1,44 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CompiledQuery, type DatabaseConnection } from 'kysely';
+
+/** The Postgres setting the RLS policies read (see the core migration). */
+export const TENANT_SETTING = 'app.organization_id';
+
+const storage = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `fn` with `organizationId` as the tenant of every database connection it reserves, including
+ * those reserved by promises it starts. Outside any such scope connections carry no tenant, and
+ * row-level security shows them no tenant rows at all.
+ */
+export function runAsTenant<T>(organizationId: string, fn: () => T): T {
+  return storage.run(organizationId, fn);
+}
+
+export function currentTenant(): string | undefined {
+  return storage.getStore();
+}
+
+let switches = 0;
+/** How many times a connection had to be switched to another tenant (one `set_config` each). */
+export function tenantSwitchCount(): number {
+  return switches;
+}
+
+/** What each pooled connection last had `app.organization_id` set to. */
+const applied = new WeakMap<DatabaseConnection, string>();
+
+/**
+ * Pool hook, run every time a connection is reserved: puts the current scope's organization
+ * (or '' outside a scope) into the connection's session, skipping the statement when the
+ * connection already holds that value. One `set_config` at most per reservation, instead of
+ * wrapping every statement in its own transaction.
+ */
+export async function applyTenantOnReserve(connection: DatabaseConnection): Promise<void> {
+  const wanted = storage.getStore() ?? '';
+  if (applied.get(connection) === wanted) return;
+  applied.delete(connection);
+  switches++;
+  await connection.executeQuery(CompiledQuery.raw(`select set_config('${TENANT_SETTING}', $1, false)`, [wanted]));
+  applied.set(connection, wanted);
+}
