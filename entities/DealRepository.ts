@@ -22,8 +22,8 @@ export interface StageTotal {
 }
 
 export class DealRepository extends PagedRepository<Deal> {
-  page(filter: DealFilter, order: Order<DealOrderColumn>, page: PageRequest): Promise<Page<Deal>> {
-    return this.findPage(this.where(filter), order, page);
+  page(organizationId: string, filter: DealFilter, order: Order<DealOrderColumn>, page: PageRequest): Promise<Page<Deal>> {
+    return this.findPage(this.where(filter), order, page, organizationId);
   }
 
   /** Count and value per stage for one organization; a deal's value is its contract price, else its offer. */

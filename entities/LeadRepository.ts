@@ -16,8 +16,8 @@ export interface LeadFilter {
 export type LeadOrderColumn = 'createdAt' | 'updatedAt' | 'lastName';
 
 export class LeadRepository extends PagedRepository<Lead> {
-  page(filter: LeadFilter, order: Order<LeadOrderColumn>, page: PageRequest): Promise<Page<Lead>> {
-    return this.findPage(this.where(filter), order, page);
+  page(organizationId: string, filter: LeadFilter, order: Order<LeadOrderColumn>, page: PageRequest): Promise<Page<Lead>> {
+    return this.findPage(this.where(filter), order, page, organizationId);
   }
 
   private where(f: LeadFilter): FilterQuery<Lead> {

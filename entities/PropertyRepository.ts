@@ -28,8 +28,8 @@ export class PropertyRepository extends PagedRepository<Property> {
     });
   }
 
-  page(filter: PropertyFilter, order: Order<PropertyOrderColumn>, page: PageRequest): Promise<Page<Property>> {
-    return this.findPage(this.where(filter), order, page);
+  page(organizationId: string, filter: PropertyFilter, order: Order<PropertyOrderColumn>, page: PageRequest): Promise<Page<Property>> {
+    return this.findPage(this.where(filter), order, page, organizationId);
   }
 
   private where(f: PropertyFilter): FilterQuery<Property> {

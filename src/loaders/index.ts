@@ -1,7 +1,7 @@
-import { DecimalType } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Activity, Deal, DealStageChange, Lead, Property, User } from '../../entities/index.js';
+import { columnsOf, snapshotMapper } from '../../entities/snapshot.js';
 import { runAsTenant } from '../tenancy/tenant-context.js';
 
 type Ctor<T> = new (...args: never[]) => T;
@@ -9,33 +9,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Loaders return read snapshots: rows selected with SQL derived once from the entity metadata and
- * mapped to property names (decimals to numbers, timestamps to Dates), without hydrating tracked entities. Field
+ * mapped to property names (see entities/snapshot.ts), without hydrating tracked entities. Field
  * resolvers only read, and skipping the unit of work and query building is several times cheaper
  * per row (see docs/architecture.md, "Performance"). Ids are bound as one array (`= any(?)`).
  */
 function reader<T extends object>(em: EntityManager, org: string, entity: Ctor<T>, key: string, orderBy: Record<string, 'asc' | 'desc'>) {
   const meta = em.getMetadata().find(entity)!;
-  const column = (prop: string) => `"${meta.properties[prop as keyof typeof meta.properties]!.fieldNames[0]}"`;
-  const props = Object.values(meta.properties).filter((p) => p.persist !== false && p.fieldNames?.length === 1);
-  const decimals = props
-    .filter((p) => p.customType instanceof DecimalType && (p.customType as DecimalType<'number'>).mode === 'number')
-    .map((p) => p.name as string);
-  const dates = props.filter((p) => p.runtimeType === 'Date').map((p) => p.name as string);
-  const platform = em.getPlatform();
+  const columns = columnsOf(meta);
+  const column = (prop: string) => `"${columns.find((c) => c.name === prop)!.column}"`;
+  const toSnapshots = snapshotMapper<T>(meta, em.getPlatform());
   const sql =
-    `select ${props.map((p) => `${column(p.name)} as "${p.name}"`).join(', ')} from "${meta.tableName}"` +
+    `select ${columns.map((c) => `"${c.column}" as "${c.name}"`).join(', ')} from "${meta.tableName}"` +
     ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
     ` order by ${Object.entries(orderBy).map(([k, dir]) => `${column(k)} ${dir}`).join(', ')}`;
   return async (keys: readonly string[]): Promise<T[]> => {
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter((k) => UUID.test(k)).join(',')}}`;
-    const rows = await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids]));
-    for (const row of rows) {
-      for (const d of decimals) if (row[d] != null) row[d] = Number(row[d]);
-      for (const d of dates) if (typeof row[d] === 'string') row[d] = platform.parseDate(row[d] as string);
-    }
-    return rows as unknown as T[];
+    return toSnapshots(await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids])));
   };
 }
 

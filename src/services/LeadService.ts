@@ -27,7 +27,7 @@ export class LeadService {
   }
 
   page(filter: LeadFilter, order: { column: LeadOrderColumn; direction: 'asc' | 'desc' }, page: PageRequest): Promise<Page<Lead>> {
-    return this.scope.em.getRepository(Lead).page(filter, order, page);
+    return this.scope.em.getRepository(Lead).page(requireActor(this.scope).organizationId, filter, order, page);
   }
 
   async create(input: LeadFields): Promise<Lead> {

@@ -41,7 +41,7 @@ export class PropertyService {
   }
 
   page(filter: PropertyFilter, order: { column: PropertyOrderColumn; direction: 'asc' | 'desc' }, page: PageRequest): Promise<Page<Property>> {
-    return this.scope.em.getRepository(Property).page(filter, order, page);
+    return this.scope.em.getRepository(Property).page(requireActor(this.scope).organizationId, filter, order, page);
   }
 
   async create(input: PropertyFields): Promise<Property> {

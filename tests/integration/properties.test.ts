@@ -115,4 +115,22 @@ describe('properties', () => {
     expect((await gqlError(t.api.Properties({ first: 1000 }))).extensions.field).toBe('first');
     expect((await gqlError(t.api.Properties({ first: 2, after: 'garbage!!' }))).code).toBe('BAD_USER_INPUT');
   });
+
+  it('pages through null sort values exactly once, nulls last in both directions', async () => {
+    const t = await createTenant(server.url);
+    const values = [300_000, null, 100_000, null, 200_000, 100_000, null];
+    for (const v of values) await t.api.CreateProperty({ input: { ...uniqueAddress(), estimatedValue: v } });
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const seen: { id: string; v: number | null }[] = [];
+      let after: string | null | undefined;
+      do {
+        const { properties } = await t.api.Properties({ first: 2, after, orderBy: { field: 'ESTIMATED_VALUE', direction } });
+        seen.push(...properties.edges.map((e) => ({ id: e.node.id, v: e.node.estimatedValue ?? null })));
+        after = properties.pageInfo.hasNextPage ? properties.pageInfo.endCursor : null;
+      } while (after);
+      expect(new Set(seen.map((s) => s.id)).size).toBe(values.length);
+      const nonNull = values.filter((v): v is number => v !== null).sort((a, b) => (direction === 'ASC' ? a - b : b - a));
+      expect(seen.map((s) => s.v)).toEqual([...nonNull, null, null, null]);
+    }
+  });
 });
