@@ -11,15 +11,13 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Options } from '@mikro-orm/postgresql';
 import { WebSocketServer } from 'ws';
-import { bearer, TokenSigner, type AuthUser } from './auth/tokens.js';
+import { bearer, type TokenSigner, type AuthUser } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createContext, type Context } from './context.js';
 import { AppError } from './errors/index.js';
 import { formatError, isUnexpected } from './errors/format-error.js';
 import { createLogger, type Logger } from './logger.js';
-import { initOrm } from './orm.js';
-import { AppPubSub } from './pubsub.js';
-import { Queues } from './queues.js';
+import { createDeps } from './deps.js';
 import { createRedis, type Redis } from './redis.js';
 import { buildAppSchema } from './schema.js';
 import { runAsTenant } from './tenancy/tenant-context.js';
@@ -48,17 +46,8 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const orm = await initOrm(config, undefined, options.orm);
-  const queueRedis = createRedis(config.redisUrl);
+  const deps = await createDeps(config, log, options.orm);
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const deps: AppDeps = {
-    config,
-    orm,
-    pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
-    queues: new Queues(queueRedis, config.redisPrefix),
-    tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
-    log,
-  };
   const schema = await buildAppSchema(deps.pubsub.engine);
 
   const app = express();
@@ -127,11 +116,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closed = true;
       await apollo.stop(); // drains HTTP connections and WebSocket clients
       await closeServer(httpServer);
-      await deps.queues.close();
-      await deps.pubsub.close();
-      queueRedis.disconnect();
       healthRedis.disconnect();
-      await orm.close();
+      await deps.close();
     },
   };
 }

@@ -1,14 +1,11 @@
 import { Role, ActivityType, DealStage, Direction, LeadSource, LeadStatus, PropertyType } from '../../entities/enums.js';
 import { Organization, User } from '../../entities/index.js';
 import { hashPassword } from '../auth/password.js';
-import { TokenSigner, type AuthUser } from '../auth/tokens.js';
+import type { AuthUser } from '../auth/tokens.js';
 import { loadConfig } from '../config.js';
 import { prepareDatabase } from '../db/bootstrap.js';
+import { createDeps } from '../deps.js';
 import { createLogger } from '../logger.js';
-import { initOrm } from '../orm.js';
-import { AppPubSub } from '../pubsub.js';
-import { Queues } from '../queues.js';
-import { createRedis } from '../redis.js';
 import { createServices } from '../services/index.js';
 import type { AppDeps } from '../services/scope.js';
 import { ZIP_TABLE } from '../providers/geocoder/zip-table.js';
@@ -153,16 +150,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   await prepareDatabase(config, log);
-  const orm = await initOrm(config);
-  const redis = createRedis(config.redisUrl);
-  const deps: AppDeps = {
-    config,
-    orm,
-    log,
-    pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
-    queues: new Queues(redis, config.redisPrefix),
-    tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
-  };
+  const deps = await createDeps(config, log);
   try {
     const started = Date.now();
     const { created } = await seed(deps);
@@ -172,10 +160,7 @@ async function main(): Promise<void> {
         : `The demo organization already exists. Sign in as ${DEMO.email} / ${DEMO.password}`,
     );
   } finally {
-    await deps.queues.close();
-    await deps.pubsub.close();
-    redis.disconnect();
-    await orm.close();
+    await deps.close();
   }
 }
 

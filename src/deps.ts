@@ -1,0 +1,37 @@
+import type { Options } from '@mikro-orm/postgresql';
+import { TokenSigner } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { initOrm } from './orm.js';
+import { AppPubSub } from './pubsub.js';
+import { Queues } from './queues.js';
+import { createRedis } from './redis.js';
+import type { AppDeps } from './services/scope.js';
+
+export interface RunningDeps extends AppDeps {
+  /** Closes queues, pub/sub, Redis and the ORM, in that order. */
+  close(): Promise<void>;
+}
+
+/** The long-lived parts every entry point (API, worker, seed, bench) needs, wired once. */
+export async function createDeps(config: Config, log: Logger, ormOptions?: Partial<Options>): Promise<RunningDeps> {
+  const orm = await initOrm(config, undefined, ormOptions);
+  const queueRedis = createRedis(config.redisUrl);
+  const deps: AppDeps = {
+    config,
+    orm,
+    log,
+    pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
+    queues: new Queues(queueRedis, config.redisPrefix),
+    tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+  };
+  return {
+    ...deps,
+    async close() {
+      await deps.queues.close();
+      await deps.pubsub.close();
+      queueRedis.disconnect();
+      await orm.close();
+    },
+  };
+}
