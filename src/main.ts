@@ -3,6 +3,7 @@ import { prepareDatabase } from './db/bootstrap.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { startWorkers } from '../workers/index.js';
+import { DEMO, seed } from './cli/seed.js';
 
 /**
  * `npm start`: migrates the database, starts the API and (unless --no-worker or RUN_WORKERS=false)
@@ -30,11 +31,18 @@ async function main(): Promise<void> {
   });
   const workers = runWorkers ? startWorkers(server.deps) : null;
 
+  // Local development: a demo organization to sign in to, created on the first start only.
+  const demo = config.nodeEnv === 'development' && process.env.SEED_DEMO !== 'false';
+  if (demo) {
+    const { created } = await seed(server.deps);
+    if (created) log.info('seeded the demo organization (first start only; SEED_DEMO=false skips it)');
+  }
+
   if (config.nodeEnv !== 'production') {
     const line = '-'.repeat(64);
     process.stdout.write(
       `\n${line}\n  Real Estate OS is running\n  Sandbox:  ${server.url}\n  WebSocket: ${server.wsUrl}\n` +
-        `  Demo login (after \`npm run seed\`): demo@realestateos.dev / demo-password-123\n` +
+        (demo ? `  Demo login: ${DEMO.email} / ${DEMO.password}\n` : '') +
         `  Workers: ${workers ? 'running in this process' : 'not started (run `npm run worker`)'}\n${line}\n\n`,
     );
   }

@@ -9,10 +9,15 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, { role: 'worker' });
   const deps = await createDeps(config, log);
   const workers = startWorkers(deps);
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     log.info('worker shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
     await workers.close(); // lets running jobs finish
     await deps.close();
+    clearTimeout(force);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

@@ -12,24 +12,36 @@ export async function prepareDatabase(config: Config, log?: Logger): Promise<{ a
   const owner = new URL(config.databaseOwnerUrl);
   const dbName = decodeURIComponent(owner.pathname.slice(1));
   await ensureDatabase(owner, dbName, log);
-  await ensureAppRole(config);
 
-  const orm = await initOrm(config, config.databaseOwnerUrl);
+  // One starter at a time: several API processes may boot together against a new database.
+  const lock = new pg.Client({ connectionString: config.databaseOwnerUrl });
+  await lock.connect();
   try {
-    const applied = await orm.migrator.up();
-    if (applied.length) log?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
-    const role = config.dbAppRole;
-    await orm.em.getConnection().execute(`
-      grant usage on schema public to ${role};
-      grant select, insert, update, delete on all tables in schema public to ${role};
-      revoke all on table mikro_orm_migrations from ${role};
-      grant execute on all functions in schema public to ${role};
-    `);
-    return { applied: applied.map((m) => m.name) };
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await ensureAppRole(lock, config);
+    const orm = await initOrm(config, config.databaseOwnerUrl);
+    try {
+      const applied = await orm.migrator.up();
+      if (applied.length) log?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+      const role = pg.escapeIdentifier(config.dbAppRole);
+      await orm.em.getConnection().execute(`
+        grant usage on schema public to ${role};
+        grant select, insert, update, delete on all tables in schema public to ${role};
+        revoke all on table mikro_orm_migrations from ${role};
+        grant execute on all functions in schema public to ${role};
+      `);
+      return { applied: applied.map((m) => m.name) };
+    } finally {
+      await orm.close();
+    }
   } finally {
-    await orm.close();
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.end();
   }
 }
+
+/** Advisory lock key held while creating the role and migrating. */
+const MIGRATION_LOCK = 824001;
 
 async function ensureDatabase(owner: URL, dbName: string, log?: Logger): Promise<void> {
   const maintenance = new URL(owner);
@@ -57,22 +69,18 @@ async function ensureDatabase(owner: URL, dbName: string, log?: Logger): Promise
   }
 }
 
-async function ensureAppRole(config: Config): Promise<void> {
+async function ensureAppRole(client: pg.Client, config: Config): Promise<void> {
   const app = new URL(config.databaseUrl);
-  const client = new pg.Client({ connectionString: config.databaseOwnerUrl });
-  await client.connect();
-  try {
-    const role = config.dbAppRole;
-    const password = app.password ? decodeURIComponent(app.password) : null;
-    // A role is cluster-wide; serialize creation so concurrent test runs do not race.
-    await client.query('select pg_advisory_lock(824001)');
-    const { rowCount } = await client.query('select 1 from pg_roles where rolname = $1', [role]);
-    if (!rowCount) {
+  const role = config.dbAppRole;
+  const password = app.password ? decodeURIComponent(app.password) : null;
+  const { rowCount } = await client.query('select 1 from pg_roles where rolname = $1', [role]);
+  if (!rowCount) {
+    try {
       await client.query(`create role ${pg.escapeIdentifier(role)} login nosuperuser nobypassrls noinherit`);
+    } catch (err) {
+      // Roles are cluster-wide: a starter migrating another database may have just created it.
+      if ((err as { code?: string }).code !== '42710') throw err;
     }
-    if (password) await client.query(`alter role ${pg.escapeIdentifier(role)} password ${pg.escapeLiteral(password)}`);
-    await client.query('select pg_advisory_unlock(824001)');
-  } finally {
-    await client.end();
   }
+  if (password) await client.query(`alter role ${pg.escapeIdentifier(role)} password ${pg.escapeLiteral(password)}`);
 }
