@@ -66,7 +66,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       // We set no cache hints; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-      requestLogPlugin(),
+      requestLogPlugin(log),
       config.nodeEnv === 'production'
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -193,8 +193,12 @@ function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema, deps: 
 }
 
 /** Logs each operation with its request id; unexpected errors are logged with their stack here only. */
-function requestLogPlugin(): ApolloServerPlugin<Context> {
+function requestLogPlugin(log: Logger): ApolloServerPlugin<Context> {
   return {
+    // Failures while building the context never reach didEncounterErrors; a bad token is expected.
+    async contextCreationDidFail({ error }) {
+      if (isUnexpected(error)) log.error({ err: error }, 'context creation failed');
+    },
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
