@@ -2,6 +2,8 @@
  * Environment parsed and validated once. Anything wrong fails fast with one message that names
  * every bad variable, so a misconfigured deploy never half-starts.
  */
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-limits.js';
+
 export type NodeEnv = 'development' | 'test' | 'production';
 
 export interface Config {
@@ -28,6 +30,23 @@ export interface Config {
   /** Run the BullMQ workers inside the API process (local default). */
   runWorkers: boolean;
   publicUrl: string | undefined;
+  /** Introspection and the Sandbox page (default: on except in production). */
+  introspection: boolean;
+  /** Depth/alias/directive/cost/token limits; `null` when PROTECTIONS=off (benchmark baseline only). */
+  queryLimits: QueryLimits | null;
+  /** Per-field rate limits; `null` when PROTECTIONS=off. */
+  rateLimits: { queriesPerMinute: number; mutationsPerMinute: number } | null;
+  /** Trusted documents: `off` (APQ only), `allow` (manifest or ad-hoc), `only` (manifest only). */
+  persistedOperations: 'off' | 'allow' | 'only';
+  persistedManifestPath: string;
+  apqTtlSeconds: number;
+  /** Operations slower than this are logged at warn. */
+  slowOperationMs: number;
+  wsMaxConnectionsPerUser: number;
+  /** Express `trust proxy`, so `req.ip` is the client behind a load balancer. */
+  trustProxy: string | false;
+  /** Seconds a GET (hashed) query response may be kept by the client's cache. */
+  getCacheMaxAgeSeconds: number;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -69,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const geocoder = oneOf('GEOCODER', ['offline', 'http'] as const, 'offline');
   const geocoderUrl = env.GEOCODER_URL || undefined;
   if (geocoder === 'http' && !geocoderUrl) problems.push('GEOCODER_URL is required when GEOCODER=http');
+  const protections = oneOf('PROTECTIONS', ['on', 'off'] as const, 'on');
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!['true', 'false'].includes(raw)) problems.push(`${name} must be true or false (got "${raw}")`);
+    return raw === 'true';
+  };
   const dbAppRole = str('DB_APP_ROLE', 'reos_app');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbAppRole)) problems.push('DB_APP_ROLE must be a plain lower-case identifier');
 
@@ -91,6 +117,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
     runWorkers: env.RUN_WORKERS !== 'false',
     publicUrl: env.PUBLIC_URL || undefined,
+    introspection: bool('ENABLE_INTROSPECTION', !prod),
+    queryLimits:
+      protections === 'off'
+        ? null
+        : {
+            maxDepth: int('MAX_QUERY_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+            maxAliases: int('MAX_QUERY_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
+            maxDirectives: int('MAX_QUERY_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 10_000),
+            maxCost: int('MAX_QUERY_COST', DEFAULT_QUERY_LIMITS.maxCost, 1),
+            maxTokens: int('MAX_QUERY_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 100),
+          },
+    rateLimits:
+      protections === 'off'
+        ? null
+        : {
+            queriesPerMinute: int('RATE_LIMIT_QUERIES_PER_MINUTE', 1_200, 1),
+            mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 240, 1),
+          },
+    persistedOperations: oneOf('PERSISTED_OPERATIONS', ['off', 'allow', 'only'] as const, 'allow'),
+    persistedManifestPath: str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json'),
+    apqTtlSeconds: int('APQ_TTL_SECONDS', 24 * 3600, 60),
+    slowOperationMs: int('SLOW_OPERATION_MS', 1_000, 1),
+    wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
+    trustProxy: env.TRUST_PROXY || false,
+    getCacheMaxAgeSeconds: int('GET_CACHE_MAX_AGE_SECONDS', 5, 0, 86_400),
     ...overrides,
   };
   if (problems.length) {

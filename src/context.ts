@@ -9,6 +9,8 @@ import { forkAnonymous, forkForTenant } from './tenancy/tenant-em.js';
 export interface Context {
   requestId: string;
   user: AuthUser | null;
+  /** The client's address (behind a proxy only with TRUST_PROXY); identifies anonymous callers. */
+  ip: string;
   em: EntityManager;
   loaders: Loaders;
   services: Services;
@@ -18,8 +20,8 @@ export interface Context {
   renew(): void;
 }
 
-export function createContext(deps: AppDeps, user: AuthUser | null, requestId: string, log: Logger): Context {
-  const ctx = { requestId, user, deps, log } as Context;
+export function createContext(deps: AppDeps, user: AuthUser | null, requestId: string, log: Logger, ip = 'unknown'): Context {
+  const ctx = { requestId, user, ip, deps, log } as Context;
   ctx.renew = () => {
     ctx.em = user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm);
     ctx.loaders = createLoaders(ctx.em, user?.organizationId ?? '');

@@ -47,7 +47,12 @@ export class Queues {
     return jobId;
   }
 
+  /** Every queue, for metrics and shutdown. */
+  all(): Queue[] {
+    return [this.geocode as Queue];
+  }
+
   async close(): Promise<void> {
-    await this.geocode.close();
+    await Promise.all(this.all().map((q) => q.close()));
   }
 }

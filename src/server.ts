@@ -1,79 +1,94 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Options } from '@mikro-orm/postgresql';
+import express from 'express';
 import { WebSocketServer } from 'ws';
-import { bearer, type TokenSigner, type AuthUser } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createContext, type Context } from './context.js';
-import { AppError } from './errors/index.js';
-import { formatError, isUnexpected } from './errors/format-error.js';
+import { createDeps, type RunningDeps } from './deps.js';
+import { formatErrorFor } from './errors/format-error.js';
+import { authenticate, type Authentication } from './http/authenticate.js';
+import { bodyErrors, securityHeaders } from './http/hardening.js';
+import { idempotency } from './http/idempotency.js';
+import { rateLimitMiddleware } from './limits/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
-import { createDeps } from './deps.js';
+import { Metrics } from './metrics.js';
+import { RedisKeyValueCache, TrustedDocuments } from './persisted.js';
+import { apolloPlugins } from './plugins.js';
 import { createRedis, type Redis } from './redis.js';
 import { buildAppSchema } from './schema.js';
-import { runAsTenant } from './tenancy/tenant-context.js';
-import type { AppDeps } from './services/index.js';
+import { startWebSocket } from './ws.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:4000/graphql */
   url: string;
   wsUrl: string;
   port: number;
-  deps: AppDeps;
+  deps: RunningDeps;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
-
-/**
- * Starts the API: Apollo Server over Express for HTTP and graphql-ws for WebSocket, both on
- * `/graphql` of one port, plus `/healthz` and `/readyz`. The database must already be migrated.
- */
 export interface ServerOptions {
   log?: Logger;
   /** Extra ORM options, e.g. an `onQuery` hook that counts statements (tests, benchmarks). */
   orm?: Partial<Options>;
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * Starts the API: Apollo Server over Express for HTTP and graphql-ws for WebSocket, both on
+ * `/graphql` of one port, plus `/healthz`, `/readyz` and `/metrics`. The database must already be
+ * migrated. Order of the HTTP pipeline: security headers, JSON body (1 MB), token check and tenant
+ * scope, trusted documents, idempotency, Apollo (APQ, query limits, rate limits, CSRF prevention).
+ */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const deps = await createDeps(config, log, options.orm);
+  const redis = createRedis(config.redisUrl);
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const schema = await buildAppSchema(deps.pubsub.engine);
+  const metrics = new Metrics(deps);
+  const trusted = TrustedDocuments.load(config.persistedOperations, config.persistedManifestPath, config.nodeEnv === 'development');
+  const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`);
+  await trusted.seed(apqCache);
+  const middlewares = config.rateLimits ? [rateLimitMiddleware(redis, config.redisPrefix, config.rateLimits)] : [];
+  const schema = await buildAppSchema(deps.pubsub.engine, middlewares);
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const wsCleanup = startWebSocket(wsServer, schema, deps);
+  const wsCleanup = startWebSocket(wsServer, schema, deps, trusted, metrics);
 
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError,
+    formatError: formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' }),
     includeStacktraceInErrorResponses: false,
-    introspection: config.nodeEnv !== 'production',
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: config.queryLimits ? { maxTokens: config.queryLimits.maxTokens } : {},
+    persistedQueries: config.persistedOperations === 'only' ? { cache: apqCache, ttl: null } : { cache: apqCache, ttl: config.apqTtlSeconds },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       // We set no cache hints; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-      requestLogPlugin(log),
-      config.nodeEnv === 'production'
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      ...apolloPlugins(config, log, metrics),
     ],
   });
   await apollo.start();
 
+  app.use(securityHeaders(config.introspection));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -82,10 +97,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const down = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down, checks });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     authenticate(deps.tokens),
+    trusted.middleware(),
+    idempotency(redis, config.redisPrefix, trusted, log),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const header = req.headers['x-request-id'];
@@ -94,16 +115,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         const { user, error } = res.locals.auth as Authentication;
         if (error) throw error;
         const ctxLog = log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
-        return createContext(deps, user, requestId, ctxLog);
+        return createContext(deps, user, requestId, ctxLog, req.ip ?? req.socket.remoteAddress ?? 'unknown');
       },
     }),
   );
+  app.use(bodyErrors());
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}/graphql`;
-  log.info({ url, port }, 'api listening');
+  log.info({ url, port, persistedOperations: trusted.mode, manifest: trusted.manifest.size }, 'api listening');
 
   let closed = false;
   return {
@@ -111,119 +133,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     wsUrl: url.replace(/^http/, 'ws'),
     port,
     deps,
+    metrics,
     async close() {
       if (closed) return;
       closed = true;
       await apollo.stop(); // drains HTTP connections and WebSocket clients
       await closeServer(httpServer);
       healthRedis.disconnect();
+      redis.disconnect();
       await deps.close();
     },
   };
 }
 
-interface Authentication {
-  user: AuthUser | null;
-  error?: GraphQLError;
-}
-
-/**
- * Verifies the bearer token ahead of Apollo and runs the rest of the request in the caller's
- * tenant scope, so every database connection it reserves carries the caller's organization.
- * A bad token is refused (401) rather than silently downgraded to anonymous.
- */
-function authenticate(tokens: TokenSigner): express.RequestHandler {
-  return (req, res, next) => {
-    const token = bearer(req.headers.authorization);
-    if (!token) {
-      res.locals.auth = { user: null } satisfies Authentication;
-      return next();
-    }
-    tokens.verifyAccess(token).then(
-      (user) => {
-        res.locals.auth = { user } satisfies Authentication;
-        runAsTenant(user.organizationId, next);
-      },
-      (err: unknown) => {
-        const message = err instanceof AppError ? err.message : 'Invalid access token';
-        res.locals.auth = { user: null, error: new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } }) } satisfies Authentication;
-        next();
-      },
-    );
-  };
-}
-
-/**
- * graphql-ws on the shared HTTP server. Sockets authenticate once in `connection_init`
- * (`connectionParams.authorization`, with or without "Bearer "); a missing, invalid or expired
- * token closes the socket with 4403.
- */
-function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema, deps: AppDeps) {
-  type Extra = { user?: AuthUser; socketId: string };
-  return useServer<Record<string, unknown> | undefined, Extra>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.connectionParams?.token;
-        const token = typeof raw === 'string' ? (bearer(raw) ?? raw) : null;
-        if (!token) return false;
-        try {
-          ctx.extra.user = await deps.tokens.verifyAccess(token);
-          ctx.extra.socketId = randomUUID();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      context: (ctx) => {
-        const user = ctx.extra.user ?? null;
-        const requestId = randomUUID();
-        return createContext(deps, user, requestId, deps.log.child({ requestId, socketId: ctx.extra.socketId, userId: user?.id, organizationId: user?.organizationId }));
-      },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!('errors' in result) || !result.errors?.length) return result;
-        for (const e of result.errors) if (isUnexpected(e)) deps.log.error({ err: e.originalError ?? e }, 'subscription error');
-        // graphql-ws sends what we return; formatted errors are what must reach the client.
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
-      },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
-    },
-    wsServer,
-  );
-}
-
-/** Logs each operation with its request id; unexpected errors are logged with their stack here only. */
-function requestLogPlugin(log: Logger): ApolloServerPlugin<Context> {
-  return {
-    // Failures while building the context never reach didEncounterErrors; a bad token is expected.
-    async contextCreationDidFail({ error }) {
-      if (isUnexpected(error)) log.error({ err: error }, 'context creation failed');
-    },
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async didEncounterErrors({ errors, contextValue: ctx }) {
-          for (const e of errors) {
-            if (isUnexpected(e)) ctx.log.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
-          }
-        },
-        async willSendResponse({ response, operationName, operation }) {
-          if (response.body.kind === 'single' && response.body.singleResult.errors) {
-            for (const e of response.body.singleResult.errors as unknown as { extensions?: Record<string, unknown> }[]) {
-              e.extensions = { ...e.extensions, requestId: contextValue.requestId };
-            }
-          }
-          contextValue.log.info(
-            { operationName, operationType: operation?.operation, ms: Math.round(performance.now() - started) },
-            'graphql operation',
-          );
-        },
-      };
-    },
-  };
-}
-
-async function readiness(deps: AppDeps, redis: Redis): Promise<{ postgres: boolean; redis: boolean }> {
+async function readiness(deps: RunningDeps, redis: Redis): Promise<{ postgres: boolean; redis: boolean }> {
   const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
   const [pgOk, redisOk] = await Promise.all([
     within(deps.orm.em.fork().getConnection().execute('select 1')).then(() => true, () => false),

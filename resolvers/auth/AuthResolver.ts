@@ -2,21 +2,25 @@ import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { User } from '../../entities/User.js';
 import type { Context } from '../../src/context.js';
 import { UnauthenticatedError } from '../../src/errors/index.js';
+import { RateLimit } from '../../src/limits/rate-limit.js';
 import { AcceptInvitationInput, LoginInput, RegisterInput } from './AuthInput.js';
 import { AuthPayload } from './AuthPayload.js';
 
 @Resolver()
 export class AuthResolver {
+  @RateLimit({ window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] }, { window: '1m', max: 20, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Create an organization and its first user (OWNER)' })
   register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.register(input);
   }
 
+  @RateLimit({ window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] }, { window: '1m', max: 30, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Sign in. A wrong email and a wrong password give the same error.' })
   login(@Arg('input') input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.login(input);
   }
 
+  @RateLimit({ window: '1m', max: 30, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Trade a refresh token for a new session; the old token stops working' })
   refreshToken(@Arg('token') token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.refresh(token);
@@ -28,6 +32,7 @@ export class AuthResolver {
     return ctx.services.auth.logout(ctx.user!, refreshToken);
   }
 
+  @RateLimit({ window: '1m', max: 10, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Join an organization with an invitation token' })
   acceptInvitation(@Arg('input') input: AcceptInvitationInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.acceptInvitation(input);

@@ -4,6 +4,8 @@ import { AppError } from './index.js';
 
 /** Codes whose messages come from GraphQL itself (parsing, validation, variable coercion): safe to show. */
 const PROTOCOL_CODES = new Set([
+  'QUERY_TOO_COMPLEX',
+  'PERSISTED_QUERY_REQUIRED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -31,7 +33,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const thrownBy = error instanceof GraphQLError ? error.originalError : undefined;
   const fromGraphQL = error instanceof GraphQLError && (!thrownBy || thrownBy instanceof GraphQLError);
   if (fromGraphQL && typeof code === 'string' && (PROTOCOL_CODES.has(code) || APP_CODES.has(code))) {
-    return { ...base, message: formatted.message, extensions: { code } };
+    const { stacktrace: _s, exception: _e, http: _h, ...details } = formatted.extensions ?? {};
+    return { ...base, message: formatted.message, extensions: { ...details, code } };
   }
   // Parse/validation errors produced by graphql-js itself (e.g. on the WebSocket path) carry no code.
   if (fromGraphQL && code === undefined && !formatted.path) {
@@ -45,6 +48,24 @@ function appErrorOf(error: unknown): AppError | null {
   if (original instanceof AppError) return original;
   if (original instanceof GraphQLError && original.originalError instanceof AppError) return original.originalError;
   return null;
+}
+
+/**
+ * `formatError` for one deployment: hides "Did you mean …?" field suggestions in production (they
+ * reveal the schema), and reports a document over the token limit as QUERY_TOO_COMPLEX.
+ */
+export function formatErrorFor(options: { hideSuggestions: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = formatError(formatted, error);
+    const tokens = /Document contains more tha[nt] (\d+) tokens/.exec(out.message); // graphql-js says "more that"
+    if (tokens && out.extensions?.code === 'GRAPHQL_PARSE_FAILED') {
+      return { ...out, message: `Query is too complex: more than ${tokens[1]} tokens`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max: Number(tokens[1]) } };
+    }
+    if (options.hideSuggestions && out.message.includes('Did you mean')) {
+      return { ...out, message: out.message.replace(/ ?Did you mean .*$/, '') };
+    }
+    return out;
+  };
 }
 
 /** True for errors that are bugs or outages rather than the client's doing. */

@@ -33,7 +33,7 @@ export interface ApiProcess {
 }
 
 /** Starts `node dist/src/main.js` as a separate OS process sharing the test's database and Redis namespace. */
-export async function startApiProcess(config: Config, args: string[] = ['--no-worker']): Promise<ApiProcess> {
+export async function startApiProcess(config: Config, args: string[] = ['--no-worker'], env: Record<string, string> = {}): Promise<ApiProcess> {
   ensureBuilt();
   const child = spawn(NODE, [join(ROOT, 'dist/src/main.js'), ...args], {
     cwd: ROOT,
@@ -47,6 +47,7 @@ export async function startApiProcess(config: Config, args: string[] = ['--no-wo
       REDIS_PREFIX: config.redisPrefix,
       JWT_SECRET: config.jwtSecret,
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

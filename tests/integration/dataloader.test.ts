@@ -5,6 +5,8 @@ import { startTestServer } from '../helpers/server.js';
 const statements: string[] = [];
 const server = await startTestServer({
   workers: false,
+  // The fixture is ~500 mutations from one user in a few seconds.
+  config: { rateLimits: { queriesPerMinute: 100_000, mutationsPerMinute: 100_000 } },
   orm: {
     onQuery: (sql: string) => {
       statements.push(sql);

@@ -1,0 +1,50 @@
+import type express from 'express';
+import helmet from 'helmet';
+
+/** Sandbox (development only) loads its app from Apollo's CDN and talks to this origin. */
+const SANDBOX_SOURCES = ['https://embeddable-sandbox.cdn.apollographql.com', 'https://sandbox.embed.apollographql.com', 'https://apollo-server-landing-page.cdn.apollographql.com'];
+
+/**
+ * Security headers on every response. Production gets a CSP that allows nothing (the API serves
+ * JSON only); development allows exactly what the embedded Sandbox page needs.
+ */
+export function securityHeaders(sandbox: boolean): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: sandbox
+        ? {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'", "'unsafe-inline'", ...SANDBOX_SOURCES],
+            styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com', ...SANDBOX_SOURCES],
+            imgSrc: ["'self'", 'data:', ...SANDBOX_SOURCES],
+            fontSrc: ["'self'", 'https://fonts.gstatic.com', ...SANDBOX_SOURCES],
+            connectSrc: ["'self'", ...SANDBOX_SOURCES],
+            frameSrc: ["'self'", ...SANDBOX_SOURCES],
+            manifestSrc: ["'self'", ...SANDBOX_SOURCES],
+            frameAncestors: ["'none'"],
+          }
+        : { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+/**
+ * Turns body-parser failures into GraphQL-shaped JSON errors with the right status (400 for
+ * malformed JSON, 413 for too large) instead of Express' HTML error page.
+ */
+export function bodyErrors(): express.ErrorRequestHandler {
+  return (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
+    if (err?.type === 'entity.too.large') {
+      return res.status(413).json({ errors: [{ message: `Request body is larger than ${err.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    }
+    if (err?.type === 'entity.parse.failed' || err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+      return res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    next(err);
+  };
+}

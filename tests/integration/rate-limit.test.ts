@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTenant, sdk } from '../helpers/gql.js';
+import { startApiProcess, type ApiProcess } from '../helpers/process.js';
+import { startTestServer } from '../helpers/server.js';
+
+const LIMIT = 10;
+const server = await startTestServer({ workers: false, config: { rateLimits: { queriesPerMinute: LIMIT, mutationsPerMinute: 1000 } } });
+let other: ApiProcess | undefined;
+afterAll(async () => {
+  await other?.stop();
+});
+
+async function me(url: string, token: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+  });
+  const body = (await res.json()) as { data: unknown; errors?: { extensions: { code: string; retryAfter?: number } }[] };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
+}
+
+describe('rate limits', () => {
+  it('hold at exactly N across two API processes under a concurrent burst, with 429 and Retry-After', async () => {
+    other = await startApiProcess(server.config, ['--no-worker'], { RATE_LIMIT_QUERIES_PER_MINUTE: String(LIMIT) });
+    const t = await createTenant(server.url); // calls `me` once: LIMIT - 1 calls remain this minute
+    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => me(i % 2 ? server.url : other!.url, t.token)));
+    const ok = burst.filter((r) => r.status === 200);
+    const limited = burst.filter((r) => r.status === 429);
+    expect(ok).toHaveLength(LIMIT - 1);
+    expect(limited).toHaveLength(40 - (LIMIT - 1));
+    for (const r of limited) {
+      expect(r.body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
+      const retryAfter = Number(r.retryAfter);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(r.body.errors![0]!.extensions.retryAfter).toBe(retryAfter);
+    }
+    // Both processes answered some of the burst; one shared count limited them.
+    expect(burst.some((r, i) => i % 2 === 0 && r.status === 200) || burst.some((r, i) => i % 2 === 1 && r.status === 200)).toBe(true);
+    expect(burst.filter((_, i) => i % 2 === 0).some((r) => r.status === 429)).toBe(true);
+    expect(burst.filter((_, i) => i % 2 === 1).some((r) => r.status === 429)).toBe(true);
+    // Another user has their own allowance.
+    const u = await createTenant(server.url);
+    expect((await me(other.url, u.token)).status).toBe(200);
+  });
+
+  it('login is strict per IP and email: the 6th attempt in a minute is refused, another email is not', async () => {
+    const email = `someone-${randomUUID()}@example.com`;
+    const api = sdk(server.url);
+    const attempts = [];
+    for (let i = 0; i < 6; i++) attempts.push(await api.Login({ input: { email, password: 'wrong-password' } }).catch((e) => e));
+    const codes = attempts.map((e) => e.response?.errors?.[0]?.extensions?.code);
+    expect(codes.slice(0, 5)).toEqual(Array(5).fill('UNAUTHENTICATED'));
+    expect(codes[5]).toBe('RATE_LIMITED');
+    expect(attempts[5].response.status).toBe(429);
+    const other = await api.Login({ input: { email: `x-${email}`, password: 'wrong-password' } }).catch((e) => e);
+    expect(other.response.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
