@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     log.fatal({ err: err.message }, /ECONNREFUSED.*6379|Redis/i.test(err.message) ? 'Redis is not reachable' : 'could not start');
     process.exit(1);
   });
-  const workers = runWorkers ? startWorkers(server.deps) : null;
+  const workers = runWorkers ? startWorkers(server.deps, { metrics: server.metrics }) : null;
 
   // Local development: a demo organization to sign in to, created on the first start only.
   const demo = config.nodeEnv === 'development' && process.env.SEED_DEMO !== 'false';

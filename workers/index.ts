@@ -2,6 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
 import { QueueName, type GeocodePropertyJob } from '../src/queues.js';
 import { createRedis } from '../src/redis.js';
+import type { Metrics } from '../src/metrics.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
 
@@ -11,7 +12,7 @@ export interface RunningWorkers {
 }
 
 /** Starts one BullMQ worker per queue. `close()` lets running jobs finish before returning. */
-export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; concurrency?: number } = {}): RunningWorkers {
+export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; concurrency?: number; metrics?: Metrics } = {}): RunningWorkers {
   const { config, log } = deps;
   const connection = createRedis(config.redisUrl);
   const geocoder = options.geocoder ?? createGeocoder(config);
@@ -31,7 +32,14 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
   });
 
   const workers = [geocode];
-  for (const w of workers) w.on('error', (err) => log.error({ worker: w.name, err }, 'worker error'));
+  for (const w of workers) {
+    w.on('error', (err) => log.error({ worker: w.name, err }, 'worker error'));
+    const observe = (job: Job | undefined, outcome: string) => {
+      if (job?.processedOn && job.finishedOn) options.metrics?.jobDuration.observe({ queue: w.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
+    };
+    w.on('completed', (job) => observe(job, 'completed'));
+    w.on('failed', (job) => observe(job, 'failed'));
+  }
   log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name }, 'workers started');
 
   return {

@@ -21,7 +21,7 @@ export async function startTestServer(
   const config = testConfig(options.config);
   const log = createLogger(config.logLevel);
   const server = await startServer(config, { log, orm: options.orm });
-  const workers = options.workers === false ? null : startWorkers(server.deps);
+  const workers = options.workers === false ? null : startWorkers(server.deps, { metrics: server.metrics });
   const close = async () => {
     await workers?.close();
     await server.close();

@@ -25,7 +25,7 @@ export function wsClient(wsUrl: string, token: string | null, onClose?: (code: n
 }
 
 /** Subscribes and buffers events; resolves once the server has acknowledged the connection. */
-export async function subscribe<T>(wsUrl: string, token: string, query: string): Promise<Subscription<T>> {
+export async function subscribe<T>(wsUrl: string, token: string, query: string, extra: { extensions?: Record<string, unknown> } = {}): Promise<Subscription<T>> {
   const client = wsClient(wsUrl, token);
   await new Promise<void>((resolve, reject) => {
     const off = client.on('connected', () => {
@@ -39,7 +39,7 @@ export async function subscribe<T>(wsUrl: string, token: string, query: string):
   const waiters: ((v: T) => void)[] = [];
   const errors: unknown[] = [];
   const dispose = client.subscribe<T>(
-    { query },
+    { query, ...extra },
     {
       next: (msg) => {
         if (msg.errors?.length) errors.push(msg.errors);

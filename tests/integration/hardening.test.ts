@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createTenant } from '../helpers/gql.js';
+import { startTestServer } from '../helpers/server.js';
+import { closeCodeFor } from '../helpers/ws.js';
+
+const server = await startTestServer({ workers: false, config: { wsMaxConnectionsPerUser: 3 } });
+const prod = await startTestServer({ workers: false, config: { nodeEnv: 'production', introspection: false } });
+
+const send = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(url, { method: 'POST', headers, body });
+
+describe('HTTP hardening', () => {
+  it('sends security headers on every response', async () => {
+    for (const res of [await fetch(server.url.replace('/graphql', '/healthz')), await send(server.url, '{"query":"{ __typename }"}'), await send(prod.url, '{"query":"{ __typename }"}')]) {
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+    expect((await send(prod.url, '{"query":"{ __typename }"}')).headers.get('content-security-policy')).toContain("default-src 'none'");
+    const sandboxCsp = (await fetch(server.url, { headers: { accept: 'text/html' } })).headers.get('content-security-policy');
+    expect(sandboxCsp).toContain('embeddable-sandbox.cdn.apollographql.com');
+  });
+
+  it('answers malformed, oversized, batched and cross-site requests with specific errors', async () => {
+    const malformed = await send(server.url, '{"query": ');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    const huge = await send(server.url, JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(2 * 1024 * 1024) } }));
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    const batch = await send(server.url, JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]));
+    expect(batch.status).toBe(400);
+    const csrf = await send(server.url, '{"query":"{ __typename }"}', { 'content-type': 'text/plain' });
+    expect(csrf.status).toBe(400);
+    expect(await csrf.text()).toMatch(/CSRF|preflight/i);
+    // The process is still healthy.
+    expect((await fetch(server.url.replace('/graphql', '/healthz'))).status).toBe(200);
+  });
+
+  it('in production: no introspection, no Sandbox page, no field suggestions', async () => {
+    const intro = await send(prod.url, JSON.stringify({ query: '{ __schema { types { name } } }' }));
+    expect(((await intro.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const page = await fetch(prod.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('sandbox');
+    const typo = (await (await send(prod.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as { errors: { message: string }[] };
+    expect(typo.errors[0]!.message).toBe('Cannot query field "proprties" on type "Query".');
+    const devTypo = (await (await send(server.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as { errors: { message: string }[] };
+    expect(devTypo.errors[0]!.message).toContain('Did you mean');
+  });
+});
+
+describe('WebSocket limits', () => {
+  it('closes the socket past the per-user connection limit with 4429', async () => {
+    const t = await createTenant(server.url);
+    const open: WebSocket[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+      await new Promise<void>((resolve) => {
+        s.on('open', () => s.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.token}` } })));
+        s.on('message', () => resolve());
+      });
+      open.push(s);
+    }
+    expect(await closeCodeFor(server.wsUrl, t.token)).toBe(4429);
+    open[0]!.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await closeCodeFor(server.wsUrl, t.token)).toBe(0); // a slot is free again
+    for (const s of open) s.close();
+  });
+
+  it('closes the socket on a message over 1 MB (1009)', async () => {
+    const t = await createTenant(server.url);
+    const s = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    const code = await new Promise<number>((resolve) => {
+      s.on('open', () => s.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.token}`, pad: 'x'.repeat(1_100_000) } })));
+      s.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(1009);
+  });
+});
