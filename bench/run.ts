@@ -4,11 +4,13 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { prepareDatabase } from '../src/db/bootstrap.js';
 import { benchNestedRead } from './nested-read.js';
+import { benchProtections } from './protections.js';
 
 /**
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
- * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load.
+ * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load; BENCH_ONLY=nested,protections
+ * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -23,7 +25,11 @@ await client.end();
 await prepareDatabase(config);
 
 console.log(`Real Estate OS benchmarks — ${new Date().toISOString()} — node ${process.version}`);
-const results = { ...(await benchNestedRead(config, { seconds, connections })) };
+const only = process.env.BENCH_ONLY?.split(',');
+const results = {
+  ...(!only || only.includes('nested') ? await benchNestedRead(config, { seconds, connections }) : {}),
+  ...(!only || only.includes('protections') ? await benchProtections(config, { seconds, connections }) : {}),
+};
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(new URL('../../bench/results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), seconds, connections, results }, null, 2));
 process.exit(0);

@@ -2,6 +2,9 @@
  * Environment parsed and validated once. Anything wrong fails fast with one message that names
  * every bad variable, so a misconfigured deploy never half-starts.
  */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-limits.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -136,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
             mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 240, 1),
           },
     persistedOperations: oneOf('PERSISTED_OPERATIONS', ['off', 'allow', 'only'] as const, 'allow'),
-    persistedManifestPath: str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json'),
+    persistedManifestPath: resolve(projectRoot(), str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json')),
     apqTtlSeconds: int('APQ_TTL_SECONDS', 24 * 3600, 60),
     slowOperationMs: int('SLOW_OPERATION_MS', 1_000, 1),
     wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
@@ -148,4 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return config;
+}
+
+/** The folder holding package.json, found from this file (works from src/ and from dist/src/). */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }

@@ -7,16 +7,38 @@ import type { Redis } from 'ioredis';
 
 /**
  * Automatic persisted queries in Redis, so every API process knows every hash. Implements Apollo's
- * KeyValueCache; Apollo prefixes keys with `apq:`.
+ * KeyValueCache; Apollo prefixes keys with `apq:`. Trusted-document hashes resolve from the manifest
+ * in memory, so hash-only requests for them (GET or POST) need no Redis at all.
  */
 export class RedisKeyValueCache implements KeyValueCache<string> {
+  /**
+   * Documents are addressed by their own hash and never change, so each process keeps the ones it
+   * has seen (up to 5,000) and asks Redis only for new hashes.
+   */
+  private readonly local = new Map<string, string>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Trusted documents (hash -> document), answered without Redis. */
+    private readonly manifest: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(`${this.prefix}:${key}`)) ?? undefined;
+    if (key.startsWith('apq:')) {
+      const trusted = this.manifest.get(key.slice(4));
+      if (trusted !== undefined) return trusted;
+    }
+    const hit = this.local.get(key);
+    if (hit !== undefined) return hit;
+    const value = (await this.redis.get(`${this.prefix}:${key}`)) ?? undefined;
+    if (value !== undefined && key.startsWith('apq:')) this.remember(key, value);
+    return value;
+  }
+
+  private remember(key: string, value: string): void {
+    if (this.local.size >= 5_000) this.local.delete(this.local.keys().next().value!);
+    this.local.set(key, value);
   }
 
   async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
@@ -26,6 +48,7 @@ export class RedisKeyValueCache implements KeyValueCache<string> {
   }
 
   async delete(key: string): Promise<boolean> {
+    this.local.delete(key);
     return (await this.redis.del(`${this.prefix}:${key}`)) > 0;
   }
 }
@@ -55,11 +78,6 @@ export class TrustedDocuments {
     const entries = Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>);
     for (const [hash, doc] of entries) if (sha256(doc) !== hash) throw new Error(`manifest entry ${hash} does not match its document`);
     return new TrustedDocuments(mode, new Map(entries), allowIntrospection);
-  }
-
-  /** Seeds Apollo's APQ cache, so hash-only requests for manifest operations resolve on HTTP (GET and POST). */
-  async seed(cache: KeyValueCache<string>): Promise<void> {
-    for (const [hash, doc] of this.manifest) await cache.set(`apq:${hash}`, doc);
   }
 
   /**

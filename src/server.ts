@@ -56,8 +56,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const metrics = new Metrics(deps);
   const trusted = TrustedDocuments.load(config.persistedOperations, config.persistedManifestPath, config.nodeEnv === 'development');
-  const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`);
-  await trusted.seed(apqCache);
+  const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
   const middlewares = config.rateLimits ? [rateLimitMiddleware(redis, config.redisPrefix, config.rateLimits)] : [];
   const schema = await buildAppSchema(deps.pubsub.engine, middlewares);
 

@@ -4,7 +4,7 @@ import { PipelineEventType, type PipelineEventPayload } from '../../src/pubsub.j
 
 registerEnumType(PipelineEventType, { name: 'PipelineEventType' });
 
-@ObjectType({ description: 'Deals in one stage' })
+@ObjectType({ description: 'Deals in one stage', simpleResolvers: true })
 export class PipelineStage {
   @Field(() => DealStage)
   stage!: DealStage;

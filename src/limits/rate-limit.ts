@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
+/** Unique per process; with a counter it makes each recorded call a distinct sorted-set member. */
+const MEMBER = randomUUID().slice(0, 8);
+let calls = 0;
 import { getFieldIdentity, getGraphQLRateLimiter, type Store } from 'graphql-rate-limit';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Redis } from 'ioredis';
@@ -37,9 +41,12 @@ export function RateLimit(...rules: RateRule[]): MethodDecorator {
 
 /**
  * A graphql-rate-limit Store that is atomic across processes. The library reads the call log, decides,
- * then writes it back, so two processes (or two concurrent calls) could both pass at N-1. Here the
- * read records the call in the same Lua script, in Redis' single thread: each caller sees exactly
- * the calls before it, so exactly `max` calls pass per window. `setForIdentity` has nothing left to do.
+ * then writes it back, so two processes (or two concurrent calls) could both pass at N-1. Here one Lua
+ * script, in Redis' single thread, prunes the window, counts, and records the call only if it is
+ * allowed: exactly `max` calls pass per window and the log never holds more than `max` entries.
+ * The decision reaches the library through the length of the returned log (empty when allowed,
+ * `max` entries when not), so nothing proportional to the traffic is transferred per call.
+ * `setForIdentity` has nothing left to do.
  */
 class AtomicRedisStore implements Store {
   constructor(
@@ -47,7 +54,10 @@ class AtomicRedisStore implements Store {
     private readonly prefix: string,
     private readonly windowMs: number,
     private readonly max: number,
-  ) {}
+  ) {
+    // EVALSHA with the script loaded once, instead of sending and compiling it on every call.
+    if (!(redis as Partial<RecordCall>).reosRecordCall) redis.defineCommand('reosRecordCall', { numberOfKeys: 1, lua: RECORD_CALL });
+  }
 
   key(identity: { contextIdentity: string; fieldIdentity: string }): string {
     return `${this.prefix}:rl:${this.windowMs}:${this.max}:${identity.contextIdentity}:${identity.fieldIdentity}`;
@@ -55,34 +65,33 @@ class AtomicRedisStore implements Store {
 
   async getForIdentity(identity: { contextIdentity: string; fieldIdentity: string }): Promise<readonly number[]> {
     const now = Date.now();
-    const prior = (await this.redis.eval(RECORD_CALL, 1, this.key(identity), now, this.windowMs, this.max, `${now}-${randomUUID()}`)) as string[];
-    return prior.map(Number);
+    const allowed = await (this.redis as Redis & RecordCall).reosRecordCall(this.key(identity), now, this.windowMs, this.max, `${now}-${MEMBER}-${++calls}`);
+    return allowed === 1 ? [] : new Array<number>(this.max).fill(now);
   }
 
   setForIdentity(): void {
     // Recorded atomically in getForIdentity.
   }
 
-  /** Seconds until fewer than `max` calls remain in the window. */
+  /** Seconds until the oldest allowed call leaves the window (and a slot frees up). */
   async retryAfter(identity: { contextIdentity: string; fieldIdentity: string }): Promise<number> {
-    const key = this.key(identity);
     const now = Date.now();
-    const count = await this.redis.zcount(key, now - this.windowMs, '+inf');
-    if (count < this.max) return 1;
-    const [, score] = await this.redis.zrangebyscore(key, now - this.windowMs, '+inf', 'WITHSCORES', 'LIMIT', count - this.max, 1);
-    return Math.max(1, Math.ceil((Number(score) + this.windowMs - now) / 1000));
+    const [, score] = await this.redis.zrangebyscore(this.key(identity), now - this.windowMs, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
+    return score === undefined ? 1 : Math.max(1, Math.ceil((Number(score) + this.windowMs - now) / 1000));
   }
 }
 
-/** Prune the window, return the newest `max` earlier calls' times, record this call. */
+interface RecordCall {
+  reosRecordCall(key: string, now: number, windowMs: number, max: number, member: string): Promise<number>;
+}
+
+/** Prune the window; record the call and return 1 if fewer than `max` calls remain in it, else 0. */
 const RECORD_CALL = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-local prior = redis.call('ZRANGE', KEYS[1], -tonumber(ARGV[3]), -1, 'WITHSCORES')
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local times = {}
-for i = 2, #prior, 2 do times[#times + 1] = prior[i] end
-return times
+return 1
 `;
 
 /**

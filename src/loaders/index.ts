@@ -14,20 +14,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * per row (see docs/architecture.md, "Performance"). Ids are bound as one array (`= any(?)`).
  */
 function reader<T extends object>(em: EntityManager, org: string, entity: Ctor<T>, key: string, orderBy: Record<string, 'asc' | 'desc'>) {
-  const meta = em.getMetadata().find(entity)!;
-  const columns = columnsOf(meta);
-  const column = (prop: string) => `"${columns.find((c) => c.name === prop)!.column}"`;
-  const toSnapshots = snapshotMapper<T>(meta, em.getPlatform());
-  const sql =
-    `select ${columns.map((c) => `"${c.column}" as "${c.name}"`).join(', ')} from "${meta.tableName}"` +
-    ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
-    ` order by ${Object.entries(orderBy).map(([k, dir]) => `${column(k)} ${dir}`).join(', ')}`;
+  const { sql, toSnapshots } = statementFor(em, entity, key, orderBy);
   return async (keys: readonly string[]): Promise<T[]> => {
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter((k) => UUID.test(k)).join(',')}}`;
     return toSnapshots(await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids])));
   };
+}
+
+/** SQL and row mapping per (entity, key, order): derived from metadata once per process, not per request. */
+const statements = new Map<string, { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => unknown[] }>();
+function statementFor<T extends object>(em: EntityManager, entity: Ctor<T>, key: string, orderBy: Record<string, 'asc' | 'desc'>) {
+  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}`;
+  let st = statements.get(id);
+  if (!st) {
+    const meta = em.getMetadata().find(entity)!;
+    const columns = columnsOf(meta);
+    const column = (prop: string) => `"${columns.find((c) => c.name === prop)!.column}"`;
+    st = {
+      sql:
+        `select ${columns.map((c) => `"${c.column}" as "${c.name}"`).join(', ')} from "${meta.tableName}"` +
+        ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
+        ` order by ${Object.entries(orderBy).map(([k, dir]) => `${column(k)} ${dir}`).join(', ')}`,
+      toSnapshots: snapshotMapper<T>(meta, em.getPlatform()),
+    };
+    statements.set(id, st);
+  }
+  return st as { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => T[] };
 }
 
 /** One row by id; missing ids (other organizations included) resolve to null. */
