@@ -1,6 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type MiddlewareFn, type PubSub } from 'type-graphql';
-import type { Context } from './context.js';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { ActivityResolver } from '../resolvers/activities/ActivityResolver.js';
 import { AuthResolver } from '../resolvers/auth/AuthResolver.js';
 import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealResolver.js';
@@ -22,8 +21,8 @@ export const RESOLVERS = [
   PipelineResolver,
 ] as const;
 
-export function buildAppSchema(pubSub: PubSub, globalMiddlewares: MiddlewareFn<Context>[] = []): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: RESOLVERS, authChecker, pubSub, globalMiddlewares, validate: false, emitSchemaFile: false });
+export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: RESOLVERS, authChecker, pubSub, validate: false, emitSchemaFile: false });
 }
 
 /** A pub/sub that refuses to be used; enough to build the schema for printing. */

@@ -16,7 +16,7 @@ import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
 import { bodyErrors, securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
-import { rateLimitMiddleware } from './limits/rate-limit.js';
+import { applyRateLimits } from './limits/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RedisKeyValueCache, TrustedDocuments } from './persisted.js';
@@ -57,8 +57,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metrics = new Metrics(deps);
   const trusted = TrustedDocuments.load(config.persistedOperations, config.persistedManifestPath, config.nodeEnv === 'development');
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
-  const middlewares = config.rateLimits ? [rateLimitMiddleware(redis, config.redisPrefix, config.rateLimits)] : [];
-  const schema = await buildAppSchema(deps.pubsub.engine, middlewares);
+  const schema = await buildAppSchema(deps.pubsub.engine);
+  if (config.rateLimits) applyRateLimits(schema, redis, config.redisPrefix, config.rateLimits);
 
   const app = express();
   app.disable('x-powered-by');

@@ -4,9 +4,8 @@ import { randomUUID } from 'node:crypto';
 const MEMBER = randomUUID().slice(0, 8);
 let calls = 0;
 import { getFieldIdentity, getGraphQLRateLimiter, type Store } from 'graphql-rate-limit';
-import type { GraphQLResolveInfo } from 'graphql';
+import { defaultFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
-import type { MiddlewareFn } from 'type-graphql';
 import type { Context } from '../context.js';
 import { AppError } from '../errors/index.js';
 
@@ -95,14 +94,17 @@ return 1
 `;
 
 /**
- * type-graphql global middleware: applies each root field's rules (or the defaults for its
- * operation type) before the resolver runs, and throws RATE_LIMITED with `retryAfter` seconds.
+ * Rate-limits the root Query and Mutation fields of a built schema: each one's rules (or the
+ * defaults for its operation type) run before its resolver, and RATE_LIMITED carries `retryAfter`
+ * seconds. Only root fields are wrapped; nested field resolvers are untouched (a type-graphql
+ * global middleware would wrap every field resolver of every type).
  */
-export function rateLimitMiddleware(
+export function applyRateLimits(
+  schema: GraphQLSchema,
   redis: Redis,
   prefix: string,
   defaults: { queriesPerMinute: number; mutationsPerMinute: number },
-): MiddlewareFn<Context> {
+): void {
   const limiters = new Map<string, { store: AtomicRedisStore; limit: ReturnType<typeof getGraphQLRateLimiter> }>();
   const limiterFor = (rule: RateRule) => {
     const windowMs = windowToMs(rule.window);
@@ -110,35 +112,37 @@ export function rateLimitMiddleware(
     let l = limiters.get(id);
     if (!l) {
       const store = new AtomicRedisStore(redis, prefix, windowMs, rule.max);
-      l = { store, limit: getGraphQLRateLimiter({ store, identifyContext: (id: string) => id }) };
+      l = { store, limit: getGraphQLRateLimiter({ store, identifyContext: (who: string) => who }) };
       limiters.set(id, l);
     }
     return l;
   };
-  const defaultRules: Record<'Query' | 'Mutation', RateRule[]> = {
-    Query: [{ window: '1m', max: defaults.queriesPerMinute }],
-    Mutation: [{ window: '1m', max: defaults.mutationsPerMinute }],
-  };
-
-  return async ({ args, context, info }, next) => {
-    const root = info.parentType.name;
-    if (root !== 'Query' && root !== 'Mutation') return next();
-    const rules = FIELD_RULES.get(info.fieldName) ?? defaultRules[root];
+  const check = async (rules: RateRule[], args: Record<string, unknown>, context: Context, info: GraphQLResolveInfo) => {
     for (const rule of rules) {
       const { store, limit } = limiterFor(rule);
       const who = rule.by === 'ip' || !context.user ? `ip:${context.ip}` : `user:${context.user.id}`;
-      const message = await limit(
-        { parent: undefined, args, context: who, info: info as GraphQLResolveInfo },
-        { max: rule.max, window: rule.window, identityArgs: rule.identityArgs ?? [] },
-      );
+      const message = await limit({ parent: undefined, args, context: who, info }, { max: rule.max, window: rule.window, identityArgs: rule.identityArgs ?? [] });
       if (message) {
-        const fieldIdentity = getFieldIdentity(info.fieldName, rule.identityArgs ?? [], args);
-        const retryAfter = await store.retryAfter({ contextIdentity: who, fieldIdentity });
+        const retryAfter = await store.retryAfter({ contextIdentity: who, fieldIdentity: getFieldIdentity(info.fieldName, rule.identityArgs ?? [], args) });
         throw new RateLimitedError(`Too many ${info.fieldName} requests: at most ${rule.max} per ${rule.window}. Retry in ${retryAfter} s.`, retryAfter);
       }
     }
-    return next();
   };
+  const roots: [GraphQLObjectType | null | undefined, RateRule[]][] = [
+    [schema.getQueryType(), [{ window: '1m', max: defaults.queriesPerMinute }]],
+    [schema.getMutationType(), [{ window: '1m', max: defaults.mutationsPerMinute }]],
+  ];
+  for (const [type, fallback] of roots) {
+    if (!type) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const rules = FIELD_RULES.get(field.name) ?? fallback;
+      field.resolve = async (source, args, context: Context, info) => {
+        await check(rules, args, context, info);
+        return resolve(source, args, context, info);
+      };
+    }
+  }
 }
 
 /** '30s' | '1m' | '1h' to milliseconds (the same forms graphql-rate-limit's own parser accepts). */
