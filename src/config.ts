@@ -50,6 +50,9 @@ export interface Config {
   trustProxy: string | false;
   /** Seconds a GET (hashed) query response may be kept by the client's cache. */
   getCacheMaxAgeSeconds: number;
+  /** OTLP/HTTP collector base URL; tracing is off when unset. */
+  otlpEndpoint: string | undefined;
+  serviceName: string;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -145,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
     trustProxy: env.TRUST_PROXY || false,
     getCacheMaxAgeSeconds: int('GET_CACHE_MAX_AGE_SECONDS', 5, 0, 86_400),
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    serviceName: str('OTEL_SERVICE_NAME', 'real-estate-os'),
     ...overrides,
   };
   if (problems.length) {

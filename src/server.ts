@@ -23,6 +23,7 @@ import { RedisKeyValueCache, TrustedDocuments } from './persisted.js';
 import { apolloPlugins } from './plugins.js';
 import { createRedis, type Redis } from './redis.js';
 import { buildAppSchema } from './schema.js';
+import { startTracing, tracingPlugin } from './tracing.js';
 import { startWebSocket } from './ws.js';
 
 export interface RunningServer {
@@ -55,6 +56,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const redis = createRedis(config.redisUrl);
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const metrics = new Metrics(deps);
+  const tracing = startTracing(config.otlpEndpoint, config.serviceName);
   const trusted = TrustedDocuments.load(config.persistedOperations, config.persistedManifestPath, config.nodeEnv === 'development');
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
   const schema = await buildAppSchema(deps.pubsub.engine);
@@ -83,6 +85,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ApolloServerPluginCacheControlDisabled(),
       config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ...apolloPlugins(config, log, metrics),
+      ...(tracing ? [tracingPlugin(tracing.tracer)] : []),
     ],
   });
   await apollo.start();
@@ -140,6 +143,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await closeServer(httpServer);
       healthRedis.disconnect();
       redis.disconnect();
+      await tracing?.shutdown(); // flushes buffered spans
       await deps.close();
     },
   };
