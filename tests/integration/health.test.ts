@@ -35,7 +35,7 @@ describe('health and readiness', () => {
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED', requestId: 'trace-abc-123' });
   });
 
-  it('never sends stack traces or SQL: a database failure is "Internal server error" with a request id', async () => {
+  it('never sends stack traces or SQL: a database failure in production mode is "Internal server error" with a request id', async () => {
     const good = await startTestServer({ workers: false });
     const t = await createTenant(good.url);
     // A second API whose database role has no rights on any table: every query fails inside Postgres.
@@ -46,7 +46,7 @@ describe('health and readiness', () => {
     try {
       const url = new URL(good.config.databaseUrl);
       url.username = role;
-      const broken = await startTestServer({ workers: false, config: { databaseUrl: url.toString() } });
+      const broken = await startTestServer({ workers: false, config: { databaseUrl: url.toString(), nodeEnv: 'production', introspection: false } });
       const res = await fetch(broken.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
