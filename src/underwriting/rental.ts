@@ -1,0 +1,137 @@
+import { ValidationError } from '../errors/index.js';
+import { amortizationSchedule, payment } from './finance.js';
+import { nonNegative, round, share } from './flip.js';
+
+export interface LoanInput {
+  downPaymentPct: number;
+  annualRate: number;
+  years: number;
+  pointsPct?: number | null;
+}
+
+export interface RentalInput {
+  purchasePrice: number;
+  closingCosts?: number | null;
+  rehab?: number | null;
+  monthlyRent: number;
+  otherMonthlyIncome?: number | null;
+  /** Share of gross rent lost to vacancy and credit loss (default 5%). */
+  vacancyRate?: number | null;
+  /** Annual amounts. */
+  propertyTaxes?: number | null;
+  insurance?: number | null;
+  hoa?: number | null;
+  utilities?: number | null;
+  otherExpenses?: number | null;
+  /** Shares of gross rent (defaults: maintenance 5%, management 8%, capex reserve 5%). */
+  maintenancePct?: number | null;
+  managementPct?: number | null;
+  capexPct?: number | null;
+  /** Omit for an all-cash purchase. */
+  loan?: LoanInput | null;
+}
+
+export interface RentalResult {
+  grossScheduledIncome: number;
+  vacancyLoss: number;
+  effectiveGrossIncome: number;
+  operatingExpenses: { label: string; annual: number }[];
+  totalOperatingExpenses: number;
+  noi: number;
+  capRate: number;
+  loanAmount: number;
+  monthlyPayment: number;
+  annualDebtService: number;
+  annualCashFlow: number;
+  monthlyCashFlow: number;
+  cashInvested: number;
+  cashOnCash: number | null;
+  /** NOI / debt service; null for an all-cash purchase (no debt). */
+  dscr: number | null;
+  grossRentMultiplier: number;
+  breakEvenOccupancy: number;
+  /** Year-by-year loan summary. */
+  amortization: { year: number; interest: number; principal: number; endingBalance: number }[];
+}
+
+export function analyzeRental(input: RentalInput): RentalResult {
+  const price = positive(input.purchasePrice, 'input.purchasePrice');
+  const rent = nonNegative(input.monthlyRent, 'input.monthlyRent');
+  const other = nonNegative(input.otherMonthlyIncome ?? 0, 'input.otherMonthlyIncome');
+  const vacancy = share(input.vacancyRate ?? 0.05, 'input.vacancyRate');
+  const gsi = (rent + other) * 12;
+  const vacancyLoss = gsi * vacancy;
+  const egi = gsi - vacancyLoss;
+  const rentYear = rent * 12;
+  const expenses = [
+    { label: 'Property taxes', annual: nonNegative(input.propertyTaxes ?? 0, 'input.propertyTaxes') },
+    { label: 'Insurance', annual: nonNegative(input.insurance ?? 0, 'input.insurance') },
+    { label: 'HOA', annual: nonNegative(input.hoa ?? 0, 'input.hoa') },
+    { label: 'Utilities', annual: nonNegative(input.utilities ?? 0, 'input.utilities') },
+    { label: 'Other', annual: nonNegative(input.otherExpenses ?? 0, 'input.otherExpenses') },
+    { label: 'Maintenance', annual: rentYear * share(input.maintenancePct ?? 0.05, 'input.maintenancePct') },
+    { label: 'Management', annual: rentYear * share(input.managementPct ?? 0.08, 'input.managementPct') },
+    { label: 'Capital reserves', annual: rentYear * share(input.capexPct ?? 0.05, 'input.capexPct') },
+  ].map((e) => ({ label: e.label, annual: round(e.annual) }));
+  const opex = expenses.reduce((s, e) => s + e.annual, 0);
+  const noi = egi - opex;
+
+  const loan = input.loan ?? null;
+  let loanAmount = 0;
+  let monthlyPayment = 0;
+  let points = 0;
+  let amortization: RentalResult['amortization'] = [];
+  if (loan) {
+    const down = share(loan.downPaymentPct, 'input.loan.downPaymentPct');
+    const rate = share(loan.annualRate, 'input.loan.annualRate');
+    if (!Number.isInteger(loan.years) || loan.years < 1 || loan.years > 40) {
+      throw new ValidationError('input.loan.years must be a whole number from 1 to 40', 'input.loan.years');
+    }
+    loanAmount = price * (1 - down);
+    points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
+    monthlyPayment = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) : 0;
+    amortization = loanAmount > 0 ? yearly(amortizationSchedule(loanAmount, rate, loan.years)) : [];
+  }
+  const debtService = monthlyPayment * 12;
+  const cashFlow = noi - debtService;
+  const cashInvested = price - loanAmount + nonNegative(input.closingCosts ?? 0, 'input.closingCosts') + nonNegative(input.rehab ?? 0, 'input.rehab') + points;
+  return {
+    grossScheduledIncome: round(gsi),
+    vacancyLoss: round(vacancyLoss),
+    effectiveGrossIncome: round(egi),
+    operatingExpenses: expenses,
+    totalOperatingExpenses: round(opex),
+    noi: round(noi),
+    capRate: noi / price,
+    loanAmount: round(loanAmount),
+    monthlyPayment: round(monthlyPayment),
+    annualDebtService: round(debtService),
+    annualCashFlow: round(cashFlow),
+    monthlyCashFlow: round(cashFlow / 12),
+    cashInvested: round(cashInvested),
+    cashOnCash: cashInvested > 0 ? cashFlow / cashInvested : null,
+    dscr: debtService > 0 ? noi / debtService : null,
+    grossRentMultiplier: rentYear > 0 ? price / rentYear : 0,
+    breakEvenOccupancy: gsi > 0 ? (opex + debtService) / gsi : 0,
+    amortization,
+  };
+}
+
+function yearly(rows: ReturnType<typeof amortizationSchedule>): RentalResult['amortization'] {
+  const years: RentalResult['amortization'] = [];
+  for (let y = 0; y * 12 < rows.length; y++) {
+    const slice = rows.slice(y * 12, y * 12 + 12);
+    years.push({
+      year: y + 1,
+      interest: round(slice.reduce((s, r) => s + r.interest, 0)),
+      principal: round(slice.reduce((s, r) => s + r.principal, 0)),
+      endingBalance: round(slice.at(-1)!.balance),
+    });
+  }
+  return years;
+}
+
+export function positive(v: number, field: string): number {
+  if (!Number.isFinite(v) || v <= 0) throw new ValidationError(`${field} must be above zero`, field);
+  return v;
+}
