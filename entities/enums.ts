@@ -72,6 +72,12 @@ export enum DealStage {
   CLOSED_LOST = 'CLOSED_LOST',
 }
 
+export enum UnderwritingKind {
+  FLIP = 'FLIP',
+  RENTAL = 'RENTAL',
+  DCF = 'DCF',
+}
+
 export const CLOSED_STAGES: ReadonlySet<DealStage> = new Set([DealStage.CLOSED_WON, DealStage.CLOSED_LOST]);
 
 registerEnumType(Role, { name: 'Role', description: 'What a user may do in their organization' });
@@ -82,3 +88,4 @@ registerEnumType(LeadStatus, { name: 'LeadStatus' });
 registerEnumType(ActivityType, { name: 'ActivityType' });
 registerEnumType(Direction, { name: 'Direction' });
 registerEnumType(DealStage, { name: 'DealStage' });
+registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -6,12 +6,13 @@ import { Lead } from './Lead.js';
 import { Organization } from './Organization.js';
 import { Property } from './Property.js';
 import { RefreshToken } from './RefreshToken.js';
+import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, Deal, DealStageChange, Invitation, Lead, Organization, Property, RefreshToken, User };
+export { Activity, Deal, DealStageChange, Invitation, Lead, Organization, Property, RefreshToken, Underwriting, User };
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange];
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange];
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting];

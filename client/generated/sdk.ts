@@ -37,6 +37,27 @@ export type CreateDealInput = {
   title?: string | null | undefined;
 };
 
+/** Year-1 figures; growth rates and shares are decimals */
+export type DcfInput = {
+  capexReserve?: number | null | undefined;
+  closingCosts?: number | null | undefined;
+  discountRate: number;
+  /** Sale price = next year NOI / exit cap */
+  exitCapRate: number;
+  /** Default 0.03 */
+  expenseGrowth?: number | null | undefined;
+  grossIncome: number;
+  holdYears: number;
+  loan?: LoanInput | null | undefined;
+  operatingExpenses: number;
+  purchasePrice: number;
+  /** Default 0.03 */
+  rentGrowth?: number | null | undefined;
+  /** Default 0.03 */
+  sellingCostsPct?: number | null | undefined;
+  vacancyRate?: number | null | undefined;
+};
+
 export type DealFilterInput = {
   assignedUserId?: string | number | null | undefined;
   createdAfter?: string | null | undefined;
@@ -87,6 +108,41 @@ export type Direction =
   | 'INTERNAL'
   | 'OUTBOUND';
 
+/** Hard-money style loan on purchase + repairs (interest only while holding) */
+export type FlipFinancingInput = {
+  /** Annual interest rate, 0-1 */
+  annualRate: number;
+  /** Share of purchase + repairs financed, 0-1 */
+  loanToCost: number;
+  /** Points as a share of the loan, 0-1 */
+  pointsPct?: number | null | undefined;
+};
+
+/** Rates and shares are decimals (0.08 = 8%) */
+export type FlipInput = {
+  /** After-repair value */
+  arv: number;
+  /** Wholesale: fee for assigning the contract */
+  assignmentFee?: number | null | undefined;
+  /** Default 0.02 of purchase price */
+  buyingCostsPct?: number | null | undefined;
+  financing?: FlipFinancingInput | null | undefined;
+  holdingCostPerMonth?: number | null | undefined;
+  /** Default 6 */
+  holdingMonths?: number | null | undefined;
+  /** Rule of thumb share of ARV, default 0.70 */
+  maoRulePct?: number | null | undefined;
+  /** Omit to get only the maximum allowable offer */
+  purchasePrice?: number | null | undefined;
+  repairItems?: Array<RepairItemInput> | null | undefined;
+  /** Used when there are no line items */
+  repairLevel?: RepairLevel | null | undefined;
+  /** Default 0.08 of ARV */
+  sellingCostsPct?: number | null | undefined;
+  squareFeet?: number | null | undefined;
+  targetProfit?: number | null | undefined;
+};
+
 /** State of the background geocoding job */
 export type GeocodeStatus =
   | 'DONE'
@@ -99,6 +155,10 @@ export type InviteUserInput = {
   name: string;
   role: Role;
 };
+
+export type IrrStatus =
+  | 'NO_IRR'
+  | 'OK';
 
 export type LeadFilterInput = {
   assignedUserId?: string | number | null | undefined;
@@ -155,6 +215,13 @@ export type LeadStatus =
   | 'NEW'
   | 'NURTURE'
   | 'QUALIFIED';
+
+export type LoanInput = {
+  annualRate: number;
+  downPaymentPct: number;
+  pointsPct?: number | null | undefined;
+  years: number;
+};
 
 export type LogActivityInput = {
   body?: string | null | undefined;
@@ -260,12 +327,64 @@ export type RegisterInput = {
   password: string;
 };
 
+/** Amounts are annual unless named monthly; shares are decimals */
+export type RentalInput = {
+  /** Share of rent, default 0.05 */
+  capexPct?: number | null | undefined;
+  closingCosts?: number | null | undefined;
+  hoa?: number | null | undefined;
+  insurance?: number | null | undefined;
+  /** Omit for all cash */
+  loan?: LoanInput | null | undefined;
+  /** Share of rent, default 0.05 */
+  maintenancePct?: number | null | undefined;
+  /** Share of rent, default 0.08 */
+  managementPct?: number | null | undefined;
+  monthlyRent: number;
+  otherExpenses?: number | null | undefined;
+  otherMonthlyIncome?: number | null | undefined;
+  propertyTaxes?: number | null | undefined;
+  purchasePrice: number;
+  rehab?: number | null | undefined;
+  utilities?: number | null | undefined;
+  /** Default 0.05 */
+  vacancyRate?: number | null | undefined;
+};
+
+export type RepairItemInput = {
+  amount: number;
+  label: string;
+};
+
+/** Rehab scope priced per square foot: LIGHT $20, MEDIUM $40, HEAVY $70 */
+export type RepairLevel =
+  | 'HEAVY'
+  | 'LIGHT'
+  | 'MEDIUM';
+
 /** What a user may do in their organization */
 export type Role =
   | 'ADMIN'
   | 'AGENT'
   | 'OWNER'
   | 'VIEWER';
+
+export type SaveUnderwritingInput = {
+  /** Required when kind is DCF */
+  dcf?: DcfInput | null | undefined;
+  /** Required when kind is FLIP */
+  flip?: FlipInput | null | undefined;
+  kind: UnderwritingKind;
+  notes?: string | null | undefined;
+  /** Required when kind is RENTAL */
+  rental?: RentalInput | null | undefined;
+};
+
+/** Which analysis an underwriting holds */
+export type UnderwritingKind =
+  | 'DCF'
+  | 'FLIP'
+  | 'RENTAL';
 
 export type UserFieldsFragment = { id: string, email: string, name: string, role: Role, createdAt: string, lastLoginAt: string | null };
 
@@ -473,6 +592,61 @@ export type PipelineEventsSubscriptionVariables = Exact<{ [key: string]: never; 
 
 export type PipelineEventsSubscription = { pipelineEvents: { type: PipelineEventType, fromStage: DealStage | null, toStage: DealStage | null, at: string, deal: { id: string, stage: DealStage, title: string } | null, lead: { id: string, firstName: string } | null, property: { id: string, geocodeStatus: GeocodeStatus, latitude: number | null } | null, actor: { id: string } | null } };
 
+export type FlipNumbersFieldsFragment = { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number };
+
+export type AnalyzeFlipQueryVariables = Exact<{
+  input: FlipInput;
+}>;
+
+
+export type AnalyzeFlipQuery = { analyzeFlip: { repairs: number, maoByRule: number, maoByTargetProfit: number | null, deal: { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number } | null, wholesale: { assignmentFee: number, buyerPrice: number, buyer: { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number } } | null } };
+
+export type AnalyzeRentalQueryVariables = Exact<{
+  input: RentalInput;
+}>;
+
+
+export type AnalyzeRentalQuery = { analyzeRental: { noi: number, capRate: number, monthlyPayment: number, annualCashFlow: number, cashOnCash: number | null, dscr: number | null, grossRentMultiplier: number, breakEvenOccupancy: number, operatingExpenses: Array<{ label: string, annual: number }>, amortization: Array<{ year: number, interest: number, principal: number, endingBalance: number }> } };
+
+export type AnalyzeDcfQueryVariables = Exact<{
+  input: DcfInput;
+}>;
+
+
+export type AnalyzeDcfQuery = { analyzeDcf: { exitValue: number, npv: number, equityMultiple: number, unleveredIrr: { status: IrrStatus, irr: number | null, roots: Array<number> | null, reason: string | null }, leveredIrr: { status: IrrStatus, irr: number | null, reason: string | null }, years: Array<{ year: number, noi: number, leveredCashFlow: number }> } };
+
+export type UnderwritingFieldsFragment = { id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null };
+
+export type SaveUnderwritingMutationVariables = Exact<{
+  dealId: string | number;
+  input: SaveUnderwritingInput;
+}>;
+
+
+export type SaveUnderwritingMutation = { saveUnderwriting: { id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null } };
+
+export type UnderwritingQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UnderwritingQuery = { underwriting: { id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null } };
+
+export type DealUnderwritingsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DealUnderwritingsQuery = { deal: { id: string, underwritings: Array<{ id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null }> } };
+
+export type CompareUnderwritingsQueryVariables = Exact<{
+  a: string | number;
+  b: string | number;
+}>;
+
+
+export type CompareUnderwritingsQuery = { compareUnderwritings: Array<{ path: string, before: unknown, after: unknown }> };
+
 export const UserFieldsFragmentDoc = gql`
     fragment UserFields on User {
   id
@@ -562,6 +736,47 @@ export const PropertyFieldsFragmentDoc = gql`
   archivedAt
   createdAt
   updatedAt
+}
+    `;
+export const FlipNumbersFieldsFragmentDoc = gql`
+    fragment FlipNumbersFields on FlipNumbers {
+  purchasePrice
+  totalCost
+  profit
+  cashInvested
+  roi
+  annualizedRoi
+}
+    `;
+export const UnderwritingFieldsFragmentDoc = gql`
+    fragment UnderwritingFields on Underwriting {
+  id
+  version
+  kind
+  inputs
+  outputs
+  notes
+  createdAt
+  createdBy {
+    id
+  }
+  flip {
+    maoByRule
+    deal {
+      profit
+    }
+  }
+  rental {
+    noi
+    dscr
+  }
+  dcf {
+    npv
+    unleveredIrr {
+      status
+      irr
+    }
+  }
 }
     `;
 export const RegisterDocument = gql`
@@ -872,6 +1087,107 @@ export const PipelineEventsDocument = gql`
   }
 }
     `;
+export const AnalyzeFlipDocument = gql`
+    query AnalyzeFlip($input: FlipInput!) {
+  analyzeFlip(input: $input) {
+    repairs
+    maoByRule
+    maoByTargetProfit
+    deal {
+      ...FlipNumbersFields
+    }
+    wholesale {
+      assignmentFee
+      buyerPrice
+      buyer {
+        ...FlipNumbersFields
+      }
+    }
+  }
+}
+    ${FlipNumbersFieldsFragmentDoc}`;
+export const AnalyzeRentalDocument = gql`
+    query AnalyzeRental($input: RentalInput!) {
+  analyzeRental(input: $input) {
+    noi
+    capRate
+    monthlyPayment
+    annualCashFlow
+    cashOnCash
+    dscr
+    grossRentMultiplier
+    breakEvenOccupancy
+    operatingExpenses {
+      label
+      annual
+    }
+    amortization {
+      year
+      interest
+      principal
+      endingBalance
+    }
+  }
+}
+    `;
+export const AnalyzeDcfDocument = gql`
+    query AnalyzeDcf($input: DcfInput!) {
+  analyzeDcf(input: $input) {
+    exitValue
+    npv
+    equityMultiple
+    unleveredIrr {
+      status
+      irr
+      roots
+      reason
+    }
+    leveredIrr {
+      status
+      irr
+      reason
+    }
+    years {
+      year
+      noi
+      leveredCashFlow
+    }
+  }
+}
+    `;
+export const SaveUnderwritingDocument = gql`
+    mutation SaveUnderwriting($dealId: ID!, $input: SaveUnderwritingInput!) {
+  saveUnderwriting(dealId: $dealId, input: $input) {
+    ...UnderwritingFields
+  }
+}
+    ${UnderwritingFieldsFragmentDoc}`;
+export const UnderwritingDocument = gql`
+    query Underwriting($id: ID!) {
+  underwriting(id: $id) {
+    ...UnderwritingFields
+  }
+}
+    ${UnderwritingFieldsFragmentDoc}`;
+export const DealUnderwritingsDocument = gql`
+    query DealUnderwritings($id: ID!) {
+  deal(id: $id) {
+    id
+    underwritings {
+      ...UnderwritingFields
+    }
+  }
+}
+    ${UnderwritingFieldsFragmentDoc}`;
+export const CompareUnderwritingsDocument = gql`
+    query CompareUnderwritings($a: ID!, $b: ID!) {
+  compareUnderwritings(a: $a, b: $b) {
+    path
+    before
+    after
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -960,6 +1276,27 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PipelineEvents(variables?: PipelineEventsSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PipelineEventsSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<PipelineEventsSubscription>({ document: PipelineEventsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PipelineEvents', 'subscription', variables);
+    },
+    AnalyzeFlip(variables: AnalyzeFlipQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AnalyzeFlipQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AnalyzeFlipQuery>({ document: AnalyzeFlipDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeFlip', 'query', variables);
+    },
+    AnalyzeRental(variables: AnalyzeRentalQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AnalyzeRentalQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AnalyzeRentalQuery>({ document: AnalyzeRentalDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeRental', 'query', variables);
+    },
+    AnalyzeDcf(variables: AnalyzeDcfQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AnalyzeDcfQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AnalyzeDcfQuery>({ document: AnalyzeDcfDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeDcf', 'query', variables);
+    },
+    SaveUnderwriting(variables: SaveUnderwritingMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SaveUnderwritingMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SaveUnderwritingMutation>({ document: SaveUnderwritingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SaveUnderwriting', 'mutation', variables);
+    },
+    Underwriting(variables: UnderwritingQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UnderwritingQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UnderwritingQuery>({ document: UnderwritingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Underwriting', 'query', variables);
+    },
+    DealUnderwritings(variables: DealUnderwritingsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DealUnderwritingsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DealUnderwritingsQuery>({ document: DealUnderwritingsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DealUnderwritings', 'query', variables);
+    },
+    CompareUnderwritings(variables: CompareUnderwritingsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CompareUnderwritingsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CompareUnderwritingsQuery>({ document: CompareUnderwritingsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CompareUnderwritings', 'query', variables);
     }
   };
 }

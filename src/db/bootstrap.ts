@@ -29,6 +29,7 @@ export async function prepareDatabase(config: Config, log?: Logger): Promise<{ a
         grant select, insert, update, delete on all tables in schema public to ${role};
         revoke all on table mikro_orm_migrations from ${role};
         grant execute on all functions in schema public to ${role};
+        revoke update, delete on ${APPEND_ONLY.join(', ')} from ${role};
       `);
       return { applied: applied.map((m) => m.name) };
     } finally {
@@ -39,6 +40,9 @@ export async function prepareDatabase(config: Config, log?: Logger): Promise<{ a
     await lock.end();
   }
 }
+
+/** History tables: the service may add rows, never change or remove them. */
+const APPEND_ONLY = ['deal_stage_changes', 'underwritings'];
 
 /** Advisory lock key held while creating the role and migrating. */
 const MIGRATION_LOCK = 824001;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Activity, Deal, DealStageChange, Lead, Property, User } from '../../entities/index.js';
+import { Activity, Deal, DealStageChange, Lead, Property, Underwriting, User } from '../../entities/index.js';
 import { columnsOf, snapshotMapper } from '../../entities/snapshot.js';
 import { runAsTenant } from '../tenancy/tenant-context.js';
 
@@ -92,6 +92,7 @@ export function createLoaders(em: EntityManager, org: string) {
     dealsByLead: byParent(em, org, Deal, 'leadId', { createdAt: 'desc', id: 'asc' }),
     activitiesByLead: byParent(em, org, Activity, 'leadId', { occurredAt: 'desc', id: 'asc' }),
     stageHistoryByDeal: byParent(em, org, DealStageChange, 'dealId', { at: 'asc', id: 'asc' }),
+    underwritingsByDeal: byParent(em, org, Underwriting, 'dealId', { version: 'desc', id: 'asc' }),
   };
 }
 

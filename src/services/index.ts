@@ -4,6 +4,7 @@ import { DealService } from './DealService.js';
 import { LeadService } from './LeadService.js';
 import { PropertyService } from './PropertyService.js';
 import type { ServiceScope } from './scope.js';
+import { UnderwritingService } from './UnderwritingService.js';
 import { UserService } from './UserService.js';
 
 /** Every service for one scope (request, job or subscription event). */
@@ -15,6 +16,7 @@ export function createServices(scope: ServiceScope) {
     leads: new LeadService(scope),
     activities: new ActivityService(scope),
     deals: new DealService(scope),
+    underwritings: new UnderwritingService(scope),
   };
 }
 
