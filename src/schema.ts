@@ -6,6 +6,7 @@ import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealRe
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
 import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
+import { ScoreResolver } from '../resolvers/underwriting/ScoreResolver.js';
 import { DealUnderwritingsResolver, UnderwritingResolver } from '../resolvers/underwriting/UnderwritingResolver.js';
 import { InvitationResolver, UserResolver } from '../resolvers/users/UserResolver.js';
 import { authChecker } from './auth/auth-checker.js';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   PipelineResolver,
   UnderwritingResolver,
   DealUnderwritingsResolver,
+  ScoreResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

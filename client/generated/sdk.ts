@@ -380,6 +380,19 @@ export type SaveUnderwritingInput = {
   rental?: RentalInput | null | undefined;
 };
 
+/** Facts to try; omitted ones stay as they are */
+export type ScoreChangesInput = {
+  absentee?: boolean | null | undefined;
+  codeViolation?: boolean | null | undefined;
+  /** Inbound replies/calls on the timeline */
+  engagement?: number | null | undefined;
+  lien?: boolean | null | undefined;
+  preForeclosure?: boolean | null | undefined;
+  probate?: boolean | null | undefined;
+  taxDelinquent?: boolean | null | undefined;
+  vacant?: boolean | null | undefined;
+};
+
 /** Which analysis an underwriting holds */
 export type UnderwritingKind =
   | 'DCF'
@@ -646,6 +659,15 @@ export type CompareUnderwritingsQueryVariables = Exact<{
 
 
 export type CompareUnderwritingsQuery = { compareUnderwritings: Array<{ path: string, before: unknown, after: unknown }> };
+
+export type PropertyScoreQueryVariables = Exact<{
+  id: string | number;
+  changes: ScoreChangesInput;
+  target: number;
+}>;
+
+
+export type PropertyScoreQuery = { property: { id: string, score: { value: number, modelVersion: string, contributions: Array<{ feature: string, value: string, impact: number }> }, scoreWhatIf: { value: number }, scoreCounterfactuals: Array<{ score: number, changes: Array<{ feature: string, from: string, to: string }> }> } };
 
 export const UserFieldsFragmentDoc = gql`
     fragment UserFields on User {
@@ -1188,6 +1210,33 @@ export const CompareUnderwritingsDocument = gql`
   }
 }
     `;
+export const PropertyScoreDocument = gql`
+    query PropertyScore($id: ID!, $changes: ScoreChangesInput!, $target: Float!) {
+  property(id: $id) {
+    id
+    score {
+      value
+      modelVersion
+      contributions {
+        feature
+        value
+        impact
+      }
+    }
+    scoreWhatIf(changes: $changes) {
+      value
+    }
+    scoreCounterfactuals(target: $target) {
+      score
+      changes {
+        feature
+        from
+        to
+      }
+    }
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1297,6 +1346,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     CompareUnderwritings(variables: CompareUnderwritingsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CompareUnderwritingsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<CompareUnderwritingsQuery>({ document: CompareUnderwritingsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CompareUnderwritings', 'query', variables);
+    },
+    PropertyScore(variables: PropertyScoreQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyScoreQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PropertyScoreQuery>({ document: PropertyScoreDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PropertyScore', 'query', variables);
     }
   };
 }

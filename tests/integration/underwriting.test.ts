@@ -87,3 +87,33 @@ describe('underwriting versions', () => {
     }
   });
 });
+
+describe('property score over the API', () => {
+  it('explains the score, counts inbound engagement from the timeline, and answers what-if and counterfactual questions', async () => {
+    const t = await createTenant(server.url);
+    const { createProperty: p } = await t.api.CreateProperty({
+      input: { ...uniqueAddress(), estimatedValue: 320_000, lastSalePrice: 110_000, lastSaleDate: '2008-06-01', ownerOccupied: false, tags: ['vacant'] },
+    });
+    const { createLead } = await t.api.CreateLead({ input: { firstName: 'Sue', lastName: 'Score', propertyId: p.id } });
+    await t.api.LogActivity({ input: { leadId: createLead.id, type: 'SMS', direction: 'INBOUND', body: 'Maybe' } });
+    await t.api.LogActivity({ input: { leadId: createLead.id, type: 'CALL', direction: 'OUTBOUND' } });
+
+    const { property } = await t.api.PropertyScore({ id: p.id, changes: { engagement: 5, codeViolation: true }, target: 95 });
+    // 95 is out of reach: every actionable lever together adds 14 points to a score in the low 50s.
+    expect(property.scoreCounterfactuals).toEqual([]);
+    const s = property.score;
+    expect(s.modelVersion).toBe('2026-11.1');
+    expect(s.contributions.reduce((acc, c) => acc + Math.round(c.impact * 100), 0)).toBe(Math.round(s.value * 100));
+    expect(s.contributions.find((c) => c.feature === 'engagement')).toMatchObject({ value: '1 inbound', impact: 2 });
+    expect(s.contributions.find((c) => c.feature === 'vacant')).toMatchObject({ impact: 8 });
+    // What-if: 4 more inbound (+8) and a code violation (+6).
+    expect(property.scoreWhatIf.value).toBeCloseTo(s.value + 8 + 6, 6);
+    // Five more points: a single change does it (a code violation, or three more inbound contacts).
+    const reach = (await t.api.PropertyScore({ id: p.id, changes: {}, target: s.value + 5 })).property.scoreCounterfactuals;
+    expect(reach.map((o) => o.changes.map((c) => c.feature))).toEqual(expect.arrayContaining([['codeViolation'], ['engagement']]));
+    expect(reach.find((o) => o.changes[0]!.feature === 'engagement')!.changes[0]).toMatchObject({ from: '1 inbound', to: '4 inbound' });
+    for (const o of reach) expect(o.score).toBeGreaterThanOrEqual(s.value + 5);
+    const err = await gqlError(t.api.PropertyScore({ id: p.id, changes: { engagement: -1 }, target: 50 }));
+    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'changes.engagement' } });
+  });
+});
