@@ -2,13 +2,27 @@ import { DecimalType, EntityRepositoryType } from '@mikro-orm/core';
 import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { GeocodeStatus, PropertyType } from './enums.js';
+import { EnrichmentStatus, GeocodeStatus, PropertyType } from './enums.js';
 import { PropertyRepository } from './PropertyRepository.js';
 import { TenantEntity } from './TenantEntity.js';
 
+/** Where an enriched value came from. */
+export interface Provenance {
+  source: string;
+  fetchedAt: string;
+  method: string;
+  confidence: number;
+}
+
+export interface PropertyEnrichment {
+  hazards?: { floodZone: string; floodRisk: string; wildfireRisk: string; heatRisk: string } | null;
+  ownerFacts?: { taxDelinquent: boolean; openLiens: number; inProbate: boolean } | null;
+  provenance: Record<string, Provenance>;
+}
+
 @ObjectType({ description: 'A house, building or parcel the team is tracking', simpleResolvers: true })
 @Entity({ tableName: 'properties', repository: () => PropertyRepository })
-export class Property extends TenantEntity<'propertyType' | 'tags' | 'geocodeStatus' | 'normalizedAddress'> {
+export class Property extends TenantEntity<'propertyType' | 'tags' | 'geocodeStatus' | 'normalizedAddress' | 'enrichmentStatus'> {
   [EntityRepositoryType]?: PropertyRepository;
 
   @Field()
@@ -102,4 +116,12 @@ export class Property extends TenantEntity<'propertyType' | 'tags' | 'geocodeSta
   @Field({ nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   archivedAt?: Date;
+
+  @Field(() => EnrichmentStatus)
+  @Enum({ items: () => EnrichmentStatus, nativeEnumName: 'enrichment_status' })
+  enrichmentStatus: EnrichmentStatus = EnrichmentStatus.NONE;
+
+  /** Hazards and owner facts from the property-data provider, with provenance per field (see PropertyDataResolver). */
+  @Column({ type: 'jsonb', nullable: true })
+  enrichment?: PropertyEnrichment;
 }

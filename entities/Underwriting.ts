@@ -10,7 +10,7 @@ import { TenantEntity } from './TenantEntity.js';
  */
 @ObjectType({ description: 'A saved, immutable version of a deal’s analysis', simpleResolvers: true })
 @Entity({ tableName: 'underwritings' })
-export class Underwriting extends TenantEntity<'notes'> {
+export class Underwriting extends TenantEntity<'notes' | 'compIds'> {
   @Column({ type: 'uuid' })
   dealId!: string;
 
@@ -36,4 +36,8 @@ export class Underwriting extends TenantEntity<'notes'> {
 
   @Column({ type: 'uuid' })
   createdById!: string;
+
+  @Field(() => [String], { description: 'The comparable sales this version used (pinned or selected)' })
+  @Column({ type: 'jsonb' })
+  compIds: string[] = [];
 }

@@ -72,6 +72,14 @@ export enum DealStage {
   CLOSED_LOST = 'CLOSED_LOST',
 }
 
+export enum EnrichmentStatus {
+  NONE = 'NONE',
+  PENDING = 'PENDING',
+  DONE = 'DONE',
+  NO_DATA = 'NO_DATA',
+  FAILED = 'FAILED',
+}
+
 export enum UnderwritingKind {
   FLIP = 'FLIP',
   RENTAL = 'RENTAL',
@@ -88,4 +96,5 @@ registerEnumType(LeadStatus, { name: 'LeadStatus' });
 registerEnumType(ActivityType, { name: 'ActivityType' });
 registerEnumType(Direction, { name: 'Direction' });
 registerEnumType(DealStage, { name: 'DealStage' });
+registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -53,6 +53,9 @@ export interface Config {
   /** OTLP/HTTP collector base URL; tracing is off when unset. */
   otlpEndpoint: string | undefined;
   serviceName: string;
+  /** Hosted property data (comps, hazards, owner facts); the offline data set when unset. */
+  propertyDataUrl: string | undefined;
+  propertyDataApiKey: string | undefined;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -150,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     getCacheMaxAgeSeconds: int('GET_CACHE_MAX_AGE_SECONDS', 5, 0, 86_400),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     serviceName: str('OTEL_SERVICE_NAME', 'real-estate-os'),
+    propertyDataUrl: env.PROPERTY_DATA_URL || undefined,
+    propertyDataApiKey: env.PROPERTY_DATA_API_KEY || undefined,
     ...overrides,
   };
   if (problems.length) {

@@ -3,6 +3,7 @@ import { TokenSigner } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { initOrm } from './orm.js';
+import { createPropertyData } from './providers/property-data/index.js';
 import { AppPubSub } from './pubsub.js';
 import { Queues } from './queues.js';
 import { createRedis } from './redis.js';
@@ -24,6 +25,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
     queues: new Queues(queueRedis, config.redisPrefix),
     tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+    propertyData: createPropertyData(config),
   };
   return {
     ...deps,

@@ -5,6 +5,7 @@ import type { Redis } from './redis.js';
 /** Queue names. One queue per kind of work so each can be scaled and watched alone. */
 export const QueueName = {
   GEOCODE: 'geocode',
+  ENRICH: 'enrich',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -16,6 +17,11 @@ export interface GeocodePropertyJob {
   normalizedAddress: string;
 }
 
+export interface EnrichPropertyJob {
+  organizationId: string;
+  propertyId: string;
+}
+
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
@@ -25,12 +31,14 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
+  readonly enrich: Queue<EnrichPropertyJob>;
 
   constructor(
     connection: Redis,
     readonly prefix: string,
   ) {
     this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   }
 
   /**
@@ -47,9 +55,21 @@ export class Queues {
     return jobId;
   }
 
+  /**
+   * Enqueues enrichment of one property. One job per property at a time: asking again while one
+   * is waiting or running is a no-op; a finished one is cleared so the property can be refreshed.
+   */
+  async enqueueEnrich(data: EnrichPropertyJob): Promise<string> {
+    const jobId = `enrich-${data.propertyId}`;
+    const existing = await this.enrich.getJob(jobId);
+    if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+    await this.enrich.add('enrich-property', data, { jobId });
+    return jobId;
+  }
+
   /** Every queue, for metrics and shutdown. */
   all(): Queue[] {
-    return [this.geocode as Queue];
+    return [this.geocode as Queue, this.enrich as Queue];
   }
 
   async close(): Promise<void> {

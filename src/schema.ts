@@ -6,6 +6,7 @@ import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealRe
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
 import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
+import { PropertyDataResolver } from '../resolvers/underwriting/PropertyDataResolver.js';
 import { ScoreResolver } from '../resolvers/underwriting/ScoreResolver.js';
 import { DealUnderwritingsResolver, UnderwritingResolver } from '../resolvers/underwriting/UnderwritingResolver.js';
 import { InvitationResolver, UserResolver } from '../resolvers/users/UserResolver.js';
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   UnderwritingResolver,
   DealUnderwritingsResolver,
   ScoreResolver,
+  PropertyDataResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -1,9 +1,10 @@
 import { Worker, type Job } from 'bullmq';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
-import { QueueName, type GeocodePropertyJob } from '../src/queues.js';
+import { QueueName, type EnrichPropertyJob, type GeocodePropertyJob } from '../src/queues.js';
 import { createRedis } from '../src/redis.js';
 import type { Metrics } from '../src/metrics.js';
 import type { AppDeps } from '../src/services/scope.js';
+import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
 
 export interface RunningWorkers {
@@ -31,7 +32,19 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
     }
   });
 
-  const workers = [geocode];
+  const enrich = new Worker<EnrichPropertyJob>(QueueName.ENRICH, enrichPropertyProcessor(deps), {
+    connection,
+    prefix: config.redisPrefix,
+    concurrency: options.concurrency ?? 5,
+  });
+  enrich.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    log.warn({ queue: QueueName.ENRICH, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
+    if (final) markEnrichmentFailed(deps, job.data).catch((e) => log.error({ err: e }, 'could not mark enrichment failed'));
+  });
+
+  const workers = [geocode, enrich] as Worker[];
   for (const w of workers) {
     w.on('error', (err) => log.error({ worker: w.name, err }, 'worker error'));
     const observe = (job: Job | undefined, outcome: string) => {

@@ -108,6 +108,14 @@ export type Direction =
   | 'INTERNAL'
   | 'OUTBOUND';
 
+/** State of the hazards/owner-facts enrichment job */
+export type EnrichmentStatus =
+  | 'DONE'
+  | 'FAILED'
+  | 'NONE'
+  | 'NO_DATA'
+  | 'PENDING';
+
 /** Hard-money style loan on purchase + repairs (interest only while holding) */
 export type FlipFinancingInput = {
   /** Annual interest rate, 0-1 */
@@ -370,6 +378,8 @@ export type Role =
   | 'VIEWER';
 
 export type SaveUnderwritingInput = {
+  /** Ids of the comparable sales used (from property.comps) */
+  compIds?: Array<string> | null | undefined;
   /** Required when kind is DCF */
   dcf?: DcfInput | null | undefined;
   /** Required when kind is FLIP */
@@ -628,7 +638,7 @@ export type AnalyzeDcfQueryVariables = Exact<{
 
 export type AnalyzeDcfQuery = { analyzeDcf: { exitValue: number, npv: number, equityMultiple: number, unleveredIrr: { status: IrrStatus, irr: number | null, roots: Array<number> | null, reason: string | null }, leveredIrr: { status: IrrStatus, irr: number | null, reason: string | null }, years: Array<{ year: number, noi: number, leveredCashFlow: number }> } };
 
-export type UnderwritingFieldsFragment = { id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null };
+export type UnderwritingFieldsFragment = { id: string, version: number, compIds: Array<string>, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null };
 
 export type SaveUnderwritingMutationVariables = Exact<{
   dealId: string | number;
@@ -636,21 +646,21 @@ export type SaveUnderwritingMutationVariables = Exact<{
 }>;
 
 
-export type SaveUnderwritingMutation = { saveUnderwriting: { id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null } };
+export type SaveUnderwritingMutation = { saveUnderwriting: { id: string, version: number, compIds: Array<string>, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null } };
 
 export type UnderwritingQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type UnderwritingQuery = { underwriting: { id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null } };
+export type UnderwritingQuery = { underwriting: { id: string, version: number, compIds: Array<string>, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null } };
 
 export type DealUnderwritingsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DealUnderwritingsQuery = { deal: { id: string, underwritings: Array<{ id: string, version: number, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null }> } };
+export type DealUnderwritingsQuery = { deal: { id: string, underwritings: Array<{ id: string, version: number, compIds: Array<string>, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null }> } };
 
 export type CompareUnderwritingsQueryVariables = Exact<{
   a: string | number;
@@ -668,6 +678,25 @@ export type PropertyScoreQueryVariables = Exact<{
 
 
 export type PropertyScoreQuery = { property: { id: string, score: { value: number, modelVersion: string, contributions: Array<{ feature: string, value: string, impact: number }> }, scoreWhatIf: { value: number }, scoreCounterfactuals: Array<{ score: number, changes: Array<{ feature: string, from: string, to: string }> }> } };
+
+export type EnrichPropertyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EnrichPropertyMutation = { enrichProperty: { jobId: string, property: { id: string, enrichmentStatus: EnrichmentStatus } } };
+
+export type PropertyDataQueryVariables = Exact<{
+  id: string | number;
+  radiusMiles?: number | null | undefined;
+  months?: number | null | undefined;
+  limit?: number | null | undefined;
+  pinned?: Array<string> | string | null | undefined;
+  excluded?: Array<string> | string | null | undefined;
+}>;
+
+
+export type PropertyDataQuery = { property: { id: string, enrichmentStatus: EnrichmentStatus, tags: Array<string>, hazards: { floodZone: string, floodRisk: string, wildfireRisk: string, heatRisk: string } | null, provenance: Array<{ field: string, source: string, fetchedAt: string, method: string, confidence: number }>, comps: { source: string, reason: string | null, arv: { value: number, low: number, high: number, method: string, compIds: Array<string> } | null, comps: Array<{ id: string, salePrice: number, saleDate: string, distanceMiles: number, similarity: number, adjustedPrice: number, pinned: boolean, adjustments: { size: number, bedrooms: number, bathrooms: number, age: number } }> } } };
 
 export const UserFieldsFragmentDoc = gql`
     fragment UserFields on User {
@@ -774,6 +803,7 @@ export const UnderwritingFieldsFragmentDoc = gql`
     fragment UnderwritingFields on Underwriting {
   id
   version
+  compIds
   kind
   inputs
   outputs
@@ -1237,6 +1267,71 @@ export const PropertyScoreDocument = gql`
   }
 }
     `;
+export const EnrichPropertyDocument = gql`
+    mutation EnrichProperty($id: ID!) {
+  enrichProperty(id: $id) {
+    jobId
+    property {
+      id
+      enrichmentStatus
+    }
+  }
+}
+    `;
+export const PropertyDataDocument = gql`
+    query PropertyData($id: ID!, $radiusMiles: Float, $months: Int, $limit: Int, $pinned: [String!], $excluded: [String!]) {
+  property(id: $id) {
+    id
+    enrichmentStatus
+    tags
+    hazards {
+      floodZone
+      floodRisk
+      wildfireRisk
+      heatRisk
+    }
+    provenance {
+      field
+      source
+      fetchedAt
+      method
+      confidence
+    }
+    comps(
+      radiusMiles: $radiusMiles
+      months: $months
+      limit: $limit
+      pinned: $pinned
+      excluded: $excluded
+    ) {
+      source
+      reason
+      arv {
+        value
+        low
+        high
+        method
+        compIds
+      }
+      comps {
+        id
+        salePrice
+        saleDate
+        distanceMiles
+        similarity
+        adjustedPrice
+        pinned
+        adjustments {
+          size
+          bedrooms
+          bathrooms
+          age
+        }
+      }
+    }
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1349,6 +1444,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PropertyScore(variables: PropertyScoreQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyScoreQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyScoreQuery>({ document: PropertyScoreDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PropertyScore', 'query', variables);
+    },
+    EnrichProperty(variables: EnrichPropertyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<EnrichPropertyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<EnrichPropertyMutation>({ document: EnrichPropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnrichProperty', 'mutation', variables);
+    },
+    PropertyData(variables: PropertyDataQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyDataQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PropertyDataQuery>({ document: PropertyDataDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PropertyData', 'query', variables);
     }
   };
 }

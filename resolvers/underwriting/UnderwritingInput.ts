@@ -138,4 +138,7 @@ export class SaveUnderwritingInput {
 
   @Field({ nullable: true })
   notes?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Ids of the comparable sales used (from property.comps)' })
+  compIds?: string[];
 }

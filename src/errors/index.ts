@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export class AppError extends Error {
@@ -50,5 +51,12 @@ export class ForbiddenError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, extensions: Record<string, unknown> = {}) {
     super('CONFLICT', message, extensions);
+  }
+}
+
+/** An outside provider (property data, geocoding…) is down or too slow; retrying later may work. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string) {
+    super('SERVICE_UNAVAILABLE', message);
   }
 }

@@ -1,5 +1,5 @@
 import { Property } from '../../entities/index.js';
-import { GeocodeStatus, type PropertyType } from '../../entities/enums.js';
+import { EnrichmentStatus, GeocodeStatus, type PropertyType } from '../../entities/enums.js';
 import type { PropertyFilter, PropertyOrderColumn } from '../../entities/PropertyRepository.js';
 import type { Page, PageRequest } from '../../entities/pagination.js';
 import { ValidationError } from '../errors/index.js';
@@ -74,6 +74,16 @@ export class PropertyService {
       await this.scope.em.flush();
     }
     return property;
+  }
+
+  /** Queues hazards/owner-facts enrichment (one job per property at a time). */
+  async requestEnrichment(id: string): Promise<{ jobId: string; property: Property }> {
+    const property = await this.get(id);
+    if (property.archivedAt) throw new ValidationError('An archived property cannot be enriched', 'id');
+    property.enrichmentStatus = EnrichmentStatus.PENDING;
+    await this.scope.em.flush();
+    const jobId = await this.scope.deps.queues.enqueueEnrich({ organizationId: property.organizationId, propertyId: property.id });
+    return { jobId, property };
   }
 
   private apply(p: Property, i: PropertyFields): void {

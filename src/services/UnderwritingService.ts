@@ -14,6 +14,8 @@ export interface SaveUnderwritingInput {
   rental?: RentalInput | null;
   dcf?: DcfInput | null;
   notes?: string | null;
+  /** The comparable sales behind the numbers (from property.comps), remembered with the version. */
+  compIds?: string[] | null;
 }
 
 export interface UnderwritingChange {
@@ -46,6 +48,8 @@ export class UnderwritingService {
     const actor = requireActor(this.scope);
     const deal = await findOrNotFound(this.scope.em, Deal, dealId, 'Deal');
     const notes = v.optionalText(input.notes, 'input.notes', 5_000);
+    const compIds = [...new Set(input.compIds ?? [])];
+    if (compIds.length > 50 || compIds.some((c) => c.length > 100)) throw new ValidationError('input.compIds takes at most 50 ids', 'input.compIds');
     const { inputs, outputs } = runAnalysis(input);
     // Two saves racing for the same version number: the unique index decides, the loser retries.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -59,6 +63,7 @@ export class UnderwritingService {
         inputs,
         outputs,
         notes,
+        compIds,
         createdById: actor.id,
       });
       try {
@@ -80,6 +85,7 @@ export class UnderwritingService {
     const [a, b] = [await this.get(aId), await this.get(bId)];
     const changes: UnderwritingChange[] = [];
     if (a.kind !== b.kind) changes.push({ path: 'kind', before: a.kind, after: b.kind });
+    diff('compIds', a.compIds, b.compIds, changes);
     diff('inputs', a.inputs, b.inputs, changes);
     diff('outputs', a.outputs, b.outputs, changes);
     return changes;

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { NotFoundError, UnauthenticatedError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import type { AppPubSub } from '../pubsub.js';
+import type { PropertyDataProvider } from '../providers/property-data/index.js';
 import type { Queues } from '../queues.js';
 
 /** Long-lived parts of the running app, shared by requests and jobs. */
@@ -14,6 +15,7 @@ export interface AppDeps {
   queues: Queues;
   tokens: TokenSigner;
   log: Logger;
+  propertyData: PropertyDataProvider;
 }
 
 /** What a service call runs with: an organization-scoped EntityManager and who is acting. */
