@@ -80,6 +80,12 @@ export enum EnrichmentStatus {
   FAILED = 'FAILED',
 }
 
+export enum MemoStatus {
+  PENDING = 'PENDING',
+  READY = 'READY',
+  FAILED = 'FAILED',
+}
+
 export enum UnderwritingKind {
   FLIP = 'FLIP',
   RENTAL = 'RENTAL',
@@ -97,4 +103,5 @@ registerEnumType(ActivityType, { name: 'ActivityType' });
 registerEnumType(Direction, { name: 'Direction' });
 registerEnumType(DealStage, { name: 'DealStage' });
 registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
+registerEnumType(MemoStatus, { name: 'MemoStatus' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

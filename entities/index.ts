@@ -3,16 +3,18 @@ import { Deal } from './Deal.js';
 import { DealStageChange } from './DealStageChange.js';
 import { Invitation } from './Invitation.js';
 import { Lead } from './Lead.js';
+import { Memo } from './Memo.js';
 import { Organization } from './Organization.js';
 import { Property } from './Property.js';
 import { RefreshToken } from './RefreshToken.js';
+import { ShareLink } from './ShareLink.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, Deal, DealStageChange, Invitation, Lead, Organization, Property, RefreshToken, Underwriting, User };
+export { Activity, Deal, DealStageChange, Invitation, Lead, Memo, Organization, Property, RefreshToken, ShareLink, Underwriting, User };
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting];
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting];
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink];

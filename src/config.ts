@@ -56,6 +56,11 @@ export interface Config {
   /** Hosted property data (comps, hazards, owner facts); the offline data set when unset. */
   propertyDataUrl: string | undefined;
   propertyDataApiKey: string | undefined;
+  /** S3-protocol storage; when no endpoint is set, an s3rver on loopback stores files in localS3Dir. */
+  s3: { endpoint: string | undefined; accessKey: string; secretKey: string; bucket: string; region: string };
+  localS3Dir: string;
+  /** How long a memo's presigned download URL works. */
+  memoDownloadTtlSeconds: number;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -155,6 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     serviceName: str('OTEL_SERVICE_NAME', 'real-estate-os'),
     propertyDataUrl: env.PROPERTY_DATA_URL || undefined,
     propertyDataApiKey: env.PROPERTY_DATA_API_KEY || undefined,
+    s3: {
+      endpoint: env.S3_ENDPOINT || undefined,
+      accessKey: str('S3_ACCESS_KEY', 'S3RVER'),
+      secretKey: str('S3_SECRET_KEY', 'S3RVER'),
+      bucket: str('S3_BUCKET', 'reos'),
+      region: str('S3_REGION', 'us-east-1'),
+    },
+    localS3Dir: resolve(projectRoot(), str('LOCAL_S3_DIR', '.data/s3')),
+    memoDownloadTtlSeconds: int('MEMO_DOWNLOAD_TTL_SECONDS', 300, 10, 7 * 24 * 3600),
     ...overrides,
   };
   if (problems.length) {

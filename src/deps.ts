@@ -7,6 +7,8 @@ import { createPropertyData } from './providers/property-data/index.js';
 import { AppPubSub } from './pubsub.js';
 import { Queues } from './queues.js';
 import { createRedis } from './redis.js';
+import { startLocalS3 } from './storage/local-s3.js';
+import { ObjectStorage } from './storage/ObjectStorage.js';
 import type { AppDeps } from './services/scope.js';
 
 export interface RunningDeps extends AppDeps {
@@ -17,6 +19,9 @@ export interface RunningDeps extends AppDeps {
 /** The long-lived parts every entry point (API, worker, seed, bench) needs, wired once. */
 export async function createDeps(config: Config, log: Logger, ormOptions?: Partial<Options>): Promise<RunningDeps> {
   const orm = await initOrm(config, undefined, ormOptions);
+  const localS3 = config.s3.endpoint ? null : await startLocalS3(config.localS3Dir, config.s3.bucket);
+  const storage = new ObjectStorage(localS3?.config ?? { ...config.s3, endpoint: config.s3.endpoint! });
+  if (!localS3) await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
   const queueRedis = createRedis(config.redisUrl);
   const deps: AppDeps = {
     config,
@@ -26,6 +31,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     queues: new Queues(queueRedis, config.redisPrefix),
     tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     propertyData: createPropertyData(config),
+    storage,
   };
   return {
     ...deps,
@@ -33,6 +39,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
       await deps.queues.close();
       await deps.pubsub.close();
       queueRedis.disconnect();
+      await localS3?.close();
       await orm.close();
     },
   };

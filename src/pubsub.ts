@@ -30,10 +30,18 @@ export interface PipelineEventPayload {
 /** The one topic map. Each topic is routed by organization id, so channels are per organization. */
 export const Topics = {
   PIPELINE: 'PIPELINE',
+  MEMOS: 'MEMOS',
 } as const;
+
+/** A memo finished rendering. */
+export interface MemoReadyPayload {
+  organizationId: string;
+  memoId: string;
+}
 
 type TopicArgs = {
   [Topics.PIPELINE]: [organizationId: string, payload: PipelineEventPayload];
+  [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
 };
 
 export class AppPubSub {

@@ -6,6 +6,7 @@ import type { Redis } from './redis.js';
 export const QueueName = {
   GEOCODE: 'geocode',
   ENRICH: 'enrich',
+  MEMO: 'memo',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -22,6 +23,11 @@ export interface EnrichPropertyJob {
   propertyId: string;
 }
 
+export interface GenerateMemoJob {
+  organizationId: string;
+  memoId: string;
+}
+
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
@@ -32,6 +38,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
   readonly enrich: Queue<EnrichPropertyJob>;
+  readonly memo: Queue<GenerateMemoJob>;
 
   constructor(
     connection: Redis,
@@ -39,6 +46,7 @@ export class Queues {
   ) {
     this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
     this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   }
 
   /**
@@ -67,9 +75,16 @@ export class Queues {
     return jobId;
   }
 
+  /** Renders one memo; the memo id makes the job id, so asking twice renders once. */
+  async enqueueMemo(data: GenerateMemoJob): Promise<string> {
+    const jobId = `memo-${data.memoId}`;
+    await this.memo.add('generate-memo', data, { jobId });
+    return jobId;
+  }
+
   /** Every queue, for metrics and shutdown. */
   all(): Queue[] {
-    return [this.geocode as Queue, this.enrich as Queue];
+    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue];
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { ActivityResolver } from '../resolvers/activities/ActivityResolver.js';
 import { AuthResolver } from '../resolvers/auth/AuthResolver.js';
 import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealResolver.js';
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
+import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
 import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
 import { PropertyDataResolver } from '../resolvers/underwriting/PropertyDataResolver.js';
@@ -26,6 +27,8 @@ export const RESOLVERS = [
   DealUnderwritingsResolver,
   ScoreResolver,
   PropertyDataResolver,
+  MemoResolver,
+  DealMemosResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -16,6 +16,7 @@ import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
 import { bodyErrors, securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
+import { shareRoute } from './http/share.js';
 import { applyRateLimits } from './limits/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -99,6 +100,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const down = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down, checks });
   });
+  app.get('/share/:token', shareRoute(deps, redis));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
@@ -127,6 +129,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}/graphql`;
+  // Links we hand out (share links) point here unless PUBLIC_URL says otherwise.
+  config.publicUrl ??= `http://${host}:${port}`;
   log.info({ url, port, persistedOperations: trusted.mode, manifest: trusted.manifest.size }, 'api listening');
 
   let closed = false;

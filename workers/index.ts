@@ -1,10 +1,11 @@
 import { Worker, type Job } from 'bullmq';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
-import { QueueName, type EnrichPropertyJob, type GeocodePropertyJob } from '../src/queues.js';
+import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob } from '../src/queues.js';
 import { createRedis } from '../src/redis.js';
 import type { Metrics } from '../src/metrics.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
+import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
 
 export interface RunningWorkers {
@@ -44,7 +45,15 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
     if (final) markEnrichmentFailed(deps, job.data).catch((e) => log.error({ err: e }, 'could not mark enrichment failed'));
   });
 
-  const workers = [geocode, enrich] as Worker[];
+  const memo = new Worker<GenerateMemoJob>(QueueName.MEMO, generateMemoProcessor(deps), { connection, prefix: config.redisPrefix, concurrency: 2 });
+  memo.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    log.warn({ queue: QueueName.MEMO, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
+    if (final) markMemoFailed(deps, job.data, err.message).catch((e) => log.error({ err: e }, 'could not mark memo failed'));
+  });
+
+  const workers = [geocode, enrich, memo] as Worker[];
   for (const w of workers) {
     w.on('error', (err) => log.error({ worker: w.name, err }, 'worker error'));
     const observe = (job: Job | undefined, outcome: string) => {

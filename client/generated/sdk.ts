@@ -248,6 +248,11 @@ export type LoginInput = {
   password: string;
 };
 
+export type MemoStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'READY';
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -562,6 +567,50 @@ export type LogActivityMutationVariables = Exact<{
 
 export type LogActivityMutation = { logActivity: { id: string, type: ActivityType, direction: Direction, body: string | null, outcome: string | null, occurredAt: string, lead: { id: string } | null, user: { id: string } | null } };
 
+export type MemoFieldsFragment = { id: string, status: MemoStatus, sha256: string | null, sizeBytes: number | null, readyAt: string | null, downloadUrl: string | null, createdAt: string, underwriting: { id: string, version: number } | null, shareLinks: Array<{ id: string, views: number, expiresAt: string, revokedAt: string | null }> };
+
+export type GenerateMemoMutationVariables = Exact<{
+  dealId: string | number;
+  underwritingId: string | number;
+}>;
+
+
+export type GenerateMemoMutation = { generateMemo: { id: string, status: MemoStatus, sha256: string | null, sizeBytes: number | null, readyAt: string | null, downloadUrl: string | null, createdAt: string, underwriting: { id: string, version: number } | null, shareLinks: Array<{ id: string, views: number, expiresAt: string, revokedAt: string | null }> } };
+
+export type MemoQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type MemoQuery = { memo: { id: string, status: MemoStatus, sha256: string | null, sizeBytes: number | null, readyAt: string | null, downloadUrl: string | null, createdAt: string, underwriting: { id: string, version: number } | null, shareLinks: Array<{ id: string, views: number, expiresAt: string, revokedAt: string | null }> } };
+
+export type DealMemosQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DealMemosQuery = { deal: { id: string, memos: Array<{ id: string, status: MemoStatus, sha256: string | null }> } };
+
+export type CreateShareLinkMutationVariables = Exact<{
+  memoId: string | number;
+  expiresInHours: number;
+}>;
+
+
+export type CreateShareLinkMutation = { createShareLink: { token: string, url: string, link: { id: string, expiresAt: string, views: number } } };
+
+export type RevokeShareLinkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeShareLinkMutation = { revokeShareLink: { id: string, revokedAt: string | null } };
+
+export type MemoReadySubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MemoReadySubscription = { memoReady: { id: string, status: MemoStatus, sha256: string | null } };
+
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
 export type PropertyQueryVariables = Exact<{
@@ -758,6 +807,27 @@ export const LeadFieldsFragmentDoc = gql`
     id
   }
   createdAt
+}
+    `;
+export const MemoFieldsFragmentDoc = gql`
+    fragment MemoFields on Memo {
+  id
+  status
+  sha256
+  sizeBytes
+  readyAt
+  downloadUrl
+  createdAt
+  underwriting {
+    id
+    version
+  }
+  shareLinks {
+    id
+    views
+    expiresAt
+    revokedAt
+  }
 }
     `;
 export const PropertyFieldsFragmentDoc = gql`
@@ -1034,6 +1104,62 @@ export const LogActivityDocument = gql`
     user {
       id
     }
+  }
+}
+    `;
+export const GenerateMemoDocument = gql`
+    mutation GenerateMemo($dealId: ID!, $underwritingId: ID!) {
+  generateMemo(dealId: $dealId, underwritingId: $underwritingId) {
+    ...MemoFields
+  }
+}
+    ${MemoFieldsFragmentDoc}`;
+export const MemoDocument = gql`
+    query Memo($id: ID!) {
+  memo(id: $id) {
+    ...MemoFields
+  }
+}
+    ${MemoFieldsFragmentDoc}`;
+export const DealMemosDocument = gql`
+    query DealMemos($id: ID!) {
+  deal(id: $id) {
+    id
+    memos {
+      id
+      status
+      sha256
+    }
+  }
+}
+    `;
+export const CreateShareLinkDocument = gql`
+    mutation CreateShareLink($memoId: ID!, $expiresInHours: Int!) {
+  createShareLink(memoId: $memoId, expiresInHours: $expiresInHours) {
+    token
+    url
+    link {
+      id
+      expiresAt
+      views
+    }
+  }
+}
+    `;
+export const RevokeShareLinkDocument = gql`
+    mutation RevokeShareLink($id: ID!) {
+  revokeShareLink(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `;
+export const MemoReadyDocument = gql`
+    subscription MemoReady {
+  memoReady {
+    id
+    status
+    sha256
   }
 }
     `;
@@ -1399,6 +1525,24 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     LogActivity(variables: LogActivityMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LogActivityMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<LogActivityMutation>({ document: LogActivityDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LogActivity', 'mutation', variables);
+    },
+    GenerateMemo(variables: GenerateMemoMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<GenerateMemoMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<GenerateMemoMutation>({ document: GenerateMemoDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'GenerateMemo', 'mutation', variables);
+    },
+    Memo(variables: MemoQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MemoQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MemoQuery>({ document: MemoDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Memo', 'query', variables);
+    },
+    DealMemos(variables: DealMemosQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DealMemosQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DealMemosQuery>({ document: DealMemosDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DealMemos', 'query', variables);
+    },
+    CreateShareLink(variables: CreateShareLinkMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateShareLinkMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateShareLinkMutation>({ document: CreateShareLinkDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateShareLink', 'mutation', variables);
+    },
+    RevokeShareLink(variables: RevokeShareLinkMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RevokeShareLinkMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RevokeShareLinkMutation>({ document: RevokeShareLinkDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeShareLink', 'mutation', variables);
+    },
+    MemoReady(variables?: MemoReadySubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MemoReadySubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MemoReadySubscription>({ document: MemoReadyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MemoReady', 'subscription', variables);
     },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);

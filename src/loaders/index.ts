@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Activity, Deal, DealStageChange, Lead, Property, Underwriting, User } from '../../entities/index.js';
+import { Activity, Deal, DealStageChange, Lead, Memo, Property, ShareLink, Underwriting, User } from '../../entities/index.js';
 import { columnsOf, snapshotMapper } from '../../entities/snapshot.js';
 import { runAsTenant } from '../tenancy/tenant-context.js';
 
@@ -87,12 +87,16 @@ export function createLoaders(em: EntityManager, org: string) {
     lead: byId(em, org, Lead),
     deal: byId(em, org, Deal),
     user: byId(em, org, User),
+    memo: byId(em, org, Memo),
+    underwriting: byId(em, org, Underwriting),
     leadsByProperty: byParent(em, org, Lead, 'propertyId', { createdAt: 'desc', id: 'asc' }),
     dealsByProperty: byParent(em, org, Deal, 'propertyId', { createdAt: 'desc', id: 'asc' }),
     dealsByLead: byParent(em, org, Deal, 'leadId', { createdAt: 'desc', id: 'asc' }),
     activitiesByLead: byParent(em, org, Activity, 'leadId', { occurredAt: 'desc', id: 'asc' }),
     stageHistoryByDeal: byParent(em, org, DealStageChange, 'dealId', { at: 'asc', id: 'asc' }),
     underwritingsByDeal: byParent(em, org, Underwriting, 'dealId', { version: 'desc', id: 'asc' }),
+    memosByDeal: byParent(em, org, Memo, 'dealId', { createdAt: 'desc', id: 'asc' }),
+    shareLinksByMemo: byParent(em, org, ShareLink, 'memoId', { createdAt: 'desc', id: 'asc' }),
   };
 }
 

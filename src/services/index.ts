@@ -2,6 +2,7 @@ import { ActivityService } from './ActivityService.js';
 import { AuthService } from './AuthService.js';
 import { DealService } from './DealService.js';
 import { LeadService } from './LeadService.js';
+import { MemoService } from './MemoService.js';
 import { PropertyService } from './PropertyService.js';
 import type { ServiceScope } from './scope.js';
 import { UnderwritingService } from './UnderwritingService.js';
@@ -17,6 +18,7 @@ export function createServices(scope: ServiceScope) {
     activities: new ActivityService(scope),
     deals: new DealService(scope),
     underwritings: new UnderwritingService(scope),
+    memos: new MemoService(scope),
   };
 }
 

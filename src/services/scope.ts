@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { AppPubSub } from '../pubsub.js';
 import type { PropertyDataProvider } from '../providers/property-data/index.js';
 import type { Queues } from '../queues.js';
+import type { ObjectStorage } from '../storage/ObjectStorage.js';
 
 /** Long-lived parts of the running app, shared by requests and jobs. */
 export interface AppDeps {
@@ -16,6 +17,7 @@ export interface AppDeps {
   tokens: TokenSigner;
   log: Logger;
   propertyData: PropertyDataProvider;
+  storage: ObjectStorage;
 }
 
 /** What a service call runs with: an organization-scoped EntityManager and who is acting. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 
 /** The database every test file shares; each test still makes its own organizations. */
@@ -14,6 +16,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       PORT: '0',
       REDIS_PREFIX: `test-${randomUUID().slice(0, 8)}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // Each test server gets its own S3 server and files, so nothing is shared between files.
+      LOCAL_S3_DIR: join(tmpdir(), `reos-s3-${randomUUID().slice(0, 8)}`),
     },
     overrides,
   );

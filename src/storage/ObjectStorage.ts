@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import { Client } from 'minio';
+
+export interface StorageConfig {
+  endpoint: string; // http://host:port
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+/**
+ * S3-protocol object storage through the `minio` client. Every key starts with the organization:
+ * `orgs/<organizationId>/…` — callers pass the organization, never a raw key.
+ */
+export class ObjectStorage {
+  private readonly client: Client;
+
+  constructor(readonly config: StorageConfig) {
+    const url = new URL(config.endpoint);
+    this.client = new Client({
+      endPoint: url.hostname,
+      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      useSSL: url.protocol === 'https:',
+      accessKey: config.accessKey,
+      secretKey: config.secretKey,
+      region: config.region,
+      pathStyle: true,
+    });
+  }
+
+  static key(organizationId: string, ...parts: string[]): string {
+    return ['orgs', organizationId, ...parts].join('/');
+  }
+
+  async ensureBucket(): Promise<void> {
+    if (!(await this.client.bucketExists(this.config.bucket))) await this.client.makeBucket(this.config.bucket, this.config.region);
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.putObject(this.config.bucket, key, body, body.length, { 'Content-Type': contentType });
+  }
+
+  get(key: string): Promise<Readable> {
+    return this.client.getObject(this.config.bucket, key);
+  }
+
+  /** A GET URL valid for `seconds`; anyone holding it can download that one object until then. */
+  presignedGet(key: string, seconds: number): Promise<string> {
+    return this.client.presignedGetObject(this.config.bucket, key, seconds);
+  }
+}
