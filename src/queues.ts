@@ -56,11 +56,7 @@ export class Queues {
    */
   async enqueueGeocode(data: GeocodePropertyJob): Promise<string> {
     const digest = createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16);
-    const jobId = `geocode-${data.propertyId}-${digest}`;
-    const existing = await this.geocode.getJob(jobId);
-    if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
-    await this.geocode.add('geocode-property', data, { jobId });
-    return jobId;
+    return addOnce(this.geocode, 'geocode-property', data, `geocode-${data.propertyId}-${digest}`);
   }
 
   /**
@@ -68,11 +64,7 @@ export class Queues {
    * is waiting or running is a no-op; a finished one is cleared so the property can be refreshed.
    */
   async enqueueEnrich(data: EnrichPropertyJob): Promise<string> {
-    const jobId = `enrich-${data.propertyId}`;
-    const existing = await this.enrich.getJob(jobId);
-    if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
-    await this.enrich.add('enrich-property', data, { jobId });
-    return jobId;
+    return addOnce(this.enrich, 'enrich-property', data, `enrich-${data.propertyId}`);
   }
 
   /** Renders one memo; the memo id makes the job id, so asking twice renders once. */
@@ -90,4 +82,15 @@ export class Queues {
   async close(): Promise<void> {
     await Promise.all(this.all().map((q) => q.close()));
   }
+}
+
+/**
+ * Adds a job under a deterministic id: a no-op while one with that id waits or runs; a finished or
+ * failed one is removed first, so the same work can be asked for again later.
+ */
+async function addOnce<T>(queue: Queue<T>, name: string, data: T, jobId: string): Promise<string> {
+  const existing = await queue.getJob(jobId);
+  if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+  await (queue as Queue).add(name, data, { jobId });
+  return jobId;
 }

@@ -3,6 +3,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { ActivityResolver } from '../resolvers/activities/ActivityResolver.js';
 import { AuthResolver } from '../resolvers/auth/AuthResolver.js';
 import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealResolver.js';
+import { JobResolver } from '../resolvers/jobs/JobResolver.js';
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   PropertyDataResolver,
   MemoResolver,
   DealMemosResolver,
+  JobResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -45,7 +45,8 @@ async function enrich(deps: AppDeps, job: Job<EnrichPropertyJob>): Promise<{ sta
   }
   await job.updateProgress(60);
   const fetchedAt = new Date().toISOString();
-  const provenance: Record<string, Provenance> = {};
+  // Keep what other jobs recorded (geocoding's latitude/longitude/county).
+  const provenance: Record<string, Provenance> = { ...(property.enrichment?.provenance ?? {}) };
   const mark = (fields: string[], method: string, confidence: number) => {
     for (const f of fields) provenance[f] = { source: provider.name, fetchedAt, method, confidence };
   };

@@ -46,6 +46,10 @@ async function geocode(deps: AppDeps, geocoder: Geocoder, job: Job<GeocodeProper
       property.longitude = result.longitude;
       property.county = result.county || property.county;
       property.geocodeStatus = GeocodeStatus.DONE;
+      // Provenance for the fields this job fills, beside the enrichment job's.
+      const stamp = { source: `geocoder:${geocoder.name}`, fetchedAt: new Date().toISOString(), method: 'address geocoding', confidence: result.confidence };
+      const enrichment = property.enrichment ?? { provenance: {} };
+      property.enrichment = { ...enrichment, provenance: { ...enrichment.provenance, latitude: stamp, longitude: stamp, ...(result.county ? { county: stamp } : {}) } };
     } else {
       property.geocodeStatus = GeocodeStatus.NOT_FOUND;
     }

@@ -1,8 +1,9 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Processor } from 'bullmq';
+import type { Logger } from '../src/logger.js';
+import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
 import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob } from '../src/queues.js';
-import { createRedis } from '../src/redis.js';
-import type { Metrics } from '../src/metrics.js';
+import { createRedis, type Redis } from '../src/redis.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
 import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
@@ -13,56 +14,42 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+interface WorkerSpec<T> {
+  queue: string;
+  processor: Processor<T>;
+  concurrency: number;
+  /** After the last attempt (or an UnrecoverableError): record the failure on the row. */
+  onGiveUp: (data: T, error: Error) => Promise<void>;
+}
+
 /** Starts one BullMQ worker per queue. `close()` lets running jobs finish before returning. */
 export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; concurrency?: number; metrics?: Metrics } = {}): RunningWorkers {
   const { config, log } = deps;
   const connection = createRedis(config.redisUrl);
   const geocoder = options.geocoder ?? createGeocoder(config);
+  const concurrency = options.concurrency ?? 5;
 
-  const geocode = new Worker<GeocodePropertyJob>(QueueName.GEOCODE, geocodePropertyProcessor(deps, geocoder), {
-    connection,
-    prefix: config.redisPrefix,
-    concurrency: options.concurrency ?? 5,
-  });
-  geocode.on('failed', (job: Job<GeocodePropertyJob> | undefined, err) => {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    log.warn({ queue: QueueName.GEOCODE, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
-    if (final && err.name !== 'UnrecoverableError') {
-      markFailed(deps, job.data).catch((e) => log.error({ err: e }, 'could not mark geocoding failed'));
-    }
-  });
-
-  const enrich = new Worker<EnrichPropertyJob>(QueueName.ENRICH, enrichPropertyProcessor(deps), {
-    connection,
-    prefix: config.redisPrefix,
-    concurrency: options.concurrency ?? 5,
-  });
-  enrich.on('failed', (job, err) => {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    log.warn({ queue: QueueName.ENRICH, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
-    if (final) markEnrichmentFailed(deps, job.data).catch((e) => log.error({ err: e }, 'could not mark enrichment failed'));
-  });
-
-  const memo = new Worker<GenerateMemoJob>(QueueName.MEMO, generateMemoProcessor(deps), { connection, prefix: config.redisPrefix, concurrency: 2 });
-  memo.on('failed', (job, err) => {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-    log.warn({ queue: QueueName.MEMO, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
-    if (final) markMemoFailed(deps, job.data, err.message).catch((e) => log.error({ err: e }, 'could not mark memo failed'));
-  });
-
-  const workers = [geocode, enrich, memo] as Worker[];
-  for (const w of workers) {
-    w.on('error', (err) => log.error({ worker: w.name, err }, 'worker error'));
-    const observe = (job: Job | undefined, outcome: string) => {
-      if (job?.processedOn && job.finishedOn) options.metrics?.jobDuration.observe({ queue: w.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
-    };
-    w.on('completed', (job) => observe(job, 'completed'));
-    w.on('failed', (job) => observe(job, 'failed'));
-  }
-  log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name }, 'workers started');
+  const workers = [
+    start<GeocodePropertyJob>(connection, config.redisPrefix, log, options.metrics, {
+      queue: QueueName.GEOCODE,
+      processor: geocodePropertyProcessor(deps, geocoder),
+      concurrency,
+      onGiveUp: (data, err) => (err.name === 'UnrecoverableError' ? Promise.resolve() : markFailed(deps, data)), // the processor marked it already
+    }),
+    start<EnrichPropertyJob>(connection, config.redisPrefix, log, options.metrics, {
+      queue: QueueName.ENRICH,
+      processor: enrichPropertyProcessor(deps),
+      concurrency,
+      onGiveUp: (data) => markEnrichmentFailed(deps, data),
+    }),
+    start<GenerateMemoJob>(connection, config.redisPrefix, log, options.metrics, {
+      queue: QueueName.MEMO,
+      processor: generateMemoProcessor(deps),
+      concurrency: 2,
+      onGiveUp: (data, err) => markMemoFailed(deps, data, err.message),
+    }),
+  ];
+  log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
 
   return {
     workers,
@@ -71,4 +58,21 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       connection.disconnect();
     },
   };
+}
+
+function start<T>(connection: Redis, prefix: string, log: Logger, metrics: Metrics | undefined, spec: WorkerSpec<T>): Worker {
+  const worker = new Worker<T>(spec.queue, spec.processor, { connection, prefix, concurrency: spec.concurrency });
+  worker.on('error', (err) => log.error({ worker: spec.queue, err }, 'worker error'));
+  worker.on('failed', (job: Job<T> | undefined, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    log.warn({ queue: spec.queue, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
+    if (final) spec.onGiveUp(job.data, err).catch((e) => log.error({ queue: spec.queue, err: e }, 'could not record the failure'));
+  });
+  const observe = (job: Job<T> | undefined, outcome: string) => {
+    if (job?.processedOn && job.finishedOn) metrics?.jobDuration.observe({ queue: spec.queue, outcome }, (job.finishedOn - job.processedOn) / 1000);
+  };
+  worker.on('completed', (job) => observe(job, 'completed'));
+  worker.on('failed', (job) => observe(job, 'failed'));
+  return worker as Worker;
 }

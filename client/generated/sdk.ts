@@ -747,6 +747,13 @@ export type PropertyDataQueryVariables = Exact<{
 
 export type PropertyDataQuery = { property: { id: string, enrichmentStatus: EnrichmentStatus, tags: Array<string>, hazards: { floodZone: string, floodRisk: string, wildfireRisk: string, heatRisk: string } | null, provenance: Array<{ field: string, source: string, fetchedAt: string, method: string, confidence: number }>, comps: { source: string, reason: string | null, arv: { value: number, low: number, high: number, method: string, compIds: Array<string> } | null, comps: Array<{ id: string, salePrice: number, saleDate: string, distanceMiles: number, similarity: number, adjustedPrice: number, pinned: boolean, adjustments: { size: number, bedrooms: number, bathrooms: number, age: number } }> } } };
 
+export type JobQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobQuery = { job: { id: string, queue: string, name: string, state: string, progress: number, attemptsMade: number, result: unknown, error: string | null, createdAt: string, finishedAt: string | null } };
+
 export const UserFieldsFragmentDoc = gql`
     fragment UserFields on User {
   id
@@ -1458,6 +1465,22 @@ export const PropertyDataDocument = gql`
   }
 }
     `;
+export const JobDocument = gql`
+    query Job($id: ID!) {
+  job(id: $id) {
+    id
+    queue
+    name
+    state
+    progress
+    attemptsMade
+    result
+    error
+    createdAt
+    finishedAt
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1594,6 +1617,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PropertyData(variables: PropertyDataQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyDataQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyDataQuery>({ document: PropertyDataDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PropertyData', 'query', variables);
+    },
+    Job(variables: JobQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<JobQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<JobQuery>({ document: JobDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Job', 'query', variables);
     }
   };
 }

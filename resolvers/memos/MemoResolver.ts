@@ -4,9 +4,9 @@ import { Memo } from '../../entities/Memo.js';
 import { ShareLink } from '../../entities/ShareLink.js';
 import { Underwriting } from '../../entities/Underwriting.js';
 import { User } from '../../entities/User.js';
-import { WRITERS } from '../../src/auth/auth-checker.js';
+import { subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
-import { NotFoundError, UnauthenticatedError } from '../../src/errors/index.js';
+import { NotFoundError } from '../../src/errors/index.js';
 import { Topics, type MemoReadyPayload } from '../../src/pubsub.js';
 import { Parent } from '../common/Parent.js';
 
@@ -15,11 +15,6 @@ export class ShareLinkPayload {
   @Field(() => ShareLink) link!: ShareLink;
   @Field({ description: 'Shown only now' }) token!: string;
   @Field({ description: 'The public link: works until it expires or is revoked' }) url!: string;
-}
-
-function subscriberOrg(ctx: Context): string {
-  if (!ctx.user) throw new UnauthenticatedError();
-  return ctx.user.organizationId;
 }
 
 @Resolver(() => Memo)

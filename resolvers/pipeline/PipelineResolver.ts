@@ -4,15 +4,10 @@ import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
 import { User } from '../../entities/User.js';
+import { subscriberOrg } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
-import { UnauthenticatedError } from '../../src/errors/index.js';
 import { Topics, type PipelineEventPayload } from '../../src/pubsub.js';
 import { PipelineEvent, PipelineStage } from './PipelineTypes.js';
-
-function subscriberOrg(ctx: Context): string {
-  if (!ctx.user) throw new UnauthenticatedError();
-  return ctx.user.organizationId;
-}
 
 @Resolver(() => PipelineEvent)
 export class PipelineResolver {

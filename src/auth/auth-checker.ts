@@ -20,3 +20,9 @@ export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
   }
   return true;
 };
+
+/** The organization a subscription belongs to: the signed-in socket's. */
+export function subscriberOrg(ctx: Context): string {
+  if (!ctx.user) throw new UnauthenticatedError();
+  return ctx.user.organizationId;
+}

@@ -1,6 +1,7 @@
 import { ActivityService } from './ActivityService.js';
 import { AuthService } from './AuthService.js';
 import { DealService } from './DealService.js';
+import { JobService } from './JobService.js';
 import { LeadService } from './LeadService.js';
 import { MemoService } from './MemoService.js';
 import { PropertyService } from './PropertyService.js';
@@ -19,6 +20,7 @@ export function createServices(scope: ServiceScope) {
     deals: new DealService(scope),
     underwritings: new UnderwritingService(scope),
     memos: new MemoService(scope),
+    jobs: new JobService(scope),
   };
 }
 

@@ -22,13 +22,18 @@ describe('enrichment through the offline property-data provider', () => {
       return property.enrichmentStatus === 'DONE' ? property : null;
     }, 10_000, 'enrichment');
     expect(done.hazards).toMatchObject({ floodZone: 'AE', floodRisk: 'HIGH' });
+    // The job itself: finished at 100% with its result; another organization cannot see it.
+    const { job } = await t.api.Job({ id: enrichProperty.jobId });
+    expect(job).toMatchObject({ queue: 'enrich', name: 'enrich-property', state: 'completed', progress: 100, result: { status: 'DONE' }, error: null });
+    const stranger = await createTenant(server.url);
+    expect((await gqlError(stranger.api.Job({ id: enrichProperty.jobId }))).code).toBe('NOT_FOUND');
     const fields = done.provenance.map((x) => x.field);
-    expect(fields).toEqual(['floodRisk', 'floodZone', 'heatRisk', 'inProbate', 'openLiens', 'taxDelinquent', 'wildfireRisk']);
+    expect(fields).toEqual(['county', 'floodRisk', 'floodZone', 'heatRisk', 'inProbate', 'latitude', 'longitude', 'openLiens', 'taxDelinquent', 'wildfireRisk']);
     for (const prov of done.provenance) {
-      expect(prov.source).toBe('offline-dataset');
+      expect(prov.source).toBe(['county', 'latitude', 'longitude'].includes(prov.field) ? 'geocoder:offline' : 'offline-dataset');
       expect(prov.confidence).toBeGreaterThan(0);
       expect(Date.parse(prov.fetchedAt)).not.toBeNaN();
-      expect(prov.method).toMatch(/lookup|match/);
+      expect(prov.method).toMatch(/lookup|match|geocoding/);
     }
   });
 

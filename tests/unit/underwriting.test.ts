@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors/index.js';
 import { analyzeDcf } from '../../src/underwriting/dcf.js';
 import { amortizationSchedule, irr, npv, payment, remainingBalance } from '../../src/underwriting/finance.js';
 import { analyzeFlip } from '../../src/underwriting/flip.js';
 import { analyzeRental } from '../../src/underwriting/rental.js';
+import { badField } from '../helpers/errors.js';
 
 /*
  * Reference values are worked out independently of this code: the standard amortization formula
  * and simulated balances computed separately (as a spreadsheet's PMT/FV would), textbook NPV/IRR
  * examples, and the 70% rule example every flipping primer uses. Sources are named per case.
  */
-
-function badField(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).code).toBe('BAD_USER_INPUT');
-    return (err as AppError).extensions.field as string;
-  }
-  throw new Error('expected a validation error');
-}
 
 describe('loan math', () => {
   it('matches the standard amortization formula (=PMT)', () => {
