@@ -1,5 +1,6 @@
 import { Activity } from './Activity.js';
 import { Deal } from './Deal.js';
+import { FailedJob } from './FailedJob.js';
 import { DealStageChange } from './DealStageChange.js';
 import { Invitation } from './Invitation.js';
 import { Lead } from './Lead.js';
@@ -11,10 +12,10 @@ import { ShareLink } from './ShareLink.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, Deal, DealStageChange, Invitation, Lead, Memo, Organization, Property, RefreshToken, ShareLink, Underwriting, User };
+export { Activity, Deal, DealStageChange, FailedJob, Invitation, Lead, Memo, Organization, Property, RefreshToken, ShareLink, Underwriting, User };
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink];
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink];
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob];

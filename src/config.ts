@@ -61,6 +61,9 @@ export interface Config {
   localS3Dir: string;
   /** How long a memo's presigned download URL works. */
   memoDownloadTtlSeconds: number;
+  /** Attempts per job and the first retry delay (exponential with jitter after that). */
+  jobAttempts: number;
+  jobBackoffMs: number;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -169,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     localS3Dir: resolve(projectRoot(), str('LOCAL_S3_DIR', '.data/s3')),
     memoDownloadTtlSeconds: int('MEMO_DOWNLOAD_TTL_SECONDS', 300, 10, 7 * 24 * 3600),
+    jobAttempts: int('JOB_ATTEMPTS', 5, 1, 50),
+    jobBackoffMs: int('JOB_BACKOFF_MS', 1_000, 10, 600_000),
     ...overrides,
   };
   if (problems.length) {

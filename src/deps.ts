@@ -5,7 +5,7 @@ import type { Logger } from './logger.js';
 import { initOrm } from './orm.js';
 import { createPropertyData } from './providers/property-data/index.js';
 import { AppPubSub } from './pubsub.js';
-import { Queues } from './queues.js';
+import { jobOptions, Queues } from './queues.js';
 import { createRedis } from './redis.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
@@ -28,7 +28,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     orm,
     log,
     pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
-    queues: new Queues(queueRedis, config.redisPrefix),
+    queues: new Queues(queueRedis, config.redisPrefix, jobOptions(config.jobAttempts, config.jobBackoffMs)),
     tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     propertyData: createPropertyData(config),
     storage,

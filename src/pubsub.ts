@@ -31,7 +31,18 @@ export interface PipelineEventPayload {
 export const Topics = {
   PIPELINE: 'PIPELINE',
   MEMOS: 'MEMOS',
+  JOBS: 'JOBS',
 } as const;
+
+/** A job moved: progress, completion or failure. */
+export interface JobEventPayload {
+  organizationId: string;
+  jobId: string;
+  queue: string;
+  state: string;
+  progress: number;
+  error: string | null;
+}
 
 /** A memo finished rendering. */
 export interface MemoReadyPayload {
@@ -42,6 +53,7 @@ export interface MemoReadyPayload {
 type TopicArgs = {
   [Topics.PIPELINE]: [organizationId: string, payload: PipelineEventPayload];
   [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
+  [Topics.JOBS]: [organizationId: string, payload: JobEventPayload];
 };
 
 export class AppPubSub {

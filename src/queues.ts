@@ -28,12 +28,15 @@ export interface GenerateMemoJob {
   memoId: string;
 }
 
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** Attempts with exponential backoff and jitter; finished jobs kept a day, failed ones a week. */
+export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
 
 export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
@@ -43,10 +46,12 @@ export class Queues {
   constructor(
     connection: Redis,
     readonly prefix: string,
+    options: JobsOptions = jobOptions(5, 1_000),
   ) {
-    this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
-    this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
-    this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    const defaultJobOptions = options;
+    this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions });
+    this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
+    this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
   }
 
   /**

@@ -18,6 +18,7 @@ import { bodyErrors, securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
 import { applyRateLimits } from './limits/rate-limit.js';
+import { relayJobEvents } from './job-events.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RedisKeyValueCache, TrustedDocuments } from './persisted.js';
@@ -61,6 +62,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const trusted = TrustedDocuments.load(config.persistedOperations, config.persistedManifestPath, config.nodeEnv === 'development');
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
   const schema = await buildAppSchema(deps.pubsub.engine);
+  const jobEvents = relayJobEvents(deps);
   if (config.rateLimits) applyRateLimits(schema, redis, config.redisPrefix, config.rateLimits);
 
   const app = express();
@@ -145,6 +147,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closed = true;
       await apollo.stop(); // drains HTTP connections and WebSocket clients
       await closeServer(httpServer);
+      await jobEvents.close();
       healthRedis.disconnect();
       redis.disconnect();
       await tracing?.shutdown(); // flushes buffered spans

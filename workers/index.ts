@@ -1,9 +1,9 @@
 import { Worker, type Job, type Processor } from 'bullmq';
-import type { Logger } from '../src/logger.js';
 import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
 import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob } from '../src/queues.js';
 import { createRedis, type Redis } from '../src/redis.js';
+import { recordDeadLetter } from '../src/services/JobService.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
 import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
@@ -30,19 +30,19 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
   const concurrency = options.concurrency ?? 5;
 
   const workers = [
-    start<GeocodePropertyJob>(connection, config.redisPrefix, log, options.metrics, {
+    start<GeocodePropertyJob>(deps, connection, options.metrics, {
       queue: QueueName.GEOCODE,
       processor: geocodePropertyProcessor(deps, geocoder),
       concurrency,
       onGiveUp: (data, err) => (err.name === 'UnrecoverableError' ? Promise.resolve() : markFailed(deps, data)), // the processor marked it already
     }),
-    start<EnrichPropertyJob>(connection, config.redisPrefix, log, options.metrics, {
+    start<EnrichPropertyJob>(deps, connection, options.metrics, {
       queue: QueueName.ENRICH,
       processor: enrichPropertyProcessor(deps),
       concurrency,
       onGiveUp: (data) => markEnrichmentFailed(deps, data),
     }),
-    start<GenerateMemoJob>(connection, config.redisPrefix, log, options.metrics, {
+    start<GenerateMemoJob>(deps, connection, options.metrics, {
       queue: QueueName.MEMO,
       processor: generateMemoProcessor(deps),
       concurrency: 2,
@@ -60,14 +60,22 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
   };
 }
 
-function start<T>(connection: Redis, prefix: string, log: Logger, metrics: Metrics | undefined, spec: WorkerSpec<T>): Worker {
-  const worker = new Worker<T>(spec.queue, spec.processor, { connection, prefix, concurrency: spec.concurrency });
+/**
+ * One worker: logs failures, and when a job gives up records it in the dead-letter list
+ * (failedJobs) and lets the feature mark its row failed. Records job durations.
+ */
+function start<T>(deps: AppDeps, connection: Redis, metrics: Metrics | undefined, spec: WorkerSpec<T>): Worker {
+  const { log } = deps;
+  const worker = new Worker<T>(spec.queue, spec.processor, { connection, prefix: deps.config.redisPrefix, concurrency: spec.concurrency });
   worker.on('error', (err) => log.error({ worker: spec.queue, err }, 'worker error'));
   worker.on('failed', (job: Job<T> | undefined, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     log.warn({ queue: spec.queue, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
-    if (final) spec.onGiveUp(job.data, err).catch((e) => log.error({ queue: spec.queue, err: e }, 'could not record the failure'));
+    if (!final) return;
+    Promise.all([recordDeadLetter(deps, spec.queue, job as Job, err), spec.onGiveUp(job.data, err)]).catch((e) =>
+      log.error({ queue: spec.queue, err: e }, 'could not record the failure'),
+    );
   });
   const observe = (job: Job<T> | undefined, outcome: string) => {
     if (job?.processedOn && job.finishedOn) metrics?.jobDuration.observe({ queue: spec.queue, outcome }, (job.finishedOn - job.processedOn) / 1000);

@@ -754,6 +754,28 @@ export type JobQueryVariables = Exact<{
 
 export type JobQuery = { job: { id: string, queue: string, name: string, state: string, progress: number, attemptsMade: number, result: unknown, error: string | null, createdAt: string, finishedAt: string | null } };
 
+export type FailedJobsQueryVariables = Exact<{
+  queue?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type FailedJobsQuery = { failedJobs: { totalCount: number, edges: Array<{ node: { id: string, queue: string, jobName: string, jobId: string, payload: unknown, lastError: string, attempts: number, failedAt: string, replayedAt: string | null, replayJobId: string | null } }> } };
+
+export type ReplayJobMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ReplayJobMutation = { replayJob: { id: string, replayedAt: string | null, replayJobId: string | null } };
+
+export type JobProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobProgressSubscription = { jobProgress: { jobId: string, queue: string, state: string, progress: number, error: string | null } };
+
 export const UserFieldsFragmentDoc = gql`
     fragment UserFields on User {
   id
@@ -1481,6 +1503,47 @@ export const JobDocument = gql`
   }
 }
     `;
+export const FailedJobsDocument = gql`
+    query FailedJobs($queue: String, $first: Int) {
+  failedJobs(queue: $queue, first: $first) {
+    totalCount
+    edges {
+      node {
+        id
+        queue
+        jobName
+        jobId
+        payload
+        lastError
+        attempts
+        failedAt
+        replayedAt
+        replayJobId
+      }
+    }
+  }
+}
+    `;
+export const ReplayJobDocument = gql`
+    mutation ReplayJob($id: ID!) {
+  replayJob(id: $id) {
+    id
+    replayedAt
+    replayJobId
+  }
+}
+    `;
+export const JobProgressDocument = gql`
+    subscription JobProgress($id: ID!) {
+  jobProgress(id: $id) {
+    jobId
+    queue
+    state
+    progress
+    error
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1620,6 +1683,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     Job(variables: JobQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<JobQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<JobQuery>({ document: JobDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Job', 'query', variables);
+    },
+    FailedJobs(variables?: FailedJobsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FailedJobsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FailedJobsQuery>({ document: FailedJobsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FailedJobs', 'query', variables);
+    },
+    ReplayJob(variables: ReplayJobMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ReplayJobMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ReplayJobMutation>({ document: ReplayJobDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReplayJob', 'mutation', variables);
+    },
+    JobProgress(variables: JobProgressSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<JobProgressSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<JobProgressSubscription>({ document: JobProgressDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'JobProgress', 'subscription', variables);
     }
   };
 }

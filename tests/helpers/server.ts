@@ -1,6 +1,7 @@
 import type { Options } from '@mikro-orm/postgresql';
 import { afterAll } from 'vitest';
 import type { Config } from '../../src/config.js';
+import type { Geocoder } from '../../src/providers/geocoder/index.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
@@ -16,12 +17,12 @@ export interface TestServer extends RunningServer {
  * the real Postgres and Redis. Closed automatically after the file's tests.
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; workers?: boolean; orm?: Partial<Options> } = {},
+  options: { config?: Partial<Config>; workers?: boolean; orm?: Partial<Options>; geocoder?: Geocoder } = {},
 ): Promise<TestServer> {
   const config = testConfig(options.config);
   const log = createLogger(config.logLevel);
   const server = await startServer(config, { log, orm: options.orm });
-  const workers = options.workers === false ? null : startWorkers(server.deps, { metrics: server.metrics });
+  const workers = options.workers === false ? null : startWorkers(server.deps, { metrics: server.metrics, geocoder: options.geocoder });
   const close = async () => {
     await workers?.close();
     await server.close();
