@@ -86,6 +86,11 @@ export enum MemoStatus {
   FAILED = 'FAILED',
 }
 
+export enum MessageChannel {
+  EMAIL = 'EMAIL',
+  SMS = 'SMS',
+}
+
 export enum UnderwritingKind {
   FLIP = 'FLIP',
   RENTAL = 'RENTAL',
@@ -104,4 +109,5 @@ registerEnumType(Direction, { name: 'Direction' });
 registerEnumType(DealStage, { name: 'DealStage' });
 registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
 registerEnumType(MemoStatus, { name: 'MemoStatus' });
+registerEnumType(MessageChannel, { name: 'MessageChannel' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

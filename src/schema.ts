@@ -6,6 +6,7 @@ import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealRe
 import { JobResolver } from '../resolvers/jobs/JobResolver.js';
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
+import { TemplateResolver } from '../resolvers/outreach/TemplateResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
 import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
 import { PropertyDataResolver } from '../resolvers/underwriting/PropertyDataResolver.js';
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   MemoResolver,
   DealMemosResolver,
   JobResolver,
+  TemplateResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

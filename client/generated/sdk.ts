@@ -253,6 +253,10 @@ export type MemoStatus =
   | 'PENDING'
   | 'READY';
 
+export type MessageChannel =
+  | 'EMAIL'
+  | 'SMS';
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -406,6 +410,16 @@ export type ScoreChangesInput = {
   probate?: boolean | null | undefined;
   taxDelinquent?: boolean | null | undefined;
   vacant?: boolean | null | undefined;
+};
+
+/** Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}} */
+export type TemplateInput = {
+  body?: string | null | undefined;
+  /** Required on create; fixed after */
+  channel?: MessageChannel | null | undefined;
+  name?: string | null | undefined;
+  /** Email only */
+  subject?: string | null | undefined;
 };
 
 /** Which analysis an underwriting holds */
@@ -610,6 +624,45 @@ export type MemoReadySubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MemoReadySubscription = { memoReady: { id: string, status: MemoStatus, sha256: string | null } };
+
+export type TemplateFieldsFragment = { id: string, name: string, channel: MessageChannel, subject: string | null, body: string, mergeFields: Array<string>, archivedAt: string | null, sms: { encoding: string, length: number, segments: number } | null };
+
+export type TemplatesQueryVariables = Exact<{
+  channel?: MessageChannel | null | undefined;
+}>;
+
+
+export type TemplatesQuery = { templates: Array<{ id: string, name: string, channel: MessageChannel, subject: string | null, body: string, mergeFields: Array<string>, archivedAt: string | null, sms: { encoding: string, length: number, segments: number } | null }> };
+
+export type CreateTemplateMutationVariables = Exact<{
+  input: TemplateInput;
+}>;
+
+
+export type CreateTemplateMutation = { createTemplate: { id: string, name: string, channel: MessageChannel, subject: string | null, body: string, mergeFields: Array<string>, archivedAt: string | null, sms: { encoding: string, length: number, segments: number } | null } };
+
+export type UpdateTemplateMutationVariables = Exact<{
+  id: string | number;
+  input: TemplateInput;
+}>;
+
+
+export type UpdateTemplateMutation = { updateTemplate: { id: string, name: string, channel: MessageChannel, subject: string | null, body: string, mergeFields: Array<string>, archivedAt: string | null, sms: { encoding: string, length: number, segments: number } | null } };
+
+export type ArchiveTemplateMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ArchiveTemplateMutation = { archiveTemplate: { id: string, archivedAt: string | null } };
+
+export type TemplatePreviewQueryVariables = Exact<{
+  id: string | number;
+  leadId: string | number;
+}>;
+
+
+export type TemplatePreviewQuery = { template: { id: string, preview: { subject: string | null, body: string } } };
 
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
@@ -856,6 +909,22 @@ export const MemoFieldsFragmentDoc = gql`
     views
     expiresAt
     revokedAt
+  }
+}
+    `;
+export const TemplateFieldsFragmentDoc = gql`
+    fragment TemplateFields on MessageTemplate {
+  id
+  name
+  channel
+  subject
+  body
+  mergeFields
+  archivedAt
+  sms {
+    encoding
+    length
+    segments
   }
 }
     `;
@@ -1189,6 +1258,46 @@ export const MemoReadyDocument = gql`
     id
     status
     sha256
+  }
+}
+    `;
+export const TemplatesDocument = gql`
+    query Templates($channel: MessageChannel) {
+  templates(channel: $channel) {
+    ...TemplateFields
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const CreateTemplateDocument = gql`
+    mutation CreateTemplate($input: TemplateInput!) {
+  createTemplate(input: $input) {
+    ...TemplateFields
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const UpdateTemplateDocument = gql`
+    mutation UpdateTemplate($id: ID!, $input: TemplateInput!) {
+  updateTemplate(id: $id, input: $input) {
+    ...TemplateFields
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const ArchiveTemplateDocument = gql`
+    mutation ArchiveTemplate($id: ID!) {
+  archiveTemplate(id: $id) {
+    id
+    archivedAt
+  }
+}
+    `;
+export const TemplatePreviewDocument = gql`
+    query TemplatePreview($id: ID!, $leadId: ID!) {
+  template(id: $id) {
+    id
+    preview(leadId: $leadId) {
+      subject
+      body
+    }
   }
 }
     `;
@@ -1629,6 +1738,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MemoReady(variables?: MemoReadySubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MemoReadySubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<MemoReadySubscription>({ document: MemoReadyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MemoReady', 'subscription', variables);
+    },
+    Templates(variables?: TemplatesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TemplatesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TemplatesQuery>({ document: TemplatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Templates', 'query', variables);
+    },
+    CreateTemplate(variables: CreateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateTemplateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateTemplateMutation>({ document: CreateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTemplate', 'mutation', variables);
+    },
+    UpdateTemplate(variables: UpdateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UpdateTemplateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UpdateTemplateMutation>({ document: UpdateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateTemplate', 'mutation', variables);
+    },
+    ArchiveTemplate(variables: ArchiveTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ArchiveTemplateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ArchiveTemplateMutation>({ document: ArchiveTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ArchiveTemplate', 'mutation', variables);
+    },
+    TemplatePreview(variables: TemplatePreviewQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TemplatePreviewQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TemplatePreviewQuery>({ document: TemplatePreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TemplatePreview', 'query', variables);
     },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);

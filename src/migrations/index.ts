@@ -3,6 +3,7 @@ import { Migration20261123010000_underwriting } from './Migration20261123010000_
 import { Migration20261123020000_enrichment } from './Migration20261123020000_enrichment.js';
 import { Migration20261123030000_memos } from './Migration20261123030000_memos.js';
 import { Migration20261123040000_failed_jobs } from './Migration20261123040000_failed_jobs.js';
+import { Migration20261123050000_templates } from './Migration20261123050000_templates.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123020000_enrichment', class: Migration20261123020000_enrichment },
   { name: 'Migration20261123030000_memos', class: Migration20261123030000_memos },
   { name: 'Migration20261123040000_failed_jobs', class: Migration20261123040000_failed_jobs },
+  { name: 'Migration20261123050000_templates', class: Migration20261123050000_templates },
 ];

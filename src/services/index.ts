@@ -5,6 +5,7 @@ import { JobService } from './JobService.js';
 import { LeadService } from './LeadService.js';
 import { MemoService } from './MemoService.js';
 import { PropertyService } from './PropertyService.js';
+import { TemplateService } from './TemplateService.js';
 import type { ServiceScope } from './scope.js';
 import { UnderwritingService } from './UnderwritingService.js';
 import { UserService } from './UserService.js';
@@ -21,6 +22,7 @@ export function createServices(scope: ServiceScope) {
     underwritings: new UnderwritingService(scope),
     memos: new MemoService(scope),
     jobs: new JobService(scope),
+    templates: new TemplateService(scope),
   };
 }
 

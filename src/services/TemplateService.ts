@@ -1,0 +1,97 @@
+import { Lead, MessageTemplate, Organization, Property, User } from '../../entities/index.js';
+import { MessageChannel } from '../../entities/enums.js';
+import { ValidationError } from '../errors/index.js';
+import { mergeFieldsOf, render, type MergeValues } from '../outreach/template.js';
+import * as v from '../util/validate.js';
+import { isUniqueViolation } from './AuthService.js';
+import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
+
+export interface TemplateFields {
+  name?: string | null;
+  channel?: MessageChannel | null;
+  subject?: string | null;
+  body?: string | null;
+}
+
+/** Outreach templates; merge fields are checked when saving, so a send never meets an unknown one. */
+export class TemplateService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  list(channel?: MessageChannel | null): Promise<MessageTemplate[]> {
+    return this.scope.em.find(MessageTemplate, { archivedAt: null, ...(channel ? { channel } : {}) }, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  get(id: string): Promise<MessageTemplate> {
+    return findOrNotFound(this.scope.em, MessageTemplate, id, 'MessageTemplate');
+  }
+
+  async create(input: TemplateFields): Promise<MessageTemplate> {
+    const actor = requireActor(this.scope);
+    if (!input.channel) throw new ValidationError('input.channel is required', 'input.channel');
+    const t = new MessageTemplate();
+    t.organizationId = actor.organizationId;
+    t.channel = input.channel;
+    this.apply(t, input);
+    return this.save(t);
+  }
+
+  async update(id: string, input: TemplateFields): Promise<MessageTemplate> {
+    const t = await this.get(id);
+    if (input.channel && input.channel !== t.channel) throw new ValidationError('A template cannot change channel; create a new one', 'input.channel');
+    this.apply(t, input);
+    return this.save(t);
+  }
+
+  async archive(id: string): Promise<MessageTemplate> {
+    const t = await this.get(id);
+    t.archivedAt ??= new Date();
+    await this.scope.em.flush();
+    return t;
+  }
+
+  /** The template filled in for one lead, as it would be sent. */
+  async preview(t: MessageTemplate, leadId: string): Promise<{ subject: string | null; body: string }> {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    const lead = await findOrNotFound(em, Lead, leadId, 'Lead');
+    const [property, user, org] = await Promise.all([
+      lead.propertyId ? em.findOne(Property, { id: lead.propertyId }) : null,
+      em.findOne(User, { id: actor.id }),
+      em.findOne(Organization, { id: actor.organizationId }),
+    ]);
+    const values: MergeValues = {
+      'lead.firstName': lead.firstName,
+      'lead.lastName': lead.lastName,
+      'lead.fullName': `${lead.firstName} ${lead.lastName}`,
+      'property.address': property?.addressLine,
+      'property.city': property?.city,
+      'property.state': property?.state,
+      'property.zip': property?.zip,
+      'user.name': user?.name,
+      'organization.name': org?.name,
+    };
+    return { subject: t.subject ? render(t.subject, values) : null, body: render(t.body, values) };
+  }
+
+  private apply(t: MessageTemplate, i: TemplateFields): void {
+    if (i.name != null) t.name = v.requiredText(i.name, 'input.name', 200);
+    if (i.body != null) t.body = v.requiredText(i.body, 'input.body', t.channel === MessageChannel.SMS ? 1_600 : 100_000);
+    if (i.subject !== undefined) t.subject = i.subject == null ? undefined : v.requiredText(i.subject, 'input.subject', 300);
+    if (!t.name) throw new ValidationError('input.name is required', 'input.name');
+    if (!t.body) throw new ValidationError('input.body is required', 'input.body');
+    if (t.channel === MessageChannel.EMAIL && !t.subject) throw new ValidationError('An email template needs input.subject', 'input.subject');
+    if (t.channel === MessageChannel.SMS && t.subject) throw new ValidationError('An SMS template has no subject', 'input.subject');
+    mergeFieldsOf(t.body, 'input.body');
+    if (t.subject) mergeFieldsOf(t.subject, 'input.subject');
+  }
+
+  private async save(t: MessageTemplate): Promise<MessageTemplate> {
+    try {
+      await this.scope.em.persist(t).flush();
+      return t;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ValidationError(`A template named "${t.name}" already exists`, 'input.name');
+      throw err;
+    }
+  }
+}
