@@ -91,6 +91,11 @@ export enum MessageChannel {
   SMS = 'SMS',
 }
 
+export enum ConsentStatus {
+  OPTED_IN = 'OPTED_IN',
+  OPTED_OUT = 'OPTED_OUT',
+}
+
 export enum UnderwritingKind {
   FLIP = 'FLIP',
   RENTAL = 'RENTAL',
@@ -110,4 +115,5 @@ registerEnumType(DealStage, { name: 'DealStage' });
 registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
 registerEnumType(MemoStatus, { name: 'MemoStatus' });
 registerEnumType(MessageChannel, { name: 'MessageChannel' });
+registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -1,5 +1,7 @@
 import { Activity } from './Activity.js';
+import { ConsentRecord } from './ConsentRecord.js';
 import { Deal } from './Deal.js';
+import { DoNotContact } from './DoNotContact.js';
 import { FailedJob } from './FailedJob.js';
 import { DealStageChange } from './DealStageChange.js';
 import { Invitation } from './Invitation.js';
@@ -13,10 +15,10 @@ import { ShareLink } from './ShareLink.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, Deal, DealStageChange, FailedJob, Invitation, Lead, Memo, MessageTemplate, Organization, Property, RefreshToken, ShareLink, Underwriting, User };
+export { Activity, ConsentRecord, Deal, DealStageChange, DoNotContact, FailedJob, Invitation, Lead, Memo, MessageTemplate, Organization, Property, RefreshToken, ShareLink, Underwriting, User };
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate];
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate];
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact];

@@ -6,6 +6,7 @@ import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealRe
 import { JobResolver } from '../resolvers/jobs/JobResolver.js';
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
+import { ConsentResolver } from '../resolvers/outreach/ConsentResolver.js';
 import { TemplateResolver } from '../resolvers/outreach/TemplateResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
 import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
@@ -33,6 +34,7 @@ export const RESOLVERS = [
   DealMemosResolver,
   JobResolver,
   TemplateResolver,
+  ConsentResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

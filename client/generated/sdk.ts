@@ -22,6 +22,10 @@ export type ActivityType =
   | 'SMS'
   | 'VOICEMAIL';
 
+export type ConsentStatus =
+  | 'OPTED_IN'
+  | 'OPTED_OUT';
+
 export type CreateDealInput = {
   assignedUserId?: string | number | null | undefined;
   assignmentFee?: number | null | undefined;
@@ -333,6 +337,18 @@ export type PropertyType =
   | 'MULTI_FAMILY'
   | 'SINGLE_FAMILY'
   | 'TOWNHOUSE';
+
+export type RecordConsentInput = {
+  channel: MessageChannel;
+  /** An email address (EMAIL) or phone number (SMS) */
+  contactPoint: string;
+  evidence?: string | null | undefined;
+  /** When the consent was given or withdrawn (default now) */
+  recordedAt?: string | null | undefined;
+  /** WEB_FORM, CALL, SMS_REPLY, EMAIL_UNSUBSCRIBE, IMPORT, MANUAL… */
+  source: string;
+  status: ConsentStatus;
+};
 
 export type RegisterInput = {
   email: string;
@@ -664,6 +680,51 @@ export type TemplatePreviewQueryVariables = Exact<{
 
 export type TemplatePreviewQuery = { template: { id: string, preview: { subject: string | null, body: string } } };
 
+export type ConsentFieldsFragment = { id: string, channel: MessageChannel, contactPoint: string, status: ConsentStatus, source: string, evidence: string | null, recordedAt: string };
+
+export type RecordConsentMutationVariables = Exact<{
+  input: RecordConsentInput;
+}>;
+
+
+export type RecordConsentMutation = { recordConsent: { id: string, channel: MessageChannel, contactPoint: string, status: ConsentStatus, source: string, evidence: string | null, recordedAt: string } };
+
+export type ConsentStatusQueryVariables = Exact<{
+  channel: MessageChannel;
+  contactPoint: string;
+}>;
+
+
+export type ConsentStatusQuery = { consentStatus: { allowed: boolean, reason: string | null, latest: { id: string, channel: MessageChannel, contactPoint: string, status: ConsentStatus, source: string, evidence: string | null, recordedAt: string } | null } };
+
+export type ConsentHistoryQueryVariables = Exact<{
+  channel: MessageChannel;
+  contactPoint: string;
+}>;
+
+
+export type ConsentHistoryQuery = { consentHistory: Array<{ id: string, channel: MessageChannel, contactPoint: string, status: ConsentStatus, source: string, evidence: string | null, recordedAt: string }> };
+
+export type DoNotContactListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DoNotContactListQuery = { doNotContact: Array<{ id: string, contactPoint: string, reason: string | null }> };
+
+export type AddDoNotContactMutationVariables = Exact<{
+  contactPoint: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type AddDoNotContactMutation = { addDoNotContact: { id: string, contactPoint: string, reason: string | null } };
+
+export type RemoveDoNotContactMutationVariables = Exact<{
+  contactPoint: string;
+}>;
+
+
+export type RemoveDoNotContactMutation = { removeDoNotContact: boolean };
+
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
 export type PropertyQueryVariables = Exact<{
@@ -926,6 +987,17 @@ export const TemplateFieldsFragmentDoc = gql`
     length
     segments
   }
+}
+    `;
+export const ConsentFieldsFragmentDoc = gql`
+    fragment ConsentFields on ConsentRecord {
+  id
+  channel
+  contactPoint
+  status
+  source
+  evidence
+  recordedAt
 }
     `;
 export const PropertyFieldsFragmentDoc = gql`
@@ -1299,6 +1371,54 @@ export const TemplatePreviewDocument = gql`
       body
     }
   }
+}
+    `;
+export const RecordConsentDocument = gql`
+    mutation RecordConsent($input: RecordConsentInput!) {
+  recordConsent(input: $input) {
+    ...ConsentFields
+  }
+}
+    ${ConsentFieldsFragmentDoc}`;
+export const ConsentStatusDocument = gql`
+    query ConsentStatus($channel: MessageChannel!, $contactPoint: String!) {
+  consentStatus(channel: $channel, contactPoint: $contactPoint) {
+    allowed
+    reason
+    latest {
+      ...ConsentFields
+    }
+  }
+}
+    ${ConsentFieldsFragmentDoc}`;
+export const ConsentHistoryDocument = gql`
+    query ConsentHistory($channel: MessageChannel!, $contactPoint: String!) {
+  consentHistory(channel: $channel, contactPoint: $contactPoint) {
+    ...ConsentFields
+  }
+}
+    ${ConsentFieldsFragmentDoc}`;
+export const DoNotContactListDocument = gql`
+    query DoNotContactList {
+  doNotContact {
+    id
+    contactPoint
+    reason
+  }
+}
+    `;
+export const AddDoNotContactDocument = gql`
+    mutation AddDoNotContact($contactPoint: String!, $reason: String) {
+  addDoNotContact(contactPoint: $contactPoint, reason: $reason) {
+    id
+    contactPoint
+    reason
+  }
+}
+    `;
+export const RemoveDoNotContactDocument = gql`
+    mutation RemoveDoNotContact($contactPoint: String!) {
+  removeDoNotContact(contactPoint: $contactPoint)
 }
     `;
 export const PropertyDocument = gql`
@@ -1753,6 +1873,24 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     TemplatePreview(variables: TemplatePreviewQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TemplatePreviewQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<TemplatePreviewQuery>({ document: TemplatePreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TemplatePreview', 'query', variables);
+    },
+    RecordConsent(variables: RecordConsentMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordConsentMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RecordConsentMutation>({ document: RecordConsentDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordConsent', 'mutation', variables);
+    },
+    ConsentStatus(variables: ConsentStatusQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConsentStatusQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ConsentStatusQuery>({ document: ConsentStatusDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConsentStatus', 'query', variables);
+    },
+    ConsentHistory(variables: ConsentHistoryQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConsentHistoryQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ConsentHistoryQuery>({ document: ConsentHistoryDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConsentHistory', 'query', variables);
+    },
+    DoNotContactList(variables?: DoNotContactListQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DoNotContactListQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DoNotContactListQuery>({ document: DoNotContactListDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DoNotContactList', 'query', variables);
+    },
+    AddDoNotContact(variables: AddDoNotContactMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AddDoNotContactMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AddDoNotContactMutation>({ document: AddDoNotContactDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddDoNotContact', 'mutation', variables);
+    },
+    RemoveDoNotContact(variables: RemoveDoNotContactMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveDoNotContactMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RemoveDoNotContactMutation>({ document: RemoveDoNotContactDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveDoNotContact', 'mutation', variables);
     },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);

@@ -1,5 +1,6 @@
 import { ActivityService } from './ActivityService.js';
 import { AuthService } from './AuthService.js';
+import { ConsentService } from './ConsentService.js';
 import { DealService } from './DealService.js';
 import { JobService } from './JobService.js';
 import { LeadService } from './LeadService.js';
@@ -23,6 +24,7 @@ export function createServices(scope: ServiceScope) {
     memos: new MemoService(scope),
     jobs: new JobService(scope),
     templates: new TemplateService(scope),
+    consent: new ConsentService(scope),
   };
 }
 

@@ -1,0 +1,88 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ConsentRecord, DoNotContact } from '../../entities/index.js';
+import { ConsentStatus, MessageChannel } from '../../entities/enums.js';
+import { ValidationError } from '../errors/index.js';
+import * as v from '../util/validate.js';
+import { requireActor, type ServiceScope } from './scope.js';
+
+export type ContactBlock = 'DNC' | 'OPTED_OUT' | 'NO_CONSENT';
+
+export interface ContactDecision {
+  allowed: boolean;
+  /** Why not, when not allowed. */
+  reason: ContactBlock | null;
+  latest: ConsentRecord | null;
+}
+
+/** Email addresses are lower-cased, phones turned into E.164, so every spelling is one contact point. */
+export function normalizeContactPoint(channel: MessageChannel, value: string, field = 'contactPoint'): string {
+  return channel === MessageChannel.EMAIL ? v.email(value, field) : v.phone(value, field);
+}
+
+/**
+ * The send-time check every outreach send must pass: not on the do-not-contact list, and the latest
+ * consent record for this channel and contact point is an opt-in. No record at all is NO_CONSENT.
+ */
+export async function canContact(em: EntityManager, channel: MessageChannel, contactPoint: string): Promise<ContactDecision> {
+  const [dnc, latest] = await Promise.all([
+    em.findOne(DoNotContact, { contactPoint }),
+    em.findOne(ConsentRecord, { channel, contactPoint }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' } }),
+  ]);
+  if (dnc) return { allowed: false, reason: 'DNC', latest };
+  if (!latest) return { allowed: false, reason: 'NO_CONSENT', latest: null };
+  if (latest.status === ConsentStatus.OPTED_OUT) return { allowed: false, reason: 'OPTED_OUT', latest };
+  return { allowed: true, reason: null, latest };
+}
+
+export class ConsentService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  async record(input: { channel: MessageChannel; contactPoint: string; status: ConsentStatus; source: string; evidence?: string | null; recordedAt?: Date | null }): Promise<ConsentRecord> {
+    const actor = requireActor(this.scope);
+    const recordedAt = input.recordedAt ?? new Date();
+    if (Number.isNaN(recordedAt.getTime()) || recordedAt.getTime() > Date.now() + 5 * 60_000) {
+      throw new ValidationError('input.recordedAt cannot be in the future', 'input.recordedAt');
+    }
+    const row = this.scope.em.create(ConsentRecord, {
+      organizationId: actor.organizationId,
+      channel: input.channel,
+      contactPoint: normalizeContactPoint(input.channel, input.contactPoint, 'input.contactPoint'),
+      status: input.status,
+      source: v.requiredText(input.source, 'input.source', 100).toUpperCase(),
+      evidence: v.optionalText(input.evidence, 'input.evidence', 5_000),
+      recordedAt,
+      recordedById: actor.id,
+    });
+    await this.scope.em.flush();
+    return row;
+  }
+
+  history(channel: MessageChannel, contactPoint: string): Promise<ConsentRecord[]> {
+    const point = normalizeContactPoint(channel, contactPoint);
+    return this.scope.em.find(ConsentRecord, { channel, contactPoint: point }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' } });
+  }
+
+  status(channel: MessageChannel, contactPoint: string): Promise<ContactDecision> {
+    return canContact(this.scope.em, channel, normalizeContactPoint(channel, contactPoint));
+  }
+
+  /** Adds an email or phone to the do-not-contact list (idempotent). */
+  async addDoNotContact(contactPoint: string, reason?: string | null): Promise<DoNotContact> {
+    const actor = requireActor(this.scope);
+    const point = contactPoint.includes('@') ? normalizeContactPoint(MessageChannel.EMAIL, contactPoint) : normalizeContactPoint(MessageChannel.SMS, contactPoint);
+    const existing = await this.scope.em.findOne(DoNotContact, { contactPoint: point });
+    if (existing) return existing;
+    const row = this.scope.em.create(DoNotContact, { organizationId: actor.organizationId, contactPoint: point, reason: v.optionalText(reason, 'reason', 500), addedById: actor.id });
+    await this.scope.em.flush();
+    return row;
+  }
+
+  async removeDoNotContact(contactPoint: string): Promise<boolean> {
+    const point = contactPoint.includes('@') ? normalizeContactPoint(MessageChannel.EMAIL, contactPoint) : normalizeContactPoint(MessageChannel.SMS, contactPoint);
+    return (await this.scope.em.nativeDelete(DoNotContact, { contactPoint: point })) > 0;
+  }
+
+  doNotContact(): Promise<DoNotContact[]> {
+    return this.scope.em.find(DoNotContact, {}, { orderBy: { createdAt: 'desc', id: 'asc' } });
+  }
+}
