@@ -64,6 +64,9 @@ export interface Config {
   /** Attempts per job and the first retry delay (exponential with jitter after that). */
   jobAttempts: number;
   jobBackoffMs: number;
+  /** SMTP server for outgoing email; without one, an in-process SMTP server on loopback receives it. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -174,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     memoDownloadTtlSeconds: int('MEMO_DOWNLOAD_TTL_SECONDS', 300, 10, 7 * 24 * 3600),
     jobAttempts: int('JOB_ATTEMPTS', 5, 1, 50),
     jobBackoffMs: int('JOB_BACKOFF_MS', 1_000, 10, 600_000),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
     ...overrides,
   };
   if (problems.length) {

@@ -7,6 +7,8 @@ import { createPropertyData } from './providers/property-data/index.js';
 import { AppPubSub } from './pubsub.js';
 import { jobOptions, Queues } from './queues.js';
 import { createRedis } from './redis.js';
+import { startLocalSmtp } from './mail/local-smtp.js';
+import { Mailer } from './mail/Mailer.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
 import type { AppDeps } from './services/scope.js';
@@ -20,6 +22,8 @@ export interface RunningDeps extends AppDeps {
 export async function createDeps(config: Config, log: Logger, ormOptions?: Partial<Options>): Promise<RunningDeps> {
   const orm = await initOrm(config, undefined, ormOptions);
   const localS3 = config.s3.endpoint ? null : await startLocalS3(config.localS3Dir, config.s3.bucket);
+  const localSmtp = config.smtpUrl ? null : await startLocalSmtp();
+  const mailer = new Mailer(config.smtpUrl ?? localSmtp!.url);
   const storage = new ObjectStorage(localS3?.config ?? { ...config.s3, endpoint: config.s3.endpoint! });
   if (!localS3) await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
   const queueRedis = createRedis(config.redisUrl);
@@ -32,6 +36,8 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     propertyData: createPropertyData(config),
     storage,
+    mailer,
+    localSmtp,
   };
   return {
     ...deps,
@@ -39,6 +45,8 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
       await deps.queues.close();
       await deps.pubsub.close();
       queueRedis.disconnect();
+      mailer.close();
+      await localSmtp?.close();
       await localS3?.close();
       await orm.close();
     },

@@ -5,6 +5,8 @@ import { NotFoundError, UnauthenticatedError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import type { AppPubSub } from '../pubsub.js';
 import type { PropertyDataProvider } from '../providers/property-data/index.js';
+import type { ReceivedMail } from '../mail/local-smtp.js';
+import type { Mailer } from '../mail/Mailer.js';
 import type { Queues } from '../queues.js';
 import type { ObjectStorage } from '../storage/ObjectStorage.js';
 
@@ -18,6 +20,9 @@ export interface AppDeps {
   log: Logger;
   propertyData: PropertyDataProvider;
   storage: ObjectStorage;
+  mailer: Mailer;
+  /** The in-process SMTP server when SMTP_URL is not set (local default, tests); null otherwise. */
+  localSmtp: { url: string; received: ReceivedMail[] } | null;
 }
 
 /** What a service call runs with: an organization-scoped EntityManager and who is acting. */
