@@ -86,6 +86,14 @@ export enum MemoStatus {
   FAILED = 'FAILED',
 }
 
+export enum MessageStatus {
+  QUEUED = 'QUEUED',
+  SENT = 'SENT',
+  /** Refused at send time: do-not-contact, opted out, or no consent. */
+  BLOCKED = 'BLOCKED',
+  FAILED = 'FAILED',
+}
+
 export enum MessageChannel {
   EMAIL = 'EMAIL',
   SMS = 'SMS',
@@ -115,5 +123,6 @@ registerEnumType(DealStage, { name: 'DealStage' });
 registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
 registerEnumType(MemoStatus, { name: 'MemoStatus' });
 registerEnumType(MessageChannel, { name: 'MessageChannel' });
+registerEnumType(MessageStatus, { name: 'MessageStatus', description: 'QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED)' });
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

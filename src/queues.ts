@@ -7,6 +7,7 @@ export const QueueName = {
   GEOCODE: 'geocode',
   ENRICH: 'enrich',
   MEMO: 'memo',
+  OUTREACH: 'outreach',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -28,6 +29,11 @@ export interface GenerateMemoJob {
   memoId: string;
 }
 
+export interface SendMessageJob {
+  organizationId: string;
+  messageId: string;
+}
+
 /** Attempts with exponential backoff and jitter; finished jobs kept a day, failed ones a week. */
 export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
   return {
@@ -42,6 +48,7 @@ export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
   readonly enrich: Queue<EnrichPropertyJob>;
   readonly memo: Queue<GenerateMemoJob>;
+  readonly outreach: Queue<SendMessageJob>;
 
   constructor(
     connection: Redis,
@@ -52,6 +59,7 @@ export class Queues {
     this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions });
     this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
     this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
+    this.outreach = new Queue<SendMessageJob>(QueueName.OUTREACH, { connection, prefix, defaultJobOptions });
   }
 
   /**
@@ -79,9 +87,16 @@ export class Queues {
     return jobId;
   }
 
+  /** Sends one message; the message id makes the job id, so a message is sent at most once per job. */
+  async enqueueSend(data: SendMessageJob): Promise<string> {
+    const jobId = `send-${data.messageId}`;
+    await this.outreach.add('send-message', data, { jobId });
+    return jobId;
+  }
+
   /** Every queue, for metrics and shutdown. */
   all(): Queue[] {
-    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue];
+    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue, this.outreach as Queue];
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { JobResolver } from '../resolvers/jobs/JobResolver.js';
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
 import { ConsentResolver } from '../resolvers/outreach/ConsentResolver.js';
+import { MessageResolver } from '../resolvers/outreach/MessageResolver.js';
 import { TemplateResolver } from '../resolvers/outreach/TemplateResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
 import { PropertyResolver } from '../resolvers/properties/PropertyResolver.js';
@@ -35,6 +36,7 @@ export const RESOLVERS = [
   JobResolver,
   TemplateResolver,
   ConsentResolver,
+  MessageResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -1,13 +1,14 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
-import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob } from '../src/queues.js';
+import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type SendMessageJob } from '../src/queues.js';
 import { createRedis, type Redis } from '../src/redis.js';
 import { recordDeadLetter } from '../src/services/JobService.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
 import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
+import { markMessageFailed, sendMessageProcessor } from './send-message.js';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -47,6 +48,12 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       processor: generateMemoProcessor(deps),
       concurrency: 2,
       onGiveUp: (data, err) => markMemoFailed(deps, data, err.message),
+    }),
+    start<SendMessageJob>(deps, connection, options.metrics, {
+      queue: QueueName.OUTREACH,
+      processor: sendMessageProcessor(deps),
+      concurrency,
+      onGiveUp: (data, err) => markMessageFailed(deps, data, err.message),
     }),
   ];
   log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name, propertyData: deps.propertyData.name }, 'workers started');

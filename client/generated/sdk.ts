@@ -261,6 +261,13 @@ export type MessageChannel =
   | 'EMAIL'
   | 'SMS';
 
+/** QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED) */
+export type MessageStatus =
+  | 'BLOCKED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'SENT';
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -725,6 +732,30 @@ export type RemoveDoNotContactMutationVariables = Exact<{
 
 export type RemoveDoNotContactMutation = { removeDoNotContact: boolean };
 
+export type MessageFieldsFragment = { id: string, leadId: string, channel: MessageChannel, toAddress: string, subject: string | null, body: string, status: MessageStatus, error: string | null, providerMessageId: string | null, sentAt: string | null, jobId: string };
+
+export type SendLeadEmailMutationVariables = Exact<{
+  leadId: string | number;
+  templateId: string | number;
+}>;
+
+
+export type SendLeadEmailMutation = { sendLeadEmail: { id: string, leadId: string, channel: MessageChannel, toAddress: string, subject: string | null, body: string, status: MessageStatus, error: string | null, providerMessageId: string | null, sentAt: string | null, jobId: string } };
+
+export type MessageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type MessageQuery = { message: { id: string, leadId: string, channel: MessageChannel, toAddress: string, subject: string | null, body: string, status: MessageStatus, error: string | null, providerMessageId: string | null, sentAt: string | null, jobId: string } };
+
+export type LeadMessagesQueryVariables = Exact<{
+  leadId: string | number;
+}>;
+
+
+export type LeadMessagesQuery = { leadMessages: Array<{ id: string, leadId: string, channel: MessageChannel, toAddress: string, subject: string | null, body: string, status: MessageStatus, error: string | null, providerMessageId: string | null, sentAt: string | null, jobId: string }> };
+
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
 export type PropertyQueryVariables = Exact<{
@@ -998,6 +1029,21 @@ export const ConsentFieldsFragmentDoc = gql`
   source
   evidence
   recordedAt
+}
+    `;
+export const MessageFieldsFragmentDoc = gql`
+    fragment MessageFields on OutboundMessage {
+  id
+  leadId
+  channel
+  toAddress
+  subject
+  body
+  status
+  error
+  providerMessageId
+  sentAt
+  jobId
 }
     `;
 export const PropertyFieldsFragmentDoc = gql`
@@ -1421,6 +1467,27 @@ export const RemoveDoNotContactDocument = gql`
   removeDoNotContact(contactPoint: $contactPoint)
 }
     `;
+export const SendLeadEmailDocument = gql`
+    mutation SendLeadEmail($leadId: ID!, $templateId: ID!) {
+  sendLeadEmail(leadId: $leadId, templateId: $templateId) {
+    ...MessageFields
+  }
+}
+    ${MessageFieldsFragmentDoc}`;
+export const MessageDocument = gql`
+    query Message($id: ID!) {
+  message(id: $id) {
+    ...MessageFields
+  }
+}
+    ${MessageFieldsFragmentDoc}`;
+export const LeadMessagesDocument = gql`
+    query LeadMessages($leadId: ID!) {
+  leadMessages(leadId: $leadId) {
+    ...MessageFields
+  }
+}
+    ${MessageFieldsFragmentDoc}`;
 export const PropertyDocument = gql`
     query Property($id: ID!) {
   property(id: $id) {
@@ -1891,6 +1958,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RemoveDoNotContact(variables: RemoveDoNotContactMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveDoNotContactMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RemoveDoNotContactMutation>({ document: RemoveDoNotContactDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveDoNotContact', 'mutation', variables);
+    },
+    SendLeadEmail(variables: SendLeadEmailMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SendLeadEmailMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SendLeadEmailMutation>({ document: SendLeadEmailDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendLeadEmail', 'mutation', variables);
+    },
+    Message(variables: MessageQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessageQuery>({ document: MessageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Message', 'query', variables);
+    },
+    LeadMessages(variables: LeadMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LeadMessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<LeadMessagesQuery>({ document: LeadMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LeadMessages', 'query', variables);
     },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);

@@ -7,6 +7,14 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** A stable Message-ID, so a resend after a crash is recognizable as the same message. */
+  messageId?: string;
+}
+
+/** A 5xx reply: the server refused this message for good (bad mailbox, policy); retrying will not help. */
+export function isPermanentSmtpFailure(err: unknown): boolean {
+  const code = (err as { responseCode?: number }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
 }
 
 /** Email out over real SMTP (SMTP_URL) through nodemailer, one pooled connection set per process. */

@@ -5,6 +5,7 @@ import { Migration20261123030000_memos } from './Migration20261123030000_memos.j
 import { Migration20261123040000_failed_jobs } from './Migration20261123040000_failed_jobs.js';
 import { Migration20261123050000_templates } from './Migration20261123050000_templates.js';
 import { Migration20261123060000_consent } from './Migration20261123060000_consent.js';
+import { Migration20261123070000_messages } from './Migration20261123070000_messages.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123040000_failed_jobs', class: Migration20261123040000_failed_jobs },
   { name: 'Migration20261123050000_templates', class: Migration20261123050000_templates },
   { name: 'Migration20261123060000_consent', class: Migration20261123060000_consent },
+  { name: 'Migration20261123070000_messages', class: Migration20261123070000_messages },
 ];

@@ -5,6 +5,7 @@ import { DealService } from './DealService.js';
 import { JobService } from './JobService.js';
 import { LeadService } from './LeadService.js';
 import { MemoService } from './MemoService.js';
+import { MessageService } from './MessageService.js';
 import { PropertyService } from './PropertyService.js';
 import { TemplateService } from './TemplateService.js';
 import type { ServiceScope } from './scope.js';
@@ -25,6 +26,7 @@ export function createServices(scope: ServiceScope) {
     jobs: new JobService(scope),
     templates: new TemplateService(scope),
     consent: new ConsentService(scope),
+    messages: new MessageService(scope),
   };
 }
 

@@ -1,0 +1,49 @@
+import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
+import { MessageChannel, MessageStatus } from './enums.js';
+import { TenantEntity } from './TenantEntity.js';
+
+@ObjectType({ description: 'One message to one lead, rendered from a template when it was queued', simpleResolvers: true })
+@Entity({ tableName: 'outbound_messages' })
+export class OutboundMessage extends TenantEntity<'status'> {
+  @Column({ type: 'uuid' })
+  leadId!: string;
+
+  @Column({ type: 'uuid' })
+  templateId!: string;
+
+  @Field(() => MessageChannel)
+  @Enum({ items: () => MessageChannel, nativeEnumName: 'message_channel' })
+  channel!: MessageChannel;
+
+  @Field({ description: 'The email address or E.164 phone it goes to' })
+  @Column({ type: 'text' })
+  toAddress!: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'text', nullable: true })
+  subject?: string;
+
+  @Field()
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Field(() => MessageStatus)
+  @Enum({ items: () => MessageStatus, nativeEnumName: 'message_status' })
+  status: MessageStatus = MessageStatus.QUEUED;
+
+  @Field({ nullable: true, description: 'BLOCKED: DNC, OPTED_OUT or NO_CONSENT; FAILED: what the mail server said' })
+  @Column({ type: 'text', nullable: true })
+  error?: string;
+
+  @Field({ nullable: true, description: 'The id the mail server gave the message' })
+  @Column({ type: 'text', nullable: true })
+  providerMessageId?: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  sentAt?: Date;
+
+  @Column({ type: 'uuid', nullable: true })
+  sentById?: string;
+}

@@ -1,0 +1,39 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { OutboundMessage } from '../../entities/OutboundMessage.js';
+import { WRITERS } from '../../src/auth/auth-checker.js';
+import type { Context } from '../../src/context.js';
+import { Parent } from '../common/Parent.js';
+
+@Resolver(() => OutboundMessage)
+export class MessageResolver {
+  @Authorized(WRITERS)
+  @Mutation(() => OutboundMessage, {
+    description:
+      'Emails one lead from an EMAIL template. Refused (BAD_USER_INPUT, nothing queued) when the lead has no email or the address is on the do-not-contact list, opted out or never opted in. Sent by the outreach job; follow it with jobProgress(jobId) or read the message again.',
+  })
+  sendLeadEmail(@Arg('leadId', () => ID) leadId: string, @Arg('templateId', () => ID) templateId: string, @Ctx() ctx: Context): Promise<OutboundMessage> {
+    return ctx.services.messages.sendEmail(leadId, templateId);
+  }
+
+  @Authorized()
+  @Query(() => OutboundMessage)
+  message(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<OutboundMessage> {
+    return ctx.services.messages.get(id);
+  }
+
+  @Authorized()
+  @Query(() => [OutboundMessage], { description: 'Messages sent to one lead, newest first' })
+  leadMessages(@Arg('leadId', () => ID) leadId: string, @Ctx() ctx: Context): Promise<OutboundMessage[]> {
+    return ctx.services.messages.forLead(leadId);
+  }
+
+  @FieldResolver(() => ID, { description: 'The outreach job that sends it (job, jobProgress)' })
+  jobId(@Parent() m: OutboundMessage): string {
+    return `send-${m.id}`;
+  }
+
+  @FieldResolver(() => ID)
+  leadId(@Parent() m: OutboundMessage): string {
+    return m.leadId;
+  }
+}
