@@ -20,7 +20,8 @@ export class LeadRepository extends PagedRepository<Lead> {
     return this.findPage(this.where(filter), order, page, organizationId);
   }
 
-  private where(f: LeadFilter): FilterQuery<Lead> {
+  /** The filter as a query; also how a campaign audience is evaluated at launch. */
+  where(f: LeadFilter): FilterQuery<Lead> {
     const and: FilterQuery<Lead>[] = [];
     if (f.search?.trim()) {
       const p = likePattern(f.search.trim());

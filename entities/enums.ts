@@ -94,6 +94,36 @@ export enum MessageStatus {
   FAILED = 'FAILED',
 }
 
+export enum CampaignStatus {
+  DRAFT = 'DRAFT',
+  /** Launched with a start time in the future; sends wait until then. */
+  SCHEDULED = 'SCHEDULED',
+  RUNNING = 'RUNNING',
+  PAUSED = 'PAUSED',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+}
+
+export enum RecipientStatus {
+  QUEUED = 'QUEUED',
+  /** Claimed by a worker; the send is in flight. */
+  SENDING = 'SENDING',
+  SENT = 'SENT',
+  SKIPPED = 'SKIPPED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+
+export enum SkipReason {
+  OPTED_OUT = 'OPTED_OUT',
+  NO_CONSENT = 'NO_CONSENT',
+  DNC = 'DNC',
+  INVALID_ADDRESS = 'INVALID_ADDRESS',
+  FREQUENCY_CAP = 'FREQUENCY_CAP',
+  /** Outside the sending window in the recipient's local time; still QUEUED, sent when it opens. */
+  QUIET_HOURS_DEFERRED = 'QUIET_HOURS_DEFERRED',
+}
+
 export enum MessageChannel {
   EMAIL = 'EMAIL',
   SMS = 'SMS',
@@ -123,6 +153,9 @@ registerEnumType(DealStage, { name: 'DealStage' });
 registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
 registerEnumType(MemoStatus, { name: 'MemoStatus' });
 registerEnumType(MessageChannel, { name: 'MessageChannel' });
+registerEnumType(CampaignStatus, { name: 'CampaignStatus' });
+registerEnumType(RecipientStatus, { name: 'RecipientStatus' });
+registerEnumType(SkipReason, { name: 'SkipReason', description: 'Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting)' });
 registerEnumType(MessageStatus, { name: 'MessageStatus', description: 'QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED)' });
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

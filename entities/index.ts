@@ -1,4 +1,6 @@
 import { Activity } from './Activity.js';
+import { Campaign } from './Campaign.js';
+import { CampaignRecipient } from './CampaignRecipient.js';
 import { ConsentRecord } from './ConsentRecord.js';
 import { Deal } from './Deal.js';
 import { DoNotContact } from './DoNotContact.js';
@@ -16,10 +18,10 @@ import { ShareLink } from './ShareLink.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, ConsentRecord, Deal, DealStageChange, DoNotContact, FailedJob, Invitation, Lead, Memo, MessageTemplate, Organization, OutboundMessage, Property, RefreshToken, ShareLink, Underwriting, User };
+export { Activity, Campaign, CampaignRecipient, ConsentRecord, Deal, DealStageChange, DoNotContact, FailedJob, Invitation, Lead, Memo, MessageTemplate, Organization, OutboundMessage, Property, RefreshToken, ShareLink, Underwriting, User };
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage];
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage];
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient];

@@ -32,7 +32,14 @@ export const Topics = {
   PIPELINE: 'PIPELINE',
   MEMOS: 'MEMOS',
   JOBS: 'JOBS',
+  CAMPAIGNS: 'CAMPAIGNS',
 } as const;
+
+/** A campaign's counts changed (sends made, skipped) or it was launched, paused, resumed, cancelled or completed. */
+export interface CampaignEventPayload {
+  organizationId: string;
+  campaignId: string;
+}
 
 /** A job moved: progress, completion or failure. */
 export interface JobEventPayload {
@@ -54,6 +61,7 @@ type TopicArgs = {
   [Topics.PIPELINE]: [organizationId: string, payload: PipelineEventPayload];
   [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
   [Topics.JOBS]: [organizationId: string, payload: JobEventPayload];
+  [Topics.CAMPAIGNS]: [organizationId: string, payload: CampaignEventPayload];
 };
 
 export class AppPubSub {

@@ -34,6 +34,15 @@ export interface SendMessageJob {
   messageId: string;
 }
 
+export interface CampaignSendJob {
+  organizationId: string;
+  campaignId: string;
+  recipientId: string;
+}
+
+/** Jobs on the `outreach` queue, told apart by job name. */
+export type OutreachJob = SendMessageJob | CampaignSendJob;
+
 /** Attempts with exponential backoff and jitter; finished jobs kept a day, failed ones a week. */
 export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
   return {
@@ -48,7 +57,7 @@ export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
   readonly enrich: Queue<EnrichPropertyJob>;
   readonly memo: Queue<GenerateMemoJob>;
-  readonly outreach: Queue<SendMessageJob>;
+  readonly outreach: Queue<OutreachJob>;
 
   constructor(
     connection: Redis,
@@ -59,7 +68,7 @@ export class Queues {
     this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions });
     this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
     this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
-    this.outreach = new Queue<SendMessageJob>(QueueName.OUTREACH, { connection, prefix, defaultJobOptions });
+    this.outreach = new Queue<OutreachJob>(QueueName.OUTREACH, { connection, prefix, defaultJobOptions });
   }
 
   /**
@@ -92,6 +101,25 @@ export class Queues {
     const jobId = `send-${data.messageId}`;
     await this.outreach.add('send-message', data, { jobId });
     return jobId;
+  }
+
+  /**
+   * Enqueues one send per campaign recipient in bulk (addBulk, 1,000 per call). Job ids carry the
+   * campaign's generation, so a resumed campaign gets fresh jobs while re-adding within one
+   * generation is a no-op; `notBefore` delays sends until the campaign starts or a window opens.
+   */
+  async enqueueCampaignSends(organizationId: string, campaignId: string, generation: number, recipients: { id: string; notBefore?: Date | null }[]): Promise<number> {
+    const now = Date.now();
+    for (let i = 0; i < recipients.length; i += 1_000) {
+      await this.outreach.addBulk(
+        recipients.slice(i, i + 1_000).map((r) => ({
+          name: 'campaign-send',
+          data: { organizationId, campaignId, recipientId: r.id },
+          opts: { jobId: `campaign-${r.id}-g${generation}`, delay: r.notBefore ? Math.max(0, r.notBefore.getTime() - now) : undefined },
+        })),
+      );
+    }
+    return recipients.length;
   }
 
   /** Every queue, for metrics and shutdown. */

@@ -7,6 +7,7 @@ import { JobResolver } from '../resolvers/jobs/JobResolver.js';
 import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
 import { ConsentResolver } from '../resolvers/outreach/ConsentResolver.js';
+import { CampaignRecipientResolver, CampaignResolver } from '../resolvers/outreach/CampaignResolver.js';
 import { MessageResolver } from '../resolvers/outreach/MessageResolver.js';
 import { TemplateResolver } from '../resolvers/outreach/TemplateResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
@@ -37,6 +38,8 @@ export const RESOLVERS = [
   TemplateResolver,
   ConsentResolver,
   MessageResolver,
+  CampaignResolver,
+  CampaignRecipientResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -1,13 +1,14 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
-import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type SendMessageJob } from '../src/queues.js';
+import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type OutreachJob, type SendMessageJob, type CampaignSendJob } from '../src/queues.js';
 import { createRedis, type Redis } from '../src/redis.js';
 import { recordDeadLetter } from '../src/services/JobService.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
 import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
+import { campaignSendProcessor, markRecipientFailed } from './campaign-send.js';
 import { markMessageFailed, sendMessageProcessor } from './send-message.js';
 
 export interface RunningWorkers {
@@ -49,11 +50,12 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       concurrency: 2,
       onGiveUp: (data, err) => markMemoFailed(deps, data, err.message),
     }),
-    start<SendMessageJob>(deps, connection, options.metrics, {
+    start<OutreachJob>(deps, connection, options.metrics, {
       queue: QueueName.OUTREACH,
-      processor: sendMessageProcessor(deps),
-      concurrency,
-      onGiveUp: (data, err) => markMessageFailed(deps, data, err.message),
+      processor: outreach(deps),
+      concurrency: Math.max(concurrency, 10),
+      onGiveUp: (data, err) =>
+        'recipientId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data, err.message),
     }),
   ];
   log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
@@ -65,6 +67,14 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       connection.disconnect();
     },
   };
+}
+
+/** The `outreach` queue carries one-off sends and campaign sends, told apart by job name. */
+function outreach(deps: AppDeps): Processor<OutreachJob> {
+  const single = sendMessageProcessor(deps);
+  const campaign = campaignSendProcessor(deps);
+  return (job, token) =>
+    job.name === 'campaign-send' ? campaign(job as Job<CampaignSendJob>, token) : single(job as Job<SendMessageJob>);
 }
 
 /**

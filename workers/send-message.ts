@@ -75,7 +75,7 @@ export async function markMessageFailed(deps: AppDeps, data: SendMessageJob, err
   );
 }
 
-function toHtml(text: string): string {
+export function toHtml(text: string): string {
   const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   return `<!doctype html><html><body>${escaped
     .split(/\n{2,}/)

@@ -22,9 +22,33 @@ export type ActivityType =
   | 'SMS'
   | 'VOICEMAIL';
 
+export type CampaignStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'DRAFT'
+  | 'PAUSED'
+  | 'RUNNING'
+  | 'SCHEDULED';
+
 export type ConsentStatus =
   | 'OPTED_IN'
   | 'OPTED_OUT';
+
+export type CreateCampaignInput = {
+  /** Which leads; evaluated at launch. All leads when empty. */
+  audience?: LeadFilterInput | null | undefined;
+  channel: MessageChannel;
+  /** Skip leads another campaign messaged within this many days */
+  frequencyCapDays?: number | null | undefined;
+  name: string;
+  /** Start sending at this time (default: at launch) */
+  startAt?: string | null | undefined;
+  templateId: string | number;
+  /** Recipient-local hour it closes, exclusive (default 20) */
+  windowEndHour?: number | null | undefined;
+  /** Recipient-local hour the sending window opens (default 9) */
+  windowStartHour?: number | null | undefined;
+};
 
 export type CreateDealInput = {
   assignedUserId?: string | number | null | undefined;
@@ -345,6 +369,14 @@ export type PropertyType =
   | 'SINGLE_FAMILY'
   | 'TOWNHOUSE';
 
+export type RecipientStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'SENDING'
+  | 'SENT'
+  | 'SKIPPED';
+
 export type RecordConsentInput = {
   channel: MessageChannel;
   /** An email address (EMAIL) or phone number (SMS) */
@@ -434,6 +466,15 @@ export type ScoreChangesInput = {
   taxDelinquent?: boolean | null | undefined;
   vacant?: boolean | null | undefined;
 };
+
+/** Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting) */
+export type SkipReason =
+  | 'DNC'
+  | 'FREQUENCY_CAP'
+  | 'INVALID_ADDRESS'
+  | 'NO_CONSENT'
+  | 'OPTED_OUT'
+  | 'QUIET_HOURS_DEFERRED';
 
 /** Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}} */
 export type TemplateInput = {
@@ -756,6 +797,58 @@ export type LeadMessagesQueryVariables = Exact<{
 
 export type LeadMessagesQuery = { leadMessages: Array<{ id: string, leadId: string, channel: MessageChannel, toAddress: string, subject: string | null, body: string, status: MessageStatus, error: string | null, providerMessageId: string | null, sentAt: string | null, jobId: string }> };
 
+export type CampaignFieldsFragment = { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } };
+
+export type CreateCampaignMutationVariables = Exact<{
+  input: CreateCampaignInput;
+}>;
+
+
+export type CreateCampaignMutation = { createCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+
+export type LaunchCampaignMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type LaunchCampaignMutation = { launchCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+
+export type PauseCampaignMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseCampaignMutation = { pauseCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+
+export type ResumeCampaignMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeCampaignMutation = { resumeCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+
+export type CancelCampaignMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelCampaignMutation = { cancelCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+
+export type CampaignQueryVariables = Exact<{
+  id: string | number;
+  status?: RecipientStatus | null | undefined;
+  reason?: SkipReason | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type CampaignQuery = { campaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, template: { id: string } | null, recipients: Array<{ id: string, toAddress: string | null, timeZone: string | null, status: RecipientStatus, reason: SkipReason | null, deferredUntil: string | null, error: string | null, providerMessageId: string | null, sentAt: string | null, lead: { id: string, firstName: string } | null }>, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+
+export type CampaignsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CampaignsQuery = { campaigns: Array<{ id: string, name: string, status: CampaignStatus }> };
+
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
 export type PropertyQueryVariables = Exact<{
@@ -808,6 +901,13 @@ export type PipelineEventsSubscriptionVariables = Exact<{ [key: string]: never; 
 
 
 export type PipelineEventsSubscription = { pipelineEvents: { type: PipelineEventType, fromStage: DealStage | null, toStage: DealStage | null, at: string, deal: { id: string, stage: DealStage, title: string } | null, lead: { id: string, firstName: string } | null, property: { id: string, geocodeStatus: GeocodeStatus, latitude: number | null } | null, actor: { id: string } | null } };
+
+export type CampaignProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CampaignProgressSubscription = { campaignProgress: { id: string, status: CampaignStatus, stats: { total: number, queued: number, sent: number, skipped: number } } };
 
 export type FlipNumbersFieldsFragment = { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number };
 
@@ -1044,6 +1144,34 @@ export const MessageFieldsFragmentDoc = gql`
   providerMessageId
   sentAt
   jobId
+}
+    `;
+export const CampaignFieldsFragmentDoc = gql`
+    fragment CampaignFields on Campaign {
+  id
+  name
+  channel
+  status
+  startAt
+  windowStartHour
+  windowEndHour
+  frequencyCapDays
+  launchedAt
+  completedAt
+  stats {
+    total
+    queued
+    sending
+    sent
+    skipped
+    failed
+    cancelled
+    deferred
+    skippedByReason {
+      reason
+      count
+    }
+  }
 }
     `;
 export const PropertyFieldsFragmentDoc = gql`
@@ -1488,6 +1616,75 @@ export const LeadMessagesDocument = gql`
   }
 }
     ${MessageFieldsFragmentDoc}`;
+export const CreateCampaignDocument = gql`
+    mutation CreateCampaign($input: CreateCampaignInput!) {
+  createCampaign(input: $input) {
+    ...CampaignFields
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const LaunchCampaignDocument = gql`
+    mutation LaunchCampaign($id: ID!) {
+  launchCampaign(id: $id) {
+    ...CampaignFields
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const PauseCampaignDocument = gql`
+    mutation PauseCampaign($id: ID!) {
+  pauseCampaign(id: $id) {
+    ...CampaignFields
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const ResumeCampaignDocument = gql`
+    mutation ResumeCampaign($id: ID!) {
+  resumeCampaign(id: $id) {
+    ...CampaignFields
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const CancelCampaignDocument = gql`
+    mutation CancelCampaign($id: ID!) {
+  cancelCampaign(id: $id) {
+    ...CampaignFields
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const CampaignDocument = gql`
+    query Campaign($id: ID!, $status: RecipientStatus, $reason: SkipReason, $first: Int) {
+  campaign(id: $id) {
+    ...CampaignFields
+    template {
+      id
+    }
+    recipients(status: $status, reason: $reason, first: $first) {
+      id
+      toAddress
+      timeZone
+      status
+      reason
+      deferredUntil
+      error
+      providerMessageId
+      sentAt
+      lead {
+        id
+        firstName
+      }
+    }
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const CampaignsDocument = gql`
+    query Campaigns {
+  campaigns {
+    id
+    name
+    status
+  }
+}
+    `;
 export const PropertyDocument = gql`
     query Property($id: ID!) {
   property(id: $id) {
@@ -1586,6 +1783,20 @@ export const PipelineEventsDocument = gql`
     }
     actor {
       id
+    }
+  }
+}
+    `;
+export const CampaignProgressDocument = gql`
+    subscription CampaignProgress($id: ID!) {
+  campaignProgress(id: $id) {
+    id
+    status
+    stats {
+      total
+      queued
+      sent
+      skipped
     }
   }
 }
@@ -1968,6 +2179,27 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     LeadMessages(variables: LeadMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LeadMessagesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<LeadMessagesQuery>({ document: LeadMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LeadMessages', 'query', variables);
     },
+    CreateCampaign(variables: CreateCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateCampaignMutation>({ document: CreateCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateCampaign', 'mutation', variables);
+    },
+    LaunchCampaign(variables: LaunchCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LaunchCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<LaunchCampaignMutation>({ document: LaunchCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LaunchCampaign', 'mutation', variables);
+    },
+    PauseCampaign(variables: PauseCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PauseCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PauseCampaignMutation>({ document: PauseCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PauseCampaign', 'mutation', variables);
+    },
+    ResumeCampaign(variables: ResumeCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ResumeCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ResumeCampaignMutation>({ document: ResumeCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResumeCampaign', 'mutation', variables);
+    },
+    CancelCampaign(variables: CancelCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CancelCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CancelCampaignMutation>({ document: CancelCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelCampaign', 'mutation', variables);
+    },
+    Campaign(variables: CampaignQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignQuery>({ document: CampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Campaign', 'query', variables);
+    },
+    Campaigns(variables?: CampaignsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignsQuery>({ document: CampaignsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Campaigns', 'query', variables);
+    },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);
     },
@@ -1988,6 +2220,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PipelineEvents(variables?: PipelineEventsSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PipelineEventsSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<PipelineEventsSubscription>({ document: PipelineEventsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PipelineEvents', 'subscription', variables);
+    },
+    CampaignProgress(variables: CampaignProgressSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignProgressSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignProgressSubscription>({ document: CampaignProgressDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CampaignProgress', 'subscription', variables);
     },
     AnalyzeFlip(variables: AnalyzeFlipQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AnalyzeFlipQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<AnalyzeFlipQuery>({ document: AnalyzeFlipDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeFlip', 'query', variables);

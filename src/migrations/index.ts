@@ -6,6 +6,7 @@ import { Migration20261123040000_failed_jobs } from './Migration20261123040000_f
 import { Migration20261123050000_templates } from './Migration20261123050000_templates.js';
 import { Migration20261123060000_consent } from './Migration20261123060000_consent.js';
 import { Migration20261123070000_messages } from './Migration20261123070000_messages.js';
+import { Migration20261123080000_campaigns } from './Migration20261123080000_campaigns.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123050000_templates', class: Migration20261123050000_templates },
   { name: 'Migration20261123060000_consent', class: Migration20261123060000_consent },
   { name: 'Migration20261123070000_messages', class: Migration20261123070000_messages },
+  { name: 'Migration20261123080000_campaigns', class: Migration20261123080000_campaigns },
 ];

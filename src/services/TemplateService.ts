@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead, MessageTemplate, Organization, Property, User } from '../../entities/index.js';
 import { MessageChannel } from '../../entities/enums.js';
 import { ValidationError } from '../errors/index.js';
@@ -11,6 +12,32 @@ export interface TemplateFields {
   channel?: MessageChannel | null;
   subject?: string | null;
   body?: string | null;
+}
+
+export interface RenderedMessage {
+  subject: string | null;
+  body: string;
+}
+
+/** Fills a template in for one lead, signed by `userId` (the sender) of `organizationId`. */
+export async function renderForLead(em: EntityManager, t: MessageTemplate, lead: Lead, userId: string | null | undefined, organizationId: string): Promise<RenderedMessage> {
+  const [property, user, org] = await Promise.all([
+    lead.propertyId ? em.findOne(Property, { id: lead.propertyId }) : null,
+    userId ? em.findOne(User, { id: userId }) : null,
+    em.findOne(Organization, { id: organizationId }),
+  ]);
+  const values: MergeValues = {
+    'lead.firstName': lead.firstName,
+    'lead.lastName': lead.lastName,
+    'lead.fullName': `${lead.firstName} ${lead.lastName}`,
+    'property.address': property?.addressLine,
+    'property.city': property?.city,
+    'property.state': property?.state,
+    'property.zip': property?.zip,
+    'user.name': user?.name,
+    'organization.name': org?.name,
+  };
+  return { subject: t.subject ? render(t.subject, values) : null, body: render(t.body, values) };
 }
 
 /** Outreach templates; merge fields are checked when saving, so a send never meets an unknown one. */
@@ -50,27 +77,10 @@ export class TemplateService {
   }
 
   /** The template filled in for one lead, as it would be sent. */
-  async preview(t: MessageTemplate, leadId: string): Promise<{ subject: string | null; body: string }> {
+  async preview(t: MessageTemplate, leadId: string): Promise<RenderedMessage> {
     const actor = requireActor(this.scope);
-    const { em } = this.scope;
-    const lead = await findOrNotFound(em, Lead, leadId, 'Lead');
-    const [property, user, org] = await Promise.all([
-      lead.propertyId ? em.findOne(Property, { id: lead.propertyId }) : null,
-      em.findOne(User, { id: actor.id }),
-      em.findOne(Organization, { id: actor.organizationId }),
-    ]);
-    const values: MergeValues = {
-      'lead.firstName': lead.firstName,
-      'lead.lastName': lead.lastName,
-      'lead.fullName': `${lead.firstName} ${lead.lastName}`,
-      'property.address': property?.addressLine,
-      'property.city': property?.city,
-      'property.state': property?.state,
-      'property.zip': property?.zip,
-      'user.name': user?.name,
-      'organization.name': org?.name,
-    };
-    return { subject: t.subject ? render(t.subject, values) : null, body: render(t.body, values) };
+    const lead = await findOrNotFound(this.scope.em, Lead, leadId, 'Lead');
+    return renderForLead(this.scope.em, t, lead, actor.id, actor.organizationId);
   }
 
   private apply(t: MessageTemplate, i: TemplateFields): void {

@@ -1,5 +1,6 @@
 import { ActivityService } from './ActivityService.js';
 import { AuthService } from './AuthService.js';
+import { CampaignService } from './CampaignService.js';
 import { ConsentService } from './ConsentService.js';
 import { DealService } from './DealService.js';
 import { JobService } from './JobService.js';
@@ -27,6 +28,7 @@ export function createServices(scope: ServiceScope) {
     templates: new TemplateService(scope),
     consent: new ConsentService(scope),
     messages: new MessageService(scope),
+    campaigns: new CampaignService(scope),
   };
 }
 

@@ -1,0 +1,46 @@
+import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
+import { RecipientStatus, SkipReason } from './enums.js';
+import { TenantEntity } from './TenantEntity.js';
+
+@ObjectType({ description: 'One lead of a launched campaign and what happened to its message', simpleResolvers: true })
+@Entity({ tableName: 'campaign_recipients' })
+export class CampaignRecipient extends TenantEntity<'status'> {
+  @Column({ type: 'uuid' })
+  campaignId!: string;
+
+  @Column({ type: 'uuid' })
+  leadId!: string;
+
+  @Field({ nullable: true, description: 'Lower-cased email or E.164 phone; empty when the lead had none' })
+  @Column({ type: 'text', nullable: true })
+  toAddress?: string;
+
+  @Field({ nullable: true, description: 'IANA time zone used for the sending window (from the property’s state)' })
+  @Column({ type: 'text', nullable: true })
+  timeZone?: string;
+
+  @Field(() => RecipientStatus)
+  @Enum({ items: () => RecipientStatus, nativeEnumName: 'recipient_status' })
+  status: RecipientStatus = RecipientStatus.QUEUED;
+
+  @Field(() => SkipReason, { nullable: true })
+  @Enum({ items: () => SkipReason, nativeEnumName: 'skip_reason', nullable: true })
+  reason?: SkipReason;
+
+  @Field({ nullable: true, description: 'QUIET_HOURS_DEFERRED: when the window opens' })
+  @Column({ type: 'timestamptz', nullable: true })
+  deferredUntil?: Date;
+
+  @Field({ nullable: true })
+  @Column({ type: 'text', nullable: true })
+  error?: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'text', nullable: true })
+  providerMessageId?: string;
+
+  @Field({ nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  sentAt?: Date;
+}

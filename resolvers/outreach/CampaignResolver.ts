@@ -1,0 +1,136 @@
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Subscription } from 'type-graphql';
+import { Campaign } from '../../entities/Campaign.js';
+import { CampaignRecipient } from '../../entities/CampaignRecipient.js';
+import { MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
+import { Lead } from '../../entities/Lead.js';
+import { MessageTemplate } from '../../entities/MessageTemplate.js';
+import { subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
+import type { Context } from '../../src/context.js';
+import { NotFoundError } from '../../src/errors/index.js';
+import { Topics, type CampaignEventPayload } from '../../src/pubsub.js';
+import { runAsTenant } from '../../src/tenancy/tenant-em.js';
+import { Parent } from '../common/Parent.js';
+import { LeadFilterInput } from '../leads/LeadArgs.js';
+
+@InputType()
+export class CreateCampaignInput {
+  @Field() name!: string;
+  @Field(() => MessageChannel) channel!: MessageChannel;
+  @Field(() => ID) templateId!: string;
+  @Field(() => LeadFilterInput, { nullable: true, description: 'Which leads; evaluated at launch. All leads when empty.' }) audience?: LeadFilterInput;
+  @Field({ nullable: true, description: 'Start sending at this time (default: at launch)' }) startAt?: Date;
+  @Field(() => Int, { nullable: true, description: 'Recipient-local hour the sending window opens (default 9)' }) windowStartHour?: number;
+  @Field(() => Int, { nullable: true, description: 'Recipient-local hour it closes, exclusive (default 20)' }) windowEndHour?: number;
+  @Field(() => Int, { nullable: true, description: 'Skip leads another campaign messaged within this many days' }) frequencyCapDays?: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class SkipCount {
+  @Field(() => SkipReason) reason!: SkipReason;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Recipients by status' })
+export class CampaignStats {
+  @Field(() => Int) total!: number;
+  @Field(() => Int) queued!: number;
+  @Field(() => Int) sending!: number;
+  @Field(() => Int) sent!: number;
+  @Field(() => Int) skipped!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int) cancelled!: number;
+  @Field(() => Int, { description: 'Queued recipients waiting for their sending window' }) deferred!: number;
+  @Field(() => [SkipCount]) skippedByReason!: SkipCount[];
+}
+
+@Resolver(() => Campaign)
+export class CampaignResolver {
+  @Authorized()
+  @Query(() => [Campaign], { description: 'Newest first' })
+  campaigns(@Ctx() ctx: Context): Promise<Campaign[]> {
+    return ctx.services.campaigns.list();
+  }
+
+  @Authorized()
+  @Query(() => Campaign)
+  campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.get(id);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Campaign, { description: 'A DRAFT campaign; nothing is sent until launchCampaign' })
+  createCampaign(@Arg('input') input: CreateCampaignInput, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.create(input);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Campaign, {
+    description: 'Snapshots the audience into recipients and enqueues the sends (outreach queue). Follow it with campaignProgress(id).',
+  })
+  launchCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.launch(id);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Campaign, { description: 'Sends not yet made wait until resumeCampaign' })
+  pauseCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.pause(id);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Campaign)
+  resumeCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.resume(id);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => Campaign, { description: 'Sends not yet made are CANCELLED' })
+  cancelCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.cancel(id);
+  }
+
+  @Authorized()
+  @Subscription(() => Campaign, {
+    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.CAMPAIGNS),
+    topicId: ({ context }) => subscriberOrg(context as Context),
+    filter: ({ payload, args, context }) =>
+      (payload as CampaignEventPayload).organizationId === subscriberOrg(context as Context) && (payload as CampaignEventPayload).campaignId === (args as { id: string }).id,
+    description: 'One of your campaigns, each time its status or counts change (at most a few times a second)',
+  })
+  async campaignProgress(@Arg('id', () => ID) _id: string, @Parent() payload: CampaignEventPayload, @Ctx() ctx: Context): Promise<Campaign> {
+    ctx.renew(); // a fresh EntityManager for every event
+    // Subscription events run outside the socket's tenant scope; enter the (already filtered) organization's.
+    const campaign = await runAsTenant(payload.organizationId, () => ctx.services.campaigns.get(payload.campaignId)).catch(() => null);
+    if (!campaign) throw new NotFoundError('Campaign', payload.campaignId);
+    return campaign;
+  }
+
+  @FieldResolver(() => CampaignStats)
+  stats(@Parent() c: Campaign, @Ctx() ctx: Context): Promise<CampaignStats> {
+    return ctx.services.campaigns.stats(c);
+  }
+
+  @FieldResolver(() => [CampaignRecipient], { description: 'Most recently changed first' })
+  recipients(
+    @Parent() c: Campaign,
+    @Ctx() ctx: Context,
+    @Arg('status', () => RecipientStatus, { nullable: true }) status?: RecipientStatus,
+    @Arg('reason', () => SkipReason, { nullable: true }) reason?: SkipReason,
+    @Arg('first', () => Int, { nullable: true, description: '1–1000, default 100' }) first?: number,
+  ): Promise<CampaignRecipient[]> {
+    return ctx.services.campaigns.recipients(c, { status, reason, first });
+  }
+
+  @FieldResolver(() => MessageTemplate, { nullable: true })
+  template(@Parent() c: Campaign, @Ctx() ctx: Context): Promise<MessageTemplate | null> {
+    return ctx.services.templates.get(c.templateId).catch(() => null);
+  }
+}
+
+@Resolver(() => CampaignRecipient)
+export class CampaignRecipientResolver {
+  @FieldResolver(() => Lead, { nullable: true })
+  lead(@Parent() r: CampaignRecipient, @Ctx() ctx: Context): Promise<Lead | null> {
+    return ctx.loaders.lead.load(r.leadId);
+  }
+}

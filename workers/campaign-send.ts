@@ -1,0 +1,170 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { Activity, Campaign, CampaignRecipient, Lead, MessageTemplate } from '../entities/index.js';
+import { ActivityType, CampaignStatus, Direction, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
+import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
+import { nextWindowOpening } from '../src/outreach/send-window.js';
+import { Topics } from '../src/pubsub.js';
+import type { CampaignSendJob } from '../src/queues.js';
+import { completeIfDone } from '../src/services/CampaignService.js';
+import { canContact } from '../src/services/ConsentService.js';
+import type { AppDeps } from '../src/services/scope.js';
+import { renderForLead } from '../src/services/TemplateService.js';
+import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import { toHtml } from './send-message.js';
+
+export type { CampaignSendJob };
+
+/** A SENDING claim older than this was left by a worker that died mid-send. */
+const STALE_CLAIM_MS = 2 * 60_000;
+
+type Outcome = RecipientStatus | 'PAUSED' | 'GONE' | 'IN_FLIGHT';
+
+/**
+ * One campaign recipient, at send time: nothing when the campaign is paused (the recipient stays
+ * QUEUED for resume) or cancelled; outside the sending window the job moves itself to the window's
+ * opening; then consent and the frequency cap; then the recipient is claimed (QUEUED → SENDING,
+ * one worker wins), the template filled in and the email sent with a Message-ID derived from the
+ * recipient. The claim is what makes a replayed, retried or duplicated job send at most once; the
+ * one gap — a worker killed between the SMTP reply and marking SENT — is closed by reclaiming a
+ * stale claim and resending with the same Message-ID, which the receiving side de-duplicates.
+ */
+export function campaignSendProcessor(deps: AppDeps) {
+  const lastAnnounced = new Map<string, number>();
+  const announce = (organizationId: string, campaignId: string, force: boolean) => {
+    const now = Date.now();
+    if (!force && now - (lastAnnounced.get(campaignId) ?? 0) < 250) return;
+    lastAnnounced.set(campaignId, now);
+    deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId });
+  };
+  return (job: Job<CampaignSendJob>, token?: string) =>
+    runAsTenant(job.data.organizationId, async () => {
+      const outcome = await send(deps, job, token);
+      if (outcome === 'PAUSED' || outcome === 'GONE' || outcome === 'IN_FLIGHT') return { status: outcome };
+      const done = await completeIfDone({ em: forkForTenant(deps.orm, job.data.organizationId) }, job.data.campaignId);
+      announce(job.data.organizationId, job.data.campaignId, done);
+      return { status: outcome };
+    });
+}
+
+async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | undefined): Promise<Outcome> {
+  const { organizationId, campaignId, recipientId } = job.data;
+  const em = forkForTenant(deps.orm, organizationId);
+  // Read once and never modified in memory: every change is a conditional UPDATE, so the flush
+  // that writes the activity below cannot overwrite what another worker did meanwhile.
+  const [recipient, campaign] = await Promise.all([
+    em.findOne(CampaignRecipient, { id: recipientId }, { disableIdentityMap: true }),
+    em.findOne(Campaign, { id: campaignId }, { disableIdentityMap: true }),
+  ]);
+  if (!recipient || !campaign) return 'GONE';
+  // A replay of a dead-lettered send (replayJob) tries a FAILED recipient once more; one that was
+  // SENT meanwhile, or skipped, is left alone, so a replay never repeats a send.
+  let status = recipient.status;
+  let campaignStatus = campaign.status;
+  if (status === RecipientStatus.FAILED && job.id?.includes('-replay-')) {
+    if ((await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.FAILED }, { status: RecipientStatus.QUEUED, error: null } as never)) !== 1) return 'IN_FLIGHT';
+    status = RecipientStatus.QUEUED;
+    if (campaignStatus === CampaignStatus.COMPLETED) {
+      await em.nativeUpdate(Campaign, { id: campaign.id, status: CampaignStatus.COMPLETED }, { status: CampaignStatus.RUNNING, completedAt: null } as never);
+      campaignStatus = CampaignStatus.RUNNING;
+    }
+  }
+  const stale = status === RecipientStatus.SENDING && Date.now() - recipient.updatedAt.getTime() > STALE_CLAIM_MS;
+  if (status === RecipientStatus.SENDING && !stale) {
+    throw new Error('Another worker is sending to this recipient'); // retried later; by then it is SENT or stale
+  }
+  if (status !== RecipientStatus.QUEUED && !stale) return status;
+
+  if (campaignStatus === CampaignStatus.CANCELLED) return finish(em, recipient.id, status, { status: RecipientStatus.CANCELLED });
+  if (campaignStatus === CampaignStatus.PAUSED || campaignStatus === CampaignStatus.DRAFT) return 'PAUSED';
+  if (campaignStatus === CampaignStatus.SCHEDULED) {
+    await em.nativeUpdate(Campaign, { id: campaign.id, status: CampaignStatus.SCHEDULED }, { status: CampaignStatus.RUNNING });
+  }
+
+  const opens = nextWindowOpening(new Date(), recipient.timeZone ?? 'America/Chicago', campaign.windowStartHour, campaign.windowEndHour);
+  if (opens && !stale) {
+    await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.QUEUED }, { reason: SkipReason.QUIET_HOURS_DEFERRED, deferredUntil: opens });
+    if (!token) throw new Error('A deferred job needs its lock token');
+    await job.moveToDelayed(opens.getTime(), token);
+    throw new DelayedError();
+  }
+
+  const decision = await canContact(em, campaign.channel, recipient.toAddress!);
+  if (!decision.allowed) return finish(em, recipient.id, status, { status: RecipientStatus.SKIPPED, reason: decision.reason as SkipReason });
+  if (campaign.frequencyCapDays) {
+    const since = new Date(Date.now() - campaign.frequencyCapDays * 86_400_000);
+    const recent = await em.count(CampaignRecipient, { leadId: recipient.leadId, status: RecipientStatus.SENT, sentAt: { $gte: since }, campaignId: { $ne: campaign.id } });
+    if (recent > 0) return finish(em, recipient.id, status, { status: RecipientStatus.SKIPPED, reason: SkipReason.FREQUENCY_CAP });
+  }
+  if (campaign.channel !== MessageChannel.EMAIL) throw new UnrecoverableError(`No sender for ${campaign.channel} campaigns yet`);
+
+  // Claim: of every job that gets here for this recipient, one proceeds.
+  const claimed = await em.nativeUpdate(
+    CampaignRecipient,
+    stale
+      ? { id: recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } }
+      : { id: recipient.id, status: RecipientStatus.QUEUED },
+    { status: RecipientStatus.SENDING, updatedAt: new Date() },
+  );
+  if (claimed !== 1) return 'IN_FLIGHT';
+
+  const [lead, template] = await Promise.all([em.findOne(Lead, { id: recipient.leadId }), em.findOne(MessageTemplate, { id: campaign.templateId })]);
+  if (!lead || !template) return release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted');
+  const message = await renderForLead(em, template, lead, campaign.createdById, organizationId);
+  let providerMessageId: string;
+  try {
+    providerMessageId = await deps.mailer.send({
+      from: deps.config.mailFrom,
+      to: recipient.toAddress!,
+      subject: message.subject ?? '',
+      text: message.body,
+      html: toHtml(message.body),
+      messageId: `<${recipient.id}@${organizationId}.realestateos>`,
+      headers: { 'X-Reos-Campaign-Id': campaign.id, 'X-Reos-Recipient-Id': recipient.id },
+    });
+  } catch (err) {
+    if (isPermanentSmtpFailure(err)) {
+      await release(em, recipient.id, RecipientStatus.FAILED, (err as Error).message);
+      throw new UnrecoverableError(`The mail server refused the message: ${(err as Error).message}`);
+    }
+    await release(em, recipient.id, RecipientStatus.QUEUED, null); // retried with backoff
+    throw err;
+  }
+  const sentAt = new Date();
+  await em.nativeUpdate(
+    CampaignRecipient,
+    { id: recipient.id },
+    { status: RecipientStatus.SENT, providerMessageId, sentAt, reason: null, deferredUntil: null, error: null } as never,
+  );
+  em.create(Activity, {
+    organizationId,
+    leadId: lead.id,
+    type: ActivityType.EMAIL,
+    direction: Direction.OUTBOUND,
+    body: message.subject ? `${message.subject}\n\n${message.body}` : message.body,
+    outcome: `SENT (campaign ${campaign.name})`,
+    occurredAt: sentAt,
+    userId: campaign.createdById,
+  });
+  await em.flush();
+  return RecipientStatus.SENT;
+}
+
+/** Moves a recipient that is still `from` to its final status (a skip records its reason). */
+async function finish(em: ReturnType<typeof forkForTenant>, recipientId: string, from: RecipientStatus, change: { status: RecipientStatus; reason?: SkipReason }): Promise<RecipientStatus> {
+  await em.nativeUpdate(CampaignRecipient, { id: recipientId, status: from }, { status: change.status, reason: change.reason ?? null, deferredUntil: null } as never);
+  return change.status;
+}
+
+async function release(em: ReturnType<typeof forkForTenant>, recipientId: string, status: RecipientStatus, error: string | null): Promise<RecipientStatus> {
+  await em.nativeUpdate(CampaignRecipient, { id: recipientId, status: RecipientStatus.SENDING }, { status, error: error?.slice(0, 500) ?? null } as never);
+  return status;
+}
+
+/** After the last attempt: a recipient still waiting is FAILED, so the campaign can complete. */
+export async function markRecipientFailed(deps: AppDeps, data: CampaignSendJob, error: string): Promise<void> {
+  await runAsTenant(data.organizationId, async () => {
+    const em = forkForTenant(deps.orm, data.organizationId);
+    await em.nativeUpdate(CampaignRecipient, { id: data.recipientId, status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] } }, { status: RecipientStatus.FAILED, error: error.slice(0, 500) });
+    if (await completeIfDone({ em }, data.campaignId)) deps.pubsub.publish(Topics.CAMPAIGNS, data.organizationId, { organizationId: data.organizationId, campaignId: data.campaignId });
+  });
+}
