@@ -3,6 +3,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { prepareDatabase } from '../src/db/bootstrap.js';
+import { benchCampaigns } from './campaigns.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
 import { benchUnderwriting } from './underwriting.js';
@@ -10,7 +11,7 @@ import { benchUnderwriting } from './underwriting.js';
 /**
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
- * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load; BENCH_ONLY=nested,protections,underwriting
+ * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load; BENCH_ONLY=nested,protections,underwriting,campaigns
  * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -31,6 +32,7 @@ const results = {
   ...(!only || only.includes('nested') ? await benchNestedRead(config, { seconds, connections }) : {}),
   ...(!only || only.includes('protections') ? await benchProtections(config, { seconds, connections }) : {}),
   ...(!only || only.includes('underwriting') ? await benchUnderwriting(config) : {}),
+  ...(!only || only.includes('campaigns') ? await benchCampaigns(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(new URL('../../bench/results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), seconds, connections, results }, null, 2));

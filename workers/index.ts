@@ -53,7 +53,7 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
     start<OutreachJob>(deps, connection, options.metrics, {
       queue: QueueName.OUTREACH,
       processor: outreach(deps),
-      concurrency: Math.max(concurrency, 10),
+      concurrency: Math.max(concurrency, 50), // I/O-bound: SMTP round trips and small queries
       onGiveUp: (data, err) =>
         'recipientId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data, err.message),
     }),

@@ -25,8 +25,8 @@ export function normalizeContactPoint(channel: MessageChannel, value: string, fi
  */
 export async function canContact(em: EntityManager, channel: MessageChannel, contactPoint: string): Promise<ContactDecision> {
   const [dnc, latest] = await Promise.all([
-    em.findOne(DoNotContact, { contactPoint }),
-    em.findOne(ConsentRecord, { channel, contactPoint }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' } }),
+    em.findOne(DoNotContact, { contactPoint }, { disableIdentityMap: true }),
+    em.findOne(ConsentRecord, { channel, contactPoint }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' }, disableIdentityMap: true }),
   ]);
   if (dnc) return { allowed: false, reason: 'DNC', latest };
   if (!latest) return { allowed: false, reason: 'NO_CONSENT', latest: null };

@@ -19,13 +19,20 @@ export interface RenderedMessage {
   body: string;
 }
 
-/** Fills a template in for one lead, signed by `userId` (the sender) of `organizationId`. */
-export async function renderForLead(em: EntityManager, t: MessageTemplate, lead: Lead, userId: string | null | undefined, organizationId: string): Promise<RenderedMessage> {
-  const [property, user, org] = await Promise.all([
-    lead.propertyId ? em.findOne(Property, { id: lead.propertyId }) : null,
-    userId ? em.findOne(User, { id: userId }) : null,
-    em.findOne(Organization, { id: organizationId }),
-  ]);
+/** Who a message is from: the sending user's and the organization's names. */
+export interface Sender {
+  userName?: string;
+  organizationName?: string;
+}
+
+export async function loadSender(em: EntityManager, userId: string | null | undefined, organizationId: string): Promise<Sender> {
+  const [user, org] = await Promise.all([userId ? em.findOne(User, { id: userId }) : null, em.findOne(Organization, { id: organizationId })]);
+  return { userName: user?.name, organizationName: org?.name };
+}
+
+/** Fills a template in for one lead, from `sender` (see loadSender; campaign sends cache it). */
+export async function renderForLead(em: EntityManager, t: MessageTemplate, lead: Lead, sender: Sender): Promise<RenderedMessage> {
+  const property = lead.propertyId ? await em.findOne(Property, { id: lead.propertyId }) : null;
   const values: MergeValues = {
     'lead.firstName': lead.firstName,
     'lead.lastName': lead.lastName,
@@ -34,8 +41,8 @@ export async function renderForLead(em: EntityManager, t: MessageTemplate, lead:
     'property.city': property?.city,
     'property.state': property?.state,
     'property.zip': property?.zip,
-    'user.name': user?.name,
-    'organization.name': org?.name,
+    'user.name': sender.userName,
+    'organization.name': sender.organizationName,
   };
   return { subject: t.subject ? render(t.subject, values) : null, body: render(t.body, values) };
 }
@@ -80,7 +87,7 @@ export class TemplateService {
   async preview(t: MessageTemplate, leadId: string): Promise<RenderedMessage> {
     const actor = requireActor(this.scope);
     const lead = await findOrNotFound(this.scope.em, Lead, leadId, 'Lead');
-    return renderForLead(this.scope.em, t, lead, actor.id, actor.organizationId);
+    return renderForLead(this.scope.em, t, lead, await loadSender(this.scope.em, actor.id, actor.organizationId));
   }
 
   private apply(t: MessageTemplate, i: TemplateFields): void {
