@@ -64,6 +64,10 @@ export interface Config {
   /** Attempts per job and the first retry delay (exponential with jitter after that). */
   jobAttempts: number;
   jobBackoffMs: number;
+  /** How long a worker's lock on a job lasts; a job whose worker died is picked up again after about this long. */
+  jobLockMs: number;
+  /** A campaign send claimed this long ago by a worker that never finished it is sent again (same Message-ID). */
+  sendClaimStaleMs: number;
   /** SMTP server for outgoing email; without one, an in-process SMTP server on loopback receives it. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -177,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     memoDownloadTtlSeconds: int('MEMO_DOWNLOAD_TTL_SECONDS', 300, 10, 7 * 24 * 3600),
     jobAttempts: int('JOB_ATTEMPTS', 5, 1, 50),
     jobBackoffMs: int('JOB_BACKOFF_MS', 1_000, 10, 600_000),
+    jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
+    sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
     ...overrides,

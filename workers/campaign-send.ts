@@ -14,8 +14,6 @@ import { toHtml } from './send-message.js';
 
 export type { CampaignSendJob };
 
-/** A SENDING claim older than this was left by a worker that died mid-send. */
-const STALE_CLAIM_MS = 2 * 60_000;
 
 type Outcome = RecipientStatus | 'PAUSED' | 'GONE' | 'IN_FLIGHT';
 
@@ -69,7 +67,7 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
       campaignStatus = CampaignStatus.RUNNING;
     }
   }
-  const stale = status === RecipientStatus.SENDING && Date.now() - recipient.updatedAt.getTime() > STALE_CLAIM_MS;
+  const stale = status === RecipientStatus.SENDING && Date.now() - recipient.updatedAt.getTime() > deps.config.sendClaimStaleMs;
   if (status === RecipientStatus.SENDING && !stale) {
     throw new Error('Another worker is sending to this recipient'); // retried later; by then it is SENT or stale
   }
@@ -102,7 +100,7 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
   const claimed = await em.nativeUpdate(
     CampaignRecipient,
     stale
-      ? { id: recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } }
+      ? { id: recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(Date.now() - deps.config.sendClaimStaleMs) } }
       : { id: recipient.id, status: RecipientStatus.QUEUED },
     { status: RecipientStatus.SENDING, updatedAt: new Date() },
   );

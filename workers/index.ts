@@ -83,7 +83,15 @@ function outreach(deps: AppDeps): Processor<OutreachJob> {
  */
 function start<T>(deps: AppDeps, connection: Redis, metrics: Metrics | undefined, spec: WorkerSpec<T>): Worker {
   const { log } = deps;
-  const worker = new Worker<T>(spec.queue, spec.processor, { connection, prefix: deps.config.redisPrefix, concurrency: spec.concurrency });
+  const worker = new Worker<T>(spec.queue, spec.processor, {
+    connection,
+    prefix: deps.config.redisPrefix,
+    concurrency: spec.concurrency,
+    // A worker that dies holding a job loses its lock after lockDuration; the stalled-job check
+    // (every stalledInterval) then hands the job to another worker.
+    lockDuration: deps.config.jobLockMs,
+    stalledInterval: deps.config.jobLockMs,
+  });
   worker.on('error', (err) => log.error({ worker: spec.queue, err }, 'worker error'));
   worker.on('failed', (job: Job<T> | undefined, err) => {
     if (!job) return;

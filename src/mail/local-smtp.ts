@@ -26,6 +26,9 @@ export async function startLocalSmtp(): Promise<{ url: string; received: Receive
         .catch((err: Error) => callback(err));
     },
   });
+  // A client that drops its connection (a killed worker, a reset) is not the server's problem;
+  // without a listener the 'error' event would take the whole process down.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {

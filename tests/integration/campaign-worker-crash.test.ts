@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startLocalSmtp } from '../../src/mail/local-smtp.js';
+import { createTenant, waitFor } from '../helpers/gql.js';
+import { ensureBuilt } from '../helpers/process.js';
+import { startTestServer } from '../helpers/server.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const smtp = await startLocalSmtp();
+afterAll(() => smtp.close());
+const server = await startTestServer({ workers: false, config: { smtpUrl: smtp.url } });
+
+/** `node dist/workers/main.js` as its own OS process, resolved once its workers are running. */
+async function startWorkerProcess(): Promise<ChildProcess> {
+  ensureBuilt();
+  const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/workers/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: server.config.databaseUrl,
+      DATABASE_OWNER_URL: server.config.databaseOwnerUrl,
+      REDIS_URL: server.config.redisUrl,
+      REDIS_PREFIX: server.config.redisPrefix,
+      JWT_SECRET: server.config.jwtSecret,
+      SMTP_URL: smtp.url,
+      JOB_LOCK_MS: '2000',
+      SEND_CLAIM_STALE_MS: '1000',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start')), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('workers started')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return child;
+}
+
+describe('a worker killed mid-campaign', () => {
+  it('leaves the rest to a new worker, and every recipient gets its email once', async () => {
+    const t = await createTenant(server.url);
+    const count = 400;
+    const tag = randomUUID().slice(0, 8);
+    const db = new pg.Client({ connectionString: server.config.databaseUrl });
+    await db.connect();
+    await db.query("select set_config('app.organization_id', $1, false)", [t.organizationId]);
+    await db.query(
+      `insert into leads (id, organization_id, first_name, last_name, email)
+         select gen_random_uuid(), $1, 'Crash' || g, 'Seller', 'crash-' || g || '-${tag}@example.com' from generate_series(1, $2) g`,
+      [t.organizationId, count],
+    );
+    await db.query(
+      `insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at)
+         select gen_random_uuid(), $1, 'EMAIL', 'crash-' || g || '-${tag}@example.com', 'OPTED_IN', 'IMPORT', now() from generate_series(1, $2) g`,
+      [t.organizationId, count],
+    );
+    await db.end();
+    const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'Crash', channel: 'EMAIL', subject: 'Hi {{lead.firstName}}', body: 'Hello' } });
+    const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Crash', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
+
+    const first = await startWorkerProcess();
+    await t.api.LaunchCampaign({ id: createCampaign.id });
+    await waitFor(async () => (await t.api.Campaign({ id: createCampaign.id })).campaign.stats.sent >= 40, 20_000, 'first sends');
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const atKill = (await t.api.Campaign({ id: createCampaign.id })).campaign.stats;
+    expect(atKill.sent).toBeLessThan(count); // killed mid-campaign, not after it
+
+    const second = await startWorkerProcess();
+    try {
+      const done = await waitFor(async () => {
+        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
+        return campaign.status === 'COMPLETED' ? campaign : null;
+      }, 45_000, 'campaign completed by the second worker');
+      expect(done.stats).toMatchObject({ total: count, sent: count, failed: 0 });
+    } finally {
+      second.kill('SIGTERM');
+      await new Promise((r) => second.once('exit', r));
+    }
+    const mine = smtp.received.filter((m) => m.envelopeTo[0]!.endsWith(`-${tag}@example.com`));
+    const byAddress = new Map<string, Set<string>>();
+    for (const m of mine) {
+      const to = m.envelopeTo[0]!;
+      byAddress.set(to, (byAddress.get(to) ?? new Set()).add(m.parsed.messageId!));
+    }
+    expect(byAddress.size).toBe(count);
+    // One message per recipient: a send interrupted between the SMTP reply and recording SENT is
+    // made again with the same Message-ID, which receiving servers de-duplicate.
+    for (const [to, ids] of byAddress) expect(ids.size, to).toBe(1);
+    // Only sends in flight at the kill could have been repeated.
+    expect(mine.length - count).toBeLessThanOrEqual(atKill.sending);
+  }, 90_000);
+});
