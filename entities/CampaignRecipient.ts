@@ -43,4 +43,8 @@ export class CampaignRecipient extends TenantEntity<'status'> {
   @Field({ nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   sentAt?: Date;
+
+  @Field({ nullable: true, description: 'When the recipient used the unsubscribe link (the address is then OPTED_OUT)' })
+  @Column({ type: 'timestamptz', nullable: true })
+  unsubscribedAt?: Date;
 }

@@ -17,6 +17,7 @@ import { authenticate, type Authentication } from './http/authenticate.js';
 import { bodyErrors, securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
+import { unsubscribeRoutes } from './http/unsubscribe.js';
 import { applyRateLimits } from './limits/rate-limit.js';
 import { relayJobEvents } from './job-events.js';
 import { createLogger, type Logger } from './logger.js';
@@ -103,6 +104,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down, checks });
   });
   app.get('/share/:token', shareRoute(deps, redis));
+  const unsubscribe = unsubscribeRoutes(deps);
+  app.get('/u/:token', unsubscribe.get);
+  app.post('/u/:token', unsubscribe.post);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());

@@ -3,6 +3,7 @@ import { Activity, Campaign, CampaignRecipient, Lead, MessageTemplate } from '..
 import { ActivityType, CampaignStatus, Direction, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
+import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
 import { Topics } from '../src/pubsub.js';
 import type { CampaignSendJob } from '../src/queues.js';
 import { completeIfDone } from '../src/services/CampaignService.js';
@@ -109,16 +110,23 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
   const [lead, shared] = await Promise.all([em.findOne(Lead, { id: recipient.leadId }, { disableIdentityMap: true }), content.get(em, campaign)]);
   if (!lead || !shared.template) return release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted');
   const message = await renderForLead(em, shared.template, lead, shared.sender);
+  // Every campaign email can be unsubscribed from: a footer link and RFC 8058 one-click headers.
+  const unsubscribeUrl = `${deps.config.publicUrl ?? `http://127.0.0.1:${deps.config.port}`}/u/${unsubscribeToken(deps.config.jwtSecret, organizationId, recipient.id)}`;
   let providerMessageId: string;
   try {
     providerMessageId = await deps.mailer.send({
       from: deps.config.mailFrom,
       to: recipient.toAddress!,
       subject: message.subject ?? '',
-      text: message.body,
-      html: toHtml(message.body),
+      text: `${message.body}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
+      html: toHtml(message.body).replace('</body>', `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p></body>`),
       messageId: `<${recipient.id}@${organizationId}.realestateos>`,
-      headers: { 'X-Reos-Campaign-Id': campaign.id, 'X-Reos-Recipient-Id': recipient.id },
+      headers: {
+        'X-Reos-Campaign-Id': campaign.id,
+        'X-Reos-Recipient-Id': recipient.id,
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
     });
   } catch (err) {
     if (isPermanentSmtpFailure(err)) {

@@ -7,6 +7,7 @@ import { Migration20261123050000_templates } from './Migration20261123050000_tem
 import { Migration20261123060000_consent } from './Migration20261123060000_consent.js';
 import { Migration20261123070000_messages } from './Migration20261123070000_messages.js';
 import { Migration20261123080000_campaigns } from './Migration20261123080000_campaigns.js';
+import { Migration20261123090000_unsubscribe } from './Migration20261123090000_unsubscribe.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123060000_consent', class: Migration20261123060000_consent },
   { name: 'Migration20261123070000_messages', class: Migration20261123070000_messages },
   { name: 'Migration20261123080000_campaigns', class: Migration20261123080000_campaigns },
+  { name: 'Migration20261123090000_unsubscribe', class: Migration20261123090000_unsubscribe },
 ];

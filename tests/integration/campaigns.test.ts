@@ -113,7 +113,7 @@ describe('email campaigns', () => {
       const mails = received(email);
       expect(mails, email).toHaveLength(1);
       expect(mails[0]!.parsed.subject).toBe(`Hi First${i}ok`);
-      expect(mails[0]!.parsed.text?.trim()).toBe(`Hello First${i}ok Seller, we buy houses. — Acme Home Buyers`);
+      expect(mails[0]!.parsed.text).toMatch(new RegExp(`^Hello First${i}ok Seller, we buy houses\\. — Acme Home Buyers\\n\\n--\\nTo stop receiving these emails: http://\\S+/u/[\\w-]{64}\\n?$`));
       expect(mails[0]!.parsed.headerLines.find((l) => l.key === 'x-reos-campaign-id')?.line).toContain(createCampaign.id);
     }
     for (const email of [...optedOut, ...noConsent, ...dnc, ...outsideAudience, ...pacific]) expect(received(email), email).toEqual([]);
@@ -213,6 +213,49 @@ describe('email campaigns', () => {
     expect((await gqlError(b.api.CreateCampaign({ input: { name: 'Theirs', channel: 'EMAIL', templateId } }))).extensions.field).toBe('input.templateId');
     expect((await b.api.Campaigns()).campaigns).toEqual([]);
     expect((await a.api.Campaign({ id: createCampaign.id })).campaign.status).toBe('DRAFT');
+  });
+});
+
+describe('unsubscribing from a campaign email', () => {
+  it('the link and one-click header opt the address out; later campaigns skip it; tampered tokens are 404', async () => {
+    const t = await createTenant(server.url);
+    const [email] = await seedLeads(t, 'ok', 1, randomUUID().slice(0, 8));
+    const templateId = await emailTemplate(t);
+    const run = async () => {
+      const { createCampaign } = await t.api.CreateCampaign({ input: { name: `U ${randomUUID().slice(0, 4)}`, channel: 'EMAIL', templateId, windowStartHour: 0, windowEndHour: 24 } });
+      await t.api.LaunchCampaign({ id: createCampaign.id });
+      return waitFor(async () => {
+        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
+        return campaign.status === 'COMPLETED' ? campaign : null;
+      }, 20_000, 'campaign completed');
+    };
+    expect((await run()).stats.sent).toBe(1);
+    const [mail] = received(email!);
+    const header = mail!.parsed.headerLines.find((l) => l.key === 'list-unsubscribe')!.line;
+    const url = /<(http[^>]+)>/.exec(header)![1]!;
+    expect(mail!.parsed.headerLines.find((l) => l.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(mail!.parsed.html).toContain(`href="${url}"`);
+
+    // A GET (what link scanners do) only asks; the POST unsubscribes, once.
+    const get = await fetch(url);
+    expect(get.status).toBe(200);
+    expect(await get.text()).toContain('<form method="post">');
+    expect((await t.api.ConsentStatus({ channel: 'EMAIL', contactPoint: email! })).consentStatus.allowed).toBe(true);
+    for (let i = 0; i < 2; i++) {
+      const post = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect(post.status).toBe(200);
+    }
+    expect((await t.api.ConsentStatus({ channel: 'EMAIL', contactPoint: email! })).consentStatus).toMatchObject({ allowed: false, reason: 'OPTED_OUT', latest: { source: 'EMAIL_UNSUBSCRIBE' } });
+    expect((await t.api.ConsentHistory({ channel: 'EMAIL', contactPoint: email! })).consentHistory.filter((r) => r.status === 'OPTED_OUT')).toHaveLength(1);
+
+    const second = await run();
+    expect(second.stats).toMatchObject({ sent: 0, skippedByReason: [{ reason: 'OPTED_OUT', count: 1 }] });
+    expect(received(email!)).toHaveLength(1);
+
+    const token = url.split('/u/')[1]!;
+    const tampered = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`;
+    expect((await fetch(url.replace(token, tampered), { method: 'POST' })).status).toBe(404);
+    expect((await fetch(url.replace(token, 'short'))).status).toBe(404);
   });
 });
 
