@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalSmtp } from '../../src/mail/local-smtp.js';
+import { campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, waitFor } from '../helpers/gql.js';
 import { ensureBuilt } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
@@ -50,21 +49,7 @@ describe('a worker killed mid-campaign', () => {
   it('leaves the rest to a new worker, and every recipient gets its email once', async () => {
     const t = await createTenant(server.url);
     const count = 400;
-    const tag = randomUUID().slice(0, 8);
-    const db = new pg.Client({ connectionString: server.config.databaseUrl });
-    await db.connect();
-    await db.query("select set_config('app.organization_id', $1, false)", [t.organizationId]);
-    await db.query(
-      `insert into leads (id, organization_id, first_name, last_name, email)
-         select gen_random_uuid(), $1, 'Crash' || g, 'Seller', 'crash-' || g || '-${tag}@example.com' from generate_series(1, $2) g`,
-      [t.organizationId, count],
-    );
-    await db.query(
-      `insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at)
-         select gen_random_uuid(), $1, 'EMAIL', 'crash-' || g || '-${tag}@example.com', 'OPTED_IN', 'IMPORT', now() from generate_series(1, $2) g`,
-      [t.organizationId, count],
-    );
-    await db.end();
+    const emails = await seedOptedInLeads(server.config.databaseUrl, t, count, 'crash');
     const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'Crash', channel: 'EMAIL', subject: 'Hi {{lead.firstName}}', body: 'Hello' } });
     const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Crash', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
 
@@ -78,16 +63,14 @@ describe('a worker killed mid-campaign', () => {
 
     const second = await startWorkerProcess();
     try {
-      const done = await waitFor(async () => {
-        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-        return campaign.status === 'COMPLETED' ? campaign : null;
-      }, 45_000, 'campaign completed by the second worker');
+      const done = await campaignCompleted(t, createCampaign.id, 45_000);
       expect(done.stats).toMatchObject({ total: count, sent: count, failed: 0 });
     } finally {
       second.kill('SIGTERM');
       await new Promise((r) => second.once('exit', r));
     }
-    const mine = smtp.received.filter((m) => m.envelopeTo[0]!.endsWith(`-${tag}@example.com`));
+    const ours = new Set(emails);
+    const mine = smtp.received.filter((m) => ours.has(m.envelopeTo[0]!));
     const byAddress = new Map<string, Set<string>>();
     for (const m of mine) {
       const to = m.envelopeTo[0]!;

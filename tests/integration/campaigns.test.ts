@@ -1,35 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { CampaignProgressDocument, type CampaignProgressSubscription } from '../../client/generated/sdk.js';
 import { localMinutes } from '../../src/outreach/send-window.js';
+import { asTenant, campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';
 
 const server = await startTestServer();
 
-/** Rows written straight into the tenant's tables through the app role (row-level security applies). */
-async function asTenant<T>(t: Tenant, fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: server.config.databaseUrl });
-  await db.connect();
-  try {
-    await db.query("select set_config('app.organization_id', $1, false)", [t.organizationId]);
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
-
 type Kind = 'ok' | 'optedOut' | 'noConsent' | 'dnc' | 'noEmail' | 'otherStatus';
 
 /** `count` leads of one kind, with the consent records that kind implies; returns their emails. */
 async function seedLeads(t: Tenant, kind: Kind, count: number, tag: string): Promise<string[]> {
   const emails: string[] = [];
-  await asTenant(t, async (db) => {
+  await asTenant(server.config.databaseUrl, t, async (db) => {
     for (let i = 0; i < count; i++) {
       const email = kind === 'noEmail' ? null : `${kind.toLowerCase()}-${i}-${tag}@example.com`;
       await db.query('insert into leads (id, organization_id, first_name, last_name, email, status) values ($1, $2, $3, $4, $5, $6)', [
@@ -147,10 +135,7 @@ describe('email campaigns', () => {
     expect((await t.api.Campaign({ id: createCampaign.id })).campaign.stats).toMatchObject({ queued: 20, sent: 0 });
     expect((await gqlError(t.api.LaunchCampaign({ id: createCampaign.id }))).code).toBe('BAD_USER_INPUT');
     expect((await t.api.ResumeCampaign({ id: createCampaign.id })).resumeCampaign.status).toBe('RUNNING');
-    const completed = await waitFor(async () => {
-      const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-      return campaign.status === 'COMPLETED' ? campaign : null;
-    }, 20_000, 'campaign completed');
+    const completed = await campaignCompleted(t, createCampaign.id, 20_000);
     expect(completed.stats).toMatchObject({ total: 20, sent: 20 });
     expect(completed.completedAt).toBeTruthy();
     for (const email of emails) expect(received(email), email).toHaveLength(1);
@@ -164,10 +149,7 @@ describe('email campaigns', () => {
     const run = async (frequencyCapDays?: number) => {
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: `Run ${frequencyCapDays}`, channel: 'EMAIL', templateId, windowStartHour: 0, windowEndHour: 24, frequencyCapDays } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
-      return waitFor(async () => {
-        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-        return campaign.status === 'COMPLETED' ? campaign : null;
-      }, 20_000, 'campaign completed');
+      return campaignCompleted(t, createCampaign.id, 20_000);
     };
     expect((await run()).stats.sent).toBe(3);
     const capped = await run(7);
@@ -224,10 +206,7 @@ describe('unsubscribing from a campaign email', () => {
     const run = async () => {
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: `U ${randomUUID().slice(0, 4)}`, channel: 'EMAIL', templateId, windowStartHour: 0, windowEndHour: 24 } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
-      return waitFor(async () => {
-        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-        return campaign.status === 'COMPLETED' ? campaign : null;
-      }, 20_000, 'campaign completed');
+      return campaignCompleted(t, createCampaign.id, 20_000);
     };
     expect((await run()).stats.sent).toBe(1);
     const [mail] = received(email!);
@@ -285,25 +264,19 @@ describe('a campaign send that fails all its attempts', () => {
     const api = await startTestServer({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, jobAttempts: 2, jobBackoffMs: 20 } });
     try {
       const t = await createTenant(api.url);
-      const [email] = await seedLeadsVia(api.config.databaseUrl, t, 1);
+      const [email] = await seedOptedInLeads(api.config.databaseUrl, t, 1, 'flaky');
       const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'One', channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' } });
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Flaky', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
       const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'outreach' })).failedJobs.edges[0]?.node, 15_000, 'dead letter');
       expect(dead).toMatchObject({ jobName: 'campaign-send', attempts: 2, lastError: expect.stringContaining('try again later') });
-      const failed = await waitFor(async () => {
-        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-        return campaign.status === 'COMPLETED' ? campaign : null;
-      }, 10_000, 'campaign completed');
+      const failed = await campaignCompleted(t, createCampaign.id, 10_000);
       expect(failed.stats).toMatchObject({ failed: 1, sent: 0 });
       expect(delivered).toEqual([]);
 
       down = false;
       await t.api.ReplayJob({ id: dead.id });
-      const sent = await waitFor(async () => {
-        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-        return campaign.status === 'COMPLETED' && campaign.stats.sent === 1 ? campaign : null;
-      }, 10_000, 'replayed send');
+      const sent = await campaignCompleted(t, createCampaign.id, 10_000, (c) => c.stats.sent === 1);
       expect(sent.stats).toMatchObject({ failed: 0, sent: 1 });
       expect(delivered).toEqual([email]);
       expect((await gqlError(t.api.ReplayJob({ id: dead.id }))).code).toBe('BAD_USER_INPUT');
@@ -314,21 +287,3 @@ describe('a campaign send that fails all its attempts', () => {
     }
   });
 });
-
-async function seedLeadsVia(databaseUrl: string, t: Tenant, count: number): Promise<string[]> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    await db.query("select set_config('app.organization_id', $1, false)", [t.organizationId]);
-    const emails: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const email = `flaky-${i}-${randomUUID().slice(0, 8)}@example.com`;
-      await db.query('insert into leads (id, organization_id, first_name, last_name, email) values ($1, $2, $3, $4, $5)', [randomUUID(), t.organizationId, `F${i}`, 'Seller', email]);
-      await db.query("insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at) values ($1, $2, 'EMAIL', $3, 'OPTED_IN', 'WEB_FORM', now())", [randomUUID(), t.organizationId, email]);
-      emails.push(email);
-    }
-    return emails;
-  } finally {
-    await db.end();
-  }
-}
