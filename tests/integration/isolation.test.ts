@@ -77,7 +77,16 @@ describe('row-level security underneath the ORM', () => {
     try {
       const { rows: who } = await client.query('select current_user, (select rolbypassrls from pg_roles where rolname = current_user) as bypass');
       expect(who[0]).toMatchObject({ current_user: server.config.dbAppRole, bypass: false });
-      for (const table of ['organizations', 'users', 'refresh_tokens', 'invitations', 'properties', 'leads', 'activities', 'deals', 'deal_stage_changes']) {
+      // Every table that holds organization data, found from the catalog so a new one cannot be missed.
+      const { rows: tables } = await client.query<{ table_name: string; rls: boolean }>(
+        `select c.table_name, cl.relrowsecurity as rls
+           from information_schema.columns c join pg_class cl on cl.relname = c.table_name and cl.relkind = 'r'
+          where c.table_schema = 'public' and c.column_name = 'organization_id'
+          union select 'organizations', relrowsecurity from pg_class where relname = 'organizations' and relkind = 'r'`,
+      );
+      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['organizations', 'leads', 'campaigns', 'campaign_recipients', 'outbound_messages', 'consent_records']));
+      for (const { table_name: table, rls } of tables) {
+        expect(rls, `${table} has row-level security`).toBe(true);
         const { rows } = await client.query(`select count(*)::int as n from ${table}`);
         expect(rows[0].n, table).toBe(0);
       }
