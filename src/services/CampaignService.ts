@@ -82,6 +82,7 @@ export class CampaignService {
     const { em } = this.scope;
     const campaign = await this.get(id);
     if (campaign.status !== CampaignStatus.DRAFT) throw new ValidationError(`This campaign is ${campaign.status}; only a DRAFT can be launched`, 'id');
+    if (campaign.channel !== MessageChannel.EMAIL) throw new ValidationError('SMS campaigns cannot be sent yet: no SMS provider is configured', 'id');
     await this.template(campaign.templateId, campaign.channel);
     const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), { fields: ['id', 'email', 'phone', 'propertyId'] as never });
     if (leads.length === 0) throw new ValidationError('The audience matches no leads', 'id');

@@ -187,6 +187,9 @@ describe('email campaigns', () => {
     expect(await bad({ frequencyCapDays: 0 })).toBe('input.frequencyCapDays');
     const { createCampaign } = await a.api.CreateCampaign({ input: { name: 'Nobody', channel: 'EMAIL', templateId, audience: { search: 'no-such-lead-anywhere' } } });
     expect((await gqlError(a.api.LaunchCampaign({ id: createCampaign.id }))).message).toContain('no leads');
+    const { createCampaign: smsCampaign } = await a.api.CreateCampaign({ input: { name: 'Texts', channel: 'SMS', templateId: sms.id } });
+    expect((await gqlError(a.api.LaunchCampaign({ id: smsCampaign.id }))).message).toContain('SMS campaigns cannot be sent yet');
+    expect((await a.api.Campaign({ id: smsCampaign.id })).campaign).toMatchObject({ status: 'DRAFT', stats: { total: 0 } });
     expect((await a.api.Campaign({ id: createCampaign.id })).campaign.status).toBe('DRAFT');
     // Another organization: not found, whatever it tries; and its templates are not usable.
     for (const call of [() => b.api.Campaign({ id: createCampaign.id }), () => b.api.LaunchCampaign({ id: createCampaign.id }), () => b.api.CancelCampaign({ id: createCampaign.id })]) {
