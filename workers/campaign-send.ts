@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { Activity, Campaign, CampaignRecipient, Lead, MessageTemplate } from '../entities/index.js';
 import { ActivityType, CampaignStatus, Direction, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
+import { textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
 import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
@@ -11,7 +12,6 @@ import { canContact } from '../src/services/ConsentService.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { loadSender, renderForLead, type Sender } from '../src/services/TemplateService.js';
 import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
-import { toHtml } from './send-message.js';
 
 export type { CampaignSendJob };
 
@@ -33,7 +33,8 @@ export function campaignSendProcessor(deps: AppDeps) {
   const announce = (organizationId: string, campaignId: string, force: boolean) => {
     const now = Date.now();
     if (!force && now - (lastAnnounced.get(campaignId) ?? 0) < 250) return;
-    lastAnnounced.set(campaignId, now);
+    if (force) lastAnnounced.delete(campaignId); // completed: nothing more to throttle
+    else lastAnnounced.set(campaignId, now);
     deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId });
   };
   return (job: Job<CampaignSendJob>, token?: string) =>
@@ -70,7 +71,11 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
   }
   const stale = status === RecipientStatus.SENDING && Date.now() - recipient.updatedAt.getTime() > deps.config.sendClaimStaleMs;
   if (status === RecipientStatus.SENDING && !stale) {
-    throw new Error('Another worker is sending to this recipient'); // retried later; by then it is SENT or stale
+    // Another worker holds the claim (or died holding it): come back when the claim would be stale.
+    // Delaying does not spend attempts, so this job cannot give up before the claim can be taken over.
+    if (!token) throw new Error('A delayed job needs its lock token');
+    await job.moveToDelayed(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000, token);
+    throw new DelayedError();
   }
   if (status !== RecipientStatus.QUEUED && !stale) return status;
 
@@ -119,7 +124,7 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
       to: recipient.toAddress!,
       subject: message.subject ?? '',
       text: `${message.body}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
-      html: toHtml(message.body).replace('</body>', `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p></body>`),
+      html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>`),
       messageId: `<${recipient.id}@${organizationId}.realestateos>`,
       headers: {
         'X-Reos-Campaign-Id': campaign.id,

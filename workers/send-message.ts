@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Activity, OutboundMessage } from '../entities/index.js';
 import { ActivityType, Direction, MessageChannel, MessageStatus } from '../entities/enums.js';
+import { textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import type { SendMessageJob } from '../src/queues.js';
 import { canContact } from '../src/services/ConsentService.js';
@@ -42,7 +43,7 @@ async function send(deps: AppDeps, job: Job<SendMessageJob>): Promise<{ status: 
       to: message.toAddress,
       subject: message.subject ?? '',
       text: message.body,
-      html: toHtml(message.body),
+      html: textToHtml(message.body),
       messageId: `<${message.id}@${organizationId}.realestateos>`,
       headers: { 'X-Reos-Message-Id': message.id },
     });
@@ -73,12 +74,4 @@ export async function markMessageFailed(deps: AppDeps, data: SendMessageJob, err
       { status: MessageStatus.FAILED, error: error.slice(0, 500) },
     ),
   );
-}
-
-export function toHtml(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  return `<!doctype html><html><body>${escaped
-    .split(/\n{2,}/)
-    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
-    .join('')}</body></html>`;
 }

@@ -31,9 +31,4 @@ export class MessageResolver {
   jobId(@Parent() m: OutboundMessage): string {
     return `send-${m.id}`;
   }
-
-  @FieldResolver(() => ID)
-  leadId(@Parent() m: OutboundMessage): string {
-    return m.leadId;
-  }
 }

@@ -2,7 +2,7 @@ import { Lead, MessageTemplate, OutboundMessage } from '../../entities/index.js'
 import { MessageChannel, MessageStatus } from '../../entities/enums.js';
 import { ValidationError } from '../errors/index.js';
 import { canContact, normalizeContactPoint } from './ConsentService.js';
-import { TemplateService } from './TemplateService.js';
+import { loadSender, renderForLead } from './TemplateService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 
 /**
@@ -28,7 +28,7 @@ export class MessageService {
     const to = normalizeContactPoint(MessageChannel.EMAIL, lead.email, 'leadId');
     const decision = await canContact(em, MessageChannel.EMAIL, to);
     if (!decision.allowed) throw new ValidationError(`${to} may not be emailed: ${decision.reason}`, 'leadId');
-    const { subject, body } = await new TemplateService(this.scope).preview(template, lead.id);
+    const { subject, body } = await renderForLead(em, template, lead, await loadSender(em, actor.id, actor.organizationId));
     const message = em.create(OutboundMessage, {
       organizationId: actor.organizationId,
       leadId: lead.id,
