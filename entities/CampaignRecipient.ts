@@ -44,6 +44,22 @@ export class CampaignRecipient extends TenantEntity<'status'> {
   @Column({ type: 'timestamptz', nullable: true })
   sentAt?: Date;
 
+  @Field({ nullable: true, description: 'SMS: when the provider reported delivery' })
+  @Column({ type: 'timestamptz', nullable: true })
+  deliveredAt?: Date;
+
+  @Field({ nullable: true, description: 'Email: first load of the open pixel' })
+  @Column({ type: 'timestamptz', nullable: true })
+  openedAt?: Date;
+
+  @Field({ nullable: true, description: 'Email: first tracked link followed' })
+  @Column({ type: 'timestamptz', nullable: true })
+  clickedAt?: Date;
+
+  @Field({ nullable: true, description: 'SMS: first reply from the lead' })
+  @Column({ type: 'timestamptz', nullable: true })
+  repliedAt?: Date;
+
   @Field({ nullable: true, description: 'When the recipient used the unsubscribe link (the address is then OPTED_OUT)' })
   @Column({ type: 'timestamptz', nullable: true })
   unsubscribedAt?: Date;

@@ -108,10 +108,49 @@ export enum RecipientStatus {
   QUEUED = 'QUEUED',
   /** Claimed by a worker; the send is in flight. */
   SENDING = 'SENDING',
+  /** Accepted by the mail server or SMS provider. */
   SENT = 'SENT',
+  /** The SMS provider reported delivery to the handset. */
+  DELIVERED = 'DELIVERED',
+  /** Refused for good after it was sent or at the server (SMTP 5xx, undeliverable SMS). */
+  BOUNCED = 'BOUNCED',
+  /** The email's open pixel was loaded. */
+  OPENED = 'OPENED',
+  /** A tracked link in the email was followed. */
+  CLICKED = 'CLICKED',
+  /** The lead answered (an inbound SMS). */
+  REPLIED = 'REPLIED',
+  /** The lead opted out in answer to this message (unsubscribe link, SMS STOP). */
+  OPTED_OUT = 'OPTED_OUT',
   SKIPPED = 'SKIPPED',
   FAILED = 'FAILED',
   CANCELLED = 'CANCELLED',
+}
+
+/**
+ * After a send, a recipient only moves forward: SENT → DELIVERED → OPENED → CLICKED → REPLIED →
+ * OPTED_OUT (BOUNCED only from SENT). A late delivery receipt never undoes a reply.
+ */
+export const ENGAGEMENT_ORDER: readonly RecipientStatus[] = [
+  RecipientStatus.SENT,
+  RecipientStatus.DELIVERED,
+  RecipientStatus.OPENED,
+  RecipientStatus.CLICKED,
+  RecipientStatus.REPLIED,
+  RecipientStatus.OPTED_OUT,
+];
+
+/** The statuses a recipient may be in for it to move to `to` (those before it in ENGAGEMENT_ORDER). */
+export function statusesBefore(to: RecipientStatus): RecipientStatus[] {
+  const i = ENGAGEMENT_ORDER.indexOf(to);
+  return i < 0 ? [] : ENGAGEMENT_ORDER.slice(0, i);
+}
+
+export enum InboundKind {
+  OPT_OUT = 'OPT_OUT',
+  OPT_IN = 'OPT_IN',
+  HELP = 'HELP',
+  REPLY = 'REPLY',
 }
 
 export enum SkipReason {
@@ -158,4 +197,5 @@ registerEnumType(RecipientStatus, { name: 'RecipientStatus' });
 registerEnumType(SkipReason, { name: 'SkipReason', description: 'Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting)' });
 registerEnumType(MessageStatus, { name: 'MessageStatus', description: 'QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED)' });
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
+registerEnumType(InboundKind, { name: 'InboundKind', description: 'What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -71,6 +71,13 @@ export interface Config {
   /** SMTP server for outgoing email; without one, an in-process SMTP server on loopback receives it. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /**
+   * SMS gateway: `offline` (default; simulated delivery receipts, see src/providers/sms/OfflineSms.ts)
+   * or `twilio`. Twilio's webhooks (/webhooks/twilio/*) are answered when twilioAuthToken is set.
+   */
+  sms: { provider: 'offline' | 'twilio'; twilioAccountSid: string | undefined; twilioAuthToken: string | undefined; twilioApiUrl: string; offlineReceiptDelayMs: number };
+  /** Tracked links and the open pixel in campaign emails (on by default). */
+  emailTracking: boolean;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
@@ -119,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!['true', 'false'].includes(raw)) problems.push(`${name} must be true or false (got "${raw}")`);
     return raw === 'true';
   };
+  const smsProvider = oneOf('SMS_PROVIDER', ['offline', 'twilio'] as const, 'offline');
+  if (smsProvider === 'twilio' && (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN)) problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when SMS_PROVIDER=twilio');
+  if (smsProvider === 'twilio' && !env.PUBLIC_URL) problems.push('PUBLIC_URL is required when SMS_PROVIDER=twilio (Twilio calls back to it)');
   const dbAppRole = str('DB_APP_ROLE', 'reos_app');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbAppRole)) problems.push('DB_APP_ROLE must be a plain lower-case identifier');
 
@@ -185,6 +195,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
+    sms: {
+      provider: smsProvider,
+      twilioAccountSid: env.TWILIO_ACCOUNT_SID || undefined,
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+      twilioApiUrl: str('TWILIO_API_URL', 'https://api.twilio.com'),
+      offlineReceiptDelayMs: int('SMS_OFFLINE_RECEIPT_DELAY_MS', 50, 0, 60_000),
+    },
+    emailTracking: bool('EMAIL_TRACKING', true),
     ...overrides,
   };
   if (problems.length) {

@@ -9,6 +9,8 @@ import { jobOptions, Queues } from './queues.js';
 import { createRedis } from './redis.js';
 import { startLocalSmtp } from './mail/local-smtp.js';
 import { Mailer } from './mail/Mailer.js';
+import { smsEventSink } from './outreach/sms-events.js';
+import { createSmsProvider } from './providers/sms/index.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
 import type { AppDeps } from './services/scope.js';
@@ -37,11 +39,14 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     propertyData: createPropertyData(config),
     storage,
     mailer,
+    sms: createSmsProvider(config),
     localSmtp,
   };
+  deps.sms.connect(smsEventSink(deps));
   return {
     ...deps,
     async close() {
+      deps.sms.close();
       await deps.queues.close();
       await deps.pubsub.close();
       queueRedis.disconnect();

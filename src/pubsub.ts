@@ -33,7 +33,14 @@ export const Topics = {
   MEMOS: 'MEMOS',
   JOBS: 'JOBS',
   CAMPAIGNS: 'CAMPAIGNS',
+  INBOUND: 'INBOUND',
 } as const;
+
+/** A lead's message arrived (an inbound SMS: reply, STOP, START, HELP). */
+export interface InboundEventPayload {
+  organizationId: string;
+  inboundMessageId: string;
+}
 
 /** A campaign's counts changed (sends made, skipped) or it was launched, paused, resumed, cancelled or completed. */
 export interface CampaignEventPayload {
@@ -62,6 +69,7 @@ type TopicArgs = {
   [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
   [Topics.JOBS]: [organizationId: string, payload: JobEventPayload];
   [Topics.CAMPAIGNS]: [organizationId: string, payload: CampaignEventPayload];
+  [Topics.INBOUND]: [organizationId: string, payload: InboundEventPayload];
 };
 
 export class AppPubSub {

@@ -8,6 +8,7 @@ import { LeadResolver } from '../resolvers/leads/LeadResolver.js';
 import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver.js';
 import { ConsentResolver } from '../resolvers/outreach/ConsentResolver.js';
 import { CampaignRecipientResolver, CampaignResolver } from '../resolvers/outreach/CampaignResolver.js';
+import { SmsResolver } from '../resolvers/outreach/SmsResolver.js';
 import { MessageResolver } from '../resolvers/outreach/MessageResolver.js';
 import { TemplateResolver } from '../resolvers/outreach/TemplateResolver.js';
 import { PipelineResolver } from '../resolvers/pipeline/PipelineResolver.js';
@@ -39,6 +40,7 @@ export const RESOLVERS = [
   ConsentResolver,
   MessageResolver,
   CampaignResolver,
+  SmsResolver,
   CampaignRecipientResolver,
 ] as const;
 

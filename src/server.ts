@@ -17,6 +17,7 @@ import { authenticate, type Authentication } from './http/authenticate.js';
 import { bodyErrors, securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
+import { twilioRoutes } from './http/twilio.js';
 import { unsubscribeRoutes } from './http/unsubscribe.js';
 import { applyRateLimits } from './limits/rate-limit.js';
 import { relayJobEvents } from './job-events.js';
@@ -107,6 +108,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const unsubscribe = unsubscribeRoutes(deps);
   app.get('/u/:token', unsubscribe.get);
   app.post('/u/:token', unsubscribe.post);
+  app.use('/webhooks/twilio', twilioRoutes(deps));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());

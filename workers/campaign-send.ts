@@ -1,10 +1,11 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { Activity, Campaign, CampaignRecipient, Lead, MessageTemplate } from '../entities/index.js';
+import { Activity, Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
 import { ActivityType, CampaignStatus, Direction, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
 import { textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
 import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
+import { SmsSendError } from '../src/providers/sms/index.js';
 import { Topics } from '../src/pubsub.js';
 import type { CampaignSendJob } from '../src/queues.js';
 import { completeIfDone } from '../src/services/CampaignService.js';
@@ -97,10 +98,9 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
   if (!decision.allowed) return finish(em, recipient.id, status, { status: RecipientStatus.SKIPPED, reason: decision.reason as SkipReason });
   if (campaign.frequencyCapDays) {
     const since = new Date(Date.now() - campaign.frequencyCapDays * 86_400_000);
-    const recent = await em.count(CampaignRecipient, { leadId: recipient.leadId, status: RecipientStatus.SENT, sentAt: { $gte: since }, campaignId: { $ne: campaign.id } });
+    const recent = await em.count(CampaignRecipient, { leadId: recipient.leadId, sentAt: { $gte: since }, campaignId: { $ne: campaign.id } });
     if (recent > 0) return finish(em, recipient.id, status, { status: RecipientStatus.SKIPPED, reason: SkipReason.FREQUENCY_CAP });
   }
-  if (campaign.channel !== MessageChannel.EMAIL) throw new UnrecoverableError(`No sender for ${campaign.channel} campaigns yet`);
 
   // Claim: of every job that gets here for this recipient, one proceeds.
   const claimed = await em.nativeUpdate(
@@ -115,28 +115,29 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
   const [lead, shared] = await Promise.all([em.findOne(Lead, { id: recipient.leadId }, { disableIdentityMap: true }), content.get(em, campaign)]);
   if (!lead || !shared.template) return release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted');
   const message = await renderForLead(em, shared.template, lead, shared.sender);
-  // Every campaign email can be unsubscribed from: a footer link and RFC 8058 one-click headers.
-  const unsubscribeUrl = `${deps.config.publicUrl ?? `http://127.0.0.1:${deps.config.port}`}/u/${unsubscribeToken(deps.config.jwtSecret, organizationId, recipient.id)}`;
+  const sms = campaign.channel === MessageChannel.SMS;
   let providerMessageId: string;
+  let sentBody = message.body;
   try {
-    providerMessageId = await deps.mailer.send({
-      from: deps.config.mailFrom,
-      to: recipient.toAddress!,
-      subject: message.subject ?? '',
-      text: `${message.body}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
-      html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>`),
-      messageId: `<${recipient.id}@${organizationId}.realestateos>`,
-      headers: {
-        'X-Reos-Campaign-Id': campaign.id,
-        'X-Reos-Recipient-Id': recipient.id,
-        'List-Unsubscribe': `<${unsubscribeUrl}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      },
-    });
+    if (sms) {
+      if (!shared.smsNumber) return release(em, recipient.id, RecipientStatus.FAILED, 'The organization has no SMS number');
+      sentBody = withOptOutNotice(message.body);
+      ({ providerMessageId } = await deps.sms.send({
+        organizationId,
+        from: shared.smsNumber,
+        to: recipient.toAddress!,
+        body: sentBody,
+        statusCallbackUrl: `${publicUrl(deps)}/webhooks/twilio/status?org=${organizationId}`,
+      }));
+    } else {
+      providerMessageId = await sendEmail(deps, organizationId, campaign, recipient, message);
+    }
   } catch (err) {
-    if (isPermanentSmtpFailure(err)) {
-      await release(em, recipient.id, RecipientStatus.FAILED, (err as Error).message);
-      throw new UnrecoverableError(`The mail server refused the message: ${(err as Error).message}`);
+    const permanent = err instanceof SmsSendError ? err.permanent : isPermanentSmtpFailure(err);
+    if (permanent) {
+      // The server or gateway refused this address for good: a bounce, not worth another attempt.
+      await release(em, recipient.id, RecipientStatus.BOUNCED, (err as Error).message);
+      throw new UnrecoverableError(`${sms ? 'The SMS gateway' : 'The mail server'} refused the message: ${(err as Error).message}`);
     }
     await release(em, recipient.id, RecipientStatus.QUEUED, null); // retried with backoff
     throw err;
@@ -151,9 +152,9 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
     id: crypto.randomUUID(),
     organizationId,
     leadId: lead.id,
-    type: ActivityType.EMAIL,
+    type: sms ? ActivityType.SMS : ActivityType.EMAIL,
     direction: Direction.OUTBOUND,
-    body: message.subject ? `${message.subject}\n\n${message.body}` : message.body,
+    body: message.subject && !sms ? `${message.subject}\n\n${sentBody}` : sentBody,
     outcome: `SENT (campaign ${campaign.name})`,
     occurredAt: sentAt,
     userId: campaign.createdById,
@@ -161,6 +162,33 @@ async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | un
     updatedAt: sentAt,
   });
   return RecipientStatus.SENT;
+}
+
+const publicUrl = (deps: AppDeps) => deps.config.publicUrl ?? `http://127.0.0.1:${deps.config.port}`;
+
+/** Carriers expect marketing texts to say how to stop them; added when the template does not. */
+export function withOptOutNotice(body: string): string {
+  return /\bSTOP\b/.test(body) ? body : `${body}\nReply STOP to opt out.`;
+}
+
+/** The campaign email: unsubscribe footer and RFC 8058 headers, and a Message-ID derived from the recipient. */
+async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campaign, recipient: CampaignRecipient, message: { subject?: string | null; body: string }): Promise<string> {
+  // Every campaign email can be unsubscribed from: a footer link and RFC 8058 one-click headers.
+  const unsubscribeUrl = `${publicUrl(deps)}/u/${unsubscribeToken(deps.config.jwtSecret, organizationId, recipient.id)}`;
+  return deps.mailer.send({
+    from: deps.config.mailFrom,
+    to: recipient.toAddress!,
+    subject: message.subject ?? '',
+    text: `${message.body}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
+    html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>`),
+    messageId: `<${recipient.id}@${organizationId}.realestateos>`,
+    headers: {
+      'X-Reos-Campaign-Id': campaign.id,
+      'X-Reos-Recipient-Id': recipient.id,
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  });
 }
 
 /** Moves a recipient that is still `from` to its final status (a skip records its reason). */
@@ -178,13 +206,24 @@ async function release(em: ReturnType<typeof forkForTenant>, recipientId: string
  * What every send of a campaign shares — the template (fixed once launched) and the sender's names —
  * read once per campaign per process and kept for 30 s, instead of three reads per message.
  */
-class ContentCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<{ template: MessageTemplate | null; sender: Sender }> }>();
+interface SharedContent {
+  template: MessageTemplate | null;
+  sender: Sender;
+  /** The organization's SMS number (SMS campaigns send from it). */
+  smsNumber: string | null;
+}
 
-  get(em: ReturnType<typeof forkForTenant>, campaign: Campaign): Promise<{ template: MessageTemplate | null; sender: Sender }> {
+class ContentCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<SharedContent> }>();
+
+  get(em: ReturnType<typeof forkForTenant>, campaign: Campaign): Promise<SharedContent> {
     const hit = this.entries.get(campaign.id);
     if (hit && Date.now() - hit.at < 30_000) return hit.value;
-    const value = Promise.all([em.findOne(MessageTemplate, { id: campaign.templateId }), loadSender(em, campaign.createdById, campaign.organizationId)]).then(([template, sender]) => ({ template, sender }));
+    const value = Promise.all([
+      em.findOne(MessageTemplate, { id: campaign.templateId }),
+      loadSender(em, campaign.createdById, campaign.organizationId),
+      em.findOne(Organization, { id: campaign.organizationId }, { fields: ['id', 'smsNumber'] as never }),
+    ]).then(([template, sender, org]) => ({ template, sender, smsNumber: org?.smsNumber ?? null }));
     value.catch(() => this.entries.delete(campaign.id));
     if (this.entries.size > 1_000) this.entries.clear();
     this.entries.set(campaign.id, { at: Date.now(), value });

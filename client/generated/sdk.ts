@@ -186,6 +186,13 @@ export type GeocodeStatus =
   | 'NOT_FOUND'
   | 'PENDING';
 
+/** What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply */
+export type InboundKind =
+  | 'HELP'
+  | 'OPT_IN'
+  | 'OPT_OUT'
+  | 'REPLY';
+
 export type InviteUserInput = {
   email: string;
   name: string;
@@ -370,9 +377,15 @@ export type PropertyType =
   | 'TOWNHOUSE';
 
 export type RecipientStatus =
+  | 'BOUNCED'
   | 'CANCELLED'
+  | 'CLICKED'
+  | 'DELIVERED'
   | 'FAILED'
+  | 'OPENED'
+  | 'OPTED_OUT'
   | 'QUEUED'
+  | 'REPLIED'
   | 'SENDING'
   | 'SENT'
   | 'SKIPPED';
@@ -797,42 +810,42 @@ export type LeadMessagesQueryVariables = Exact<{
 
 export type LeadMessagesQuery = { leadMessages: Array<{ id: string, leadId: string, channel: MessageChannel, toAddress: string, subject: string | null, body: string, status: MessageStatus, error: string | null, providerMessageId: string | null, sentAt: string | null, jobId: string }> };
 
-export type CampaignFieldsFragment = { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } };
+export type CampaignFieldsFragment = { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } };
 
 export type CreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
 }>;
 
 
-export type CreateCampaignMutation = { createCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type CreateCampaignMutation = { createCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type LaunchCampaignMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type LaunchCampaignMutation = { launchCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type LaunchCampaignMutation = { launchCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type PauseCampaignMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PauseCampaignMutation = { pauseCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type PauseCampaignMutation = { pauseCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type ResumeCampaignMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ResumeCampaignMutation = { resumeCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type ResumeCampaignMutation = { resumeCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type CancelCampaignMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CancelCampaignMutation = { cancelCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type CancelCampaignMutation = { cancelCampaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type CampaignQueryVariables = Exact<{
   id: string | number;
@@ -842,12 +855,36 @@ export type CampaignQueryVariables = Exact<{
 }>;
 
 
-export type CampaignQuery = { campaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, template: { id: string } | null, recipients: Array<{ id: string, toAddress: string | null, timeZone: string | null, status: RecipientStatus, reason: SkipReason | null, deferredUntil: string | null, error: string | null, providerMessageId: string | null, sentAt: string | null, lead: { id: string, firstName: string } | null }>, stats: { total: number, queued: number, sending: number, sent: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type CampaignQuery = { campaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, template: { id: string } | null, recipients: Array<{ id: string, toAddress: string | null, timeZone: string | null, status: RecipientStatus, reason: SkipReason | null, deferredUntil: string | null, error: string | null, providerMessageId: string | null, sentAt: string | null, deliveredAt: string | null, openedAt: string | null, clickedAt: string | null, repliedAt: string | null, lead: { id: string, firstName: string } | null }>, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type CampaignsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type CampaignsQuery = { campaigns: Array<{ id: string, name: string, status: CampaignStatus }> };
+
+export type InboundFieldsFragment = { id: string, channel: MessageChannel, fromAddress: string, toAddress: string, body: string, kind: InboundKind, providerMessageId: string, leadId: string | null, campaignRecipientId: string | null, receivedAt: string };
+
+export type SetOrganizationSmsNumberMutationVariables = Exact<{
+  number?: string | null | undefined;
+}>;
+
+
+export type SetOrganizationSmsNumberMutation = { setOrganizationSmsNumber: { id: string, smsNumber: string | null } };
+
+export type SimulateInboundSmsMutationVariables = Exact<{
+  from: string;
+  body: string;
+}>;
+
+
+export type SimulateInboundSmsMutation = { simulateInboundSms: { id: string, channel: MessageChannel, fromAddress: string, toAddress: string, body: string, kind: InboundKind, providerMessageId: string, leadId: string | null, campaignRecipientId: string | null, receivedAt: string } };
+
+export type InboundMessagesQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type InboundMessagesQuery = { inboundMessages: Array<{ id: string, channel: MessageChannel, fromAddress: string, toAddress: string, body: string, kind: InboundKind, providerMessageId: string, leadId: string | null, campaignRecipientId: string | null, receivedAt: string }> };
 
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
@@ -908,6 +945,11 @@ export type CampaignProgressSubscriptionVariables = Exact<{
 
 
 export type CampaignProgressSubscription = { campaignProgress: { id: string, status: CampaignStatus, stats: { total: number, queued: number, sent: number, skipped: number } } };
+
+export type InboundMessageReceivedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InboundMessageReceivedSubscription = { inboundMessageReceived: { id: string, fromAddress: string, body: string, kind: InboundKind, leadId: string | null } };
 
 export type FlipNumbersFieldsFragment = { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number };
 
@@ -1163,6 +1205,12 @@ export const CampaignFieldsFragmentDoc = gql`
     queued
     sending
     sent
+    delivered
+    bounced
+    opened
+    clicked
+    replied
+    optedOut
     skipped
     failed
     cancelled
@@ -1172,6 +1220,20 @@ export const CampaignFieldsFragmentDoc = gql`
       count
     }
   }
+}
+    `;
+export const InboundFieldsFragmentDoc = gql`
+    fragment InboundFields on InboundMessage {
+  id
+  channel
+  fromAddress
+  toAddress
+  body
+  kind
+  providerMessageId
+  leadId
+  campaignRecipientId
+  receivedAt
 }
     `;
 export const PropertyFieldsFragmentDoc = gql`
@@ -1668,6 +1730,10 @@ export const CampaignDocument = gql`
       error
       providerMessageId
       sentAt
+      deliveredAt
+      openedAt
+      clickedAt
+      repliedAt
       lead {
         id
         firstName
@@ -1685,6 +1751,28 @@ export const CampaignsDocument = gql`
   }
 }
     `;
+export const SetOrganizationSmsNumberDocument = gql`
+    mutation SetOrganizationSmsNumber($number: String) {
+  setOrganizationSmsNumber(number: $number) {
+    id
+    smsNumber
+  }
+}
+    `;
+export const SimulateInboundSmsDocument = gql`
+    mutation SimulateInboundSms($from: String!, $body: String!) {
+  simulateInboundSms(from: $from, body: $body) {
+    ...InboundFields
+  }
+}
+    ${InboundFieldsFragmentDoc}`;
+export const InboundMessagesDocument = gql`
+    query InboundMessages($first: Int) {
+  inboundMessages(first: $first) {
+    ...InboundFields
+  }
+}
+    ${InboundFieldsFragmentDoc}`;
 export const PropertyDocument = gql`
     query Property($id: ID!) {
   property(id: $id) {
@@ -1798,6 +1886,17 @@ export const CampaignProgressDocument = gql`
       sent
       skipped
     }
+  }
+}
+    `;
+export const InboundMessageReceivedDocument = gql`
+    subscription InboundMessageReceived {
+  inboundMessageReceived {
+    id
+    fromAddress
+    body
+    kind
+    leadId
   }
 }
     `;
@@ -2200,6 +2299,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     Campaigns(variables?: CampaignsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<CampaignsQuery>({ document: CampaignsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Campaigns', 'query', variables);
     },
+    SetOrganizationSmsNumber(variables?: SetOrganizationSmsNumberMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetOrganizationSmsNumberMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetOrganizationSmsNumberMutation>({ document: SetOrganizationSmsNumberDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetOrganizationSmsNumber', 'mutation', variables);
+    },
+    SimulateInboundSms(variables: SimulateInboundSmsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SimulateInboundSmsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SimulateInboundSmsMutation>({ document: SimulateInboundSmsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SimulateInboundSms', 'mutation', variables);
+    },
+    InboundMessages(variables?: InboundMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<InboundMessagesQuery>({ document: InboundMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessages', 'query', variables);
+    },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);
     },
@@ -2223,6 +2331,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     CampaignProgress(variables: CampaignProgressSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignProgressSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<CampaignProgressSubscription>({ document: CampaignProgressDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CampaignProgress', 'subscription', variables);
+    },
+    InboundMessageReceived(variables?: InboundMessageReceivedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessageReceivedSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<InboundMessageReceivedSubscription>({ document: InboundMessageReceivedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessageReceived', 'subscription', variables);
     },
     AnalyzeFlip(variables: AnalyzeFlipQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AnalyzeFlipQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<AnalyzeFlipQuery>({ document: AnalyzeFlipDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeFlip', 'query', variables);

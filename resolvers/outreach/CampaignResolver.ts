@@ -35,7 +35,13 @@ export class CampaignStats {
   @Field(() => Int) total!: number;
   @Field(() => Int) queued!: number;
   @Field(() => Int) sending!: number;
-  @Field(() => Int) sent!: number;
+  @Field(() => Int, { description: 'Messages that went out (SENT and every later status)' }) sent!: number;
+  @Field(() => Int, { description: 'SMS the carrier delivered (and not yet replied to)' }) delivered!: number;
+  @Field(() => Int, { description: 'Refused for good by the mail server or the carrier' }) bounced!: number;
+  @Field(() => Int, { description: 'Emails opened (pixel loaded), not clicked' }) opened!: number;
+  @Field(() => Int, { description: 'Emails whose tracked link was followed' }) clicked!: number;
+  @Field(() => Int, { description: 'SMS answered by the lead' }) replied!: number;
+  @Field(() => Int, { description: 'Recipients who opted out in answer (STOP, unsubscribe link)' }) optedOut!: number;
   @Field(() => Int) skipped!: number;
   @Field(() => Int) failed!: number;
   @Field(() => Int) cancelled!: number;

@@ -51,6 +51,7 @@ export async function seed(deps: AppDeps, counts = { properties: 300, deals: 160
 
   const org = new Organization();
   org.name = DEMO.organization;
+  org.smsNumber = '+15125550100'; // so SMS campaigns work in the demo (offline SMS provider)
   await runAsTenant(org.id, () => fill(deps, org, counts));
   return { created: true, organizationId: org.id };
 }

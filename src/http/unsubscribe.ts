@@ -1,6 +1,6 @@
 import type express from 'express';
 import { CampaignRecipient } from '../../entities/index.js';
-import { ActivityType, ConsentStatus, Direction, MessageChannel } from '../../entities/enums.js';
+import { ActivityType, ConsentStatus, Direction, MessageChannel, RecipientStatus, statusesBefore } from '../../entities/enums.js';
 import { Activity, ConsentRecord } from '../../entities/index.js';
 import { readUnsubscribeToken } from '../outreach/unsubscribe.js';
 import type { AppDeps } from '../services/scope.js';
@@ -13,7 +13,7 @@ const page = (title: string, body: string) =>
  * /u/:token — the unsubscribe link of campaign emails. GET shows a confirmation form (link
  * scanners follow GETs, so a GET never unsubscribes); POST — the form, or a mail client's RFC 8058
  * one-click request — records an OPTED_OUT consent entry for the address (source
- * EMAIL_UNSUBSCRIBE), marks the recipient and adds an inbound EMAIL activity to the lead. Repeating
+ * EMAIL_UNSUBSCRIBE), marks the recipient (unsubscribedAt, status OPTED_OUT) and adds an inbound EMAIL activity to the lead. Repeating
  * it changes nothing more. A bad or tampered token is a 404 that says nothing about why.
  */
 export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler; post: express.RequestHandler } {
@@ -46,6 +46,7 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
             // Only the first request records anything.
             const first = await em.nativeUpdate(CampaignRecipient, { id: found.recipient!.id, unsubscribedAt: null }, { unsubscribedAt: now });
             if (first !== 1) return;
+            await em.nativeUpdate(CampaignRecipient, { id: found.recipient!.id, status: { $in: statusesBefore(RecipientStatus.OPTED_OUT) } }, { status: RecipientStatus.OPTED_OUT });
             em.create(ConsentRecord, {
               organizationId,
               channel: MessageChannel.EMAIL,

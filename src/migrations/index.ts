@@ -8,6 +8,7 @@ import { Migration20261123060000_consent } from './Migration20261123060000_conse
 import { Migration20261123070000_messages } from './Migration20261123070000_messages.js';
 import { Migration20261123080000_campaigns } from './Migration20261123080000_campaigns.js';
 import { Migration20261123090000_unsubscribe } from './Migration20261123090000_unsubscribe.js';
+import { Migration20261124000000_sms_tracking } from './Migration20261124000000_sms_tracking.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123070000_messages', class: Migration20261123070000_messages },
   { name: 'Migration20261123080000_campaigns', class: Migration20261123080000_campaigns },
   { name: 'Migration20261123090000_unsubscribe', class: Migration20261123090000_unsubscribe },
+  { name: 'Migration20261124000000_sms_tracking', class: Migration20261124000000_sms_tracking },
 ];

@@ -1,4 +1,4 @@
-import { Campaign, CampaignRecipient, Lead, MessageTemplate, Property } from '../../entities/index.js';
+import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization, Property } from '../../entities/index.js';
 import { CampaignStatus, MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
 import type { LeadFilter } from '../../entities/LeadRepository.js';
 import { ValidationError } from '../errors/index.js';
@@ -24,7 +24,14 @@ export interface CampaignStats {
   total: number;
   queued: number;
   sending: number;
+  /** Messages that went out: SENT and every status after it (DELIVERED … OPTED_OUT, and BOUNCED after acceptance). */
   sent: number;
+  delivered: number;
+  bounced: number;
+  opened: number;
+  clicked: number;
+  replied: number;
+  optedOut: number;
   skipped: number;
   failed: number;
   cancelled: number;
@@ -82,7 +89,10 @@ export class CampaignService {
     const { em } = this.scope;
     const campaign = await this.get(id);
     if (campaign.status !== CampaignStatus.DRAFT) throw new ValidationError(`This campaign is ${campaign.status}; only a DRAFT can be launched`, 'id');
-    if (campaign.channel !== MessageChannel.EMAIL) throw new ValidationError('SMS campaigns cannot be sent yet: no SMS provider is configured', 'id');
+    if (campaign.channel === MessageChannel.SMS) {
+      const org = await em.findOne(Organization, { id: actor.organizationId }, { fields: ['id', 'smsNumber'] as never });
+      if (!org?.smsNumber) throw new ValidationError('Set the organization’s SMS number first (setOrganizationSmsNumber); SMS campaigns are sent from it', 'id');
+    }
     await this.template(campaign.templateId, campaign.channel);
     const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), { fields: ['id', 'email', 'phone', 'propertyId'] as never });
     if (leads.length === 0) throw new ValidationError('The audience matches no leads', 'id');
@@ -159,15 +169,24 @@ export class CampaignService {
 
   /** Counts by status. Enters the campaign's tenant scope itself, so it also works for subscription events. */
   async stats(campaign: Campaign): Promise<CampaignStats> {
-    const rows: { status: RecipientStatus; reason: SkipReason | null; n: string }[] = await runAsTenant(campaign.organizationId, () =>
-      this.scope.em.execute('select status, reason, count(*) as n from campaign_recipients where campaign_id = ? group by status, reason', [campaign.id]),
+    const rows: { status: RecipientStatus; reason: SkipReason | null; went_out: boolean; n: string }[] = await runAsTenant(campaign.organizationId, () =>
+      this.scope.em.execute(
+        'select status, reason, sent_at is not null as went_out, count(*) as n from campaign_recipients where campaign_id = ? group by 1, 2, 3',
+        [campaign.id],
+      ),
     );
-    const stats: CampaignStats = { total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0, cancelled: 0, deferred: 0, skippedByReason: [] };
+    const stats: CampaignStats = {
+      total: 0, queued: 0, sending: 0, sent: 0, delivered: 0, bounced: 0, opened: 0, clicked: 0, replied: 0, optedOut: 0, skipped: 0, failed: 0, cancelled: 0, deferred: 0, skippedByReason: [],
+    };
+    const keys: Record<RecipientStatus, keyof CampaignStats | null> = {
+      QUEUED: 'queued', SENDING: 'sending', SENT: null, DELIVERED: 'delivered', BOUNCED: 'bounced', OPENED: 'opened', CLICKED: 'clicked', REPLIED: 'replied', OPTED_OUT: 'optedOut', SKIPPED: 'skipped', FAILED: 'failed', CANCELLED: 'cancelled',
+    };
     for (const r of rows) {
       const n = Number(r.n);
       stats.total += n;
-      const key = r.status.toLowerCase() as 'queued' | 'sending' | 'sent' | 'skipped' | 'failed' | 'cancelled';
-      stats[key] += n;
+      const key = keys[r.status];
+      if (key) (stats[key] as number) += n;
+      if (r.went_out) stats.sent += n;
       if (r.status === RecipientStatus.QUEUED && r.reason === SkipReason.QUIET_HOURS_DEFERRED) stats.deferred += n;
       if (r.status === RecipientStatus.SKIPPED && r.reason) stats.skippedByReason.push({ reason: r.reason, count: n });
     }

@@ -8,6 +8,7 @@ import { LeadService } from './LeadService.js';
 import { MemoService } from './MemoService.js';
 import { MessageService } from './MessageService.js';
 import { PropertyService } from './PropertyService.js';
+import { SmsService } from './SmsService.js';
 import { TemplateService } from './TemplateService.js';
 import type { ServiceScope } from './scope.js';
 import { UnderwritingService } from './UnderwritingService.js';
@@ -29,6 +30,7 @@ export function createServices(scope: ServiceScope) {
     consent: new ConsentService(scope),
     messages: new MessageService(scope),
     campaigns: new CampaignService(scope),
+    sms: new SmsService(scope),
   };
 }
 

@@ -8,6 +8,7 @@ import type { PropertyDataProvider } from '../providers/property-data/index.js';
 import type { ReceivedMail } from '../mail/local-smtp.js';
 import type { Mailer } from '../mail/Mailer.js';
 import type { Queues } from '../queues.js';
+import type { SmsProvider } from '../providers/sms/index.js';
 import type { ObjectStorage } from '../storage/ObjectStorage.js';
 
 /** Long-lived parts of the running app, shared by requests and jobs. */
@@ -21,6 +22,8 @@ export interface AppDeps {
   propertyData: PropertyDataProvider;
   storage: ObjectStorage;
   mailer: Mailer;
+  /** SMS gateway (offline adapter by default); its reports and inbound messages go to src/outreach/sms-events.ts. */
+  sms: SmsProvider;
   /** The in-process SMTP server when SMTP_URL is not set (local default, tests); null otherwise. */
   localSmtp: { url: string; received: ReceivedMail[] } | null;
 }

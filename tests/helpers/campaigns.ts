@@ -44,3 +44,31 @@ export function campaignCompleted(t: Tenant, id: string, timeoutMs = 20_000, als
     return campaign.status === 'COMPLETED' && also(campaign) ? campaign : null;
   }, timeoutMs, `campaign ${id} completed`);
 }
+
+/** A random, valid US mobile-style number (+1 737 NXX XXXX) ending in `line` when given. */
+export function randomPhone(line?: string): string {
+  const exchange = 200 + Math.floor(Math.random() * 800);
+  const rest = line ?? String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+  return `+1737${exchange}${rest}`;
+}
+
+/**
+ * Leads with these phones (first names `<prefix><i>`), each with an SMS OPTED_IN consent record
+ * unless listed in `withoutConsent`. Returns the lead ids in order.
+ */
+export async function seedSmsLeads(databaseUrl: string, t: Tenant, phones: string[], prefix: string, withoutConsent: string[] = []): Promise<string[]> {
+  return asTenant(databaseUrl, t, async (db) => {
+    const ids = phones.map(() => randomUUID());
+    await db.query(
+      `insert into leads (id, organization_id, first_name, last_name, phone)
+         select id, $1, $2 || g, 'Seller', p from unnest($3::uuid[], $4::text[]) with ordinality as x(id, p, g)`,
+      [t.organizationId, prefix, ids, phones],
+    );
+    await db.query(
+      `insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at)
+         select gen_random_uuid(), $1, 'SMS', p, 'OPTED_IN', 'WEB_FORM', now() - interval '1 day' from unnest($2::text[]) p`,
+      [t.organizationId, phones.filter((p) => !withoutConsent.includes(p))],
+    );
+    return ids;
+  });
+}

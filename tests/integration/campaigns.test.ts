@@ -188,7 +188,7 @@ describe('email campaigns', () => {
     const { createCampaign } = await a.api.CreateCampaign({ input: { name: 'Nobody', channel: 'EMAIL', templateId, audience: { search: 'no-such-lead-anywhere' } } });
     expect((await gqlError(a.api.LaunchCampaign({ id: createCampaign.id }))).message).toContain('no leads');
     const { createCampaign: smsCampaign } = await a.api.CreateCampaign({ input: { name: 'Texts', channel: 'SMS', templateId: sms.id } });
-    expect((await gqlError(a.api.LaunchCampaign({ id: smsCampaign.id }))).message).toContain('SMS campaigns cannot be sent yet');
+    expect((await gqlError(a.api.LaunchCampaign({ id: smsCampaign.id }))).message).toContain('SMS number first');
     expect((await a.api.Campaign({ id: smsCampaign.id })).campaign).toMatchObject({ status: 'DRAFT', stats: { total: 0 } });
     expect((await a.api.Campaign({ id: createCampaign.id })).campaign.status).toBe('DRAFT');
     // Another organization: not found, whatever it tries; and its templates are not usable.

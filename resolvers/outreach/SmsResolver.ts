@@ -1,0 +1,49 @@
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver, Subscription } from 'type-graphql';
+import { InboundMessage } from '../../entities/InboundMessage.js';
+import { Organization } from '../../entities/Organization.js';
+import { MANAGERS, subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
+import type { Context } from '../../src/context.js';
+import { NotFoundError } from '../../src/errors/index.js';
+import { Topics, type InboundEventPayload } from '../../src/pubsub.js';
+import { runAsTenant } from '../../src/tenancy/tenant-em.js';
+import { Parent } from '../common/Parent.js';
+
+@Resolver()
+export class SmsResolver {
+  @Authorized(MANAGERS)
+  @Mutation(() => Organization, {
+    description: 'The number SMS campaigns are sent from (E.164; null clears it). Point its Twilio "message comes in" webhook at /webhooks/twilio/sms.',
+  })
+  setOrganizationSmsNumber(@Arg('number', () => String, { nullable: true }) number: string | null, @Ctx() ctx: Context): Promise<Organization> {
+    return ctx.services.sms.setNumber(number);
+  }
+
+  @Authorized()
+  @Query(() => [InboundMessage], { description: 'Messages leads sent to the organization’s number, newest first' })
+  inboundMessages(@Ctx() ctx: Context, @Arg('first', () => Int, { nullable: true, description: '1–100, default 50' }) first?: number): Promise<InboundMessage[]> {
+    return ctx.services.sms.inbound(first);
+  }
+
+  @Authorized(WRITERS)
+  @Mutation(() => InboundMessage, {
+    description:
+      'Offline SMS provider only: an SMS from `from` arrives at the organization’s number, handled exactly like a real inbound webhook (STOP/START/HELP keywords, reply tracking, timeline, event).',
+  })
+  simulateInboundSms(@Arg('from') from: string, @Arg('body') body: string, @Ctx() ctx: Context): Promise<InboundMessage> {
+    return ctx.services.sms.simulateInbound(from, body);
+  }
+
+  @Authorized()
+  @Subscription(() => InboundMessage, {
+    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.INBOUND),
+    topicId: ({ context }) => subscriberOrg(context as Context),
+    filter: ({ payload, context }) => (payload as InboundEventPayload).organizationId === subscriberOrg(context as Context),
+    description: 'Each message a lead sends to your organization (replies, STOP, START, HELP)',
+  })
+  async inboundMessageReceived(@Parent() payload: InboundEventPayload, @Ctx() ctx: Context): Promise<InboundMessage> {
+    ctx.renew();
+    const row = await runAsTenant(payload.organizationId, () => ctx.em.findOne(InboundMessage, { id: payload.inboundMessageId })).catch(() => null);
+    if (!row) throw new NotFoundError('InboundMessage', payload.inboundMessageId);
+    return row;
+  }
+}
