@@ -146,6 +146,25 @@ export function statusesBefore(to: RecipientStatus): RecipientStatus[] {
   return i < 0 ? [] : ENGAGEMENT_ORDER.slice(0, i);
 }
 
+export enum ImportKind {
+  LEADS = 'LEADS',
+  PROPERTIES = 'PROPERTIES',
+}
+
+export enum ImportStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  /** Every row was read; some may be reported as invalid or duplicate. */
+  COMPLETED = 'COMPLETED',
+  /** The file could not be read on (not CSV, not UTF-8, too large, broken quoting); rows before the problem stay imported. */
+  FAILED = 'FAILED',
+}
+
+export enum ImportIssueKind {
+  INVALID = 'INVALID',
+  DUPLICATE = 'DUPLICATE',
+}
+
 export enum InboundKind {
   OPT_OUT = 'OPT_OUT',
   OPT_IN = 'OPT_IN',
@@ -197,5 +216,8 @@ registerEnumType(RecipientStatus, { name: 'RecipientStatus' });
 registerEnumType(SkipReason, { name: 'SkipReason', description: 'Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting)' });
 registerEnumType(MessageStatus, { name: 'MessageStatus', description: 'QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED)' });
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
+registerEnumType(ImportKind, { name: 'ImportKind' });
+registerEnumType(ImportStatus, { name: 'ImportStatus' });
+registerEnumType(ImportIssueKind, { name: 'ImportIssueKind', description: 'INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists already or appeared earlier in the file' });
 registerEnumType(InboundKind, { name: 'InboundKind', description: 'What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -5,6 +5,8 @@ import { ConsentRecord } from './ConsentRecord.js';
 import { Deal } from './Deal.js';
 import { DoNotContact } from './DoNotContact.js';
 import { FailedJob } from './FailedJob.js';
+import { Import } from './Import.js';
+import { ImportIssue } from './ImportIssue.js';
 import { InboundMessage } from './InboundMessage.js';
 import { DealStageChange } from './DealStageChange.js';
 import { Invitation } from './Invitation.js';
@@ -19,10 +21,10 @@ import { ShareLink } from './ShareLink.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, Campaign, CampaignRecipient, ConsentRecord, Deal, DealStageChange, DoNotContact, FailedJob, InboundMessage, Invitation, Lead, Memo, MessageTemplate, Organization, OutboundMessage, Property, RefreshToken, ShareLink, Underwriting, User };
+export { Activity, Campaign, CampaignRecipient, ConsentRecord, Deal, DealStageChange, DoNotContact, FailedJob, Import, ImportIssue, InboundMessage, Invitation, Lead, Memo, MessageTemplate, Organization, OutboundMessage, Property, RefreshToken, ShareLink, Underwriting, User };
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient, InboundMessage];
+export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient, InboundMessage, Import, ImportIssue];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient, InboundMessage];
+export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient, InboundMessage, Import, ImportIssue];

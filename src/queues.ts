@@ -8,6 +8,7 @@ export const QueueName = {
   ENRICH: 'enrich',
   MEMO: 'memo',
   OUTREACH: 'outreach',
+  IMPORT: 'import',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -40,6 +41,11 @@ export interface CampaignSendJob {
   recipientId: string;
 }
 
+export interface ImportCsvJob {
+  organizationId: string;
+  importId: string;
+}
+
 /** Jobs on the `outreach` queue, told apart by job name. */
 export type OutreachJob = SendMessageJob | CampaignSendJob;
 
@@ -58,6 +64,7 @@ export class Queues {
   readonly enrich: Queue<EnrichPropertyJob>;
   readonly memo: Queue<GenerateMemoJob>;
   readonly outreach: Queue<OutreachJob>;
+  readonly import: Queue<ImportCsvJob>;
 
   constructor(
     connection: Redis,
@@ -69,6 +76,7 @@ export class Queues {
     this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
     this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
     this.outreach = new Queue<OutreachJob>(QueueName.OUTREACH, { connection, prefix, defaultJobOptions });
+    this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
   }
 
   /**
@@ -79,6 +87,26 @@ export class Queues {
   async enqueueGeocode(data: GeocodePropertyJob): Promise<string> {
     const digest = createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16);
     return addOnce(this.geocode, 'geocode-property', data, `geocode-${data.propertyId}-${digest}`);
+  }
+
+  /** Geocoding for many new properties at once (CSV imports), 1,000 jobs per addBulk, same job ids as enqueueGeocode. */
+  async enqueueGeocodeBulk(items: GeocodePropertyJob[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 1_000) {
+      await this.geocode.addBulk(
+        items.slice(i, i + 1_000).map((data) => ({
+          name: 'geocode-property',
+          data,
+          opts: { jobId: `geocode-${data.propertyId}-${createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16)}` },
+        })),
+      );
+    }
+  }
+
+  /** Runs one CSV import; the import id makes the job id, so an import runs once however often it is asked for. */
+  async enqueueImport(data: ImportCsvJob): Promise<string> {
+    const jobId = `import-${data.importId}`;
+    await this.import.add('import-csv', data, { jobId });
+    return jobId;
   }
 
   /**
@@ -124,7 +152,7 @@ export class Queues {
 
   /** Every queue, for metrics and shutdown. */
   all(): Queue[] {
-    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue, this.outreach as Queue];
+    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue, this.outreach as Queue, this.import as Queue];
   }
 
   async close(): Promise<void> {

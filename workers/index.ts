@@ -1,7 +1,7 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
-import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type OutreachJob, type SendMessageJob, type CampaignSendJob } from '../src/queues.js';
+import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type OutreachJob, type SendMessageJob, type CampaignSendJob, type ImportCsvJob } from '../src/queues.js';
 import { createRedis, type Redis } from '../src/redis.js';
 import { recordDeadLetter } from '../src/services/JobService.js';
 import type { AppDeps } from '../src/services/scope.js';
@@ -9,6 +9,7 @@ import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property
 import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';
 import { campaignSendProcessor, markRecipientFailed } from './campaign-send.js';
+import { importCsvProcessor, markImportFailed } from './import-csv.js';
 import { markMessageFailed, sendMessageProcessor } from './send-message.js';
 
 export interface RunningWorkers {
@@ -56,6 +57,12 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       concurrency: Math.max(concurrency, 50), // I/O-bound: SMTP round trips and small queries
       onGiveUp: (data, err) =>
         'recipientId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data, err.message),
+    }),
+    start<ImportCsvJob>(deps, connection, options.metrics, {
+      queue: QueueName.IMPORT,
+      processor: importCsvProcessor(deps),
+      concurrency: 2, // CPU-bound parsing; each import is already batched
+      onGiveUp: (data, err) => markImportFailed(deps, data, err.message),
     }),
   ];
   log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name, propertyData: deps.propertyData.name }, 'workers started');

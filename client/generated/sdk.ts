@@ -30,6 +30,13 @@ export type CampaignStatus =
   | 'RUNNING'
   | 'SCHEDULED';
 
+export type ColumnMappingInput = {
+  /** A header of the file */
+  column: string;
+  /** The field it fills (leads: firstName, lastName, fullName, email, phone, source, status, motivation, addressLine, city, state, zip; properties: addressLine, city, state, zip, county, propertyType, bedrooms, bathrooms, squareFeet, lotSizeSqft, yearBuilt, estimatedValue, lastSaleDate, lastSalePrice, ownerName, ownerMailingAddress, ownerOccupied, tags) */
+  field: string;
+};
+
 export type ConsentStatus =
   | 'OPTED_IN'
   | 'OPTED_OUT';
@@ -185,6 +192,45 @@ export type GeocodeStatus =
   | 'FAILED'
   | 'NOT_FOUND'
   | 'PENDING';
+
+/** INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists already or appeared earlier in the file */
+export type ImportIssueKind =
+  | 'DUPLICATE'
+  | 'INVALID';
+
+export type ImportKind =
+  | 'LEADS'
+  | 'PROPERTIES';
+
+export type ImportLeadsInput = {
+  /** The CSV itself, for files up to 512 KB */
+  csv?: string | null | undefined;
+  fileName?: string | null | undefined;
+  /** Column → field, for headers the defaults do not recognize */
+  mapping?: Array<ColumnMappingInput> | null | undefined;
+  /** Source of rows without a source column (default LIST_IMPORT) */
+  source?: LeadSource | null | undefined;
+  /** From createUploadUrl, after the PUT */
+  uploadId?: string | number | null | undefined;
+};
+
+export type ImportPropertiesInput = {
+  /** The CSV itself, for files up to 512 KB */
+  csv?: string | null | undefined;
+  fileName?: string | null | undefined;
+  /** Column → field, for headers the defaults do not recognize */
+  mapping?: Array<ColumnMappingInput> | null | undefined;
+  /** Tags added to every imported property (e.g. the list name) */
+  tags?: Array<string> | null | undefined;
+  /** From createUploadUrl, after the PUT */
+  uploadId?: string | number | null | undefined;
+};
+
+export type ImportStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING';
 
 /** What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply */
 export type InboundKind =
@@ -616,6 +662,42 @@ export type PipelineQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type PipelineQuery = { pipeline: Array<{ stage: DealStage, count: number, totalValue: number }> };
+
+export type ImportFieldsFragment = { id: string, kind: ImportKind, status: ImportStatus, fileName: string, fileBytes: number, columns: Array<string>, unmappedColumns: Array<string>, rowsTotal: number, rowsImported: number, rowsDuplicate: number, rowsInvalid: number, error: string | null, jobId: string, startedAt: string | null, completedAt: string | null };
+
+export type CreateUploadUrlMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CreateUploadUrlMutation = { createUploadUrl: { uploadId: string, url: string, expiresAt: string, maxBytes: number } };
+
+export type ImportLeadsMutationVariables = Exact<{
+  input: ImportLeadsInput;
+}>;
+
+
+export type ImportLeadsMutation = { importLeads: { id: string, kind: ImportKind, status: ImportStatus, fileName: string, fileBytes: number, columns: Array<string>, unmappedColumns: Array<string>, rowsTotal: number, rowsImported: number, rowsDuplicate: number, rowsInvalid: number, error: string | null, jobId: string, startedAt: string | null, completedAt: string | null } };
+
+export type ImportPropertiesMutationVariables = Exact<{
+  input: ImportPropertiesInput;
+}>;
+
+
+export type ImportPropertiesMutation = { importProperties: { id: string, kind: ImportKind, status: ImportStatus, fileName: string, fileBytes: number, columns: Array<string>, unmappedColumns: Array<string>, rowsTotal: number, rowsImported: number, rowsDuplicate: number, rowsInvalid: number, error: string | null, jobId: string, startedAt: string | null, completedAt: string | null } };
+
+export type ImportQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  afterRow?: number | null | undefined;
+  kind?: ImportIssueKind | null | undefined;
+}>;
+
+
+export type ImportQuery = { import: { errorReportUrl: string | null, id: string, kind: ImportKind, status: ImportStatus, fileName: string, fileBytes: number, columns: Array<string>, unmappedColumns: Array<string>, rowsTotal: number, rowsImported: number, rowsDuplicate: number, rowsInvalid: number, error: string | null, jobId: string, startedAt: string | null, completedAt: string | null, issues: Array<{ rowNumber: number, kind: ImportIssueKind, field: string | null, message: string, existingId: string | null, values: Array<string> }> } };
+
+export type ImportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ImportsQuery = { imports: Array<{ id: string, status: ImportStatus }> };
 
 export type LeadFieldsFragment = { id: string, firstName: string, lastName: string, email: string | null, phone: string | null, source: LeadSource, status: LeadStatus, motivation: string | null, createdAt: string, property: { id: string } | null, assignedUser: { id: string } | null };
 
@@ -1106,6 +1188,25 @@ export const DealFieldsFragmentDoc = gql`
   }
 }
     `;
+export const ImportFieldsFragmentDoc = gql`
+    fragment ImportFields on Import {
+  id
+  kind
+  status
+  fileName
+  fileBytes
+  columns
+  unmappedColumns
+  rowsTotal
+  rowsImported
+  rowsDuplicate
+  rowsInvalid
+  error
+  jobId
+  startedAt
+  completedAt
+}
+    `;
 export const LeadFieldsFragmentDoc = gql`
     fragment LeadFields on Lead {
   id
@@ -1441,6 +1542,54 @@ export const PipelineDocument = gql`
     stage
     count
     totalValue
+  }
+}
+    `;
+export const CreateUploadUrlDocument = gql`
+    mutation CreateUploadUrl {
+  createUploadUrl {
+    uploadId
+    url
+    expiresAt
+    maxBytes
+  }
+}
+    `;
+export const ImportLeadsDocument = gql`
+    mutation ImportLeads($input: ImportLeadsInput!) {
+  importLeads(input: $input) {
+    ...ImportFields
+  }
+}
+    ${ImportFieldsFragmentDoc}`;
+export const ImportPropertiesDocument = gql`
+    mutation ImportProperties($input: ImportPropertiesInput!) {
+  importProperties(input: $input) {
+    ...ImportFields
+  }
+}
+    ${ImportFieldsFragmentDoc}`;
+export const ImportDocument = gql`
+    query Import($id: ID!, $first: Int, $afterRow: Int, $kind: ImportIssueKind) {
+  import(id: $id) {
+    ...ImportFields
+    errorReportUrl
+    issues(first: $first, afterRow: $afterRow, kind: $kind) {
+      rowNumber
+      kind
+      field
+      message
+      existingId
+      values
+    }
+  }
+}
+    ${ImportFieldsFragmentDoc}`;
+export const ImportsDocument = gql`
+    query Imports {
+  imports {
+    id
+    status
   }
 }
     `;
@@ -2202,6 +2351,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     Pipeline(variables?: PipelineQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PipelineQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PipelineQuery>({ document: PipelineDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Pipeline', 'query', variables);
+    },
+    CreateUploadUrl(variables?: CreateUploadUrlMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateUploadUrlMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateUploadUrlMutation>({ document: CreateUploadUrlDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateUploadUrl', 'mutation', variables);
+    },
+    ImportLeads(variables: ImportLeadsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportLeadsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportLeadsMutation>({ document: ImportLeadsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportLeads', 'mutation', variables);
+    },
+    ImportProperties(variables: ImportPropertiesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportPropertiesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportPropertiesMutation>({ document: ImportPropertiesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportProperties', 'mutation', variables);
+    },
+    Import(variables: ImportQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportQuery>({ document: ImportDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Import', 'query', variables);
+    },
+    Imports(variables?: ImportsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportsQuery>({ document: ImportsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Imports', 'query', variables);
     },
     Lead(variables: LeadQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LeadQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<LeadQuery>({ document: LeadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Lead', 'query', variables);

@@ -3,6 +3,7 @@ import { AuthService } from './AuthService.js';
 import { CampaignService } from './CampaignService.js';
 import { ConsentService } from './ConsentService.js';
 import { DealService } from './DealService.js';
+import { ImportService } from './ImportService.js';
 import { JobService } from './JobService.js';
 import { LeadService } from './LeadService.js';
 import { MemoService } from './MemoService.js';
@@ -31,6 +32,7 @@ export function createServices(scope: ServiceScope) {
     messages: new MessageService(scope),
     campaigns: new CampaignService(scope),
     sms: new SmsService(scope),
+    imports: new ImportService(scope),
   };
 }
 

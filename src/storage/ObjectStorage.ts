@@ -45,6 +45,33 @@ export class ObjectStorage {
     return this.client.getObject(this.config.bucket, key);
   }
 
+  /** The first `length` bytes (or fewer) of an object. */
+  async head(key: string, length: number): Promise<Buffer> {
+    const stream = await this.client.getPartialObject(this.config.bucket, key, 0, length);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** Size of an object, or null when there is none under `key`. */
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await this.client.statObject(this.config.bucket, key)).size;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NotFound' || (err as { code?: string }).code === 'NoSuchKey') return null;
+      throw err;
+    }
+  }
+
+  async putStream(key: string, body: Readable, contentType: string): Promise<void> {
+    await this.client.putObject(this.config.bucket, key, body, undefined, { 'Content-Type': contentType });
+  }
+
+  /** A PUT URL valid for `seconds`: the holder can upload that one object (uploads for imports). */
+  presignedPut(key: string, seconds: number): Promise<string> {
+    return this.client.presignedPutObject(this.config.bucket, key, seconds);
+  }
+
   /** A GET URL valid for `seconds`; anyone holding it can download that one object until then. */
   presignedGet(key: string, seconds: number): Promise<string> {
     return this.client.presignedGetObject(this.config.bucket, key, seconds);
