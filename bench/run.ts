@@ -4,6 +4,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { prepareDatabase } from '../src/db/bootstrap.js';
 import { benchCampaigns } from './campaigns.js';
+import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
 import { benchUnderwriting } from './underwriting.js';
@@ -11,7 +12,7 @@ import { benchUnderwriting } from './underwriting.js';
 /**
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
- * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load; BENCH_ONLY=nested,protections,underwriting,campaigns
+ * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load; BENCH_ONLY=nested,protections,underwriting,campaigns,imports
  * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -33,6 +34,7 @@ const results = {
   ...(!only || only.includes('protections') ? await benchProtections(config, { seconds, connections }) : {}),
   ...(!only || only.includes('underwriting') ? await benchUnderwriting(config) : {}),
   ...(!only || only.includes('campaigns') ? await benchCampaigns(config) : {}),
+  ...(!only || only.includes('imports') ? await benchImports(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(new URL('../../bench/results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), seconds, connections, results }, null, 2));

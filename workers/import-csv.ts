@@ -89,11 +89,18 @@ async function run(deps: AppDeps, em: EntityManager, imp: Import, job: Job<Impor
   let batch: { rowNumber: number; values: string[] }[] = [];
   const seen = new Map<string, number>(); // in-file duplicates: key → first row number
   let lastProgress = 0;
+  // Work a batch started that the next batch need not wait for (geocoding jobs); at most two in flight.
+  const pending: Promise<unknown>[] = [];
+  const later = async (p: Promise<unknown>) => {
+    p.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
+    pending.push(p);
+    if (pending.length > 2) await pending.shift();
+  };
   const flush = async () => {
     if (!batch.length) return;
     const rows = batch;
     batch = [];
-    await (imp.kind === ImportKind.PROPERTIES ? storeProperties : storeLeads)(deps, em, imp, mapping!, rows, seen);
+    await (imp.kind === ImportKind.PROPERTIES ? storeProperties : storeLeads)(deps, em, imp, mapping!, rows, seen, later);
     // The parser reads ahead of what is stored: place the last stored row by the average row size so far.
     const storedShare = (rowNumber - 1) / Math.max(1, reader.recordsRead() - 1);
     const progress = Math.min(99, Math.floor(storedShare * (reader.bytesRead() / Math.max(1, imp.fileBytes)) * 100));
@@ -123,10 +130,12 @@ async function run(deps: AppDeps, em: EntityManager, imp: Import, job: Job<Impor
   } catch (err) {
     // The rows read before the file went wrong are stored; the import then ends FAILED.
     if (err instanceof CsvFileError && mapping) await flush();
+    await Promise.all(pending);
     throw err;
   }
   if (!mapping) throw new CsvFileError('The file is empty: it has no header row');
   await flush();
+  await Promise.all(pending);
 }
 
 function rowIssue(rowNumber: number, values: string[], err: unknown): Issue {
@@ -152,7 +161,9 @@ function validate<R>(rows: { rowNumber: number; values: string[] }[], mapping: R
   return { ok, issues };
 }
 
-async function storeProperties(deps: AppDeps, em: EntityManager, imp: Import, mapping: ResolvedMapping, rows: { rowNumber: number; values: string[] }[], seen: Map<string, number>): Promise<void> {
+type Store = (deps: AppDeps, em: EntityManager, imp: Import, mapping: ResolvedMapping, rows: { rowNumber: number; values: string[] }[], seen: Map<string, number>, later: (p: Promise<unknown>) => Promise<void>) => Promise<void>;
+
+const storeProperties: Store = async (deps, em, imp, mapping, rows, seen, later) => {
   const header = mapping.width;
   const { ok, issues } = validate(rows, mapping, header, (values) => toPropertyRow(values, mapping, imp.options.tags ?? []));
   const fresh: Pending<PropertyRow>[] = [];
@@ -165,44 +176,44 @@ async function storeProperties(deps: AppDeps, em: EntityManager, imp: Import, ma
     }
   }
   const now = new Date().toISOString();
-  const created: { id: string; normalized_address: string }[] = [];
+  let created: { id: string; normalized_address: string }[] = [];
   await em.transactional(async (tem) => {
-    const existing = fresh.length
+    // Insert first: the unique index on (organization, normalized address) is the duplicate check,
+    // and it costs an index probe per row whatever the table's statistics say. Only rows it
+    // refused need a lookup, for the id of the property already there.
+    created = fresh.length
       ? await tem.execute<{ id: string; normalized_address: string }[]>(
-          'select id, normalized_address from properties where archived_at is null and normalized_address in (select jsonb_array_elements_text(?::jsonb))',
-          [JSON.stringify(fresh.map((p) => p.row.normalized_address))],
+          `insert into properties (id, organization_id, created_at, updated_at, address_line, city, state, zip, county, normalized_address, property_type,
+                                   bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, estimated_value, last_sale_date, last_sale_price,
+                                   owner_name, owner_mailing_address, owner_occupied, tags)
+           select id, organization_id, created_at, updated_at, address_line, city, state, zip, county, normalized_address, property_type,
+                  bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, estimated_value, last_sale_date, last_sale_price,
+                  owner_name, owner_mailing_address, owner_occupied, tags
+             from json_populate_recordset(null::properties, ?::json)
+           on conflict do nothing
+           returning id, normalized_address`,
+          [JSON.stringify(fresh.map((p) => ({ id: crypto.randomUUID(), organization_id: imp.organizationId, created_at: now, updated_at: now, ...p.row })))],
+        )
+      : [];
+    const made = new Set(created.map((c) => c.normalized_address));
+    const refused = fresh.filter((p) => !made.has(p.row.normalized_address));
+    const existing = refused.length
+      ? await tem.execute<{ id: string; normalized_address: string }[]>(
+          'select id, normalized_address from properties where archived_at is null and normalized_address = any(array(select jsonb_array_elements_text(?::jsonb)))',
+          [JSON.stringify(refused.map((p) => p.row.normalized_address))],
         )
       : [];
     const stored = new Map(existing.map((e) => [e.normalized_address, e.id]));
-    const toInsert = fresh.filter((p) => !stored.has(p.row.normalized_address));
-    if (toInsert.length) {
-      const inserted = await tem.execute<{ id: string; normalized_address: string }[]>(
-        `insert into properties (id, organization_id, created_at, updated_at, address_line, city, state, zip, county, normalized_address, property_type,
-                                 bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, estimated_value, last_sale_date, last_sale_price,
-                                 owner_name, owner_mailing_address, owner_occupied, tags)
-         select id, organization_id, created_at, updated_at, address_line, city, state, zip, county, normalized_address, property_type,
-                bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, estimated_value, last_sale_date, last_sale_price,
-                owner_name, owner_mailing_address, owner_occupied, tags
-           from json_populate_recordset(null::properties, ?::json)
-         on conflict do nothing
-         returning id, normalized_address`,
-        [JSON.stringify(toInsert.map((p) => ({ id: crypto.randomUUID(), organization_id: imp.organizationId, created_at: now, updated_at: now, ...p.row })))],
-      );
-      created.push(...inserted);
-    }
-    const made = new Set(created.map((c) => c.normalized_address));
-    for (const p of fresh) {
-      if (made.has(p.row.normalized_address)) continue;
-      issues.push(duplicate(p, 'A property at this address exists already', stored.get(p.row.normalized_address) ?? null));
-    }
+    for (const p of refused) issues.push(duplicate(p, 'A property at this address exists already', stored.get(p.row.normalized_address) ?? null));
     await commitBatch(tem, imp, rows.length, created.length, issues);
   });
+  // Not awaited here: the geocoding jobs go to Redis while the next batch goes to Postgres.
   if (created.length) {
-    await deps.queues.enqueueGeocodeBulk(created.map((c) => ({ organizationId: imp.organizationId, propertyId: c.id, normalizedAddress: c.normalized_address })));
+    await later(deps.queues.enqueueGeocodeBulk(created.map((c) => ({ organizationId: imp.organizationId, propertyId: c.id, normalizedAddress: c.normalized_address }))));
   }
-}
+};
 
-async function storeLeads(_deps: AppDeps, em: EntityManager, imp: Import, mapping: ResolvedMapping, rows: { rowNumber: number; values: string[] }[], seen: Map<string, number>): Promise<void> {
+const storeLeads: Store = async (_deps, em, imp, mapping, rows, seen) => {
   const header = mapping.width;
   const source = (imp.options.source as LeadSource | undefined) ?? LeadSource.LIST_IMPORT;
   const { ok, issues } = validate(rows, mapping, header, (values) => toLeadRow(values, mapping, source));
@@ -226,13 +237,13 @@ async function storeLeads(_deps: AppDeps, em: EntityManager, imp: Import, mappin
       phones.length || emails.length
         ? tem.execute<{ id: string; phone: string | null; email: string | null }[]>(
             `select id, phone, email from leads
-              where phone in (select jsonb_array_elements_text(?::jsonb)) or email in (select jsonb_array_elements_text(?::jsonb))`,
+              where phone = any(array(select jsonb_array_elements_text(?::jsonb))) or email = any(array(select jsonb_array_elements_text(?::jsonb)))`,
             [JSON.stringify(phones), JSON.stringify(emails)],
           )
         : [],
       addresses.length
         ? tem.execute<{ id: string; normalized_address: string }[]>(
-            'select id, normalized_address from properties where archived_at is null and normalized_address in (select jsonb_array_elements_text(?::jsonb))',
+            'select id, normalized_address from properties where archived_at is null and normalized_address = any(array(select jsonb_array_elements_text(?::jsonb)))',
             [JSON.stringify(addresses)],
           )
         : [],
@@ -262,7 +273,7 @@ async function storeLeads(_deps: AppDeps, em: EntityManager, imp: Import, mappin
     imported = toInsert.length;
     await commitBatch(tem, imp, rows.length, imported, issues);
   });
-}
+};
 
 function duplicate(p: Pending<unknown>, message: string, existingId: string | null): Issue {
   return { rowNumber: p.rowNumber, kind: ImportIssueKind.DUPLICATE, field: null, message, existingId, values: p.values };
