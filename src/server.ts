@@ -17,6 +17,7 @@ import { authenticate, type Authentication } from './http/authenticate.js';
 import { bodyErrors, securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
+import { trackingRoutes } from './http/tracking.js';
 import { twilioRoutes } from './http/twilio.js';
 import { unsubscribeRoutes } from './http/unsubscribe.js';
 import { applyRateLimits } from './limits/rate-limit.js';
@@ -109,6 +110,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.get('/u/:token', unsubscribe.get);
   app.post('/u/:token', unsubscribe.post);
   app.use('/webhooks/twilio', twilioRoutes(deps));
+  const tracking = trackingRoutes(deps);
+  app.get('/t/o/:token', tracking.open);
+  app.get('/t/c/:token', tracking.click);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());

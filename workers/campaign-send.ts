@@ -4,6 +4,7 @@ import { ActivityType, CampaignStatus, Direction, MessageChannel, RecipientStatu
 import { textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
+import { clickToken, signRecipient, URL_IN_TEXT } from '../src/outreach/tracking.js';
 import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
 import { SmsSendError } from '../src/providers/sms/index.js';
 import { Topics } from '../src/pubsub.js';
@@ -171,16 +172,22 @@ export function withOptOutNotice(body: string): string {
   return /\bSTOP\b/.test(body) ? body : `${body}\nReply STOP to opt out.`;
 }
 
-/** The campaign email: unsubscribe footer and RFC 8058 headers, and a Message-ID derived from the recipient. */
+/**
+ * The campaign email: links tracked (`/t/c/…`) and an open pixel (`/t/o/…`) unless EMAIL_TRACKING
+ * is off, an unsubscribe footer and RFC 8058 headers, and a Message-ID derived from the recipient.
+ */
 async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campaign, recipient: CampaignRecipient, message: { subject?: string | null; body: string }): Promise<string> {
-  // Every campaign email can be unsubscribed from: a footer link and RFC 8058 one-click headers.
-  const unsubscribeUrl = `${publicUrl(deps)}/u/${unsubscribeToken(deps.config.jwtSecret, organizationId, recipient.id)}`;
+  const base = publicUrl(deps);
+  const secret = deps.config.jwtSecret;
+  const unsubscribeUrl = `${base}/u/${unsubscribeToken(secret, organizationId, recipient.id)}`;
+  const track = deps.config.emailTracking ? (url: string) => `${base}/t/c/${clickToken(secret, organizationId, recipient.id, url)}` : (url: string) => url;
+  const pixel = deps.config.emailTracking ? `<img src="${base}/t/o/${signRecipient(secret, 'open', organizationId, recipient.id)}" width="1" height="1" alt="" style="display:block;border:0">` : '';
   return deps.mailer.send({
     from: deps.config.mailFrom,
     to: recipient.toAddress!,
     subject: message.subject ?? '',
-    text: `${message.body}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
-    html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>`),
+    text: `${message.body.replace(URL_IN_TEXT, track)}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
+    html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>${pixel}`, track),
     messageId: `<${recipient.id}@${organizationId}.realestateos>`,
     headers: {
       'X-Reos-Campaign-Id': campaign.id,
