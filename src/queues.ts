@@ -38,7 +38,10 @@ export interface SendMessageJob {
 export interface CampaignSendJob {
   organizationId: string;
   campaignId: string;
-  recipientId: string;
+  /** The recipients this job sends to (a batch). */
+  recipientIds?: string[];
+  /** One recipient (jobs made before batching). */
+  recipientId?: string;
 }
 
 export interface ImportCsvJob {
@@ -132,22 +135,33 @@ export class Queues {
   }
 
   /**
-   * Enqueues one send per campaign recipient in bulk (addBulk, 1,000 per call). Job ids carry the
-   * campaign's generation, so a resumed campaign gets fresh jobs while re-adding within one
-   * generation is a no-op; `notBefore` delays sends until the campaign starts or a window opens.
+   * Enqueues a campaign's sends in bulk: recipients in batches of `batchSize` per job (one job sends
+   * them all, see workers/campaign-send.ts), 1,000 jobs per addBulk. Recipients that wait for
+   * different times (resume: each one's deferred window) are batched by that time. Job ids carry
+   * the campaign's generation and the batch's first recipient, so a resumed campaign gets fresh jobs
+   * while re-adding within one generation is a no-op.
    */
-  async enqueueCampaignSends(organizationId: string, campaignId: string, generation: number, recipients: { id: string; notBefore?: Date | null }[]): Promise<number> {
+  async enqueueCampaignSends(organizationId: string, campaignId: string, generation: number, recipients: { id: string; notBefore?: Date | null }[], batchSize = 25): Promise<number> {
     const now = Date.now();
-    for (let i = 0; i < recipients.length; i += 1_000) {
-      await this.outreach.addBulk(
-        recipients.slice(i, i + 1_000).map((r) => ({
-          name: 'campaign-send',
-          data: { organizationId, campaignId, recipientId: r.id },
-          opts: { jobId: `campaign-${r.id}-g${generation}`, delay: r.notBefore ? Math.max(0, r.notBefore.getTime() - now) : undefined },
-        })),
-      );
+    const byTime = new Map<number, string[]>();
+    for (const r of recipients) {
+      const at = r.notBefore ? Math.max(now, r.notBefore.getTime()) : now;
+      byTime.set(at, [...(byTime.get(at) ?? []), r.id]);
     }
+    const jobs: { name: string; data: CampaignSendJob; opts: JobsOptions }[] = [];
+    for (const [at, ids] of byTime) {
+      for (let i = 0; i < ids.length; i += batchSize) {
+        const recipientIds = ids.slice(i, i + batchSize);
+        jobs.push({ name: 'campaign-send', data: { organizationId, campaignId, recipientIds }, opts: { jobId: `campaign-${recipientIds[0]}-g${generation}`, delay: at > now ? at - now : undefined } });
+      }
+    }
+    for (let i = 0; i < jobs.length; i += 1_000) await this.outreach.addBulk(jobs.slice(i, i + 1_000));
     return recipients.length;
+  }
+
+  /** One recipient of a batch that must wait (its sending window, another worker's claim): a job of its own at `at`. */
+  async enqueueCampaignFollowUp(organizationId: string, campaignId: string, recipientId: string, at: Date): Promise<void> {
+    await this.outreach.add('campaign-send', { organizationId, campaignId, recipientIds: [recipientId] }, { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
   }
 
   /** Every queue, for metrics and shutdown. */

@@ -1,6 +1,6 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { Activity, Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
-import { ActivityType, CampaignStatus, Direction, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
+import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
 import { textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
@@ -10,24 +10,27 @@ import { SmsSendError } from '../src/providers/sms/index.js';
 import { Topics } from '../src/pubsub.js';
 import type { CampaignSendJob } from '../src/queues.js';
 import { completeIfDone } from '../src/services/CampaignService.js';
-import { canContact } from '../src/services/ConsentService.js';
+import { contactBlock, contactDecisionSql } from '../src/services/ConsentService.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { loadSender, renderForLead, type Sender } from '../src/services/TemplateService.js';
 import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
 
 export type { CampaignSendJob };
 
-
-type Outcome = RecipientStatus | 'PAUSED' | 'GONE' | 'IN_FLIGHT';
+type Em = ReturnType<typeof forkForTenant>;
 
 /**
- * One campaign recipient, at send time: nothing when the campaign is paused (the recipient stays
- * QUEUED for resume) or cancelled; outside the sending window the job moves itself to the window's
- * opening; then consent and the frequency cap; then the recipient is claimed (QUEUED → SENDING,
- * one worker wins), the template filled in and the email sent with a Message-ID derived from the
- * recipient. The claim is what makes a replayed, retried or duplicated job send at most once; the
- * one gap — a worker killed between the SMTP reply and marking SENT — is closed by reclaiming a
- * stale claim and resending with the same Message-ID, which the receiving side de-duplicates.
+ * A batch of campaign recipients (up to CAMPAIGN_SEND_BATCH, one job), at send time: nothing while
+ * the campaign is paused (recipients stay QUEUED for resume); CANCELLED when it was cancelled;
+ * outside a recipient's sending window, or while another worker holds its claim, the recipient
+ * gets a job of its own that waits until then. The rest are checked against consent and the
+ * frequency cap (skips recorded with their reason), claimed (QUEUED → SENDING, one worker wins) in
+ * one statement, sent concurrently (email with a Message-ID derived from the recipient), and marked
+ * SENT with their timeline entries in one statement. The claim is what makes a replayed, retried or
+ * duplicated job send at most once; the one gap — a worker killed between the server's reply and
+ * marking SENT — is closed by reclaiming a stale claim and resending with the same Message-ID, which
+ * the receiving side de-duplicates. A transient failure (SMTP 4xx, gateway outage) puts that
+ * recipient back to QUEUED and fails the job, whose retry sends only what is still QUEUED.
  */
 export function campaignSendProcessor(deps: AppDeps) {
   const content = new ContentCache();
@@ -39,130 +42,217 @@ export function campaignSendProcessor(deps: AppDeps) {
     else lastAnnounced.set(campaignId, now);
     deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId });
   };
-  return (job: Job<CampaignSendJob>, token?: string) =>
+  return (job: Job<CampaignSendJob>) =>
     runAsTenant(job.data.organizationId, async () => {
-      const outcome = await send(deps, job, token, content);
-      if (outcome === 'PAUSED' || outcome === 'GONE' || outcome === 'IN_FLIGHT') return { status: outcome };
-      const done = await completeIfDone({ em: forkForTenant(deps.orm, job.data.organizationId) }, job.data.campaignId);
-      announce(job.data.organizationId, job.data.campaignId, done);
-      return { status: outcome };
+      const em = forkForTenant(deps.orm, job.data.organizationId);
+      const result = await sendBatch(deps, em, job, content);
+      if (result.changed) {
+        const done = await completeIfDone({ em }, job.data.campaignId);
+        announce(job.data.organizationId, job.data.campaignId, done);
+      }
+      if (result.retry) throw result.retry; // after recording what was sent; the retry sends the rest
+      return { sent: result.sent, skipped: result.skipped, waiting: result.waiting };
     });
 }
 
-async function send(deps: AppDeps, job: Job<CampaignSendJob>, token: string | undefined, content: ContentCache): Promise<Outcome> {
-  const { organizationId, campaignId, recipientId } = job.data;
-  const em = forkForTenant(deps.orm, organizationId);
-  // Read once and never modified in memory: every change is a conditional UPDATE, so the flush
-  // that writes the activity below cannot overwrite what another worker did meanwhile.
-  const [recipient, campaign] = await Promise.all([
-    em.findOne(CampaignRecipient, { id: recipientId }, { disableIdentityMap: true }),
-    em.findOne(Campaign, { id: campaignId }, { disableIdentityMap: true }),
-  ]);
-  if (!recipient || !campaign) return 'GONE';
-  // A replay of a dead-lettered send (replayJob) tries a FAILED recipient once more; one that was
-  // SENT meanwhile, or skipped, is left alone, so a replay never repeats a send.
-  let status = recipient.status;
-  let campaignStatus = campaign.status;
-  if (status === RecipientStatus.FAILED && job.id?.includes('-replay-')) {
-    if ((await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.FAILED }, { status: RecipientStatus.QUEUED, error: null } as never)) !== 1) return 'IN_FLIGHT';
-    status = RecipientStatus.QUEUED;
-    if (campaignStatus === CampaignStatus.COMPLETED) {
-      await em.nativeUpdate(Campaign, { id: campaign.id, status: CampaignStatus.COMPLETED }, { status: CampaignStatus.RUNNING, completedAt: null } as never);
-      campaignStatus = CampaignStatus.RUNNING;
-    }
-  }
-  const stale = status === RecipientStatus.SENDING && Date.now() - recipient.updatedAt.getTime() > deps.config.sendClaimStaleMs;
-  if (status === RecipientStatus.SENDING && !stale) {
-    // Another worker holds the claim (or died holding it): come back when the claim would be stale.
-    // Delaying does not spend attempts, so this job cannot give up before the claim can be taken over.
-    if (!token) throw new Error('A delayed job needs its lock token');
-    await job.moveToDelayed(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000, token);
-    throw new DelayedError();
-  }
-  if (status !== RecipientStatus.QUEUED && !stale) return status;
+interface BatchResult {
+  sent: number;
+  skipped: number;
+  /** Recipients handed to jobs of their own (sending window, another worker's claim). */
+  waiting: number;
+  changed: boolean;
+  retry: Error | null;
+}
 
-  if (campaignStatus === CampaignStatus.CANCELLED) return finish(em, recipient.id, status, { status: RecipientStatus.CANCELLED });
-  if (campaignStatus === CampaignStatus.PAUSED || campaignStatus === CampaignStatus.DRAFT) return 'PAUSED';
-  if (campaignStatus === CampaignStatus.SCHEDULED) {
+interface Delivery {
+  state: SendState;
+  providerMessageId: string;
+  body: string;
+}
+
+async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, content: ContentCache): Promise<BatchResult> {
+  const { organizationId, campaignId } = job.data;
+  const result: BatchResult = { sent: 0, skipped: 0, waiting: 0, changed: false, retry: null };
+  const ids = recipientIdsOf(job.data);
+  // A replay of a dead-lettered batch (replayJob) tries its FAILED recipients once more; those SENT
+  // meanwhile, or skipped, are left alone, so a replay never repeats a send.
+  if (job.id?.includes('-replay-')) {
+    const reopened = await em.nativeUpdate(CampaignRecipient, { id: { $in: ids }, status: RecipientStatus.FAILED }, { status: RecipientStatus.QUEUED, error: null } as never);
+    if (reopened) await em.nativeUpdate(Campaign, { id: campaignId, status: CampaignStatus.COMPLETED }, { status: CampaignStatus.RUNNING, completedAt: null } as never);
+  }
+  const states = await loadSendStates(em, organizationId, campaignId, ids);
+  if (!states.length) return result;
+  const campaign = states[0]!.campaign;
+  if (campaign.status === CampaignStatus.CANCELLED) {
+    result.changed = (await em.nativeUpdate(CampaignRecipient, { id: { $in: ids }, status: RecipientStatus.QUEUED }, { status: RecipientStatus.CANCELLED })) > 0;
+    return result;
+  }
+  if (campaign.status === CampaignStatus.PAUSED || campaign.status === CampaignStatus.DRAFT || campaign.status === CampaignStatus.COMPLETED) return result;
+  if (campaign.status === CampaignStatus.SCHEDULED) {
     await em.nativeUpdate(Campaign, { id: campaign.id, status: CampaignStatus.SCHEDULED }, { status: CampaignStatus.RUNNING });
   }
 
-  const opens = nextWindowOpening(new Date(), recipient.timeZone ?? 'America/Chicago', campaign.windowStartHour, campaign.windowEndHour);
-  if (opens && !stale) {
-    await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.QUEUED }, { reason: SkipReason.QUIET_HOURS_DEFERRED, deferredUntil: opens });
-    if (!token) throw new Error('A deferred job needs its lock token');
-    await job.moveToDelayed(opens.getTime(), token);
-    throw new DelayedError();
+  const now = Date.now();
+  const staleBefore = now - deps.config.sendClaimStaleMs;
+  const skips = new Map<SkipReason, string[]>();
+  const fresh: SendState[] = [];
+  const stale: SendState[] = [];
+  for (const state of states) {
+    const { recipient } = state;
+    const isStale = recipient.status === RecipientStatus.SENDING && recipient.updatedAt.getTime() < staleBefore;
+    if (recipient.status === RecipientStatus.SENDING && !isStale) {
+      // Another worker holds the claim (or died holding it): a job of its own comes back when the claim would be stale.
+      await deps.queues.enqueueCampaignFollowUp(organizationId, campaignId, recipient.id, new Date(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000));
+      result.waiting++;
+      continue;
+    }
+    if (recipient.status !== RecipientStatus.QUEUED && !isStale) continue; // done already
+    const opens = nextWindowOpening(new Date(now), recipient.timeZone ?? 'America/Chicago', campaign.windowStartHour, campaign.windowEndHour);
+    if (opens && !isStale) {
+      await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.QUEUED }, { reason: SkipReason.QUIET_HOURS_DEFERRED, deferredUntil: opens });
+      await deps.queues.enqueueCampaignFollowUp(organizationId, campaignId, recipient.id, opens);
+      result.waiting++;
+      result.changed = true;
+      continue;
+    }
+    const reason = (contactBlock(state.dnc, state.consentStatus) as SkipReason | null) ?? (state.capped ? SkipReason.FREQUENCY_CAP : null);
+    if (reason) {
+      skips.set(reason, [...(skips.get(reason) ?? []), recipient.id]);
+      continue;
+    }
+    (isStale ? stale : fresh).push(state);
+  }
+  for (const [reason, skipped] of skips) {
+    result.skipped += await em.nativeUpdate(
+      CampaignRecipient,
+      { id: { $in: skipped }, status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] } },
+      { status: RecipientStatus.SKIPPED, reason, deferredUntil: null } as never,
+    );
+    result.changed = true;
   }
 
-  const decision = await canContact(em, campaign.channel, recipient.toAddress!);
-  if (!decision.allowed) return finish(em, recipient.id, status, { status: RecipientStatus.SKIPPED, reason: decision.reason as SkipReason });
-  if (campaign.frequencyCapDays) {
-    const since = new Date(Date.now() - campaign.frequencyCapDays * 86_400_000);
-    const recent = await em.count(CampaignRecipient, { leadId: recipient.leadId, sentAt: { $gte: since }, campaignId: { $ne: campaign.id } });
-    if (recent > 0) return finish(em, recipient.id, status, { status: RecipientStatus.SKIPPED, reason: SkipReason.FREQUENCY_CAP });
+  // Claim: of every job that gets here for a recipient, one proceeds.
+  const claimed = new Set<string>();
+  if (fresh.length) {
+    const rows = await em.execute<{ id: string }[]>(
+      `update campaign_recipients set status = 'SENDING', updated_at = now()
+        where organization_id = ? and status = 'QUEUED' and id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid)) returning id`,
+      [organizationId, JSON.stringify(fresh.map((s) => s.recipient.id))],
+    );
+    for (const r of rows) claimed.add(r.id);
   }
+  for (const s of stale) {
+    const took = await em.nativeUpdate(CampaignRecipient, { id: s.recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(staleBefore) } }, { status: RecipientStatus.SENDING, updatedAt: new Date() });
+    if (took === 1) claimed.add(s.recipient.id);
+  }
+  const mine = [...fresh, ...stale].filter((s) => claimed.has(s.recipient.id));
+  if (!mine.length) return result;
+  result.changed = true;
 
-  // Claim: of every job that gets here for this recipient, one proceeds.
-  const claimed = await em.nativeUpdate(
-    CampaignRecipient,
-    stale
-      ? { id: recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(Date.now() - deps.config.sendClaimStaleMs) } }
-      : { id: recipient.id, status: RecipientStatus.QUEUED },
-    { status: RecipientStatus.SENDING, updatedAt: new Date() },
-  );
-  if (claimed !== 1) return 'IN_FLIGHT';
-
-  const [lead, shared] = await Promise.all([em.findOne(Lead, { id: recipient.leadId }, { disableIdentityMap: true }), content.get(em, campaign)]);
-  if (!lead || !shared.template) return release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted');
-  const message = await renderForLead(em, shared.template, lead, shared.sender);
+  const shared = await content.get(em, campaign);
   const sms = campaign.channel === MessageChannel.SMS;
-  let providerMessageId: string;
-  let sentBody = message.body;
-  try {
-    if (sms) {
-      if (!shared.smsNumber) return release(em, recipient.id, RecipientStatus.FAILED, 'The organization has no SMS number');
-      sentBody = withOptOutNotice(message.body);
-      ({ providerMessageId } = await deps.sms.send({
-        organizationId,
-        from: shared.smsNumber,
-        to: recipient.toAddress!,
-        body: sentBody,
-        statusCallbackUrl: `${publicUrl(deps)}/webhooks/twilio/status?org=${organizationId}`,
-      }));
-    } else {
-      providerMessageId = await sendEmail(deps, organizationId, campaign, recipient, message);
-    }
-  } catch (err) {
-    const permanent = err instanceof SmsSendError ? err.permanent : isPermanentSmtpFailure(err);
-    if (permanent) {
-      // The server or gateway refused this address for good: a bounce, not worth another attempt.
-      await release(em, recipient.id, RecipientStatus.BOUNCED, (err as Error).message);
-      throw new UnrecoverableError(`${sms ? 'The SMS gateway' : 'The mail server'} refused the message: ${(err as Error).message}`);
-    }
-    await release(em, recipient.id, RecipientStatus.QUEUED, null); // retried with backoff
-    throw err;
-  }
-  const sentAt = new Date();
-  await em.nativeUpdate(
-    CampaignRecipient,
-    { id: recipient.id },
-    { status: RecipientStatus.SENT, providerMessageId, sentAt, reason: null, deferredUntil: null, error: null } as never,
+  const delivered: Delivery[] = [];
+  await Promise.all(
+    mine.map(async (state) => {
+      const { recipient, lead } = state;
+      if (!lead || !shared.template) return void (await release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted'));
+      if (sms && !shared.smsNumber) return void (await release(em, recipient.id, RecipientStatus.FAILED, 'The organization has no SMS number'));
+      const message = await renderForLead(em, shared.template, lead, shared.sender);
+      try {
+        if (sms) {
+          const body = withOptOutNotice(message.body);
+          const { providerMessageId } = await deps.sms.send({
+            organizationId,
+            from: shared.smsNumber!,
+            to: recipient.toAddress!,
+            body,
+            statusCallbackUrl: `${publicUrl(deps)}/webhooks/twilio/status?org=${organizationId}`,
+          });
+          delivered.push({ state, providerMessageId, body });
+        } else {
+          const providerMessageId = await sendEmail(deps, organizationId, campaign, recipient, message);
+          delivered.push({ state, providerMessageId, body: message.subject ? `${message.subject}\n\n${message.body}` : message.body });
+        }
+      } catch (err) {
+        const permanent = err instanceof SmsSendError ? err.permanent : isPermanentSmtpFailure(err);
+        // Refused for good: a bounce, not worth another attempt. Otherwise back to QUEUED for the retry.
+        await release(em, recipient.id, permanent ? RecipientStatus.BOUNCED : RecipientStatus.QUEUED, permanent ? (err as Error).message : null);
+        if (!permanent) result.retry ??= err as Error;
+        else if (mine.length === 1) result.retry ??= new UnrecoverableError(`${sms ? 'The SMS gateway' : 'The mail server'} refused the message: ${(err as Error).message}`);
+      }
+    }),
   );
-  await em.insert(Activity, {
-    id: crypto.randomUUID(),
-    organizationId,
-    leadId: lead.id,
-    type: sms ? ActivityType.SMS : ActivityType.EMAIL,
-    direction: Direction.OUTBOUND,
-    body: message.subject && !sms ? `${message.subject}\n\n${sentBody}` : sentBody,
-    outcome: `SENT (campaign ${campaign.name})`,
-    occurredAt: sentAt,
-    userId: campaign.createdById,
-    createdAt: sentAt,
-    updatedAt: sentAt,
+  await markSent(em, organizationId, campaign, sms, delivered);
+  result.sent = delivered.length;
+  return result;
+}
+
+/** SENT, and each lead's timeline entry, for every delivery of the batch in one statement. */
+async function markSent(em: Em, organizationId: string, campaign: Campaign, sms: boolean, delivered: Delivery[]): Promise<void> {
+  if (!delivered.length) return;
+  const sentAt = new Date().toISOString();
+  await em.execute(
+    `with d as (select * from json_to_recordset(?::json) as x(id uuid, provider_message_id text, activity_id uuid, body text)),
+          sent as (
+            update campaign_recipients r set status = 'SENT', provider_message_id = d.provider_message_id, sent_at = ?, reason = null, deferred_until = null, error = null, updated_at = ?
+              from d where r.id = d.id and r.organization_id = ? returning r.lead_id, d.activity_id, d.body)
+     insert into activities (id, organization_id, lead_id, type, direction, body, outcome, occurred_at, user_id, created_at, updated_at)
+     select activity_id, ?, lead_id, ?, 'OUTBOUND', body, ?, ?, ?, ?, ? from sent`,
+    [
+      JSON.stringify(delivered.map((d) => ({ id: d.state.recipient.id, provider_message_id: d.providerMessageId, activity_id: crypto.randomUUID(), body: d.body }))),
+      sentAt, sentAt, organizationId,
+      organizationId, sms ? ActivityType.SMS : ActivityType.EMAIL, `SENT (campaign ${campaign.name})`, sentAt, campaign.createdById ?? null, sentAt, sentAt,
+    ],
+  );
+}
+
+/** Jobs made before batching name one recipient; batches name several. */
+function recipientIdsOf(data: CampaignSendJob): string[] {
+  return data.recipientIds ?? (data.recipientId ? [data.recipientId] : []);
+}
+
+interface SendState {
+  recipient: Pick<CampaignRecipient, 'id' | 'status' | 'toAddress' | 'timeZone' | 'leadId' | 'updatedAt'>;
+  campaign: Campaign;
+  lead: Lead | null;
+  dnc: boolean;
+  consentStatus: ConsentStatus | null;
+  /** Another campaign reached the lead within the frequency cap. */
+  capped: boolean;
+}
+
+/** The recipients, their campaign and leads, the consent decision's inputs and the frequency cap, in one statement. */
+async function loadSendStates(em: Em, organizationId: string, campaignId: string, recipientIds: string[]): Promise<SendState[]> {
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select r.id, r.status, r.to_address, r.time_zone, r.lead_id, r.updated_at,
+            c.status as campaign_status, c.name, c.channel, c.template_id, c.window_start_hour, c.window_end_hour, c.frequency_cap_days, c.generation, c.created_by_id,
+            l.first_name, l.last_name, l.property_id,
+            ${contactDecisionSql('c.channel', 'r.to_address')},
+            c.frequency_cap_days is not null and exists (
+              select 1 from campaign_recipients o
+               where o.organization_id = r.organization_id and o.lead_id = r.lead_id and o.campaign_id <> r.campaign_id
+                 and o.sent_at >= now() - make_interval(days => c.frequency_cap_days)) as capped
+       from campaign_recipients r
+       join campaigns c on c.id = r.campaign_id and c.organization_id = r.organization_id
+       left join leads l on l.id = r.lead_id and l.organization_id = r.organization_id
+      where r.organization_id = ? and r.campaign_id = ? and r.id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))`,
+    [organizationId, campaignId, JSON.stringify(recipientIds)],
+  );
+  if (!rows.length) return [];
+  const first = rows[0]!;
+  const campaign = Object.assign(new Campaign(), {
+    id: campaignId, organizationId, status: first.campaign_status, name: first.name, channel: first.channel, templateId: first.template_id,
+    windowStartHour: first.window_start_hour, windowEndHour: first.window_end_hour, frequencyCapDays: first.frequency_cap_days, generation: first.generation,
+    createdById: first.created_by_id ?? undefined,
   });
-  return RecipientStatus.SENT;
+  return rows.map((row) => ({
+    recipient: { id: row.id as string, status: row.status as RecipientStatus, toAddress: (row.to_address as string | null) ?? undefined, timeZone: (row.time_zone as string | null) ?? undefined, leadId: row.lead_id as string, updatedAt: new Date(row.updated_at as string) },
+    campaign,
+    lead: row.first_name == null ? null : Object.assign(new Lead(), { id: row.lead_id, organizationId, firstName: row.first_name, lastName: row.last_name, propertyId: row.property_id ?? undefined }),
+    dnc: !!row.dnc,
+    consentStatus: (row.consent_status as ConsentStatus | null) ?? null,
+    capped: !!row.capped,
+  }));
 }
 
 const publicUrl = (deps: AppDeps) => deps.config.publicUrl ?? `http://127.0.0.1:${deps.config.port}`;
@@ -176,7 +266,7 @@ export function withOptOutNotice(body: string): string {
  * The campaign email: links tracked (`/t/c/…`) and an open pixel (`/t/o/…`) unless EMAIL_TRACKING
  * is off, an unsubscribe footer and RFC 8058 headers, and a Message-ID derived from the recipient.
  */
-async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campaign, recipient: CampaignRecipient, message: { subject?: string | null; body: string }): Promise<string> {
+async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campaign, recipient: SendState['recipient'], message: { subject?: string | null; body: string }): Promise<string> {
   const base = publicUrl(deps);
   const secret = deps.config.jwtSecret;
   const unsubscribeUrl = `${base}/u/${unsubscribeToken(secret, organizationId, recipient.id)}`;
@@ -198,13 +288,8 @@ async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campai
   });
 }
 
-/** Moves a recipient that is still `from` to its final status (a skip records its reason). */
-async function finish(em: ReturnType<typeof forkForTenant>, recipientId: string, from: RecipientStatus, change: { status: RecipientStatus; reason?: SkipReason }): Promise<RecipientStatus> {
-  await em.nativeUpdate(CampaignRecipient, { id: recipientId, status: from }, { status: change.status, reason: change.reason ?? null, deferredUntil: null } as never);
-  return change.status;
-}
-
-async function release(em: ReturnType<typeof forkForTenant>, recipientId: string, status: RecipientStatus, error: string | null): Promise<RecipientStatus> {
+/** Ends this worker's claim: the recipient is BOUNCED/FAILED for good, or QUEUED again for a retry. */
+async function release(em: Em, recipientId: string, status: RecipientStatus, error: string | null): Promise<RecipientStatus> {
   await em.nativeUpdate(CampaignRecipient, { id: recipientId, status: RecipientStatus.SENDING }, { status, error: error?.slice(0, 500) ?? null } as never);
   return status;
 }
@@ -238,11 +323,18 @@ class ContentCache {
   }
 }
 
-/** After the last attempt: a recipient still waiting is FAILED, so the campaign can complete. */
+/**
+ * After the last attempt: the batch's recipients still waiting are FAILED, so the campaign can
+ * complete — except those waiting for their sending window, which have a job of their own.
+ */
 export async function markRecipientFailed(deps: AppDeps, data: CampaignSendJob, error: string): Promise<void> {
   await runAsTenant(data.organizationId, async () => {
     const em = forkForTenant(deps.orm, data.organizationId);
-    await em.nativeUpdate(CampaignRecipient, { id: data.recipientId, status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] } }, { status: RecipientStatus.FAILED, error: error.slice(0, 500) });
+    await em.nativeUpdate(
+      CampaignRecipient,
+      { id: { $in: recipientIdsOf(data) }, status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] }, $or: [{ reason: null }, { reason: { $ne: SkipReason.QUIET_HOURS_DEFERRED } }] },
+      { status: RecipientStatus.FAILED, error: error.slice(0, 500) },
+    );
     if (await completeIfDone({ em }, data.campaignId)) deps.pubsub.publish(Topics.CAMPAIGNS, data.organizationId, { organizationId: data.organizationId, campaignId: data.campaignId });
   });
 }

@@ -56,7 +56,7 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       processor: outreach(deps),
       concurrency: Math.max(concurrency, 50), // I/O-bound: SMTP round trips and small queries
       onGiveUp: (data, err) =>
-        'recipientId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data, err.message),
+        'campaignId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data as SendMessageJob, err.message),
     }),
     start<ImportCsvJob>(deps, connection, options.metrics, {
       queue: QueueName.IMPORT,
@@ -80,8 +80,8 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
 function outreach(deps: AppDeps): Processor<OutreachJob> {
   const single = sendMessageProcessor(deps);
   const campaign = campaignSendProcessor(deps);
-  return (job, token) =>
-    job.name === 'campaign-send' ? campaign(job as Job<CampaignSendJob>, token) : single(job as Job<SendMessageJob>);
+  return (job) =>
+    job.name === 'campaign-send' ? campaign(job as Job<CampaignSendJob>) : single(job as Job<SendMessageJob>);
 }
 
 /**

@@ -24,8 +24,15 @@ export function timeZoneForState(state: string | null | undefined): string {
 }
 
 /** Minutes since local midnight in `timeZone` at `at`. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function localMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(at);
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+    if (formats.size < 1_000) formats.set(timeZone, format); // building one is the costly part
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }
@@ -35,6 +42,7 @@ export function localMinutes(at: Date, timeZone: string): number {
  * A window whose start is after its end wraps midnight (e.g. 18–2).
  */
 export function nextWindowOpening(at: Date, timeZone: string, startHour: number, endHour: number): Date | null {
+  if (startHour === 0 && endHour === 24) return null; // around the clock
   const now = localMinutes(at, timeZone);
   const start = startHour * 60;
   const end = endHour * 60;

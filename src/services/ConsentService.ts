@@ -19,6 +19,24 @@ export function normalizeContactPoint(channel: MessageChannel, value: string, fi
   return channel === MessageChannel.EMAIL ? v.email(value, field) : v.phone(value, field);
 }
 
+/** The send-time rule on what the ledger holds: the do-not-contact list first, then the latest record (none = NO_CONSENT). */
+export function contactBlock(onDoNotContactList: boolean, latest: ConsentStatus | null): ContactBlock | null {
+  if (onDoNotContactList) return 'DNC';
+  if (!latest) return 'NO_CONSENT';
+  return latest === ConsentStatus.OPTED_OUT ? 'OPTED_OUT' : null;
+}
+
+/**
+ * The same decision inside a bigger query (the campaign worker reads everything a send needs in one
+ * statement): SQL columns `dnc` and `consent_status` for the channel and contact point expressions.
+ * "Latest" is by recorded_at, then created_at, then id — as in canContact.
+ */
+export function contactDecisionSql(channel: string, contactPoint: string): string {
+  return `exists (select 1 from do_not_contact d where d.contact_point = ${contactPoint}) as dnc,
+          (select cr.status from consent_records cr where cr.channel = ${channel} and cr.contact_point = ${contactPoint}
+            order by cr.recorded_at desc, cr.created_at desc, cr.id desc limit 1) as consent_status`;
+}
+
 /**
  * The send-time check every outreach send must pass: not on the do-not-contact list, and the latest
  * consent record for this channel and contact point is an opt-in. No record at all is NO_CONSENT.
@@ -28,10 +46,8 @@ export async function canContact(em: EntityManager, channel: MessageChannel, con
     em.findOne(DoNotContact, { contactPoint }, { disableIdentityMap: true }),
     em.findOne(ConsentRecord, { channel, contactPoint }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' }, disableIdentityMap: true }),
   ]);
-  if (dnc) return { allowed: false, reason: 'DNC', latest };
-  if (!latest) return { allowed: false, reason: 'NO_CONSENT', latest: null };
-  if (latest.status === ConsentStatus.OPTED_OUT) return { allowed: false, reason: 'OPTED_OUT', latest };
-  return { allowed: true, reason: null, latest };
+  const reason = contactBlock(!!dnc, latest?.status ?? null);
+  return { allowed: !reason, reason, latest };
 }
 
 export class ConsentService {

@@ -32,7 +32,8 @@ export async function loadSender(em: EntityManager, userId: string | null | unde
 
 /** Fills a template in for one lead, from `sender` (see loadSender; campaign sends cache it). */
 export async function renderForLead(em: EntityManager, t: MessageTemplate, lead: Lead, sender: Sender): Promise<RenderedMessage> {
-  const property = lead.propertyId ? await em.findOne(Property, { id: lead.propertyId }) : null;
+  const usesProperty = [t.body, t.subject ?? ''].some((text) => mergeFieldsOf(text, 'body').some((f) => f.startsWith('property.')));
+  const property = usesProperty && lead.propertyId ? await em.findOne(Property, { id: lead.propertyId }) : null;
   const values: MergeValues = {
     'lead.firstName': lead.firstName,
     'lead.lastName': lead.lastName,
