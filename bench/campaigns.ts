@@ -84,7 +84,7 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
       }),
     );
     const rawSeconds = (performance.now() - t) / 1000;
-    await deps.queues.outreach.obliterate({ force: true });
+    await deps.queues.email.obliterate({ force: true });
     return { launchSeconds, addBulkSeconds, sendSeconds, rawSeconds, delivered };
   });
   await deps.close();
@@ -93,7 +93,7 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
   console.log(`  launchCampaign (audience, recipients, enqueue)  ${fmt(out.launchSeconds, 2)} s`);
   console.log(`  baseline: raw BullMQ addBulk                    ${fmt(out.addBulkSeconds, 2)} s`);
   console.log(`\nCampaign email throughput to the loopback SMTP server (target >= 300/s)`);
-  console.log(`  outreach workers end to end                     ${fmt(RECIPIENTS / out.sendSeconds, 0)} messages/s   (${out.delivered} delivered)`);
+  console.log(`  email workers end to end                        ${fmt(RECIPIENTS / out.sendSeconds, 0)} messages/s   (${out.delivered} delivered)`);
   console.log(`  baseline: nodemailer alone                      ${fmt(RECIPIENTS / out.rawSeconds, 0)} messages/s`);
   return {
     campaignLaunch: { seconds: out.launchSeconds, baselineSeconds: out.addBulkSeconds, recipients: RECIPIENTS },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
+import { MessageChannel } from '../entities/enums.js';
 import type { Redis } from './redis.js';
 
 /** Queue names. One queue per kind of work so each can be scaled and watched alone. */
@@ -7,7 +8,10 @@ export const QueueName = {
   GEOCODE: 'geocode',
   ENRICH: 'enrich',
   MEMO: 'memo',
-  OUTREACH: 'outreach',
+  /** One-off emails and email campaign sends. */
+  EMAIL: 'email',
+  /** SMS campaign sends. */
+  SMS: 'sms',
   IMPORT: 'import',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -49,7 +53,7 @@ export interface ImportCsvJob {
   importId: string;
 }
 
-/** Jobs on the `outreach` queue, told apart by job name. */
+/** Jobs on the `email` and `sms` queues, told apart by job name (`send-message`, `campaign-send`). */
 export type OutreachJob = SendMessageJob | CampaignSendJob;
 
 /** Attempts with exponential backoff and jitter; finished jobs kept a day, failed ones a week. */
@@ -66,7 +70,8 @@ export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
   readonly enrich: Queue<EnrichPropertyJob>;
   readonly memo: Queue<GenerateMemoJob>;
-  readonly outreach: Queue<OutreachJob>;
+  readonly email: Queue<OutreachJob>;
+  readonly sms: Queue<OutreachJob>;
   readonly import: Queue<ImportCsvJob>;
 
   constructor(
@@ -78,7 +83,8 @@ export class Queues {
     this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions });
     this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
     this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
-    this.outreach = new Queue<OutreachJob>(QueueName.OUTREACH, { connection, prefix, defaultJobOptions });
+    this.email = new Queue<OutreachJob>(QueueName.EMAIL, { connection, prefix, defaultJobOptions });
+    this.sms = new Queue<OutreachJob>(QueueName.SMS, { connection, prefix, defaultJobOptions });
     this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
   }
 
@@ -130,7 +136,7 @@ export class Queues {
   /** Sends one message; the message id makes the job id, so a message is sent at most once per job. */
   async enqueueSend(data: SendMessageJob): Promise<string> {
     const jobId = `send-${data.messageId}`;
-    await this.outreach.add('send-message', data, { jobId });
+    await this.email.add('send-message', data, { jobId });
     return jobId;
   }
 
@@ -141,7 +147,14 @@ export class Queues {
    * the campaign's generation and the batch's first recipient, so a resumed campaign gets fresh jobs
    * while re-adding within one generation is a no-op.
    */
-  async enqueueCampaignSends(organizationId: string, campaignId: string, generation: number, recipients: { id: string; notBefore?: Date | null }[], batchSize = 25): Promise<number> {
+  async enqueueCampaignSends(
+    channel: MessageChannel,
+    organizationId: string,
+    campaignId: string,
+    generation: number,
+    recipients: { id: string; notBefore?: Date | null }[],
+    batchSize = 25,
+  ): Promise<number> {
     const now = Date.now();
     const byTime = new Map<number, string[]>();
     for (const r of recipients) {
@@ -155,18 +168,23 @@ export class Queues {
         jobs.push({ name: 'campaign-send', data: { organizationId, campaignId, recipientIds }, opts: { jobId: `campaign-${recipientIds[0]}-g${generation}`, delay: at > now ? at - now : undefined } });
       }
     }
-    for (let i = 0; i < jobs.length; i += 1_000) await this.outreach.addBulk(jobs.slice(i, i + 1_000));
+    for (let i = 0; i < jobs.length; i += 1_000) await this.forChannel(channel).addBulk(jobs.slice(i, i + 1_000));
     return recipients.length;
   }
 
   /** One recipient of a batch that must wait (its sending window, another worker's claim): a job of its own at `at`. */
-  async enqueueCampaignFollowUp(organizationId: string, campaignId: string, recipientId: string, at: Date): Promise<void> {
-    await this.outreach.add('campaign-send', { organizationId, campaignId, recipientIds: [recipientId] }, { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+  async enqueueCampaignFollowUp(channel: MessageChannel, organizationId: string, campaignId: string, recipientId: string, at: Date): Promise<void> {
+    await this.forChannel(channel).add('campaign-send', { organizationId, campaignId, recipientIds: [recipientId] }, { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+  }
+
+  /** The queue a channel's sends go on. */
+  forChannel(channel: MessageChannel): Queue<OutreachJob> {
+    return channel === MessageChannel.SMS ? this.sms : this.email;
   }
 
   /** Every queue, for metrics and shutdown. */
   all(): Queue[] {
-    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue, this.outreach as Queue, this.import as Queue];
+    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue, this.email as Queue, this.sms as Queue, this.import as Queue];
   }
 
   async close(): Promise<void> {

@@ -102,7 +102,7 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
     const isStale = recipient.status === RecipientStatus.SENDING && recipient.updatedAt.getTime() < staleBefore;
     if (recipient.status === RecipientStatus.SENDING && !isStale) {
       // Another worker holds the claim (or died holding it): a job of its own comes back when the claim would be stale.
-      await deps.queues.enqueueCampaignFollowUp(organizationId, campaignId, recipient.id, new Date(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000));
+      await deps.queues.enqueueCampaignFollowUp(campaign.channel, organizationId, campaignId, recipient.id, new Date(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000));
       result.waiting++;
       continue;
     }
@@ -110,7 +110,7 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
     const opens = nextWindowOpening(new Date(now), recipient.timeZone ?? 'America/Chicago', campaign.windowStartHour, campaign.windowEndHour);
     if (opens && !isStale) {
       await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.QUEUED }, { reason: SkipReason.QUIET_HOURS_DEFERRED, deferredUntil: opens });
-      await deps.queues.enqueueCampaignFollowUp(organizationId, campaignId, recipient.id, opens);
+      await deps.queues.enqueueCampaignFollowUp(campaign.channel, organizationId, campaignId, recipient.id, opens);
       result.waiting++;
       result.changed = true;
       continue;

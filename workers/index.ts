@@ -51,13 +51,15 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       concurrency: 2,
       onGiveUp: (data, err) => markMemoFailed(deps, data, err.message),
     }),
-    start<OutreachJob>(deps, connection, options.metrics, {
-      queue: QueueName.OUTREACH,
-      processor: outreach(deps),
-      concurrency: Math.max(concurrency, 50), // I/O-bound: SMTP round trips and small queries
-      onGiveUp: (data, err) =>
-        'campaignId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data as SendMessageJob, err.message),
-    }),
+    ...[QueueName.EMAIL, QueueName.SMS].map((queue) =>
+      start<OutreachJob>(deps, connection, options.metrics, {
+        queue,
+        processor: outreach(deps),
+        concurrency: Math.max(concurrency, queue === QueueName.EMAIL ? 50 : 20), // I/O-bound: SMTP/HTTP round trips and small queries
+        onGiveUp: (data, err) =>
+          'campaignId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data as SendMessageJob, err.message),
+      }),
+    ),
     start<ImportCsvJob>(deps, connection, options.metrics, {
       queue: QueueName.IMPORT,
       processor: importCsvProcessor(deps),
@@ -76,7 +78,7 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
   };
 }
 
-/** The `outreach` queue carries one-off sends and campaign sends, told apart by job name. */
+/** The `email` and `sms` queues carry one-off sends and campaign sends, told apart by job name. */
 function outreach(deps: AppDeps): Processor<OutreachJob> {
   const single = sendMessageProcessor(deps);
   const campaign = campaignSendProcessor(deps);

@@ -129,7 +129,7 @@ export class CampaignService {
       for (let i = 0; i < rows.length; i += 2_000) await tem.insertMany(CampaignRecipient, rows.slice(i, i + 2_000));
     });
     const queued = rows.filter((r) => r.status === RecipientStatus.QUEUED);
-    await this.scope.deps.queues.enqueueCampaignSends(actor.organizationId, campaign.id, campaign.generation, queued.map((r) => ({ id: r.id, notBefore: startsLater ? campaign.startAt : null })));
+    await this.scope.deps.queues.enqueueCampaignSends(campaign.channel, actor.organizationId, campaign.id, campaign.generation, queued.map((r) => ({ id: r.id, notBefore: startsLater ? campaign.startAt : null })));
     if (!queued.length) await completeIfDone(this.scope, campaign.id);
     this.announce(campaign.id);
     await em.refresh(campaign);
@@ -149,6 +149,7 @@ export class CampaignService {
     await this.scope.em.refresh(campaign);
     const queued = await this.scope.em.find(CampaignRecipient, { campaignId: campaign.id, status: RecipientStatus.QUEUED }, { fields: ['id', 'deferredUntil'] as never });
     await this.scope.deps.queues.enqueueCampaignSends(
+      campaign.channel,
       campaign.organizationId,
       campaign.id,
       campaign.generation,

@@ -7,7 +7,7 @@ import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 
 /**
  * One-to-one outreach: renders a template for one lead, records the message as QUEUED and hands it
- * to the `outreach` queue (workers/send-message.ts), which checks consent again and sends it.
+ * to the `email` queue (workers/send-message.ts), which checks consent again and sends it.
  */
 export class MessageService {
   constructor(private readonly scope: ServiceScope) {}

@@ -271,7 +271,7 @@ describe('a campaign send that fails all its attempts', () => {
       const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'One', channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' } });
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Flaky', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
-      const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'outreach' })).failedJobs.edges[0]?.node, 15_000, 'dead letter');
+      const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node, 15_000, 'dead letter');
       expect(dead).toMatchObject({ jobName: 'campaign-send', attempts: 2, lastError: expect.stringContaining('try again later') });
       const failed = await campaignCompleted(t, createCampaign.id, 10_000);
       expect(failed.stats).toMatchObject({ failed: 1, sent: 0 });

@@ -43,7 +43,7 @@ describe('emailing a lead', () => {
     const { lead: timeline } = await t.api.Lead({ id: lead.id });
     expect(timeline.activities).toEqual([expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT', user: { id: t.userId } })]);
     expect((await t.api.LeadMessages({ leadId: lead.id })).leadMessages.map((m) => m.id)).toEqual([sendLeadEmail.id]);
-    expect((await t.api.Job({ id: sent.jobId })).job).toMatchObject({ queue: 'outreach', state: 'completed' });
+    expect((await t.api.Job({ id: sent.jobId })).job).toMatchObject({ queue: 'email', state: 'completed' });
   });
 
   it('refuses what cannot be sent, queuing nothing: no consent, do-not-contact, no email, SMS template, viewers', async () => {
@@ -116,7 +116,7 @@ describe('the send-time checks of the outreach worker', () => {
       const { sendLeadEmail } = await t.api.SendLeadEmail({ leadId: lead.id, templateId: template.id });
       const failed = await messageIn(t, sendLeadEmail.id, 'FAILED');
       expect(failed.error).toContain('mailbox unavailable');
-      const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'outreach' })).failedJobs.edges[0]?.node);
+      const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node);
       expect(dead).toMatchObject({ jobId: sendLeadEmail.jobId });
       // Not retried: a permanent refusal is not going to change.
       expect((await t.api.Job({ id: sendLeadEmail.jobId })).job.attemptsMade).toBe(1);
