@@ -76,6 +76,8 @@ export interface Config {
    * or `twilio`. Twilio's webhooks (/webhooks/twilio/*) are answered when twilioAuthToken is set.
    */
   sms: { provider: 'offline' | 'twilio'; twilioAccountSid: string | undefined; twilioAuthToken: string | undefined; twilioApiUrl: string; offlineReceiptDelayMs: number };
+  /** Execute queries and mutations with graphql-jit (compiled per document); false = graphql-js. */
+  graphqlJit: boolean;
   /** Largest CSV an import takes (bytes). */
   importMaxBytes: number;
   /** Tracked links and the open pixel in campaign emails (on by default). */
@@ -205,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       offlineReceiptDelayMs: int('SMS_OFFLINE_RECEIPT_DELAY_MS', 50, 0, 60_000),
     },
     emailTracking: bool('EMAIL_TRACKING', true),
+    graphqlJit: bool('GRAPHQL_JIT', true),
     importMaxBytes: int('IMPORT_MAX_BYTES', 25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
     ...overrides,
   };

@@ -19,6 +19,7 @@ import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
 import { trackingRoutes } from './http/tracking.js';
 import { twilioRoutes } from './http/twilio.js';
+import { jitGateway } from './jit.js';
 import { unsubscribeRoutes } from './http/unsubscribe.js';
 import { applyRateLimits } from './limits/rate-limit.js';
 import { relayJobEvents } from './job-events.js';
@@ -76,7 +77,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const wsCleanup = startWebSocket(wsServer, schema, deps, trusted, metrics);
 
   const apollo = new ApolloServer<Context>({
-    schema,
+    ...(config.graphqlJit ? { gateway: jitGateway(schema) } : { schema }),
     formatError: formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' }),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
