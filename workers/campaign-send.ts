@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
 import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
 import { textToHtml } from '../src/mail/html.js';
@@ -175,10 +175,10 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
         }
       } catch (err) {
         const permanent = err instanceof SmsSendError ? err.permanent : isPermanentSmtpFailure(err);
-        // Refused for good: a bounce, not worth another attempt. Otherwise back to QUEUED for the retry.
+        // Refused for good: BOUNCED with the server's answer — final, and no job failure. Otherwise
+        // back to QUEUED, and the job fails so its retry (with backoff) sends what is still QUEUED.
         await release(em, recipient.id, permanent ? RecipientStatus.BOUNCED : RecipientStatus.QUEUED, permanent ? (err as Error).message : null);
         if (!permanent) result.retry ??= err as Error;
-        else if (mine.length === 1) result.retry ??= new UnrecoverableError(`${sms ? 'The SMS gateway' : 'The mail server'} refused the message: ${(err as Error).message}`);
       }
     }),
   );

@@ -57,7 +57,8 @@ export class ImportService {
       const uploadId = v.uuid(input.uploadId, 'input.uploadId');
       key = uploadKey(actor.organizationId, uploadId);
       const already = await this.scope.em.findOne(Import, { fileKey: key });
-      if (already) return already; // the same upload imported again (a retried mutation): one import
+      if (already?.kind === kind) return already; // the same upload imported again (a retried mutation): one import
+      if (already) throw new ValidationError(`This upload was imported as ${already.kind.toLowerCase()} already (import ${already.id})`, 'input.uploadId');
       const size = await storage.size(key);
       if (size === null) throw new ValidationError('Nothing was uploaded for this uploadId: PUT the file to the URL from createUploadUrl first', 'input.uploadId');
       bytes = size;

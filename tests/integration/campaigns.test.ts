@@ -242,8 +242,9 @@ describe('unsubscribing from a campaign email', () => {
 });
 
 describe('a campaign send that fails all its attempts', () => {
-  it('lands in the dead-letter list, marks the recipient FAILED, and on replay sends exactly once', async () => {
+  it('lands in the dead-letter list, marks the recipient FAILED, and on replay sends exactly once; a 5xx is BOUNCED, not retried', async () => {
     let down = true;
+    let bounceTo = '';
     const delivered: string[] = [];
     const flaky = new SMTPServer({
       authOptional: true,
@@ -251,6 +252,7 @@ describe('a campaign send that fails all its attempts', () => {
       logger: false,
       closeTimeout: 200,
       onRcptTo(address, _session, callback) {
+        if (address.address === bounceTo) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
         if (down) return callback(Object.assign(new Error('4.3.2 try again later'), { responseCode: 451 }));
         callback();
       },
@@ -267,21 +269,24 @@ describe('a campaign send that fails all its attempts', () => {
     const api = await startTestServer({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, jobAttempts: 2, jobBackoffMs: 20 } });
     try {
       const t = await createTenant(api.url);
-      const [email] = await seedOptedInLeads(api.config.databaseUrl, t, 1, 'flaky');
+      const [email, bouncing] = await seedOptedInLeads(api.config.databaseUrl, t, 2, 'flaky');
+      bounceTo = bouncing!;
       const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'One', channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' } });
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Flaky', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
       const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node, 15_000, 'dead letter');
       expect(dead).toMatchObject({ jobName: 'campaign-send', attempts: 2, lastError: expect.stringContaining('try again later') });
       const failed = await campaignCompleted(t, createCampaign.id, 10_000);
-      expect(failed.stats).toMatchObject({ failed: 1, sent: 0 });
+      expect(failed.stats).toMatchObject({ failed: 1, bounced: 1, sent: 0 });
+      expect((await t.api.Campaign({ id: createCampaign.id, status: 'BOUNCED' })).campaign.recipients).toMatchObject([{ toAddress: bouncing, error: expect.stringContaining('5.1.1'), sentAt: null }]);
       expect(delivered).toEqual([]);
 
       down = false;
       await t.api.ReplayJob({ id: dead.id });
       const sent = await campaignCompleted(t, createCampaign.id, 10_000, (c) => c.stats.sent === 1);
-      expect(sent.stats).toMatchObject({ failed: 0, sent: 1 });
+      expect(sent.stats).toMatchObject({ failed: 0, bounced: 1, sent: 1 });
       expect(delivered).toEqual([email]);
+      expect((await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges).toHaveLength(1); // the bounce made no dead letter
       expect((await gqlError(t.api.ReplayJob({ id: dead.id }))).code).toBe('BAD_USER_INPUT');
       await new Promise((r) => setTimeout(r, 300));
       expect(delivered).toEqual([email]);

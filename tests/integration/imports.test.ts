@@ -81,6 +81,7 @@ describe('CSV imports', () => {
     expect(started).toMatchObject({ status: 'QUEUED', kind: 'PROPERTIES', fileName: 'propstream-export.csv', fileBytes: Buffer.byteLength(file), columns: HEADER, unmappedColumns: [], jobId: `import-${started.id}` });
     // Asking again with the same upload is the same import, not a second one.
     expect((await a.api.ImportProperties({ input: { uploadId } })).importProperties.id).toBe(started.id);
+    expect((await gqlError(a.api.ImportLeads({ input: { uploadId } }))).message).toContain('imported as properties already');
 
     const progress = await subscribe<JobProgressSubscription>(server.wsUrl, a.token, print(JobProgressDocument), { variables: { id: started.jobId } } as never);
     const spy = await subscribe<JobProgressSubscription>(server.wsUrl, b.token, print(JobProgressDocument), { variables: { id: started.jobId } } as never);
