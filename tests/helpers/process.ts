@@ -85,3 +85,39 @@ export async function startApiProcess(config: Config, args: string[] = ['--no-wo
       }),
   };
 }
+
+/**
+ * `node dist/workers/main.js` as its own OS process sharing the test's database, Redis namespace
+ * and secret, resolved once its workers are running. `env` adds to or overrides that.
+ */
+export async function startWorkerProcess(config: Config, env: Record<string, string> = {}): Promise<ChildProcess> {
+  ensureBuilt();
+  const child = spawn(NODE, [join(ROOT, 'dist/workers/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: config.databaseUrl,
+      DATABASE_OWNER_URL: config.databaseOwnerUrl,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: config.redisPrefix,
+      JWT_SECRET: config.jwtSecret,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${stderr}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('workers started')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr}`)));
+  });
+  return child;
+}

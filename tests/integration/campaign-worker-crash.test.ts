@@ -1,49 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalSmtp } from '../../src/mail/local-smtp.js';
 import { campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, waitFor } from '../helpers/gql.js';
-import { ensureBuilt } from '../helpers/process.js';
+import { startWorkerProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const smtp = await startLocalSmtp();
 afterAll(() => smtp.close());
 const server = await startTestServer({ workers: false, config: { smtpUrl: smtp.url } });
 
-/** `node dist/workers/main.js` as its own OS process, resolved once its workers are running. */
-async function startWorkerProcess(): Promise<ChildProcess> {
-  ensureBuilt();
-  const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/workers/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: server.config.databaseUrl,
-      DATABASE_OWNER_URL: server.config.databaseOwnerUrl,
-      REDIS_URL: server.config.redisUrl,
-      REDIS_PREFIX: server.config.redisPrefix,
-      JWT_SECRET: server.config.jwtSecret,
-      SMTP_URL: smtp.url,
-      JOB_LOCK_MS: '2000',
-      SEND_CLAIM_STALE_MS: '1000',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start')), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('workers started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-  return child;
-}
+const workerEnv = { SMTP_URL: smtp.url, JOB_LOCK_MS: '2000', SEND_CLAIM_STALE_MS: '1000' };
 
 describe('a worker killed mid-campaign', () => {
   it('leaves the rest to a new worker, and every recipient gets its email once', async () => {
@@ -53,7 +19,7 @@ describe('a worker killed mid-campaign', () => {
     const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'Crash', channel: 'EMAIL', subject: 'Hi {{lead.firstName}}', body: 'Hello' } });
     const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Crash', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
 
-    const first = await startWorkerProcess();
+    const first = await startWorkerProcess(server.config, workerEnv);
     await t.api.LaunchCampaign({ id: createCampaign.id });
     await waitFor(async () => (await t.api.Campaign({ id: createCampaign.id })).campaign.stats.sent >= 40, 20_000, 'first sends');
     first.kill('SIGKILL');
@@ -61,7 +27,7 @@ describe('a worker killed mid-campaign', () => {
     const atKill = (await t.api.Campaign({ id: createCampaign.id })).campaign.stats;
     expect(atKill.sent).toBeLessThan(count); // killed mid-campaign, not after it
 
-    const second = await startWorkerProcess();
+    const second = await startWorkerProcess(server.config, workerEnv);
     try {
       const done = await campaignCompleted(t, createCampaign.id, 45_000);
       expect(done.stats).toMatchObject({ total: count, sent: count, failed: 0 });
