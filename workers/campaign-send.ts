@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
 import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
 import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
-import { textToHtml } from '../src/mail/html.js';
+import { textToHtml, URL_IN_TEXT } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
-import { clickToken, signRecipient, URL_IN_TEXT } from '../src/outreach/tracking.js';
+import { clickToken, signRecipient } from '../src/outreach/tracking.js';
 import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
 import { SmsSendError } from '../src/providers/sms/index.js';
 import { Topics } from '../src/pubsub.js';
@@ -94,7 +94,7 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
 
   const now = Date.now();
   const staleBefore = now - deps.config.sendClaimStaleMs;
-  const skips = new Map<SkipReason, string[]>();
+  const skips = new Map<string, { reason: SkipReason; stale: boolean; ids: string[] }>();
   const fresh: SendState[] = [];
   const stale: SendState[] = [];
   for (const state of states) {
@@ -117,15 +117,18 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
     }
     const reason = (contactBlock(state.dnc, state.consentStatus) as SkipReason | null) ?? (state.capped ? SkipReason.FREQUENCY_CAP : null);
     if (reason) {
-      skips.set(reason, [...(skips.get(reason) ?? []), recipient.id]);
+      const key = `${reason}:${isStale}`;
+      skips.set(key, { reason, stale: isStale, ids: [...(skips.get(key)?.ids ?? []), recipient.id] });
       continue;
     }
     (isStale ? stale : fresh).push(state);
   }
-  for (const [reason, skipped] of skips) {
+  // Only from the state that was read (QUEUED, or a claim still stale): a worker that claimed the
+  // recipient meanwhile keeps it.
+  for (const { reason, stale: fromStale, ids: skipped } of skips.values()) {
     result.skipped += await em.nativeUpdate(
       CampaignRecipient,
-      { id: { $in: skipped }, status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] } },
+      fromStale ? { id: { $in: skipped }, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(staleBefore) } } : { id: { $in: skipped }, status: RecipientStatus.QUEUED },
       { status: RecipientStatus.SKIPPED, reason, deferredUntil: null } as never,
     );
     result.changed = true;

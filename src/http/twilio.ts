@@ -29,14 +29,14 @@ export function twilioRoutes(deps: AppDeps): express.Router {
       deps.log.warn({ path: req.path }, 'twilio webhook with a bad signature refused');
       return res.status(403).json({ error: 'Invalid signature' });
     }
-    (req as { twilio?: Record<string, string> }).twilio = params;
+    res.locals.twilio = params;
     next();
   });
   const twiml = (res: express.Response) => res.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
 
   router.post('/sms', (req, res, next) => {
     void (async () => {
-      const p = (req as { twilio?: Record<string, string> }).twilio!;
+      const p = res.locals.twilio as Record<string, string>;
       if (!p.MessageSid || !p.From || !p.To) return res.status(400).json({ error: 'MessageSid, From and To are required' });
       let to: string;
       try {
@@ -57,7 +57,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
 
   router.post('/status', (req, res, next) => {
     void (async () => {
-      const p = (req as { twilio?: Record<string, string> }).twilio!;
+      const p = res.locals.twilio as Record<string, string>;
       const org = String(req.query.org ?? '');
       const status = (p.MessageStatus ?? p.SmsStatus) as SmsDeliveryStatus;
       if (!UUID.test(org) || !p.MessageSid || !STATUSES.has(status)) return res.status(400).json({ error: 'org, MessageSid and a known MessageStatus are required' });

@@ -2,6 +2,7 @@ import type express from 'express';
 import { CampaignRecipient } from '../../entities/index.js';
 import { ActivityType, ConsentStatus, Direction, MessageChannel, RecipientStatus, statusesBefore } from '../../entities/enums.js';
 import { Activity, ConsentRecord } from '../../entities/index.js';
+import { escapeHtml } from '../mail/html.js';
 import { readUnsubscribeToken } from '../outreach/unsubscribe.js';
 import type { AppDeps } from '../services/scope.js';
 import { forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
@@ -29,9 +30,9 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
         const found = await recipientFor(String(req.params.token ?? ''));
         if (!found?.recipient?.toAddress) return notFound(res);
         res.setHeader('cache-control', 'no-store');
-        if (found.recipient.unsubscribedAt) return res.type('html').send(page('Unsubscribed', `<h1>You are unsubscribed</h1><p>${escape(found.recipient.toAddress)} will not get these emails again.</p>`));
+        if (found.recipient.unsubscribedAt) return res.type('html').send(page('Unsubscribed', `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these emails again.</p>`));
         res.type('html').send(
-          page('Unsubscribe', `<h1>Unsubscribe</h1><p>Stop emails to ${escape(found.recipient.toAddress)}?</p><form method="post"><button type="submit">Unsubscribe</button></form>`),
+          page('Unsubscribe', `<h1>Unsubscribe</h1><p>Stop emails to ${escapeHtml(found.recipient.toAddress)}?</p><form method="post"><button type="submit">Unsubscribe</button></form>`),
         );
       })().catch(next);
     },
@@ -60,12 +61,8 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
           }),
         );
         res.setHeader('cache-control', 'no-store');
-        res.type('html').send(page('Unsubscribed', `<h1>You are unsubscribed</h1><p>${escape(found.recipient.toAddress)} will not get these emails again.</p>`));
+        res.type('html').send(page('Unsubscribed', `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these emails again.</p>`));
       })().catch(next);
     },
   };
-}
-
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -1,6 +1,8 @@
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text safe to put in HTML content and attribute values. */
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const URL_IN_ESCAPED_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
+/** http(s) URLs in plain text, trailing punctuation left out (also matches in escaped text: & stays inside, quotes end it). */
+export const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
 
 /**
  * A plain-text message as a minimal HTML document: escaped, blank lines → paragraphs, line breaks
@@ -8,10 +10,10 @@ const URL_IN_ESCAPED_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
  * appended as is.
  */
 export function textToHtml(text: string, footerHtml = '', href: (url: string) => string = (u) => u): string {
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
-  const paragraphs = escape(text)
+  const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+  const paragraphs = escapeHtml(text)
     .split(/\n{2,}/)
-    .map((p) => `<p>${p.replace(/\n/g, '<br>').replace(URL_IN_ESCAPED_TEXT, (u) => `<a href="${escape(href(unescape(u)))}">${u}</a>`)}</p>`)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>').replace(URL_IN_TEXT, (u) => `<a href="${escapeHtml(href(unescapeHtml(u)))}">${u}</a>`)}</p>`)
     .join('');
   return `<!doctype html><html><body>${paragraphs}${footerHtml}</body></html>`;
 }

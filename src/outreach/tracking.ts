@@ -55,6 +55,3 @@ export function readClickToken(secret: string, token: string): (TrackedIds & { u
   const url = payload.subarray(32).toString('utf8');
   return /^https?:\/\//i.test(url) ? { ...idsOf(payload), url } : null;
 }
-
-/** http(s) URLs in plain text (trailing punctuation left out). */
-export const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;

@@ -24,6 +24,21 @@ export function ensureBuilt(): void {
   execFileSync(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
 }
 
+/** The environment of a child process that shares the test's database, Redis namespace and secret. */
+function childEnv(config: Config, env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: config.databaseUrl,
+    DATABASE_OWNER_URL: config.databaseOwnerUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    JWT_SECRET: config.jwtSecret,
+    LOG_LEVEL: 'info',
+    ...env,
+  };
+}
+
 export interface ApiProcess {
   child: ChildProcess;
   url: string;
@@ -37,18 +52,7 @@ export async function startApiProcess(config: Config, args: string[] = ['--no-wo
   ensureBuilt();
   const child = spawn(NODE, [join(ROOT, 'dist/src/main.js'), ...args], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATABASE_URL: config.databaseUrl,
-      DATABASE_OWNER_URL: config.databaseOwnerUrl,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      JWT_SECRET: config.jwtSecret,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: childEnv(config, { PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -94,17 +98,7 @@ export async function startWorkerProcess(config: Config, env: Record<string, str
   ensureBuilt();
   const child = spawn(NODE, [join(ROOT, 'dist/workers/main.js')], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: config.databaseUrl,
-      DATABASE_OWNER_URL: config.databaseOwnerUrl,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      JWT_SECRET: config.jwtSecret,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: childEnv(config, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
