@@ -33,9 +33,27 @@ export function tooComplex(limit: keyof QueryLimits, max: number, actual: number
   });
 }
 
+/** What one selection set adds up to once every fragment is expanded. */
+interface Shape {
+  /** Nesting levels below this set. */
+  depth: number;
+  cost: number;
+  aliases: number;
+  directives: number;
+}
+
+/** Introspection roots: their subtrees are bounded by the schema (and by graphql-js's MaxIntrospectionDepthRule), not by data. */
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
 /**
  * Measures the selected operation (fragments expanded, variables applied) and throws
- * QUERY_TOO_COMPLEX naming the first limit it exceeds.
+ * QUERY_TOO_COMPLEX naming the first limit it exceeds (depth, aliases, directives, cost).
+ *
+ * Each fragment is measured once per enclosing page size and its shape reused at every spread, so
+ * the work is linear in the document's size however often fragments spread each other (a document
+ * of N fragments each spreading the previous one twice expands to 2^N selections; it is measured in
+ * N steps and refused by its cost and alias figures). Introspection subtrees count towards aliases
+ * and directives but not depth or cost, so the standard introspection query passes.
  */
 export function checkQueryLimits(
   document: DocumentNode,
@@ -45,9 +63,8 @@ export function checkQueryLimits(
 ): void {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  let aliases = 0;
-  let directives = operation.directives?.length ?? 0;
-  let maxDepth = 0;
+  const memo = new Map<string, Shape>();
+  const inProgress = new Set<string>(); // fragment cycles are invalid documents; count them as empty
 
   const listSize = (field: FieldNode): number | null => {
     const first = field.arguments?.find((a) => a.name.value === 'first');
@@ -55,45 +72,71 @@ export function checkQueryLimits(
     return null;
   };
 
-  // Returns the cost of a selection set; `seen` guards against fragment cycles (invalid anyway).
-  // `pageSize` is the `first` of the enclosing connection, which sizes its `edges`.
-  const walk = (set: SelectionSetNode, depth: number, seen: Set<string>, pageSize?: number): number => {
-    maxDepth = Math.max(maxDepth, depth);
-    if (maxDepth > limits.maxDepth) throw tooComplex('maxDepth', limits.maxDepth, maxDepth);
-    let cost = 0;
-    for (const sel of set.selections) {
-      directives += sel.directives?.length ?? 0;
-      if (sel.kind === Kind.FIELD) {
-        if (sel.alias) aliases++;
-        if (!sel.selectionSet) {
-          cost += sel.name.value === '__typename' ? 0 : 1;
-          continue;
-        }
-        const size = listSize(sel);
-        const isConnection = size !== null && sel.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
-        const children = walk(sel.selectionSet, depth + 1, seen, isConnection ? size! : undefined);
-        // A connection's `first` sizes its edges; a list with `first` is that long; other relation lists are estimated.
-        let multiplier = 1;
-        if (sel.name.value === 'edges') multiplier = pageSize ?? PAGED_DEFAULT_FIRST;
-        else if (size !== null && !isConnection) multiplier = size;
-        else if (LIST_FIELDS.has(sel.name.value)) multiplier = DEFAULT_LIST_SIZE;
-        cost += 1 + multiplier * children;
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        cost += walk(sel.selectionSet, depth, seen, pageSize);
-      } else {
-        const name = sel.name.value;
-        const frag = fragments.get(name);
-        if (!frag || seen.has(name)) continue;
-        cost += walk(frag.selectionSet, depth, new Set([...seen, name]), pageSize);
-      }
-      if (aliases > limits.maxAliases) throw tooComplex('maxAliases', limits.maxAliases, aliases);
-      if (directives > limits.maxDirectives) throw tooComplex('maxDirectives', limits.maxDirectives, directives);
-    }
-    return cost;
+  const fragment = (name: string, pageSize: number | undefined, introspection: boolean): Shape => {
+    const key = `${name}|${pageSize ?? ''}|${introspection ? 1 : 0}`;
+    const known = memo.get(key);
+    if (known) return known;
+    const frag = fragments.get(name);
+    if (!frag || inProgress.has(key)) return { depth: 0, cost: 0, aliases: 0, directives: 0 };
+    inProgress.add(key);
+    const shape = measure(frag.selectionSet, pageSize, introspection);
+    inProgress.delete(key);
+    memo.set(key, shape);
+    return shape;
   };
 
-  const cost = walk(operation.selectionSet, 0, new Set());
-  if (cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, cost);
+  // `pageSize` is the `first` of the enclosing connection, which sizes its `edges`.
+  const measure = (set: SelectionSetNode, pageSize: number | undefined, introspection: boolean): Shape => {
+    const total: Shape = { depth: 0, cost: 0, aliases: 0, directives: 0 };
+    for (const sel of set.selections) {
+      total.directives += sel.directives?.length ?? 0;
+      let part: Shape;
+      if (sel.kind === Kind.FIELD) {
+        part = measureField(sel, pageSize, introspection);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        part = measure(sel.selectionSet, pageSize, introspection);
+      } else {
+        part = fragment(sel.name.value, pageSize, introspection);
+      }
+      total.depth = Math.max(total.depth, part.depth);
+      total.cost += part.cost;
+      total.aliases += part.aliases;
+      total.directives += part.directives;
+    }
+    return total;
+  };
+
+  const measureField = (field: FieldNode, pageSize: number | undefined, introspection: boolean): Shape => {
+    const aliases = field.alias ? 1 : 0;
+    if (!field.selectionSet) {
+      const cost = introspection || field.name.value === '__typename' ? 0 : 1;
+      return { depth: 0, cost, aliases, directives: 0 };
+    }
+    const inside = introspection || INTROSPECTION_ROOTS.has(field.name.value);
+    const size = listSize(field);
+    const isConnection = size !== null && field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
+    const children = measure(field.selectionSet, isConnection ? size! : undefined, inside);
+    if (inside) return { depth: 0, cost: introspection ? 0 : 1, aliases: aliases + children.aliases, directives: children.directives };
+    // A connection's `first` sizes its edges; a list with `first` is that long; other relation lists are estimated.
+    let multiplier = 1;
+    if (field.name.value === 'edges') multiplier = pageSize ?? PAGED_DEFAULT_FIRST;
+    else if (size !== null && !isConnection) multiplier = size;
+    else if (LIST_FIELDS.has(field.name.value)) multiplier = DEFAULT_LIST_SIZE;
+    return {
+      depth: children.depth + 1,
+      cost: 1 + multiplier * children.cost,
+      aliases: aliases + children.aliases,
+      directives: children.directives,
+    };
+  };
+
+  const shape = measure(operation.selectionSet, undefined, false);
+  const directives = shape.directives + (operation.directives?.length ?? 0);
+  const exact = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
+  if (shape.depth > limits.maxDepth) throw tooComplex('maxDepth', limits.maxDepth, shape.depth);
+  if (shape.aliases > limits.maxAliases) throw tooComplex('maxAliases', limits.maxAliases, exact(shape.aliases));
+  if (directives > limits.maxDirectives) throw tooComplex('maxDirectives', limits.maxDirectives, exact(directives));
+  if (shape.cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, exact(shape.cost));
 }
 
 /** Relation fields that return lists (sized by DEFAULT_LIST_SIZE unless they take `first`). */

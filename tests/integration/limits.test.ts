@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createTenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
@@ -65,6 +66,70 @@ describe('query limits, on HTTP and WebSocket alike', () => {
     expect((await post(t.token, directives)).body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'directives' });
     expect((await overSocket(t.token, aliases))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' });
     expect((await overSocket(t.token, fewAliases))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+  });
+
+  it('counts aliases on leaf fields too', async () => {
+    const t = await createTenant(server.url);
+    const typenames = `{ ${Array.from({ length: 300 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    const scalars = `{ me { ${Array.from({ length: 31 }, (_, i) => `e${i}: email`).join(' ')} } }`;
+    for (const q of [typenames, scalars]) {
+      const res = await post(t.token, q);
+      expect(res.status).toBe(400);
+      expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 30 });
+      expect((await overSocket(t.token, q))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+    }
+    const thirty = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    expect((await post(t.token, thirty)).body.errors).toBeUndefined();
+  });
+
+  // Each fragment spreads the previous one twice: 2^levels selections from about 40 bytes a level.
+  const bomb = (levels: number, leaf = 'a: __typename') => {
+    let doc = `query Bomb { ...F${levels} }\nfragment F0 on Query { ${leaf} }\n`;
+    for (let i = 1; i <= levels; i++) doc += `fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }\n`;
+    return doc;
+  };
+
+  it('measures a fragment bomb in linear time, unauthenticated, on HTTP and WebSocket', async () => {
+    // The old walker re-expanded every spread: 22 levels took 13.8 s, 30 levels about an hour.
+    for (const levels of [22, 30, 60]) {
+      const started = performance.now();
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: bomb(levels) }),
+      });
+      const elapsed = performance.now() - started;
+      const body = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+      expect(elapsed).toBeLessThan(50 * (levels === 22 ? 4 : 1)); // the first request also warms the process up
+    }
+    const t = await createTenant(server.url);
+    const started = performance.now();
+    const ws = await overSocket(t.token, bomb(30));
+    expect(ws[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+    expect(performance.now() - started).toBeLessThan(1000); // socket set-up included
+    // Without aliases the expansion is refused by its cost (2^30 fields), just as fast.
+    const costly = await post(t.token, bomb(30, 'me { id }'));
+    expect(costly.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+  });
+
+  it('lets the standard introspection query through the shape limits', async () => {
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { data?: { __schema: { types: unknown[] } }; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.__schema.types.length).toBeGreaterThan(50);
+    // Data fields beside it are still measured.
+    const t = await createTenant(server.url);
+    const mixed = await post(t.token, `{ __schema { queryType { name } } ${deep(6).slice(1, -1)} }`);
+    expect(mixed.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth' });
   });
 
   it('caps page sizes', async () => {
