@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { isUnexpected } from './errors/format-error.js';
@@ -12,7 +13,7 @@ import type { Metrics } from './metrics.js';
  * cache headers for GET queries, and metrics.
  */
 export function apolloPlugins(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context>[] {
-  return [operationLog(config, log, metrics), queryLimits(config), rateLimitStatus(), getCaching(config)];
+  return [operationLog(config, log, metrics), httpTransport(), queryLimits(config), rateLimitStatus(), getCaching(config)];
 }
 
 function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
@@ -47,6 +48,42 @@ function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServ
       };
     },
   };
+}
+
+/** Request errors that the GraphQL-over-HTTP spec answers with 200 to a client that accepts only application/json. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * HTTP is for queries and mutations: a subscription sent over HTTP is refused with a clear
+ * BAD_REQUEST naming the WebSocket endpoint (graphql-ws). Parse, validation and variable-coercion
+ * failures answer 200 to clients that accept only `application/json` (GraphQL over HTTP, "legacy"
+ * media type), and stay 400 for `application/graphql-response+json` and clients that name no type.
+ */
+function httpTransport(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError('Subscriptions are served over WebSocket at /graphql (graphql-ws protocol), not over HTTP', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        },
+        async willSendResponse({ response }) {
+          if (response.http.status !== 400 || response.body.kind !== 'single') return;
+          if (!acceptsOnlyJson(request.http?.headers.get('accept'))) return;
+          const errors = response.body.singleResult.errors ?? [];
+          if (errors.length && errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) response.http.status = 200;
+        },
+      };
+    },
+  };
+}
+
+function acceptsOnlyJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
+  return types.includes('application/json') && !types.includes('application/graphql-response+json');
 }
 
 function queryLimits(config: Config): ApolloServerPlugin<Context> {
