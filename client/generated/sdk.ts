@@ -1033,28 +1033,28 @@ export type InboundMessageReceivedSubscriptionVariables = Exact<{ [key: string]:
 
 export type InboundMessageReceivedSubscription = { inboundMessageReceived: { id: string, fromAddress: string, body: string, kind: InboundKind, leadId: string | null } };
 
-export type FlipNumbersFieldsFragment = { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number };
+export type FlipNumbersFieldsFragment = { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number | null, annualizedRoi: number | null, undefinedBecause: Array<{ field: string, reason: string }> };
 
 export type AnalyzeFlipQueryVariables = Exact<{
   input: FlipInput;
 }>;
 
 
-export type AnalyzeFlipQuery = { analyzeFlip: { repairs: number, maoByRule: number, maoByTargetProfit: number | null, deal: { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number } | null, wholesale: { assignmentFee: number, buyerPrice: number, buyer: { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number, annualizedRoi: number } } | null } };
+export type AnalyzeFlipQuery = { analyzeFlip: { repairs: number, maoByRule: number, maoByTargetProfit: number | null, deal: { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number | null, annualizedRoi: number | null, undefinedBecause: Array<{ field: string, reason: string }> } | null, wholesale: { assignmentFee: number, buyerPrice: number, buyer: { purchasePrice: number, totalCost: number, profit: number, cashInvested: number, roi: number | null, annualizedRoi: number | null, undefinedBecause: Array<{ field: string, reason: string }> } } | null } };
 
 export type AnalyzeRentalQueryVariables = Exact<{
   input: RentalInput;
 }>;
 
 
-export type AnalyzeRentalQuery = { analyzeRental: { noi: number, capRate: number, monthlyPayment: number, annualCashFlow: number, cashOnCash: number | null, dscr: number | null, grossRentMultiplier: number, breakEvenOccupancy: number, operatingExpenses: Array<{ label: string, annual: number }>, amortization: Array<{ year: number, interest: number, principal: number, endingBalance: number }> } };
+export type AnalyzeRentalQuery = { analyzeRental: { noi: number, capRate: number, monthlyPayment: number, annualCashFlow: number, cashOnCash: number | null, dscr: number | null, grossRentMultiplier: number | null, breakEvenOccupancy: number | null, undefinedBecause: Array<{ field: string, reason: string }>, operatingExpenses: Array<{ label: string, annual: number }>, amortization: Array<{ year: number, interest: number, principal: number, endingBalance: number }> } };
 
 export type AnalyzeDcfQueryVariables = Exact<{
   input: DcfInput;
 }>;
 
 
-export type AnalyzeDcfQuery = { analyzeDcf: { exitValue: number, npv: number, equityMultiple: number, unleveredIrr: { status: IrrStatus, irr: number | null, roots: Array<number> | null, reason: string | null }, leveredIrr: { status: IrrStatus, irr: number | null, reason: string | null }, years: Array<{ year: number, noi: number, leveredCashFlow: number }> } };
+export type AnalyzeDcfQuery = { analyzeDcf: { exitValue: number, npv: number, equityMultiple: number | null, undefinedBecause: Array<{ field: string, reason: string }>, unleveredIrr: { status: IrrStatus, irr: number | null, roots: Array<number> | null, doubleRoots: Array<number> | null, reason: string | null, closestRate: number | null, minAbsNpv: number | null }, leveredIrr: { status: IrrStatus, irr: number | null, roots: Array<number> | null, reason: string | null }, years: Array<{ year: number, noi: number, leveredCashFlow: number }> } };
 
 export type UnderwritingFieldsFragment = { id: string, version: number, compIds: Array<string>, kind: UnderwritingKind, inputs: unknown, outputs: unknown, notes: string | null, createdAt: string, createdBy: { id: string } | null, flip: { maoByRule: number, deal: { profit: number } | null } | null, rental: { noi: number, dscr: number | null } | null, dcf: { npv: number, unleveredIrr: { status: IrrStatus, irr: number | null } } | null };
 
@@ -1374,6 +1374,10 @@ export const FlipNumbersFieldsFragmentDoc = gql`
   cashInvested
   roi
   annualizedRoi
+  undefinedBecause {
+    field
+    reason
+  }
 }
     `;
 export const UnderwritingFieldsFragmentDoc = gql`
@@ -2079,6 +2083,10 @@ export const AnalyzeRentalDocument = gql`
     dscr
     grossRentMultiplier
     breakEvenOccupancy
+    undefinedBecause {
+      field
+      reason
+    }
     operatingExpenses {
       label
       annual
@@ -2098,15 +2106,23 @@ export const AnalyzeDcfDocument = gql`
     exitValue
     npv
     equityMultiple
+    undefinedBecause {
+      field
+      reason
+    }
     unleveredIrr {
       status
       irr
       roots
+      doubleRoots
       reason
+      closestRate
+      minAbsNpv
     }
     leveredIrr {
       status
       irr
+      roots
       reason
     }
     years {

@@ -9,6 +9,12 @@ registerEnumType(IrrStatus, { name: 'IrrStatus' });
 
 const simple = { simpleResolvers: true };
 
+@ObjectType('UndefinedRatio', { ...simple, description: 'A ratio that has no value for these inputs (it is null), and why' })
+export class UndefinedRatio {
+  @Field({ description: 'The null field, e.g. roi' }) field!: string;
+  @Field({ description: 'e.g. "No cash is invested"' }) reason!: string;
+}
+
 @ObjectType('FlipNumbers', simple)
 export class FlipNumbers {
   @Field(() => Float) purchasePrice!: number;
@@ -20,8 +26,10 @@ export class FlipNumbers {
   @Field(() => Float) totalCost!: number;
   @Field(() => Float) profit!: number;
   @Field(() => Float) cashInvested!: number;
-  @Field(() => Float, { description: 'profit / cash invested' }) roi!: number;
-  @Field(() => Float) annualizedRoi!: number;
+  @Field(() => Float, { nullable: true, description: 'profit / cash invested; null when no cash is invested' }) roi!: number | null;
+  @Field(() => Float, { nullable: true, description: '(1 + roi)^(12 / months) − 1; null when ROI is, with a 0-month hold, or when the loss is at least the cash invested' })
+  annualizedRoi!: number | null;
+  @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
 }
 
 @ObjectType('WholesaleNumbers', simple)
@@ -69,19 +77,28 @@ export class RentalAnalysis {
   @Field(() => Float) annualCashFlow!: number;
   @Field(() => Float) monthlyCashFlow!: number;
   @Field(() => Float) cashInvested!: number;
-  @Field(() => Float, { nullable: true }) cashOnCash!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Null when no cash is invested' }) cashOnCash!: number | null;
   @Field(() => Float, { nullable: true, description: 'Null when there is no debt' }) dscr!: number | null;
-  @Field(() => Float) grossRentMultiplier!: number;
-  @Field(() => Float) breakEvenOccupancy!: number;
+  @Field(() => Float, { nullable: true, description: 'Price / yearly rent; null with no rent' }) grossRentMultiplier!: number | null;
+  @Field(() => Float, { nullable: true, description: '(Expenses + debt service) / gross income; null with no income' }) breakEvenOccupancy!: number | null;
   @Field(() => [AmortizationYear]) amortization!: AmortizationYear[];
+  @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
 }
 
-@ObjectType('IrrResult', { ...simple, description: 'NO_IRR when the cash flows never change sign; `roots` lists every rate that zeroes NPV' })
+@ObjectType('IrrResult', {
+  ...simple,
+  description: 'Every rate from −99% to 1000% that zeroes the NPV; NO_IRR when there is none (always when the flows never change sign)',
+})
 export class IrrResult {
   @Field(() => IrrStatus) status!: IrrStatus;
-  @Field(() => Float, { nullable: true }) irr?: number | null;
-  @Field(() => [Float], { nullable: true }) roots?: number[] | null;
+  @Field(() => Float, { nullable: true, description: 'The root closest to zero' }) irr?: number | null;
+  @Field(() => [Float], { nullable: true, description: 'Every root, ascending' }) roots?: number[] | null;
+  @Field(() => [Float], { nullable: true, description: 'Roots where the NPV touches zero without crossing it (double roots)' })
+  doubleRoots?: number[] | null;
   @Field(() => String, { nullable: true }) reason?: string | null;
+  @Field(() => Float, { nullable: true, description: 'NO_IRR with flows that change sign: the rate where |NPV| is smallest' })
+  closestRate?: number | null;
+  @Field(() => Float, { nullable: true, description: 'NO_IRR with flows that change sign: that smallest |NPV|' }) minAbsNpv?: number | null;
 }
 
 @ObjectType('DcfYear', simple)
@@ -108,7 +125,8 @@ export class DcfAnalysis {
   @Field(() => Float) npv!: number;
   @Field(() => IrrResult) unleveredIrr!: IrrResult;
   @Field(() => IrrResult) leveredIrr!: IrrResult;
-  @Field(() => Float) equityMultiple!: number;
+  @Field(() => Float, { nullable: true, description: 'Distributions / equity; null when no equity is invested' }) equityMultiple!: number | null;
+  @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
 }
 
 @ObjectType('UnderwritingChange', { ...simple, description: 'One input or output that differs between two versions' })

@@ -154,7 +154,7 @@ function describe(uw: Underwriting): { figures: [string, string][]; headline: st
   const o = uw.outputs as unknown as DcfResult;
   const irrText = (r: DcfResult['unleveredIrr']) => (r.status === 'OK' ? pct(r.irr) : 'not computable');
   return {
-    figures: [['Exit value', usd(o.exitValue)], ['NPV', usd(o.npv)], ['Unlevered IRR', irrText(o.unleveredIrr)], ['Levered IRR', irrText(o.leveredIrr)], ['Equity multiple', `${o.equityMultiple.toFixed(2)}x`]],
+    figures: [['Exit value', usd(o.exitValue)], ['NPV', usd(o.npv)], ['Unlevered IRR', irrText(o.unleveredIrr)], ['Levered IRR', irrText(o.leveredIrr)], ['Equity multiple', o.equityMultiple == null ? 'undefined (no equity)' : `${o.equityMultiple.toFixed(2)}x`]],
     headline: `Held ${o.years.length} years, the discounted cash flow gives an NPV of ${usd(o.npv)} and a levered IRR of ${irrText(o.leveredIrr)}.`,
   };
 }

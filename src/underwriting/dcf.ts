@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/index.js';
 import { irr, npv, payment, remainingBalance, type IrrResult } from './finance.js';
-import { nonNegative, round, share } from './flip.js';
-import { positive, type LoanInput } from './rental.js';
+import { nonNegative, positive, ratio, round, share, whole, type UndefinedRatio } from './inputs.js';
+import type { LoanInput } from './rental.js';
 
 export interface DcfInput {
   purchasePrice: number;
@@ -45,7 +45,9 @@ export interface DcfResult {
   npv: number;
   unleveredIrr: IrrResult;
   leveredIrr: IrrResult;
-  equityMultiple: number;
+  /** Distributions / equity; null when no equity is invested. */
+  equityMultiple: number | null;
+  undefinedBecause: UndefinedRatio[];
 }
 
 export function analyzeDcf(input: DcfInput): DcfResult {
@@ -57,9 +59,7 @@ export function analyzeDcf(input: DcfInput): DcfResult {
   const g = growth(input.rentGrowth ?? 0.03, 'input.rentGrowth');
   const ge = growth(input.expenseGrowth ?? 0.03, 'input.expenseGrowth');
   const capex1 = nonNegative(input.capexReserve ?? 0, 'input.capexReserve');
-  if (!Number.isInteger(input.holdYears) || input.holdYears < 1 || input.holdYears > 30) {
-    throw new ValidationError('input.holdYears must be a whole number from 1 to 30', 'input.holdYears');
-  }
+  whole(input.holdYears, 'input.holdYears', 1, 30, 'years');
   const exitCap = share(input.exitCapRate, 'input.exitCapRate');
   if (exitCap === 0) throw new ValidationError('input.exitCapRate must be above zero', 'input.exitCapRate');
   const selling = share(input.sellingCostsPct ?? 0.03, 'input.sellingCostsPct');
@@ -71,9 +71,7 @@ export function analyzeDcf(input: DcfInput): DcfResult {
   let points = 0;
   if (loan) {
     const rate = share(loan.annualRate, 'input.loan.annualRate');
-    if (!Number.isInteger(loan.years) || loan.years < 1 || loan.years > 40) {
-      throw new ValidationError('input.loan.years must be a whole number from 1 to 40', 'input.loan.years');
-    }
+    whole(loan.years, 'input.loan.years', 1, 40, 'years');
     loanAmount = price * (1 - share(loan.downPaymentPct, 'input.loan.downPaymentPct'));
     points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
     annualDebt = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) * 12 : 0;
@@ -84,9 +82,17 @@ export function analyzeDcf(input: DcfInput): DcfResult {
     const opex = opex1 * (1 + ge) ** (year - 1);
     return { egi, opex, noi: egi - opex, capex: capex1 * (1 + ge) ** (year - 1) };
   };
+  // Flows are kept unrounded for NPV and IRR; only what is shown is rounded to cents.
+  const loanYears = loan ? loan.years : 0;
+  const rawUnlevered: number[] = [];
+  const rawLevered: number[] = [];
   const years: DcfYear[] = [];
   for (let y = 1; y <= input.holdYears; y++) {
     const { egi, opex, noi, capex } = noiFor(y);
+    // A loan shorter than the hold is paid off at the end of its term: no debt service after it.
+    const debt = y <= loanYears ? annualDebt : 0;
+    rawUnlevered.push(noi - capex);
+    rawLevered.push(noi - capex - debt);
     years.push({
       year: y,
       effectiveGrossIncome: round(egi),
@@ -94,8 +100,8 @@ export function analyzeDcf(input: DcfInput): DcfResult {
       noi: round(noi),
       capex: round(capex),
       unleveredCashFlow: round(noi - capex),
-      debtService: round(annualDebt),
-      leveredCashFlow: round(noi - capex - annualDebt),
+      debtService: round(debt),
+      leveredCashFlow: round(noi - capex - debt),
     });
   }
   const exitValue = noiFor(input.holdYears + 1).noi / exitCap;
@@ -103,9 +109,12 @@ export function analyzeDcf(input: DcfInput): DcfResult {
   const payoff = loan && loanAmount > 0 ? remainingBalance(loanAmount, loan.annualRate, loan.years, input.holdYears * 12) : 0;
   const allIn = price + closing;
   const equity = allIn - loanAmount + points;
-  const unlevered = [-allIn, ...years.map((y, n) => y.unleveredCashFlow + (n === years.length - 1 ? netSale : 0))];
-  const levered = [-equity, ...years.map((y, n) => y.leveredCashFlow + (n === years.length - 1 ? netSale - payoff : 0))];
+  const last = input.holdYears - 1;
+  const unlevered = [-allIn, ...rawUnlevered.map((cf, n) => cf + (n === last ? netSale : 0))];
+  const levered = [-equity, ...rawLevered.map((cf, n) => cf + (n === last ? netSale - payoff : 0))];
   const distributions = levered.slice(1).reduce((s, c) => s + c, 0);
+  const undefinedBecause: UndefinedRatio[] = [];
+  const equityMultiple = ratio(distributions, equity, 'equityMultiple', 'No equity is invested', undefinedBecause);
   return {
     years,
     exitValue: round(exitValue),
@@ -117,7 +126,8 @@ export function analyzeDcf(input: DcfInput): DcfResult {
     npv: round(npv(discount, unlevered)),
     unleveredIrr: irr(unlevered),
     leveredIrr: irr(levered),
-    equityMultiple: equity > 0 ? distributions / equity : 0,
+    equityMultiple,
+    undefinedBecause,
   };
 }
 

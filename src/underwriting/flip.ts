@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/index.js';
+import { nonNegative, positive, ratio, round, share, whole, type UndefinedRatio } from './inputs.js';
 
 export type RepairLevel = 'LIGHT' | 'MEDIUM' | 'HEAVY';
 
@@ -40,8 +41,11 @@ export interface FlipNumbers {
   totalCost: number;
   profit: number;
   cashInvested: number;
-  roi: number;
-  annualizedRoi: number;
+  /** Null when no cash is invested. */
+  roi: number | null;
+  /** Null when ROI is, when the hold is 0 months, or when the loss exceeds the cash invested. */
+  annualizedRoi: number | null;
+  undefinedBecause: UndefinedRatio[];
 }
 
 export interface FlipResult {
@@ -91,8 +95,13 @@ function numbers(i: Normalized, repairs: number, purchasePrice: number): FlipNum
   const totalCost = purchasePrice + buyingCosts + repairs + holdingCosts + financingCosts + sellingCosts;
   const profit = i.arv - totalCost;
   const cashInvested = purchasePrice + buyingCosts + repairs + holdingCosts + financingCosts - loanAmount;
-  const roi = cashInvested > 0 ? profit / cashInvested : 0;
-  const annualizedRoi = i.holdingMonths > 0 && roi > -1 ? (1 + roi) ** (12 / i.holdingMonths) - 1 : roi;
+  const undefinedBecause: UndefinedRatio[] = [];
+  const roi = ratio(profit, cashInvested, 'roi', 'No cash is invested: the loan covers everything paid before the sale', undefinedBecause);
+  let annualizedRoi: number | null = null;
+  if (roi === null) undefinedBecause.push({ field: 'annualizedRoi', reason: 'ROI is undefined' });
+  else if (i.holdingMonths === 0) undefinedBecause.push({ field: 'annualizedRoi', reason: 'The hold is 0 months' });
+  else if (roi <= -1) undefinedBecause.push({ field: 'annualizedRoi', reason: 'The loss is at least the cash invested' });
+  else annualizedRoi = (1 + roi) ** (12 / i.holdingMonths) - 1;
   return {
     purchasePrice,
     buyingCosts: round(buyingCosts),
@@ -105,31 +114,37 @@ function numbers(i: Normalized, repairs: number, purchasePrice: number): FlipNum
     cashInvested: round(cashInvested),
     roi,
     annualizedRoi,
+    undefinedBecause,
   };
 }
 
 function repairTotal(input: FlipInput): number {
   if (input.repairItems?.length) {
+    if (input.repairItems.length > 500) throw new ValidationError('input.repairItems takes at most 500 lines', 'input.repairItems');
     input.repairItems.forEach((item, n) => nonNegative(item.amount, `input.repairItems[${n}].amount`));
     return round(input.repairItems.reduce((s, item) => s + item.amount, 0));
   }
   if (input.repairLevel) {
-    if (!input.squareFeet || input.squareFeet <= 0) throw new ValidationError('A repair level needs squareFeet above zero', 'input.squareFeet');
-    return round(REPAIR_COST_PER_SQFT[input.repairLevel] * input.squareFeet);
+    const sqft = input.squareFeet;
+    if (sqft == null || !Number.isFinite(sqft) || sqft <= 0 || sqft > 10_000_000) {
+      throw new ValidationError('A repair level needs squareFeet above 0 and at most 10,000,000', 'input.squareFeet');
+    }
+    return round(REPAIR_COST_PER_SQFT[input.repairLevel] * sqft);
   }
   return 0;
 }
 
 function normalize(input: FlipInput): Normalized {
-  if (!Number.isFinite(input.arv) || input.arv <= 0) throw new ValidationError('ARV must be above zero', 'input.arv');
+  positive(input.arv, 'input.arv');
   if (input.purchasePrice != null) nonNegative(input.purchasePrice, 'input.purchasePrice');
   if (input.assignmentFee != null) nonNegative(input.assignmentFee, 'input.assignmentFee');
+  if (input.targetProfit != null) nonNegative(input.targetProfit, 'input.targetProfit');
   const f = input.financing;
   return {
     arv: input.arv,
     buyingCostsPct: share(input.buyingCostsPct ?? 0.02, 'input.buyingCostsPct'),
     sellingCostsPct: share(input.sellingCostsPct ?? 0.08, 'input.sellingCostsPct'),
-    holdingMonths: months(input.holdingMonths ?? 6, 'input.holdingMonths'),
+    holdingMonths: whole(input.holdingMonths ?? 6, 'input.holdingMonths', 0, 120, 'months'),
     holdingCostPerMonth: nonNegative(input.holdingCostPerMonth ?? 0, 'input.holdingCostPerMonth'),
     maoRulePct: share(input.maoRulePct ?? 0.7, 'input.maoRulePct'),
     financing: f
@@ -140,24 +155,4 @@ function normalize(input: FlipInput): Normalized {
         }
       : null,
   };
-}
-
-/** A rate or share: 0 to 1 (100%). */
-export function share(v: number, field: string): number {
-  if (!Number.isFinite(v) || v < 0 || v > 1) throw new ValidationError(`${field} must be between 0 and 1 (0% to 100%)`, field);
-  return v;
-}
-
-export function nonNegative(v: number, field: string): number {
-  if (!Number.isFinite(v) || v < 0) throw new ValidationError(`${field} must be zero or more`, field);
-  return v;
-}
-
-function months(v: number, field: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > 120) throw new ValidationError(`${field} must be a whole number of months from 0 to 120`, field);
-  return v;
-}
-
-export function round(v: number): number {
-  return Math.round(v * 100) / 100;
 }

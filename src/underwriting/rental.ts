@@ -1,6 +1,5 @@
-import { ValidationError } from '../errors/index.js';
 import { amortizationSchedule, payment } from './finance.js';
-import { nonNegative, round, share } from './flip.js';
+import { nonNegative, positive, ratio, round, share, whole, type UndefinedRatio } from './inputs.js';
 
 export interface LoanInput {
   downPaymentPct: number;
@@ -45,11 +44,16 @@ export interface RentalResult {
   annualCashFlow: number;
   monthlyCashFlow: number;
   cashInvested: number;
+  /** Null when no cash is invested. */
   cashOnCash: number | null;
   /** NOI / debt service; null for an all-cash purchase (no debt). */
   dscr: number | null;
-  grossRentMultiplier: number;
-  breakEvenOccupancy: number;
+  /** Price / yearly rent; null with no rent. */
+  grossRentMultiplier: number | null;
+  /** (Expenses + debt service) / gross scheduled income; null with no income. */
+  breakEvenOccupancy: number | null;
+  /** Why each null ratio above has no value. */
+  undefinedBecause: UndefinedRatio[];
   /** Year-by-year loan summary. */
   amortization: { year: number; interest: number; principal: number; endingBalance: number }[];
 }
@@ -72,7 +76,7 @@ export function analyzeRental(input: RentalInput): RentalResult {
     { label: 'Maintenance', annual: rentYear * share(input.maintenancePct ?? 0.05, 'input.maintenancePct') },
     { label: 'Management', annual: rentYear * share(input.managementPct ?? 0.08, 'input.managementPct') },
     { label: 'Capital reserves', annual: rentYear * share(input.capexPct ?? 0.05, 'input.capexPct') },
-  ].map((e) => ({ label: e.label, annual: round(e.annual) }));
+  ];
   const opex = expenses.reduce((s, e) => s + e.annual, 0);
   const noi = egi - opex;
 
@@ -84,9 +88,7 @@ export function analyzeRental(input: RentalInput): RentalResult {
   if (loan) {
     const down = share(loan.downPaymentPct, 'input.loan.downPaymentPct');
     const rate = share(loan.annualRate, 'input.loan.annualRate');
-    if (!Number.isInteger(loan.years) || loan.years < 1 || loan.years > 40) {
-      throw new ValidationError('input.loan.years must be a whole number from 1 to 40', 'input.loan.years');
-    }
+    whole(loan.years, 'input.loan.years', 1, 40, 'years');
     loanAmount = price * (1 - down);
     points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
     monthlyPayment = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) : 0;
@@ -95,11 +97,16 @@ export function analyzeRental(input: RentalInput): RentalResult {
   const debtService = monthlyPayment * 12;
   const cashFlow = noi - debtService;
   const cashInvested = price - loanAmount + nonNegative(input.closingCosts ?? 0, 'input.closingCosts') + nonNegative(input.rehab ?? 0, 'input.rehab') + points;
+  const undefinedBecause: UndefinedRatio[] = [];
+  const cashOnCash = ratio(cashFlow, cashInvested, 'cashOnCash', 'No cash is invested', undefinedBecause);
+  const dscr = ratio(noi, debtService, 'dscr', 'There is no debt service (all-cash purchase)', undefinedBecause);
+  const grm = ratio(price, rentYear, 'grossRentMultiplier', 'The rent is zero', undefinedBecause);
+  const breakEven = ratio(opex + debtService, gsi, 'breakEvenOccupancy', 'The gross scheduled income is zero', undefinedBecause);
   return {
     grossScheduledIncome: round(gsi),
     vacancyLoss: round(vacancyLoss),
     effectiveGrossIncome: round(egi),
-    operatingExpenses: expenses,
+    operatingExpenses: expenses.map((e) => ({ label: e.label, annual: round(e.annual) })),
     totalOperatingExpenses: round(opex),
     noi: round(noi),
     capRate: noi / price,
@@ -109,11 +116,12 @@ export function analyzeRental(input: RentalInput): RentalResult {
     annualCashFlow: round(cashFlow),
     monthlyCashFlow: round(cashFlow / 12),
     cashInvested: round(cashInvested),
-    cashOnCash: cashInvested > 0 ? cashFlow / cashInvested : null,
-    dscr: debtService > 0 ? noi / debtService : null,
-    grossRentMultiplier: rentYear > 0 ? price / rentYear : 0,
-    breakEvenOccupancy: gsi > 0 ? (opex + debtService) / gsi : 0,
+    cashOnCash,
+    dscr,
+    grossRentMultiplier: grm,
+    breakEvenOccupancy: breakEven,
     amortization,
+    undefinedBecause,
   };
 }
 
@@ -129,9 +137,4 @@ function yearly(rows: ReturnType<typeof amortizationSchedule>): RentalResult['am
     });
   }
   return years;
-}
-
-export function positive(v: number, field: string): number {
-  if (!Number.isFinite(v) || v <= 0) throw new ValidationError(`${field} must be above zero`, field);
-  return v;
 }

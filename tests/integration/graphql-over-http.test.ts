@@ -9,7 +9,7 @@ const interpreted = await startTestServer({ workers: false, config: { graphqlJit
 describe('GraphQL over HTTP', () => {
   it('passes the graphql-http server audit with no warnings or errors', async () => {
     const results = await auditServer({ url: server.url });
-    const failing = results.filter((r) => r.status !== 'ok' && r.status !== 'notice').map((r) => `${r.id} ${r.name}: ${r.reason}`);
+    const failing = results.filter((r) => r.status !== 'ok' && r.status !== 'notice').map((r) => `${r.id} ${r.name}: ${r.status}`);
     expect(failing).toEqual([]);
     expect(results.filter((r) => r.status === 'ok').length).toBeGreaterThanOrEqual(55);
   });

@@ -211,3 +211,132 @@ describe('DCF', () => {
     expect(badField(() => analyzeDcf({ purchasePrice: 1, grossIncome: 1, operatingExpenses: 0, holdYears: 5, exitCapRate: 0.07, discountRate: 1.5 }))).toBe('input.discountRate');
   });
 });
+
+/*
+ * Defects found by checking against independently computed references: each case failed before
+ * its fix (debt service charged after payoff, roots 0.6% apart missed, ratios returned as numbers
+ * when undefined, 1e308 inputs accepted, NPV computed from flows rounded to cents).
+ */
+describe('reference cases', () => {
+  /** NPV and a bisection IRR written out here, independently of src/underwriting/finance.ts. */
+  const refNpv = (rate: number, flows: number[]) => flows.reduce((s, cf, t) => s + cf / Math.pow(1 + rate, t), 0);
+  const refIrr = (flows: number[]) => {
+    let lo = -0.5;
+    let hi = 1;
+    for (let k = 0; k < 200; k++) {
+      const mid = (lo + hi) / 2;
+      if (Math.sign(refNpv(mid, flows)) === Math.sign(refNpv(lo, flows))) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  it('a loan shorter than the hold stops its debt service at payoff (5-year loan, 8-year hold)', () => {
+    const r = analyzeDcf({
+      purchasePrice: 1_000_000,
+      grossIncome: 150_000,
+      vacancyRate: 0.05,
+      operatingExpenses: 50_000,
+      rentGrowth: 0,
+      expenseGrowth: 0,
+      holdYears: 8,
+      exitCapRate: 0.08,
+      sellingCostsPct: 0.03,
+      discountRate: 0.1,
+      loan: { downPaymentPct: 0.3, annualRate: 0.06, years: 5 },
+    });
+    // By hand: NOI 92,500 a year; $700,000 at 6% over 60 months; sold for 92,500 / 8% less 3%.
+    const monthly = (700_000 * 0.005) / (1 - Math.pow(1.005, -60));
+    const debt = monthly * 12;
+    const netSale = (92_500 / 0.08) * 0.97;
+    const flows = [-300_000, ...[1, 2, 3, 4, 5].map(() => 92_500 - debt), 92_500, 92_500, 92_500 + netSale];
+    expect(r.years.map((y) => y.debtService)).toEqual([...Array(5).fill(Math.round(debt * 100) / 100), 0, 0, 0]);
+    expect(r.loanPayoff).toBe(0);
+    expect(r.leveredCashFlows.map((c) => Math.round(c))).toEqual(flows.map((c) => Math.round(c)));
+    expect(r.leveredIrr.status === 'OK' && r.leveredIrr.irr).toBeCloseTo(refIrr(flows), 9);
+    const distributions = flows.slice(1).reduce((s, c) => s + c, 0);
+    expect(r.equityMultiple).toBeCloseTo(distributions / 300_000, 12);
+  });
+
+  it('a rental loan schedules exactly its own term and pays off to zero', () => {
+    const r = analyzeRental({ purchasePrice: 200_000, monthlyRent: 1_800, loan: { downPaymentPct: 0.25, annualRate: 0.07, years: 15 } });
+    expect(r.amortization).toHaveLength(15);
+    expect(r.amortization.at(-1)!.endingBalance).toBe(0);
+    expect(r.amortization.reduce((s, y) => s + y.principal, 0)).toBeCloseTo(150_000, 1);
+    expect(r.amortization.reduce((s, y) => s + y.interest + y.principal, 0)).toBeCloseTo(r.annualDebtService * 15, 0);
+  });
+
+  it('finds IRR roots that lie close together (10.2% and 10.8%)', () => {
+    // -10,000 + 22,100x - 12,210.16x² = 0 with x = 1/(1+r): discriminant 60², so r = 10.2% and 10.8%.
+    const r = irr([-10_000, 22_100, -12_210.16]);
+    expect(r.status).toBe('OK');
+    if (r.status !== 'OK') return;
+    expect(r.roots).toHaveLength(2);
+    expect(r.roots[0]).toBeCloseTo(0.102, 10);
+    expect(r.roots[1]).toBeCloseTo(0.108, 10);
+    expect(r.irr).toBeCloseTo(0.102, 10);
+    expect(r.doubleRoots).toEqual([]);
+  });
+
+  it('reports a double root (NPV touches zero) as such', () => {
+    const r = irr([-100, 200, -100]); // -100(1 - x)²: r = 0, touching
+    expect(r).toMatchObject({ status: 'OK', roots: [0], doubleRoots: [0] });
+    const near = irr([-10_000, 22_100, -12_210.25]); // discriminant 0: a double root at x = 22,100 / 24,420.5
+    expect(near.status).toBe('OK');
+    if (near.status === 'OK') expect(near.irr).toBeCloseTo(24_420.5 / 22_100 - 1, 6);
+  });
+
+  it('says NO_IRR with the closest approach when the flows change sign but no rate zeroes the NPV', () => {
+    const r = irr([-10_000, 22_100, -12_300]);
+    expect(r.status).toBe('NO_IRR');
+    if (r.status !== 'NO_IRR') return;
+    // The maximum of the quadratic is at x = 22,100 / 24,600, where NPV = -10,000 + 22,100² / 49,200.
+    expect(r.closestRate).toBeCloseTo(24_600 / 22_100 - 1, 9);
+    expect(r.minAbsNpv).toBeCloseTo(10_000 - 22_100 ** 2 / 49_200, 6);
+    expect(r.reason).toMatch(/comes closest at 11\.31/);
+  });
+
+  it('returns null with a reason for ratios that are undefined', () => {
+    // Fully financed at no cost: no cash in, profit 66,000.
+    const free = analyzeFlip({ arv: 200_000, purchasePrice: 100_000, repairItems: [{ label: 'All', amount: 18_000 }], buyingCostsPct: 0, sellingCostsPct: 0.08, holdingMonths: 6, financing: { loanToCost: 1, annualRate: 0 } });
+    expect(free.deal).toMatchObject({ profit: 66_000, cashInvested: 0, roi: null, annualizedRoi: null });
+    expect(free.deal!.undefinedBecause.map((u) => u.field)).toEqual(['roi', 'annualizedRoi']);
+    const instant = analyzeFlip({ arv: 200_000, purchasePrice: 100_000, holdingMonths: 0 });
+    expect(instant.deal!.roi).toBeGreaterThan(0);
+    expect(instant.deal!.annualizedRoi).toBeNull();
+    expect(instant.deal!.undefinedBecause).toEqual([{ field: 'annualizedRoi', reason: 'The hold is 0 months' }]);
+    const wipedOut = analyzeFlip({ arv: 10_000, purchasePrice: 100_000, holdingMonths: 6, financing: { loanToCost: 0.9, annualRate: 0.1 } });
+    expect(wipedOut.deal!.roi!).toBeLessThan(-1);
+    expect(wipedOut.deal!.annualizedRoi).toBeNull();
+    const noRent = analyzeRental({ purchasePrice: 100_000, monthlyRent: 0 });
+    expect(noRent).toMatchObject({ grossRentMultiplier: null, breakEvenOccupancy: null, dscr: null });
+    expect(noRent.undefinedBecause.map((u) => u.field)).toEqual(['dscr', 'grossRentMultiplier', 'breakEvenOccupancy']);
+    const noEquity = analyzeDcf({ purchasePrice: 100_000, grossIncome: 12_000, operatingExpenses: 2_000, holdYears: 3, exitCapRate: 0.08, discountRate: 0.1, loan: { downPaymentPct: 0, annualRate: 0.05, years: 30 } });
+    expect(noEquity.equityMultiple).toBeNull();
+    expect(noEquity.undefinedBecause).toEqual([{ field: 'equityMultiple', reason: 'No equity is invested' }]);
+  });
+
+  it('bounds every money input, naming the field, instead of overflowing', () => {
+    const huge = 1e308;
+    expect(badField(() => analyzeFlip({ arv: huge }))).toBe('input.arv');
+    expect(badField(() => analyzeFlip({ arv: 200_000, purchasePrice: huge }))).toBe('input.purchasePrice');
+    expect(badField(() => analyzeFlip({ arv: 200_000, targetProfit: huge }))).toBe('input.targetProfit');
+    expect(badField(() => analyzeFlip({ arv: 200_000, targetProfit: -5 }))).toBe('input.targetProfit');
+    expect(badField(() => analyzeFlip({ arv: 200_000, holdingCostPerMonth: huge }))).toBe('input.holdingCostPerMonth');
+    expect(badField(() => analyzeFlip({ arv: 200_000, repairLevel: 'LIGHT', squareFeet: huge }))).toBe('input.squareFeet');
+    expect(badField(() => analyzeRental({ purchasePrice: huge, monthlyRent: 1_000 }))).toBe('input.purchasePrice');
+    expect(badField(() => analyzeRental({ purchasePrice: 100_000, monthlyRent: huge }))).toBe('input.monthlyRent');
+    expect(badField(() => analyzeDcf({ purchasePrice: 100_000, grossIncome: huge, operatingExpenses: 0, holdYears: 3, exitCapRate: 0.08, discountRate: 0.1 }))).toBe('input.grossIncome');
+    // At the bound the numbers stay finite and exact to the cent.
+    const big = analyzeRental({ purchasePrice: 1e11, monthlyRent: 1e9, loan: { downPaymentPct: 0.2, annualRate: 0.05, years: 30 } });
+    expect(Number.isFinite(big.monthlyPayment) && Number.isFinite(big.annualCashFlow)).toBe(true);
+  });
+
+  it('computes NPV from unrounded flows and rounds only what is shown', () => {
+    const input = { purchasePrice: 100_000, grossIncome: 12_345.678, vacancyRate: 0.0537, operatingExpenses: 3_210.987, rentGrowth: 0.0313, expenseGrowth: 0.0271, holdYears: 7, exitCapRate: 0.0711, sellingCostsPct: 0.031, discountRate: 0.0913 };
+    const r = analyzeDcf(input);
+    const noi = (y: number) => input.grossIncome * (1 + input.rentGrowth) ** (y - 1) * (1 - input.vacancyRate) - input.operatingExpenses * (1 + input.expenseGrowth) ** (y - 1);
+    const flows = [-100_000, ...[1, 2, 3, 4, 5, 6, 7].map((y) => noi(y) + (y === 7 ? (noi(8) / input.exitCapRate) * (1 - input.sellingCostsPct) : 0))];
+    expect(r.npv).toBe(Math.round(refNpv(input.discountRate, flows) * 100) / 100);
+  });
+});
