@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
 import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
-import { textToHtml, URL_IN_TEXT } from '../src/mail/html.js';
+import { mapUrls, textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
 import { clickToken, signRecipient } from '../src/outreach/tracking.js';
@@ -279,7 +279,7 @@ async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campai
     from: deps.config.mailFrom,
     to: recipient.toAddress!,
     subject: message.subject ?? '',
-    text: `${message.body.replace(URL_IN_TEXT, track)}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
+    text: `${mapUrls(message.body, track)}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
     html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>${pixel}`, track),
     messageId: `<${recipient.id}@${organizationId}.realestateos>`,
     headers: {
