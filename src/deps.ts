@@ -6,7 +6,7 @@ import { initOrm } from './orm.js';
 import { createPropertyData } from './providers/property-data/index.js';
 import { AppPubSub } from './pubsub.js';
 import { jobOptions, Queues } from './queues.js';
-import { createRedis } from './redis.js';
+import { createRedis, redisHealth } from './redis.js';
 import { startLocalSmtp } from './mail/local-smtp.js';
 import { Mailer } from './mail/Mailer.js';
 import { smsEventSink } from './outreach/sms-events.js';
@@ -22,6 +22,7 @@ export interface RunningDeps extends AppDeps {
 
 /** The long-lived parts every entry point (API, worker, seed, bench) needs, wired once. */
 export async function createDeps(config: Config, log: Logger, ormOptions?: Partial<Options>): Promise<RunningDeps> {
+  redisHealth.use(log);
   const orm = await initOrm(config, undefined, ormOptions);
   const localS3 = config.s3.endpoint ? null : await startLocalS3(config.localS3Dir, config.s3.bucket);
   const localSmtp = config.smtpUrl ? null : await startLocalSmtp();

@@ -1,6 +1,6 @@
 import { QueueEvents, type Queue } from 'bullmq';
 import { Topics } from './pubsub.js';
-import { createRedis } from './redis.js';
+import { createRedis, redisHealth } from './redis.js';
 import type { AppDeps } from './services/scope.js';
 
 /**
@@ -18,7 +18,7 @@ export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
 
 function listen(deps: AppDeps, queue: Queue): QueueEvents {
   const events = new QueueEvents(queue.name, { connection: createRedis(deps.config.redisUrl), prefix: deps.config.redisPrefix });
-  events.on('error', (err) => deps.log.warn({ queue: queue.name, err: err.message }, 'queue events error'));
+  events.on('error', (err) => redisHealth.report(err, `queue events error (${queue.name})`));
   const relay = async (jobId: string, state: string, progress?: number) => {
     const job = await queue.getJob(jobId);
     const organizationId = (job?.data as { organizationId?: string } | undefined)?.organizationId;

@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { prepareDatabase } from './db/bootstrap.js';
 import { createLogger } from './logger.js';
+import { assertRedisReachable } from './redis.js';
 import { startServer } from './server.js';
 import { startWorkers } from '../workers/index.js';
 import { DEMO, seed } from './cli/seed.js';
@@ -23,10 +24,18 @@ async function main(): Promise<void> {
     await prepareDatabase(config, log);
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'database is not ready');
+    console.error(`\n${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  try {
+    await assertRedisReachable(config.redisUrl);
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'Redis is not reachable');
+    console.error(`\n${(err as Error).message}\n`);
     process.exit(1);
   }
   const server = await startServer(config, { log }).catch((err: Error) => {
-    log.fatal({ err: err.message }, /ECONNREFUSED.*6379|Redis/i.test(err.message) ? 'Redis is not reachable' : 'could not start');
+    log.fatal({ err: err.message }, 'could not start');
     process.exit(1);
   });
   const workers = runWorkers ? startWorkers(server.deps, { metrics: server.metrics }) : null;

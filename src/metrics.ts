@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { redisHealth } from './redis.js';
 import type { AppDeps } from './services/scope.js';
 
 /**
@@ -46,10 +47,19 @@ export class Metrics {
       labelNames: ['queue', 'state'],
       registers,
       async collect() {
+        if (!redisHealth.up) return; // counts would wait for Redis to come back
         for (const queue of deps.queues.all()) {
           const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
           for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
         }
+      },
+    });
+    new Gauge({
+      name: 'redis_up',
+      help: '1 while this process reaches Redis, 0 during an outage',
+      registers,
+      collect() {
+        this.set(redisHealth.up ? 1 : 0);
       },
     });
     new Gauge({

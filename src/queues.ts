@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { MessageChannel } from '../entities/enums.js';
-import type { Redis } from './redis.js';
+import { redisHealth, type Redis } from './redis.js';
 
 /** Queue names. One queue per kind of work so each can be scaled and watched alone. */
 export const QueueName = {
@@ -86,6 +86,8 @@ export class Queues {
     this.email = new Queue<OutreachJob>(QueueName.EMAIL, { connection, prefix, defaultJobOptions });
     this.sms = new Queue<OutreachJob>(QueueName.SMS, { connection, prefix, defaultJobOptions });
     this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
+    // Without a listener BullMQ prints every connection error during an outage.
+    for (const queue of this.all()) queue.on('error', (err) => redisHealth.report(err, `queue error (${queue.name})`));
   }
 
   /**

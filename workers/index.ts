@@ -2,7 +2,7 @@ import { Worker, type Job, type Processor } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
 import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type OutreachJob, type SendMessageJob, type CampaignSendJob, type ImportCsvJob } from '../src/queues.js';
-import { createRedis, type Redis } from '../src/redis.js';
+import { createRedis, redisHealth, type Redis } from '../src/redis.js';
 import { recordDeadLetter } from '../src/services/JobService.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
@@ -101,7 +101,7 @@ function start<T>(deps: AppDeps, connection: Redis, metrics: Metrics | undefined
     lockDuration: deps.config.jobLockMs,
     stalledInterval: deps.config.jobLockMs,
   });
-  worker.on('error', (err) => log.error({ worker: spec.queue, err }, 'worker error'));
+  worker.on('error', (err) => redisHealth.report(err, `worker error (${spec.queue})`));
   worker.on('failed', (job: Job<T> | undefined, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';

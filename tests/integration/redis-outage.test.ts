@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureBuilt, startApiProcess } from '../helpers/process.js';
+import { freePort, startOwnRedis } from '../helpers/redis-server.js';
+import { testConfig } from '../helpers/env.js';
+import { waitFor } from '../helpers/gql.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+describe('Redis unreachable', () => {
+  it('npm start stops at once with a message naming Redis and its address', async () => {
+    ensureBuilt();
+    const port = await freePort();
+    const config = testConfig();
+    const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/src/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: config.databaseUrl, DATABASE_OWNER_URL: config.databaseOwnerUrl, REDIS_URL: `redis://127.0.0.1:${port}`, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain(`Redis is not reachable at 127.0.0.1:${port} (connect ECONNREFUSED`);
+    expect(output).not.toContain('is running');
+  });
+
+  it('at run time: logs the outage once, reports it in /readyz and /metrics, and recovers without a restart', async () => {
+    const redis = await startOwnRedis();
+    const api = await startApiProcess(testConfig({ redisUrl: redis.url }), []);
+    const base = api.url.replace('/graphql', '');
+    let log = '';
+    api.child.stdout!.on('data', (d) => (log += d));
+    api.child.stderr!.on('data', (d) => (log += d));
+    try {
+      await redis.stop();
+      const down = await waitFor(async () => {
+        const res = await fetch(`${base}/readyz`);
+        return res.status === 503 ? ((await res.json()) as { down: string[] }) : null;
+      }, 10_000, 'readyz reports Redis down');
+      expect(down.down).toEqual(['redis']);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 0$/m);
+      const before = log.split('\n').length;
+      await new Promise((r) => setTimeout(r, 5_000)); // reconnect attempts keep going meanwhile
+      const during = log.split('\n').slice(before - 1).filter((l) => l.trim());
+      expect(during.filter((l) => !l.includes('"graphql operation"'))).toEqual([]);
+      expect(log.match(/Redis is unreachable/g)).toHaveLength(1);
+      expect(log).not.toMatch(/^Error: /m); // nothing printed raw
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+      await redis.start();
+      await waitFor(async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : null), 15_000, 'readyz recovers');
+      await waitFor(async () => (log.includes('Redis connection restored') ? true : null), 5_000, 'restored logged');
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 1$/m);
+    } finally {
+      expect(await api.stop()).not.toBeNull();
+    }
+  });
+});
