@@ -38,7 +38,8 @@ export interface Config {
   /** Depth/alias/directive/cost/token limits; `null` when PROTECTIONS=off (benchmark baseline only). */
   queryLimits: QueryLimits | null;
   /** Per-field rate limits; `null` when PROTECTIONS=off. */
-  rateLimits: { queriesPerMinute: number; mutationsPerMinute: number } | null;
+  /** Per-user limits per root field; `authMultiplier` scales the per-IP limits of sign-in fields (login, register, ...). */
+  rateLimits: { queriesPerMinute: number; mutationsPerMinute: number; authMultiplier: number } | null;
   /** Trusted documents: `off` (APQ only), `allow` (manifest or ad-hoc), `only` (manifest only). */
   persistedOperations: 'off' | 'allow' | 'only';
   persistedManifestPath: string;
@@ -48,6 +49,10 @@ export interface Config {
   wsMaxConnectionsPerUser: number;
   /** Express `trust proxy`, so `req.ip` is the client behind a load balancer. */
   trustProxy: string | false;
+  /** Browser origins allowed to call /graphql across origins (CORS); empty: same origin only. `*` allows any. */
+  corsOrigins: string[];
+  /** Send Access-Control-Allow-Credentials (cookies, HTTP auth) to the listed origins; never with `*`. */
+  corsCredentials: boolean;
   /** Seconds a GET (hashed) query response may be kept by the client's cache. */
   getCacheMaxAgeSeconds: number;
   /** OTLP/HTTP collector base URL; tracing is off when unset. */
@@ -136,6 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const dbAppRole = str('DB_APP_ROLE', 'reos_app');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbAppRole)) problems.push('DB_APP_ROLE must be a plain lower-case identifier');
 
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entries must look like https://app.example.com, without a path (got "${origin}")`);
+  }
+  const corsCredentials = bool('CORS_CREDENTIALS', false);
+  if (corsCredentials && corsOrigins.includes('*')) problems.push('CORS_CREDENTIALS=true needs CORS_ORIGINS to list origins, not *');
+
   const config: Config = {
     nodeEnv,
     host: str('HOST', '127.0.0.1'),
@@ -172,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : {
             queriesPerMinute: int('RATE_LIMIT_QUERIES_PER_MINUTE', 1_200, 1),
             mutationsPerMinute: int('RATE_LIMIT_MUTATIONS_PER_MINUTE', 240, 1),
+            // Local scripts sign in often; production keeps the strict 5 a minute per IP and email.
+            authMultiplier: int('RATE_LIMIT_AUTH_MULTIPLIER', nodeEnv === 'development' ? 20 : 1, 1, 1_000),
           },
     persistedOperations: oneOf('PERSISTED_OPERATIONS', ['off', 'allow', 'only'] as const, 'allow'),
     persistedManifestPath: resolve(projectRoot(), str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json')),
@@ -179,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     slowOperationMs: int('SLOW_OPERATION_MS', 1_000, 1),
     wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
     trustProxy: env.TRUST_PROXY || false,
+    corsOrigins,
+    corsCredentials,
     getCacheMaxAgeSeconds: int('GET_CACHE_MAX_AGE_SECONDS', 5, 0, 86_400),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     serviceName: str('OTEL_SERVICE_NAME', 'real-estate-os'),

@@ -7,6 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Options } from '@mikro-orm/postgresql';
+import cors from 'cors';
 import express from 'express';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
@@ -118,6 +119,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+  if (config.corsOrigins.length) app.use('/graphql', corsFor(config));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -165,6 +167,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await deps.close();
     },
   };
+}
+
+/**
+ * CORS for browser clients on other origins (CORS_ORIGINS). Preflights are answered here; CSRF
+ * prevention still applies, and the headers our clients send (Authorization, Apollo's preflight
+ * and operation-name headers, Idempotency-Key, X-Request-Id) are allowed.
+ */
+function corsFor(config: Config) {
+  const any = config.corsOrigins.includes('*');
+  return cors({
+    origin: any ? '*' : config.corsOrigins,
+    credentials: config.corsCredentials,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotency-replayed'],
+    maxAge: 600,
+  });
 }
 
 async function readiness(deps: RunningDeps, redis: Redis): Promise<{ postgres: boolean; redis: boolean }> {

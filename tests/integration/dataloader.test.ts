@@ -6,7 +6,7 @@ const statements: string[] = [];
 const server = await startTestServer({
   workers: false,
   // The fixture is ~500 mutations from one user in a few seconds.
-  config: { rateLimits: { queriesPerMinute: 100_000, mutationsPerMinute: 100_000 } },
+  config: { rateLimits: { queriesPerMinute: 100_000, mutationsPerMinute: 100_000, authMultiplier: 1 } },
   orm: {
     onQuery: (sql: string) => {
       statements.push(sql);

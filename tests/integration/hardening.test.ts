@@ -6,6 +6,7 @@ import { closeCodeFor } from '../helpers/ws.js';
 
 const server = await startTestServer({ workers: false, config: { wsMaxConnectionsPerUser: 3 } });
 const prod = await startTestServer({ workers: false, config: { nodeEnv: 'production', introspection: false } });
+const withCors = await startTestServer({ workers: false, config: { corsOrigins: ['https://app.example.com'] } });
 
 const send = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   fetch(url, { method: 'POST', headers, body });
@@ -49,6 +50,36 @@ describe('HTTP hardening', () => {
     expect(typo.errors[0]!.message).toBe('Cannot query field "proprties" on type "Query".');
     const devTypo = (await (await send(server.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as { errors: { message: string }[] };
     expect(devTypo.errors[0]!.message).toContain('Did you mean');
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (url: string, origin: string) =>
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  it('answers a preflight from a listed origin, and the request that follows, with the allow headers', async () => {
+    const pre = await preflight(withCors.url, 'https://app.example.com');
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    expect(pre.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
+    const t = await createTenant(withCors.url);
+    const res = await send(withCors.url, '{"query":"{ me { id } }"}', { 'content-type': 'application/json', origin: 'https://app.example.com', authorization: `Bearer ${t.token}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
+  });
+
+  it('gives other origins, and servers without CORS_ORIGINS, no allow headers; CSRF prevention still applies', async () => {
+    const other = await preflight(withCors.url, 'https://evil.example.net');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(server.url, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await send(withCors.url, '{"query":"{ __typename }"}', { 'content-type': 'text/plain', origin: 'https://app.example.com' });
+    expect(simple.status).toBe(400);
   });
 });
 

@@ -5,7 +5,7 @@ import { startApiProcess, type ApiProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 
 const LIMIT = 10;
-const server = await startTestServer({ workers: false, config: { rateLimits: { queriesPerMinute: LIMIT, mutationsPerMinute: 1000 } } });
+const server = await startTestServer({ workers: false, config: { rateLimits: { queriesPerMinute: LIMIT, mutationsPerMinute: 1000, authMultiplier: 1 } } });
 let other: ApiProcess | undefined;
 afterAll(async () => {
   await other?.stop();
