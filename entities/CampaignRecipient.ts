@@ -1,11 +1,15 @@
+import { EntityRepositoryType } from '@mikro-orm/core';
 import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
+import { CampaignRecipientRepository } from './CampaignRecipientRepository.js';
 import { RecipientStatus, SkipReason } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
 @ObjectType({ description: 'One lead of a launched campaign and what happened to its message', simpleResolvers: true })
-@Entity({ tableName: 'campaign_recipients' })
+@Entity({ tableName: 'campaign_recipients', repository: () => CampaignRecipientRepository })
 export class CampaignRecipient extends TenantEntity<'status'> {
+  [EntityRepositoryType]?: CampaignRecipientRepository;
+
   @Column({ type: 'uuid' })
   campaignId!: string;
 

@@ -1,6 +1,8 @@
+import { EntityRepositoryType } from '@mikro-orm/core';
 import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { InboundKind, MessageChannel } from './enums.js';
+import { InboundMessageRepository } from './InboundMessageRepository.js';
 import { TenantEntity } from './TenantEntity.js';
 
 /**
@@ -8,8 +10,10 @@ import { TenantEntity } from './TenantEntity.js';
  * provider delivers twice is handled once. Opt-out and opt-in keywords also land in the consent ledger.
  */
 @ObjectType({ description: 'A message received from a contact (an inbound SMS)', simpleResolvers: true })
-@Entity({ tableName: 'inbound_messages' })
+@Entity({ tableName: 'inbound_messages', repository: () => InboundMessageRepository })
 export class InboundMessage extends TenantEntity {
+  [EntityRepositoryType]?: InboundMessageRepository;
+
   @Field(() => MessageChannel)
   @Enum({ items: () => MessageChannel, nativeEnumName: 'message_channel' })
   channel!: MessageChannel;

@@ -180,6 +180,15 @@ export enum SkipReason {
   FREQUENCY_CAP = 'FREQUENCY_CAP',
   /** Outside the sending window in the recipient's local time; still QUEUED, sent when it opens. */
   QUIET_HOURS_DEFERRED = 'QUIET_HOURS_DEFERRED',
+  /** On the suppression list: an earlier message hard-bounced (or drew a complaint). */
+  BOUNCED_BEFORE = 'BOUNCED_BEFORE',
+  /** Another lead of the same campaign has this email or phone; that recipient gets the one copy. */
+  DUPLICATE_CONTACT = 'DUPLICATE_CONTACT',
+}
+
+export enum SuppressionReason {
+  HARD_BOUNCE = 'HARD_BOUNCE',
+  COMPLAINT = 'COMPLAINT',
 }
 
 export enum MessageChannel {
@@ -219,5 +228,6 @@ registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(ImportKind, { name: 'ImportKind' });
 registerEnumType(ImportStatus, { name: 'ImportStatus' });
 registerEnumType(ImportIssueKind, { name: 'ImportIssueKind', description: 'INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists already or appeared earlier in the file' });
+registerEnumType(SuppressionReason, { name: 'SuppressionReason', description: 'Why a contact point is suppressed: a permanent delivery failure, or a spam complaint' });
 registerEnumType(InboundKind, { name: 'InboundKind', description: 'What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply' });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -9,6 +9,7 @@ import { DealMemosResolver, MemoResolver } from '../resolvers/memos/MemoResolver
 import { ConsentResolver } from '../resolvers/outreach/ConsentResolver.js';
 import { CampaignRecipientResolver, CampaignResolver } from '../resolvers/outreach/CampaignResolver.js';
 import { SmsResolver } from '../resolvers/outreach/SmsResolver.js';
+import { SuppressionResolver } from '../resolvers/outreach/SuppressionResolver.js';
 import { ImportResolver } from '../resolvers/imports/ImportResolver.js';
 import { MessageResolver } from '../resolvers/outreach/MessageResolver.js';
 import { TemplateResolver } from '../resolvers/outreach/TemplateResolver.js';
@@ -42,6 +43,7 @@ export const RESOLVERS = [
   MessageResolver,
   CampaignResolver,
   SmsResolver,
+  SuppressionResolver,
   ImportResolver,
   CampaignRecipientResolver,
 ] as const;

@@ -1,9 +1,10 @@
 import type { Job } from 'bullmq';
-import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization } from '../entities/index.js';
-import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason } from '../entities/enums.js';
+import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization, Suppression } from '../entities/index.js';
+import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason, SuppressionReason } from '../entities/enums.js';
 import { mapUrls, textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
+import { withOptOutNotice } from '../src/outreach/template.js';
 import { clickToken, signRecipient } from '../src/outreach/tracking.js';
 import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
 import { SmsSendError } from '../src/providers/sms/index.js';
@@ -115,7 +116,7 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
       result.changed = true;
       continue;
     }
-    const reason = (contactBlock(state.dnc, state.consentStatus) as SkipReason | null) ?? (state.capped ? SkipReason.FREQUENCY_CAP : null);
+    const reason = (contactBlock(state.dnc, state.consentStatus, state.suppressed) as SkipReason | null) ?? (state.capped ? SkipReason.FREQUENCY_CAP : null);
     if (reason) {
       const key = `${reason}:${isStale}`;
       skips.set(key, { reason, stale: isStale, ids: [...(skips.get(key)?.ids ?? []), recipient.id] });
@@ -181,6 +182,8 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
         // Refused for good: BOUNCED with the server's answer — final, and no job failure. Otherwise
         // back to QUEUED, and the job fails so its retry (with backoff) sends what is still QUEUED.
         await release(em, recipient.id, permanent ? RecipientStatus.BOUNCED : RecipientStatus.QUEUED, permanent ? (err as Error).message : null);
+        // A hard bounce is not tried again by later campaigns until an admin lifts it.
+        if (permanent) await em.getRepository(Suppression).suppress(organizationId, campaign.channel, recipient.toAddress!, SuppressionReason.HARD_BOUNCE, (err as Error).message);
         if (!permanent) result.retry ??= err as Error;
       }
     }),
@@ -219,6 +222,8 @@ interface SendState {
   campaign: Campaign;
   lead: Lead | null;
   dnc: boolean;
+  /** On the suppression list (an earlier hard bounce or complaint). */
+  suppressed: boolean;
   consentStatus: ConsentStatus | null;
   /** Another campaign reached the lead within the frequency cap. */
   capped: boolean;
@@ -253,6 +258,7 @@ async function loadSendStates(em: Em, organizationId: string, campaignId: string
     campaign,
     lead: row.first_name == null ? null : Object.assign(new Lead(), { id: row.lead_id, organizationId, firstName: row.first_name, lastName: row.last_name, propertyId: row.property_id ?? undefined }),
     dnc: !!row.dnc,
+    suppressed: !!row.suppressed,
     consentStatus: (row.consent_status as ConsentStatus | null) ?? null,
     capped: !!row.capped,
   }));
@@ -260,10 +266,6 @@ async function loadSendStates(em: Em, organizationId: string, campaignId: string
 
 const publicUrl = (deps: AppDeps) => deps.config.publicUrl ?? `http://127.0.0.1:${deps.config.port}`;
 
-/** Carriers expect marketing texts to say how to stop them; added when the template does not. */
-export function withOptOutNotice(body: string): string {
-  return /\bSTOP\b/.test(body) ? body : `${body}\nReply STOP to opt out.`;
-}
 
 /**
  * The campaign email: links tracked (`/t/c/…`) and an open pixel (`/t/o/…`) unless EMAIL_TRACKING

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { Activity, OutboundMessage } from '../entities/index.js';
-import { ActivityType, Direction, MessageChannel, MessageStatus } from '../entities/enums.js';
+import { Activity, OutboundMessage, Suppression } from '../entities/index.js';
+import { ActivityType, Direction, MessageChannel, MessageStatus, SuppressionReason } from '../entities/enums.js';
 import { textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import type { SendMessageJob } from '../src/queues.js';
@@ -48,7 +48,10 @@ async function send(deps: AppDeps, job: Job<SendMessageJob>): Promise<{ status: 
       headers: { 'X-Reos-Message-Id': message.id },
     });
   } catch (err) {
-    if (isPermanentSmtpFailure(err)) throw new UnrecoverableError(`The mail server refused the message: ${(err as Error).message}`);
+    if (isPermanentSmtpFailure(err)) {
+      await em.getRepository(Suppression).suppress(organizationId, message.channel, message.toAddress, SuppressionReason.HARD_BOUNCE, (err as Error).message);
+      throw new UnrecoverableError(`The mail server refused the message: ${(err as Error).message}`);
+    }
     throw err;
   }
   Object.assign(message, { status: MessageStatus.SENT, providerMessageId, sentAt: new Date(), error: undefined });

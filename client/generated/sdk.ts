@@ -528,12 +528,19 @@ export type ScoreChangesInput = {
 
 /** Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting) */
 export type SkipReason =
+  | 'BOUNCED_BEFORE'
   | 'DNC'
+  | 'DUPLICATE_CONTACT'
   | 'FREQUENCY_CAP'
   | 'INVALID_ADDRESS'
   | 'NO_CONSENT'
   | 'OPTED_OUT'
   | 'QUIET_HOURS_DEFERRED';
+
+/** Why a contact point is suppressed: a permanent delivery failure, or a spam complaint */
+export type SuppressionReason =
+  | 'COMPLAINT'
+  | 'HARD_BOUNCE';
 
 /** Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}} */
 export type TemplateInput = {
@@ -821,7 +828,7 @@ export type TemplatePreviewQueryVariables = Exact<{
 }>;
 
 
-export type TemplatePreviewQuery = { template: { id: string, preview: { subject: string | null, body: string } } };
+export type TemplatePreviewQuery = { template: { id: string, preview: { subject: string | null, body: string, sms: { encoding: string, length: number, segments: number } | null } } };
 
 export type ConsentFieldsFragment = { id: string, channel: MessageChannel, contactPoint: string, status: ConsentStatus, source: string, evidence: string | null, recordedAt: string };
 
@@ -934,10 +941,11 @@ export type CampaignQueryVariables = Exact<{
   status?: RecipientStatus | null | undefined;
   reason?: SkipReason | null | undefined;
   first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type CampaignQuery = { campaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, template: { id: string } | null, recipients: Array<{ id: string, toAddress: string | null, timeZone: string | null, status: RecipientStatus, reason: SkipReason | null, deferredUntil: string | null, error: string | null, providerMessageId: string | null, sentAt: string | null, deliveredAt: string | null, openedAt: string | null, clickedAt: string | null, repliedAt: string | null, lead: { id: string, firstName: string } | null }>, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
+export type CampaignQuery = { campaign: { id: string, name: string, channel: MessageChannel, status: CampaignStatus, startAt: string | null, windowStartHour: number, windowEndHour: number, frequencyCapDays: number | null, launchedAt: string | null, completedAt: string | null, template: { id: string } | null, recipients: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, toAddress: string | null, timeZone: string | null, status: RecipientStatus, reason: SkipReason | null, deferredUntil: string | null, error: string | null, providerMessageId: string | null, sentAt: string | null, deliveredAt: string | null, openedAt: string | null, clickedAt: string | null, repliedAt: string | null, lead: { id: string, firstName: string } | null } }> }, stats: { total: number, queued: number, sending: number, sent: number, delivered: number, bounced: number, opened: number, clicked: number, replied: number, optedOut: number, skipped: number, failed: number, cancelled: number, deferred: number, skippedByReason: Array<{ reason: SkipReason, count: number }> } } };
 
 export type CampaignsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -963,10 +971,28 @@ export type SimulateInboundSmsMutation = { simulateInboundSms: { id: string, cha
 
 export type InboundMessagesQueryVariables = Exact<{
   first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type InboundMessagesQuery = { inboundMessages: Array<{ id: string, channel: MessageChannel, fromAddress: string, toAddress: string, body: string, kind: InboundKind, providerMessageId: string, leadId: string | null, campaignRecipientId: string | null, receivedAt: string }> };
+export type InboundMessagesQuery = { inboundMessages: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, channel: MessageChannel, fromAddress: string, toAddress: string, body: string, kind: InboundKind, providerMessageId: string, leadId: string | null, campaignRecipientId: string | null, receivedAt: string } }> } };
+
+export type SuppressionsQueryVariables = Exact<{
+  channel?: MessageChannel | null | undefined;
+  includeLifted?: boolean | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SuppressionsQuery = { suppressions: { totalCount: number, edges: Array<{ node: { id: string, channel: MessageChannel, contactPoint: string, reason: SuppressionReason, detail: string | null, liftedAt: string | null } }> } };
+
+export type LiftSuppressionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type LiftSuppressionMutation = { liftSuppression: { id: string, liftedAt: string | null } };
 
 export type PropertyFieldsFragment = { id: string, addressLine: string, city: string, state: string, zip: string, county: string | null, latitude: number | null, longitude: number | null, propertyType: PropertyType, bedrooms: number | null, bathrooms: number | null, squareFeet: number | null, lotSizeSqft: number | null, yearBuilt: number | null, estimatedValue: number | null, lastSaleDate: string | null, lastSalePrice: number | null, ownerName: string | null, ownerMailingAddress: string | null, ownerOccupied: boolean | null, tags: Array<string>, geocodeStatus: GeocodeStatus, archivedAt: string | null, createdAt: string, updatedAt: string };
 
@@ -1758,6 +1784,11 @@ export const TemplatePreviewDocument = gql`
     preview(leadId: $leadId) {
       subject
       body
+      sms {
+        encoding
+        length
+        segments
+      }
     }
   }
 }
@@ -1867,29 +1898,38 @@ export const CancelCampaignDocument = gql`
 }
     ${CampaignFieldsFragmentDoc}`;
 export const CampaignDocument = gql`
-    query Campaign($id: ID!, $status: RecipientStatus, $reason: SkipReason, $first: Int) {
+    query Campaign($id: ID!, $status: RecipientStatus, $reason: SkipReason, $first: Int, $after: String) {
   campaign(id: $id) {
     ...CampaignFields
     template {
       id
     }
-    recipients(status: $status, reason: $reason, first: $first) {
-      id
-      toAddress
-      timeZone
-      status
-      reason
-      deferredUntil
-      error
-      providerMessageId
-      sentAt
-      deliveredAt
-      openedAt
-      clickedAt
-      repliedAt
-      lead {
-        id
-        firstName
+    recipients(status: $status, reason: $reason, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          toAddress
+          timeZone
+          status
+          reason
+          deferredUntil
+          error
+          providerMessageId
+          sentAt
+          deliveredAt
+          openedAt
+          clickedAt
+          repliedAt
+          lead {
+            id
+            firstName
+          }
+        }
       }
     }
   }
@@ -1920,12 +1960,51 @@ export const SimulateInboundSmsDocument = gql`
 }
     ${InboundFieldsFragmentDoc}`;
 export const InboundMessagesDocument = gql`
-    query InboundMessages($first: Int) {
-  inboundMessages(first: $first) {
-    ...InboundFields
+    query InboundMessages($first: Int, $after: String) {
+  inboundMessages(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...InboundFields
+      }
+    }
   }
 }
     ${InboundFieldsFragmentDoc}`;
+export const SuppressionsDocument = gql`
+    query Suppressions($channel: MessageChannel, $includeLifted: Boolean, $first: Int, $after: String) {
+  suppressions(
+    channel: $channel
+    includeLifted: $includeLifted
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    edges {
+      node {
+        id
+        channel
+        contactPoint
+        reason
+        detail
+        liftedAt
+      }
+    }
+  }
+}
+    `;
+export const LiftSuppressionDocument = gql`
+    mutation LiftSuppression($id: ID!) {
+  liftSuppression(id: $id) {
+    id
+    liftedAt
+  }
+}
+    `;
 export const PropertyDocument = gql`
     query Property($id: ID!) {
   property(id: $id) {
@@ -2487,6 +2566,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     InboundMessages(variables?: InboundMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessagesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<InboundMessagesQuery>({ document: InboundMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessages', 'query', variables);
+    },
+    Suppressions(variables?: SuppressionsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SuppressionsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SuppressionsQuery>({ document: SuppressionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Suppressions', 'query', variables);
+    },
+    LiftSuppression(variables: LiftSuppressionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<LiftSuppressionMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<LiftSuppressionMutation>({ document: LiftSuppressionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LiftSuppression', 'mutation', variables);
     },
     Property(variables: PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PropertyQuery>({ document: PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Subscription } from 'type-graphql';
 import { Campaign } from '../../entities/Campaign.js';
 import { CampaignRecipient } from '../../entities/CampaignRecipient.js';
 import { MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
@@ -9,8 +9,11 @@ import type { Context } from '../../src/context.js';
 import { NotFoundError } from '../../src/errors/index.js';
 import { Topics, type CampaignEventPayload } from '../../src/pubsub.js';
 import { runAsTenant } from '../../src/tenancy/tenant-em.js';
+import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { Parent } from '../common/Parent.js';
 import { LeadFilterInput } from '../leads/LeadArgs.js';
+
+const CampaignRecipientConnection = Connection(CampaignRecipient, 'CampaignRecipient');
 
 @InputType()
 export class CreateCampaignInput {
@@ -116,15 +119,15 @@ export class CampaignResolver {
     return ctx.services.campaigns.stats(c);
   }
 
-  @FieldResolver(() => [CampaignRecipient], { description: 'Most recently changed first' })
-  recipients(
+  @FieldResolver(() => CampaignRecipientConnection, { description: 'In audience order (stable while sends update recipients), a page at a time' })
+  async recipients(
     @Parent() c: Campaign,
     @Ctx() ctx: Context,
+    @Args() page: PageArgs,
     @Arg('status', () => RecipientStatus, { nullable: true }) status?: RecipientStatus,
     @Arg('reason', () => SkipReason, { nullable: true }) reason?: SkipReason,
-    @Arg('first', () => Int, { nullable: true, description: '1–1000, default 100' }) first?: number,
-  ): Promise<CampaignRecipient[]> {
-    return ctx.services.campaigns.recipients(c, { status, reason, first });
+  ): Promise<ConnectionShape<CampaignRecipient>> {
+    return toConnection(await ctx.services.campaigns.recipients(c, { status, reason }, pageRequest(page)));
   }
 
   @FieldResolver(() => MessageTemplate, { nullable: true })

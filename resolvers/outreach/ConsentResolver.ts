@@ -18,7 +18,7 @@ export class RecordConsentInput {
 @ObjectType({ simpleResolvers: true })
 export class ContactStatus {
   @Field({ description: 'May the organization message this contact point on this channel now?' }) allowed!: boolean;
-  @Field(() => String, { nullable: true, description: 'DNC, OPTED_OUT or NO_CONSENT when not allowed' }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: 'DNC, OPTED_OUT, BOUNCED_BEFORE (on the suppression list) or NO_CONSENT when not allowed' }) reason!: string | null;
   @Field(() => ConsentRecord, { nullable: true }) latest!: ConsentRecord | null;
 }
 

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import { InboundMessage } from '../../entities/InboundMessage.js';
 import { Organization } from '../../entities/Organization.js';
 import { MANAGERS, subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
@@ -6,7 +6,10 @@ import type { Context } from '../../src/context.js';
 import { NotFoundError } from '../../src/errors/index.js';
 import { Topics, type InboundEventPayload } from '../../src/pubsub.js';
 import { runAsTenant } from '../../src/tenancy/tenant-em.js';
+import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { Parent } from '../common/Parent.js';
+
+const InboundMessageConnection = Connection(InboundMessage, 'InboundMessage');
 
 @Resolver()
 export class SmsResolver {
@@ -19,9 +22,9 @@ export class SmsResolver {
   }
 
   @Authorized()
-  @Query(() => [InboundMessage], { description: 'Messages leads sent to the organization’s number, newest first' })
-  inboundMessages(@Ctx() ctx: Context, @Arg('first', () => Int, { nullable: true, description: '1–100, default 50' }) first?: number): Promise<InboundMessage[]> {
-    return ctx.services.sms.inbound(first);
+  @Query(() => InboundMessageConnection, { description: 'Messages leads sent to the organization’s number, newest first, a page at a time' })
+  async inboundMessages(@Ctx() ctx: Context, @Args() page: PageArgs): Promise<ConnectionShape<InboundMessage>> {
+    return toConnection(await ctx.services.sms.inbound(pageRequest(page)));
   }
 
   @Authorized(WRITERS)

@@ -3,7 +3,7 @@ import { MessageChannel } from '../../entities/enums.js';
 import { MessageTemplate } from '../../entities/MessageTemplate.js';
 import { WRITERS } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
-import { mergeFieldsOf, smsSize } from '../../src/outreach/template.js';
+import { mergeFieldsOf, smsSize, withOptOutNotice } from '../../src/outreach/template.js';
 import { Parent } from '../common/Parent.js';
 
 @InputType({ description: 'Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}}' })
@@ -24,7 +24,8 @@ export class SmsSizeInfo {
 @ObjectType({ simpleResolvers: true })
 export class TemplatePreview {
   @Field(() => String, { nullable: true }) subject!: string | null;
-  @Field() body!: string;
+  @Field({ description: 'As it would be sent (SMS: with the opt-out notice when the template has no STOP)' }) body!: string;
+  @Field(() => SmsSizeInfo, { nullable: true, description: 'SMS only: length and segments of this body' }) sms!: SmsSizeInfo | null;
 }
 
 @Resolver(() => MessageTemplate)
@@ -64,13 +65,17 @@ export class TemplateResolver {
     return [...new Set([...mergeFieldsOf(t.body, 'body'), ...(t.subject ? mergeFieldsOf(t.subject, 'subject') : [])])].sort();
   }
 
-  @FieldResolver(() => SmsSizeInfo, { nullable: true, description: 'SMS only: length and segments of the body as written (merge fields not yet filled)' })
+  @FieldResolver(() => SmsSizeInfo, {
+    nullable: true,
+    description: 'SMS only: length and segments of the text as sent — the body (merge fields not yet filled) plus "Reply STOP to opt out." when it has no STOP',
+  })
   sms(@Parent() t: MessageTemplate): SmsSizeInfo | null {
-    return t.channel === MessageChannel.SMS ? smsSize(t.body) : null;
+    return t.channel === MessageChannel.SMS ? smsSize(withOptOutNotice(t.body)) : null;
   }
 
   @FieldResolver(() => TemplatePreview, { description: 'The template filled in for one of your leads' })
-  preview(@Parent() t: MessageTemplate, @Arg('leadId', () => ID) leadId: string, @Ctx() ctx: Context): Promise<TemplatePreview> {
-    return ctx.services.templates.preview(t, leadId);
+  async preview(@Parent() t: MessageTemplate, @Arg('leadId', () => ID) leadId: string, @Ctx() ctx: Context): Promise<TemplatePreview> {
+    const message = await ctx.services.templates.preview(t, leadId);
+    return { ...message, sms: t.channel === MessageChannel.SMS ? smsSize(message.body) : null };
   }
 }

@@ -10,6 +10,7 @@ import { Migration20261123080000_campaigns } from './Migration20261123080000_cam
 import { Migration20261123090000_unsubscribe } from './Migration20261123090000_unsubscribe.js';
 import { Migration20261124000000_sms_tracking } from './Migration20261124000000_sms_tracking.js';
 import { Migration20261124010000_imports } from './Migration20261124010000_imports.js';
+import { Migration20261203000000_suppressions } from './Migration20261203000000_suppressions.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123090000_unsubscribe', class: Migration20261123090000_unsubscribe },
   { name: 'Migration20261124000000_sms_tracking', class: Migration20261124000000_sms_tracking },
   { name: 'Migration20261124010000_imports', class: Migration20261124010000_imports },
+  { name: 'Migration20261203000000_suppressions', class: Migration20261203000000_suppressions },
 ];

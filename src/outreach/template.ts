@@ -49,6 +49,14 @@ export interface SmsSize {
   segments: number;
 }
 
+/**
+ * Carriers expect marketing texts to say how to stop them; added when the template does not. This
+ * is the text an SMS campaign sends, so sizes and previews of SMS templates are taken from it.
+ */
+export function withOptOutNotice(body: string): string {
+  return /\bSTOP\b/.test(body) ? body : `${body}\nReply STOP to opt out.`;
+}
+
 /** Length and segment count of an SMS body: 160/153 per segment in GSM-7, 70/67 in UCS-2. */
 export function smsSize(text: string): SmsSize {
   let gsm = true;

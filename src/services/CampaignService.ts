@@ -1,4 +1,6 @@
+import type { RecipientFilter } from '../../entities/CampaignRecipientRepository.js';
 import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization, Property } from '../../entities/index.js';
+import type { Page, PageRequest } from '../../entities/pagination.js';
 import { CampaignStatus, MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
 import type { LeadFilter } from '../../entities/LeadRepository.js';
 import { ValidationError } from '../errors/index.js';
@@ -81,7 +83,8 @@ export class CampaignService {
 
   /**
    * Evaluates the audience, writes one recipient per lead (leads without a usable address are
-   * SKIPPED as INVALID_ADDRESS), marks the campaign RUNNING (SCHEDULED with a future start) and
+   * SKIPPED as INVALID_ADDRESS, and a lead whose address an earlier lead of the audience has already
+   * is SKIPPED as DUPLICATE_CONTACT, so each address gets one copy), marks the campaign RUNNING (SCHEDULED with a future start) and
    * enqueues the sends. An empty audience or a campaign already launched changes nothing.
    */
   async launch(id: string): Promise<Campaign> {
@@ -94,7 +97,10 @@ export class CampaignService {
       if (!org?.smsNumber) throw new ValidationError('Set the organization’s SMS number first (setOrganizationSmsNumber); SMS campaigns are sent from it', 'id');
     }
     await this.template(campaign.templateId, campaign.channel);
-    const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), { fields: ['id', 'email', 'phone', 'propertyId'] as never });
+    const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), {
+      fields: ['id', 'email', 'phone', 'propertyId'] as never,
+      orderBy: { createdAt: 'asc', id: 'asc' },
+    });
     if (leads.length === 0) throw new ValidationError('The audience matches no leads', 'id');
     const propertyIds = [...new Set(leads.map((l) => l.propertyId).filter((p): p is string => !!p))];
     const states = new Map<string, string>();
@@ -103,8 +109,12 @@ export class CampaignService {
       for (const p of rows) states.set(p.id, p.state);
     }
     const now = new Date();
+    // One copy per contact point: the earliest lead with an address gets it, the others are skipped.
+    const seen = new Set<string>();
     const rows = leads.map((lead) => {
       const address = contactPoint(campaign.channel, lead);
+      const duplicate = !!address && seen.has(address);
+      if (address) seen.add(address);
       return {
         id: crypto.randomUUID(),
         organizationId: actor.organizationId,
@@ -112,8 +122,8 @@ export class CampaignService {
         leadId: lead.id,
         toAddress: address ?? undefined,
         timeZone: timeZoneForState(lead.propertyId ? states.get(lead.propertyId) : null),
-        status: address ? RecipientStatus.QUEUED : RecipientStatus.SKIPPED,
-        reason: address ? undefined : SkipReason.INVALID_ADDRESS,
+        status: address && !duplicate ? RecipientStatus.QUEUED : RecipientStatus.SKIPPED,
+        reason: !address ? SkipReason.INVALID_ADDRESS : duplicate ? SkipReason.DUPLICATE_CONTACT : undefined,
         createdAt: now,
         updatedAt: now,
       };
@@ -195,13 +205,11 @@ export class CampaignService {
     return stats;
   }
 
-  recipients(campaign: Campaign, filter: { status?: RecipientStatus | null; reason?: SkipReason | null; first?: number | null }): Promise<CampaignRecipient[]> {
-    const first = v.intRange(filter.first, 'first', 1, 1_000) ?? 100;
-    return runAsTenant(campaign.organizationId, () => this.scope.em.find(
-      CampaignRecipient,
-      { campaignId: campaign.id, ...(filter.status ? { status: filter.status } : {}), ...(filter.reason ? { reason: filter.reason } : {}) },
-      { orderBy: { updatedAt: 'desc', id: 'asc' }, limit: first },
-    ));
+  /** The campaign's recipients, a page at a time, in audience order. */
+  recipients(campaign: Campaign, filter: RecipientFilter, page: PageRequest): Promise<Page<CampaignRecipient>> {
+    return runAsTenant(campaign.organizationId, () =>
+      this.scope.em.getRepository(CampaignRecipient).page(campaign.organizationId, campaign.id, filter, page),
+    );
   }
 
   private async transition(id: string, from: CampaignStatus[], to: CampaignStatus, extra: Partial<Campaign> = {}): Promise<Campaign> {

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConsentRecord, DoNotContact } from '../../entities/index.js';
+import { ConsentRecord, DoNotContact, Suppression } from '../../entities/index.js';
 import { ConsentStatus, MessageChannel } from '../../entities/enums.js';
 import { ValidationError } from '../errors/index.js';
 import * as v from '../util/validate.js';
 import { requireActor, type ServiceScope } from './scope.js';
 
-export type ContactBlock = 'DNC' | 'OPTED_OUT' | 'NO_CONSENT';
+export type ContactBlock = 'DNC' | 'OPTED_OUT' | 'BOUNCED_BEFORE' | 'NO_CONSENT';
 
 export interface ContactDecision {
   allowed: boolean;
@@ -19,34 +19,40 @@ export function normalizeContactPoint(channel: MessageChannel, value: string, fi
   return channel === MessageChannel.EMAIL ? v.email(value, field) : v.phone(value, field);
 }
 
-/** The send-time rule on what the ledger holds: the do-not-contact list first, then the latest record (none = NO_CONSENT). */
-export function contactBlock(onDoNotContactList: boolean, latest: ConsentStatus | null): ContactBlock | null {
+/**
+ * The send-time rule on what the ledger holds: the do-not-contact list first, then an opt-out, then
+ * the suppression list (an earlier hard bounce or complaint), then the latest record (none = NO_CONSENT).
+ */
+export function contactBlock(onDoNotContactList: boolean, latest: ConsentStatus | null, suppressed = false): ContactBlock | null {
   if (onDoNotContactList) return 'DNC';
-  if (!latest) return 'NO_CONSENT';
-  return latest === ConsentStatus.OPTED_OUT ? 'OPTED_OUT' : null;
+  if (latest === ConsentStatus.OPTED_OUT) return 'OPTED_OUT';
+  if (suppressed) return 'BOUNCED_BEFORE';
+  return latest ? null : 'NO_CONSENT';
 }
 
 /**
  * The same decision inside a bigger query (the campaign worker reads everything a send needs in one
- * statement): SQL columns `dnc` and `consent_status` for the channel and contact point expressions.
- * "Latest" is by recorded_at, then created_at, then id — as in canContact.
+ * statement): SQL columns `dnc`, `suppressed` and `consent_status` for the channel and contact point
+ * expressions. "Latest" is by recorded_at, then created_at, then id — as in canContact.
  */
 export function contactDecisionSql(channel: string, contactPoint: string): string {
   return `exists (select 1 from do_not_contact d where d.contact_point = ${contactPoint}) as dnc,
+          exists (select 1 from suppressions s where s.channel = ${channel} and s.contact_point = ${contactPoint} and s.lifted_at is null) as suppressed,
           (select cr.status from consent_records cr where cr.channel = ${channel} and cr.contact_point = ${contactPoint}
             order by cr.recorded_at desc, cr.created_at desc, cr.id desc limit 1) as consent_status`;
 }
 
 /**
- * The send-time check every outreach send must pass: not on the do-not-contact list, and the latest
- * consent record for this channel and contact point is an opt-in. No record at all is NO_CONSENT.
+ * The send-time check every outreach send must pass: not on the do-not-contact list, not
+ * suppressed, and the latest consent record for this channel and contact point is an opt-in.
  */
 export async function canContact(em: EntityManager, channel: MessageChannel, contactPoint: string): Promise<ContactDecision> {
-  const [dnc, latest] = await Promise.all([
+  const [dnc, latest, suppressed] = await Promise.all([
     em.findOne(DoNotContact, { contactPoint }, { disableIdentityMap: true }),
     em.findOne(ConsentRecord, { channel, contactPoint }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' }, disableIdentityMap: true }),
+    em.count(Suppression, { channel, contactPoint, liftedAt: null }),
   ]);
-  const reason = contactBlock(!!dnc, latest?.status ?? null);
+  const reason = contactBlock(!!dnc, latest?.status ?? null, suppressed > 0);
   return { allowed: !reason, reason, latest };
 }
 

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { InboundMessage, Organization } from '../../entities/index.js';
+import type { Page, PageRequest } from '../../entities/pagination.js';
 import { ValidationError } from '../errors/index.js';
 import { OfflineSmsProvider } from '../providers/sms/index.js';
 import * as v from '../util/validate.js';
@@ -27,9 +28,9 @@ export class SmsService {
     return org;
   }
 
-  inbound(first?: number | null): Promise<InboundMessage[]> {
-    const limit = v.intRange(first, 'first', 1, 100) ?? 50;
-    return this.scope.em.find(InboundMessage, {}, { orderBy: { receivedAt: 'desc', id: 'desc' }, limit });
+  /** Messages received, newest first, a page at a time. */
+  inbound(page: PageRequest): Promise<Page<InboundMessage>> {
+    return this.scope.em.getRepository(InboundMessage).page(requireActor(this.scope).organizationId, page);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead, MessageTemplate, Organization, Property, User } from '../../entities/index.js';
 import { MessageChannel } from '../../entities/enums.js';
 import { ValidationError } from '../errors/index.js';
-import { mergeFieldsOf, render, type MergeValues } from '../outreach/template.js';
+import { mergeFieldsOf, render, withOptOutNotice, type MergeValues } from '../outreach/template.js';
 import * as v from '../util/validate.js';
 import { isUniqueViolation } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
@@ -85,10 +85,12 @@ export class TemplateService {
   }
 
   /** The template filled in for one lead, as it would be sent. */
+  /** The template filled in for a lead, exactly as it would be sent (SMS with its opt-out notice). */
   async preview(t: MessageTemplate, leadId: string): Promise<RenderedMessage> {
     const actor = requireActor(this.scope);
     const lead = await findOrNotFound(this.scope.em, Lead, leadId, 'Lead');
-    return renderForLead(this.scope.em, t, lead, await loadSender(this.scope.em, actor.id, actor.organizationId));
+    const message = await renderForLead(this.scope.em, t, lead, await loadSender(this.scope.em, actor.id, actor.organizationId));
+    return t.channel === MessageChannel.SMS ? { ...message, body: withOptOutNotice(message.body) } : message;
   }
 
   private apply(t: MessageTemplate, i: TemplateFields): void {

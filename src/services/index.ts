@@ -10,6 +10,7 @@ import { MemoService } from './MemoService.js';
 import { MessageService } from './MessageService.js';
 import { PropertyService } from './PropertyService.js';
 import { SmsService } from './SmsService.js';
+import { SuppressionService } from './SuppressionService.js';
 import { TemplateService } from './TemplateService.js';
 import type { ServiceScope } from './scope.js';
 import { UnderwritingService } from './UnderwritingService.js';
@@ -33,6 +34,7 @@ export function createServices(scope: ServiceScope) {
     campaigns: new CampaignService(scope),
     sms: new SmsService(scope),
     imports: new ImportService(scope),
+    suppressions: new SuppressionService(scope),
   };
 }
 

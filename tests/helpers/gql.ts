@@ -97,3 +97,8 @@ export function uniqueAddress(zip = '78701'): { addressLine: string; city: strin
   const area = ZIP_TABLE[zip];
   return { addressLine: `${n} ${randomUUID().slice(0, 8)} Oak Street`, city: area?.city ?? 'Springfield', state: area?.state ?? 'TX', zip };
 }
+
+/** The nodes of a connection page, in order. */
+export function nodes<T>(connection: { edges: { node: T }[] }): T[] {
+  return connection.edges.map((e) => e.node);
+}

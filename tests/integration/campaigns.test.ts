@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CampaignProgressDocument, type CampaignProgressSubscription } from '../../client/generated/sdk.js';
 import { localMinutes } from '../../src/outreach/send-window.js';
 import { asTenant, campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
-import { createTenant, gqlError, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';
+import { createTenant, gqlError, nodes, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';
 
@@ -107,13 +107,13 @@ describe('email campaigns', () => {
     for (const email of [...optedOut, ...noConsent, ...dnc, ...outsideAudience, ...pacific]) expect(received(email), email).toEqual([]);
 
     const { campaign: deferred } = await t.api.Campaign({ id: createCampaign.id, status: 'QUEUED' });
-    expect(deferred.recipients).toHaveLength(10);
-    for (const r of deferred.recipients) {
+    expect(nodes(deferred.recipients)).toHaveLength(10);
+    for (const r of nodes(deferred.recipients)) {
       expect(r).toMatchObject({ reason: 'QUIET_HOURS_DEFERRED', timeZone: 'America/Los_Angeles' });
       expect(localMinutes(new Date(r.deferredUntil!), 'America/Los_Angeles')).toBe(done.windowStartHour * 60);
     }
     const { campaign: sent } = await t.api.Campaign({ id: createCampaign.id, status: 'SENT', first: 1 });
-    const { lead } = await t.api.Lead({ id: sent.recipients[0]!.lead!.id });
+    const { lead } = await t.api.Lead({ id: nodes(sent.recipients)[0]!.lead!.id });
     expect(lead.activities).toEqual([expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT (campaign November mailer)' })]);
 
     // Cancelling ends the wait: the deferred sends are cancelled, not sent later.
@@ -278,7 +278,7 @@ describe('a campaign send that fails all its attempts', () => {
       expect(dead).toMatchObject({ jobName: 'campaign-send', attempts: 2, lastError: expect.stringContaining('try again later') });
       const failed = await campaignCompleted(t, createCampaign.id, 10_000);
       expect(failed.stats).toMatchObject({ failed: 1, bounced: 1, sent: 0 });
-      expect((await t.api.Campaign({ id: createCampaign.id, status: 'BOUNCED' })).campaign.recipients).toMatchObject([{ toAddress: bouncing, error: expect.stringContaining('5.1.1'), sentAt: null }]);
+      expect(nodes((await t.api.Campaign({ id: createCampaign.id, status: 'BOUNCED' })).campaign.recipients)).toMatchObject([{ toAddress: bouncing, error: expect.stringContaining('5.1.1'), sentAt: null }]);
       expect(delivered).toEqual([]);
 
       down = false;

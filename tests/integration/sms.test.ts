@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/generated/sdk.js';
 import { OfflineSmsProvider, SmsSendError, TwilioSmsProvider, twilioSignature } from '../../src/providers/sms/index.js';
 import { asTenant, campaignCompleted, randomPhone, seedSmsLeads } from '../helpers/campaigns.js';
-import { createTenant, gqlError, waitFor, type Tenant } from '../helpers/gql.js';
+import { createTenant, gqlError, nodes, waitFor, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { testConfig } from '../helpers/env.js';
 import { subscribe } from '../helpers/ws.js';
@@ -63,7 +63,7 @@ describe('SMS campaigns through the offline provider', () => {
       expect(got[0]!.statusCallbackUrl).toContain(`/webhooks/twilio/status?org=${a.organizationId}`);
     }
     const { campaign } = await a.api.Campaign({ id: first, first: 100 });
-    const byPhone = new Map(campaign.recipients.map((r) => [r.toAddress, r]));
+    const byPhone = new Map(nodes(campaign.recipients).map((r) => [r.toAddress, r]));
     expect(byPhone.get(undeliverable)).toMatchObject({ status: 'BOUNCED', error: expect.stringContaining('30003') });
     expect(byPhone.get(invalid)).toMatchObject({ status: 'BOUNCED', sentAt: null, error: expect.stringContaining('not a valid phone number') });
     expect(byPhone.get(flaky)).toMatchObject({ status: 'DELIVERED', deliveredAt: expect.any(String) });
@@ -83,7 +83,7 @@ describe('SMS campaigns through the offline provider', () => {
     expect((await a.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({ allowed: false, reason: 'OPTED_OUT', latest: { source: 'SMS_STOP' } });
     const after = (await a.api.Campaign({ id: first, first: 100 })).campaign;
     expect(after.stats).toMatchObject({ optedOut: 1, replied: 1, delivered: 7 });
-    expect(after.recipients.find((r) => r.toAddress === normal[1])).toMatchObject({ status: 'REPLIED', repliedAt: expect.any(String) });
+    expect(nodes(after.recipients).find((r) => r.toAddress === normal[1])).toMatchObject({ status: 'REPLIED', repliedAt: expect.any(String) });
     const timeline = (await a.api.Lead({ id: leadIds[1]! })).lead.activities;
     expect(timeline.map((x) => [x.type, x.direction, x.body])).toEqual(expect.arrayContaining([['SMS', 'INBOUND', 'How much would you offer?'], ['SMS', 'OUTBOUND', expect.stringContaining('would you sell')]]));
 
@@ -95,7 +95,7 @@ describe('SMS campaigns through the offline provider', () => {
     const done2 = await campaignCompleted(a, second, 20_000);
     const skipped = new Map(done2.stats.skippedByReason.map((s) => [s.reason, s.count]));
     expect(skipped.get('OPTED_OUT')).toBe(2);
-    const recipients2 = (await a.api.Campaign({ id: second, first: 100 })).campaign.recipients;
+    const recipients2 = nodes((await a.api.Campaign({ id: second, first: 100 })).campaign.recipients);
     expect(recipients2.filter((r) => r.reason === 'OPTED_OUT').map((r) => r.toAddress).sort()).toEqual([stopper, quitter].sort());
     expect(sentTo(a, stopper)).toHaveLength(1); // nothing after STOP
     expect(sentTo(a, quitter)).toHaveLength(1); // nothing after QUIT
@@ -110,9 +110,9 @@ describe('SMS campaigns through the offline provider', () => {
     // Organization B heard nothing and sees none of it.
     await new Promise((r) => setTimeout(r, 300));
     expect(subB.received).toEqual([]);
-    expect((await b.api.InboundMessages({})).inboundMessages).toEqual([]);
+    expect(nodes((await b.api.InboundMessages({})).inboundMessages)).toEqual([]);
     expect((await b.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({ allowed: false, reason: 'NO_CONSENT', latest: null });
-    expect((await a.api.InboundMessages({})).inboundMessages.map((m) => m.kind)).toEqual(['OPT_IN', 'OPT_OUT', 'REPLY', 'OPT_OUT']);
+    expect(nodes((await a.api.InboundMessages({})).inboundMessages).map((m) => m.kind)).toEqual(['OPT_IN', 'OPT_OUT', 'REPLY', 'OPT_OUT']);
     subA.close();
     subB.close();
   });
@@ -135,7 +135,7 @@ describe('SMS campaigns through the offline provider', () => {
     expect((await gqlError(a.api.SimulateInboundSms({ from: randomPhone(), body: '   ' }))).extensions.field).toBe('body');
     const viewer = await import('../helpers/gql.js').then((m) => m.addMember(server.url, a, 'VIEWER'));
     expect((await gqlError(viewer.api.SetOrganizationSmsNumber({ number: randomPhone() }))).code).toBe('FORBIDDEN');
-    expect((await a.api.InboundMessages({})).inboundMessages).toEqual([]);
+    expect(nodes((await a.api.InboundMessages({})).inboundMessages)).toEqual([]);
   });
 });
 
@@ -159,7 +159,7 @@ describe("Twilio's webhooks", () => {
 
     const forged = await post('/webhooks/twilio/sms', inbound, twilioSignature('wrong-token', 'http://x', inbound));
     expect(forged.status).toBe(403);
-    expect((await a.api.InboundMessages({})).inboundMessages).toEqual([]);
+    expect(nodes((await a.api.InboundMessages({})).inboundMessages)).toEqual([]);
     const tampered = await post('/webhooks/twilio/sms', { ...inbound, Body: 'START' }, (await import('../../src/providers/sms/index.js')).twilioSignature(TWILIO_TOKEN, `${server.url.replace(/\/graphql$/, '')}/webhooks/twilio/sms`, inbound));
     expect(tampered.status).toBe(403);
 
@@ -169,7 +169,7 @@ describe("Twilio's webhooks", () => {
       expect(res.headers.get('content-type')).toContain('text/xml');
       expect(await res.text()).toContain('<Response></Response>');
     }
-    expect((await a.api.InboundMessages({})).inboundMessages).toMatchObject([{ providerMessageId: sid, kind: 'OPT_OUT', fromAddress: phone }]);
+    expect(nodes((await a.api.InboundMessages({})).inboundMessages)).toMatchObject([{ providerMessageId: sid, kind: 'OPT_OUT', fromAddress: phone }]);
     expect((await a.api.ConsentHistory({ channel: 'SMS', contactPoint: phone })).consentHistory.map((c) => c.source)).toEqual(['SMS_STOP', 'WEB_FORM']);
     // A number no organization uses is acknowledged and ignored.
     expect((await post('/webhooks/twilio/sms', { ...inbound, MessageSid: 'SMother', To: randomPhone() })).status).toBe(200);
@@ -180,20 +180,20 @@ describe("Twilio's webhooks", () => {
     const id = await smsCampaign(a, `${prefix}b`);
     await a.api.LaunchCampaign({ id });
     await campaignCompleted(a, id, 20_000, (c) => c.stats.delivered === 1);
-    const recipient = (await a.api.Campaign({ id })).campaign.recipients[0]!;
+    const recipient = nodes((await a.api.Campaign({ id })).campaign.recipients)[0]!;
     await asTenant(server.config.databaseUrl, a, (db) => db.query("update campaign_recipients set status = 'SENT', delivered_at = null where id = $1", [recipient.id]));
     const status = { MessageSid: recipient.providerMessageId!, MessageStatus: 'delivered', To: opted, From: a.number };
     expect((await post(`/webhooks/twilio/status?org=${a.organizationId}`, status, 'bad')).status).toBe(403);
-    expect((await a.api.Campaign({ id })).campaign.recipients[0]!.status).toBe('SENT');
+    expect(nodes((await a.api.Campaign({ id })).campaign.recipients)[0]!.status).toBe('SENT');
     expect((await post(`/webhooks/twilio/status?org=${a.organizationId}`, status)).status).toBe(204);
-    expect((await a.api.Campaign({ id })).campaign.recipients[0]!.status).toBe('DELIVERED');
+    expect(nodes((await a.api.Campaign({ id })).campaign.recipients)[0]!.status).toBe('DELIVERED');
     await a.api.SimulateInboundSms({ from: opted, body: 'Call me tomorrow' });
     expect((await post(`/webhooks/twilio/status?org=${a.organizationId}`, { ...status, MessageStatus: 'undelivered', ErrorCode: '30005' })).status).toBe(204);
-    expect((await a.api.Campaign({ id })).campaign.recipients[0]!.status).toBe('REPLIED');
+    expect(nodes((await a.api.Campaign({ id })).campaign.recipients)[0]!.status).toBe('REPLIED');
     // Another organization's id in the callback finds nothing of A's.
     const b = await createTenant(server.url);
     expect((await post(`/webhooks/twilio/status?org=${b.organizationId}`, { ...status, MessageStatus: 'failed' })).status).toBe(204);
-    expect((await a.api.Campaign({ id })).campaign.recipients[0]!.status).toBe('REPLIED');
+    expect(nodes((await a.api.Campaign({ id })).campaign.recipients)[0]!.status).toBe('REPLIED');
   });
 });
 

@@ -21,9 +21,19 @@ describe('message templates', () => {
     const { template } = await t.api.TemplatePreview({ id: email.id, leadId: createLead.id });
     expect(template.preview.subject).toBe(`About ${createProperty.addressLine}`);
     expect(template.preview.body).toBe(`Hi Pat, would you sell ${createProperty.addressLine}? — Olive Owner, Acme Home Buyers`);
+    expect(template.preview.sms).toBeNull();
 
-    expect((await t.api.Templates({ channel: 'SMS' })).templates.map((x) => x.id)).toEqual([sms.id]);
-    await t.api.ArchiveTemplate({ id: sms.id });
+    // SMS sizes and previews are of the text actually sent: with "Reply STOP to opt out." appended.
+    const { createTemplate: short } = await t.api.CreateTemplate({ input: { name: 'Text 150', channel: 'SMS', body: 'y'.repeat(150) } });
+    expect(short.sms).toEqual({ encoding: 'GSM-7', length: 173, segments: 2 });
+    const { createTemplate: withStop } = await t.api.CreateTemplate({ input: { name: 'Text STOP', channel: 'SMS', body: `${'z'.repeat(140)} Text STOP to end` } });
+    expect(withStop.sms).toEqual({ encoding: 'GSM-7', length: 157, segments: 1 });
+    const smsPreview = (await t.api.TemplatePreview({ id: short.id, leadId: createLead.id })).template.preview;
+    expect(smsPreview.body).toBe(`${'y'.repeat(150)}\nReply STOP to opt out.`);
+    expect(smsPreview.sms).toEqual({ encoding: 'GSM-7', length: 173, segments: 2 });
+
+    expect((await t.api.Templates({ channel: 'SMS' })).templates.map((x) => x.id).sort()).toEqual([sms.id, short.id, withStop.id].sort());
+    for (const id of [sms.id, short.id, withStop.id]) await t.api.ArchiveTemplate({ id });
     expect((await t.api.Templates({})).templates.map((x) => x.id)).toEqual([email.id]);
   });
 
