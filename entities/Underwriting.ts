@@ -10,7 +10,7 @@ import { TenantEntity } from './TenantEntity.js';
  */
 @ObjectType({ description: 'A saved, immutable version of a deal’s analysis', simpleResolvers: true })
 @Entity({ tableName: 'underwritings' })
-export class Underwriting extends TenantEntity<'notes' | 'compIds'> {
+export class Underwriting extends TenantEntity<'notes' | 'compIds' | 'memoContent'> {
   @Column({ type: 'uuid' })
   dealId!: string;
 
@@ -40,4 +40,8 @@ export class Underwriting extends TenantEntity<'notes' | 'compIds'> {
   @Field(() => [String], { description: 'The comparable sales this version used (pinned or selected)' })
   @Column({ type: 'jsonb' })
   compIds: string[] = [];
+
+  /** What a memo of this version prints, as it was when the version was saved (null for versions saved before snapshots). */
+  @Column({ type: 'jsonb', nullable: true })
+  memoContent?: Record<string, unknown> | null;
 }

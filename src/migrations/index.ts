@@ -11,6 +11,7 @@ import { Migration20261123090000_unsubscribe } from './Migration20261123090000_u
 import { Migration20261124000000_sms_tracking } from './Migration20261124000000_sms_tracking.js';
 import { Migration20261124010000_imports } from './Migration20261124010000_imports.js';
 import { Migration20261203000000_suppressions } from './Migration20261203000000_suppressions.js';
+import { Migration20261203010000_memo_snapshots } from './Migration20261203010000_memo_snapshots.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124000000_sms_tracking', class: Migration20261124000000_sms_tracking },
   { name: 'Migration20261124010000_imports', class: Migration20261124010000_imports },
   { name: 'Migration20261203000000_suppressions', class: Migration20261203000000_suppressions },
+  { name: 'Migration20261203010000_memo_snapshots', class: Migration20261203010000_memo_snapshots },
 ];

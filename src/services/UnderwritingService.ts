@@ -5,6 +5,7 @@ import { analyzeDcf, type DcfInput } from '../underwriting/dcf.js';
 import { analyzeFlip, type FlipInput } from '../underwriting/flip.js';
 import { analyzeRental, type RentalInput } from '../underwriting/rental.js';
 import * as v from '../util/validate.js';
+import { memoContentFor } from '../memos/memo-content.js';
 import { isUniqueViolation } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 
@@ -51,20 +52,29 @@ export class UnderwritingService {
     const compIds = [...new Set(input.compIds ?? [])];
     if (compIds.length > 50 || compIds.some((c) => c.length > 100)) throw new ValidationError('input.compIds takes at most 50 ids', 'input.compIds');
     const { inputs, outputs } = runAnalysis(input);
+    const createdAt = new Date();
+    // What a memo of this version will print, frozen now: a later stage move or edit never changes it.
+    const memo = await memoContentFor(this.scope.em, this.scope.deps, actor.organizationId, deal.id, {
+      kind: input.kind, version: 0, inputs, outputs, notes, compIds, createdAt,
+    });
     // Two saves racing for the same version number: the unique index decides, the loser retries.
     for (let attempt = 0; attempt < 5; attempt++) {
       const em = this.scope.em.fork();
       const latest = await em.findOne(Underwriting, { dealId: deal.id }, { orderBy: { version: 'desc' }, fields: ['version'] });
+      const version = (latest?.version ?? 0) + 1;
       const row = em.create(Underwriting, {
         organizationId: actor.organizationId,
         dealId: deal.id,
-        version: (latest?.version ?? 0) + 1,
+        version,
         kind: input.kind,
         inputs,
         outputs,
         notes,
         compIds,
         createdById: actor.id,
+        createdAt,
+        updatedAt: createdAt,
+        memoContent: JSON.parse(JSON.stringify({ ...memo, analysis: { ...memo.analysis, version } })),
       });
       try {
         await em.flush();
