@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import { PropertiesNestedDocument } from '../client/generated/sdk.js';
+import { PropertiesNestedDocument } from '../client/index.js';
 import { Role } from '../entities/enums.js';
 import { Organization, User } from '../entities/index.js';
 import type { Config } from '../src/config.js';

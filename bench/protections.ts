@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import { PropertiesDocument } from '../client/generated/sdk.js';
+import { PropertiesDocument } from '../client/index.js';
 import { sha256 } from '../client/hash.js';
 import { Role } from '../entities/enums.js';
 import type { Config } from '../src/config.js';

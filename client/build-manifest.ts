@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { print, type DocumentNode } from 'graphql';
-import * as sdk from './generated/sdk.js';
+import * as sdk from './generated/operations.js';
 import { sha256 } from './hash.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { CampaignQuery } from '../../client/generated/sdk.js';
+import type { CampaignQuery } from '../../client/index.js';
 import { waitFor, type Tenant } from './gql.js';
 
 /** Runs `fn` on a direct connection as the app role inside `t`'s organization (row-level security applies). */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import { CampaignProgressDocument, type CampaignProgressSubscription } from '../../client/generated/sdk.js';
+import { CampaignProgressDocument, type CampaignProgressSubscription } from '../../client/index.js';
 import { localMinutes } from '../../src/outreach/send-window.js';
 import { asTenant, campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, nodes, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';

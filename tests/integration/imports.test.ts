@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { print } from 'graphql';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobProgressDocument, type JobProgressSubscription } from '../../client/generated/sdk.js';
+import { JobProgressDocument, type JobProgressSubscription } from '../../client/index.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { createTenant, gqlError, waitFor, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';

@@ -5,7 +5,7 @@ import { forkAnonymous, forkForTenant, runAsTenant, TENANT_FILTER, withTenant } 
 import { createTenant, gqlError, uniqueAddress, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';
-import { PipelineEventsDocument, type PipelineEventsSubscription } from '../../client/generated/sdk.js';
+import { PipelineEventsDocument, type PipelineEventsSubscription } from '../../client/index.js';
 import { print } from 'graphql';
 
 const server = await startTestServer({ workers: false });

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/generated/sdk.js';
+import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/index.js';
 import { OfflineSmsProvider, SmsSendError, TwilioSmsProvider, twilioSignature } from '../../src/providers/sms/index.js';
 import { asTenant, campaignCompleted, randomPhone, seedSmsLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, nodes, waitFor, type Tenant } from '../helpers/gql.js';
