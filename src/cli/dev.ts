@@ -1,0 +1,21 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm run dev`: the TypeScript compiler in watch mode (incremental) and the service under
+ * `node --watch`, which restarts it whenever compiled output changes. `.env` is read when present.
+ * Ctrl-C stops both.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const node = process.execPath;
+const children = [
+  spawn(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--incremental', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: 'inherit' }),
+  spawn(node, ['--watch', '--env-file-if-exists=.env', '--max-semi-space-size=64', 'dist/src/main.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' }),
+];
+const stop = () => {
+  for (const child of children) child.kill('SIGTERM');
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+for (const child of children) child.on('exit', () => stop());
