@@ -62,7 +62,7 @@ export interface Config {
   propertyDataUrl: string | undefined;
   propertyDataApiKey: string | undefined;
   /** S3-protocol storage; when no endpoint is set, an s3rver on loopback stores files in localS3Dir. */
-  s3: { endpoint: string | undefined; accessKey: string; secretKey: string; bucket: string; region: string };
+  s3: { endpoint: string | undefined; publicEndpoint: string | undefined; accessKey: string; secretKey: string; bucket: string; region: string };
   localS3Dir: string;
   /** How long a memo's presigned download URL works. */
   memoDownloadTtlSeconds: number;
@@ -202,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     propertyDataApiKey: env.PROPERTY_DATA_API_KEY || undefined,
     s3: {
       endpoint: env.S3_ENDPOINT || undefined,
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT || undefined,
       accessKey: str('S3_ACCESS_KEY', 'S3RVER'),
       secretKey: str('S3_SECRET_KEY', 'S3RVER'),
       bucket: str('S3_BUCKET', 'reos'),

@@ -7,6 +7,25 @@ export interface StorageConfig {
   secretKey: string;
   bucket: string;
   region: string;
+  /**
+   * Where clients (browsers, apps) reach the same storage, when that differs from `endpoint` — e.g.
+   * http://localhost:9000 for a MinIO the API reaches as http://minio:9000. Presigned URLs are
+   * signed for this host, since the host is part of the signature.
+   */
+  publicEndpoint?: string;
+}
+
+function clientFor(endpoint: string, config: StorageConfig): Client {
+  const url = new URL(endpoint);
+  return new Client({
+    endPoint: url.hostname,
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    useSSL: url.protocol === 'https:',
+    accessKey: config.accessKey,
+    secretKey: config.secretKey,
+    region: config.region, // known, so presigning never asks the server
+    pathStyle: true,
+  });
 }
 
 /**
@@ -15,18 +34,12 @@ export interface StorageConfig {
  */
 export class ObjectStorage {
   private readonly client: Client;
+  /** Signs the URLs handed to clients (the public endpoint's host when there is one). */
+  private readonly presigner: Client;
 
   constructor(readonly config: StorageConfig) {
-    const url = new URL(config.endpoint);
-    this.client = new Client({
-      endPoint: url.hostname,
-      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      useSSL: url.protocol === 'https:',
-      accessKey: config.accessKey,
-      secretKey: config.secretKey,
-      region: config.region,
-      pathStyle: true,
-    });
+    this.client = clientFor(config.endpoint, config);
+    this.presigner = config.publicEndpoint ? clientFor(config.publicEndpoint, config) : this.client;
   }
 
   static key(organizationId: string, ...parts: string[]): string {
@@ -69,11 +82,11 @@ export class ObjectStorage {
 
   /** A PUT URL valid for `seconds`: the holder can upload that one object (uploads for imports). */
   presignedPut(key: string, seconds: number): Promise<string> {
-    return this.client.presignedPutObject(this.config.bucket, key, seconds);
+    return this.presigner.presignedPutObject(this.config.bucket, key, seconds);
   }
 
   /** A GET URL valid for `seconds`; anyone holding it can download that one object until then. */
   presignedGet(key: string, seconds: number): Promise<string> {
-    return this.client.presignedGetObject(this.config.bucket, key, seconds);
+    return this.presigner.presignedGetObject(this.config.bucket, key, seconds);
   }
 }
