@@ -1,5 +1,5 @@
-import { Role, ActivityType, DealStage, Direction, LeadSource, LeadStatus, PropertyType } from '../../entities/enums.js';
-import { Organization, User } from '../../entities/index.js';
+import { Role, ActivityType, ConsentStatus, DealStage, Direction, LeadSource, LeadStatus, MessageChannel, PropertyType } from '../../entities/enums.js';
+import { ConsentRecord, Lead, Organization, User } from '../../entities/index.js';
 import { hashPassword } from '../auth/password.js';
 import type { AuthUser } from '../auth/tokens.js';
 import { loadConfig } from '../config.js';
@@ -145,6 +145,33 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
     }
     if (steps === 7) await services.deals.move(deal.id, DealStage.CLOSED_LOST, 'Seller listed with an agent');
   }
+  await seedOutreach(deps, org, leadIds.map((l) => l.lead), r);
+}
+
+/**
+ * So the demo's outreach works out of the box: consent for most leads (as a list bought with
+ * opt-ins would bring; the rest show NO_CONSENT skips), and an email and an SMS template.
+ */
+async function seedOutreach(deps: AppDeps, org: Organization, leadIds: string[], r: ReturnType<typeof rng>): Promise<void> {
+  const em = forkForTenant(deps.orm, org.id);
+  const leads = await em.find(Lead, { id: { $in: leadIds } }, { fields: ['id', 'email', 'phone'] as never });
+  const recordedAt = new Date(Date.now() - 30 * 86_400_000);
+  for (const lead of leads) {
+    if (r.next() > 0.85) continue;
+    const consent = { organizationId: org.id, status: ConsentStatus.OPTED_IN, source: 'WEB_FORM', evidence: 'Demo: opted in on the website form', recordedAt };
+    if (lead.email) em.create(ConsentRecord, { ...consent, channel: MessageChannel.EMAIL, contactPoint: lead.email });
+    if (lead.phone) em.create(ConsentRecord, { ...consent, channel: MessageChannel.SMS, contactPoint: lead.phone });
+  }
+  await em.flush();
+  const owner = await em.findOneOrFail(User, { email: DEMO.email });
+  const services = createServices({ em: forkForTenant(deps.orm, org.id), actor: { id: owner.id, organizationId: org.id, role: Role.OWNER }, deps });
+  await services.templates.create({
+    name: 'First touch',
+    channel: MessageChannel.EMAIL,
+    subject: 'About {{property.address}}',
+    body: 'Hi {{lead.firstName}},\n\nWould you consider a cash offer for {{property.address}}? No repairs, no fees.\n\n{{user.name}}, {{organization.name}}',
+  });
+  await services.templates.create({ name: 'Quick text', channel: MessageChannel.SMS, body: 'Hi {{lead.firstName}}, this is {{user.name}}. Still thinking about selling {{property.address}}?' });
 }
 
 async function main(): Promise<void> {
