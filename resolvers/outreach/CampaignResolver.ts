@@ -119,7 +119,7 @@ export class CampaignResolver {
     return ctx.services.campaigns.stats(c);
   }
 
-  @FieldResolver(() => CampaignRecipientConnection, { description: 'In audience order (stable while sends update recipients), a page at a time' })
+  @FieldResolver(() => CampaignRecipientConnection, { description: 'In a stable order (the launch that added them, then id; sends do not move them), a page at a time' })
   async recipients(
     @Parent() c: Campaign,
     @Ctx() ctx: Context,

@@ -205,7 +205,7 @@ export class CampaignService {
     return stats;
   }
 
-  /** The campaign's recipients, a page at a time, in audience order. */
+  /** The campaign's recipients, a page at a time, in a stable order. */
   recipients(campaign: Campaign, filter: RecipientFilter, page: PageRequest): Promise<Page<CampaignRecipient>> {
     return runAsTenant(campaign.organizationId, () =>
       this.scope.em.getRepository(CampaignRecipient).page(campaign.organizationId, campaign.id, filter, page),

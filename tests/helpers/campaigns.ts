@@ -38,7 +38,7 @@ export async function seedOptedInLeads(databaseUrl: string, t: Tenant, count: nu
 }
 
 /** The campaign once it is COMPLETED (and, when given, `also` holds). */
-export function campaignCompleted(t: Tenant, id: string, timeoutMs = 20_000, also: (c: CampaignQuery['campaign']) => boolean = () => true) {
+export function campaignCompleted(t: Tenant, id: string, timeoutMs = 60_000, also: (c: CampaignQuery['campaign']) => boolean = () => true) {
   return waitFor(async () => {
     const { campaign } = await t.api.Campaign({ id });
     return campaign.status === 'COMPLETED' && also(campaign) ? campaign : null;

@@ -79,7 +79,7 @@ export async function gqlError(call: Promise<unknown>): Promise<GqlErrorShape> {
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, label = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, label = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

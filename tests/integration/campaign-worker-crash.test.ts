@@ -21,7 +21,7 @@ describe('a worker killed mid-campaign', () => {
 
     const first = await startWorkerProcess(server.config, workerEnv);
     await t.api.LaunchCampaign({ id: createCampaign.id });
-    await waitFor(async () => (await t.api.Campaign({ id: createCampaign.id })).campaign.stats.sent >= 40, 20_000, 'first sends');
+    await waitFor(async () => (await t.api.Campaign({ id: createCampaign.id })).campaign.stats.sent >= 40, 60_000, 'first sends');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const atKill = (await t.api.Campaign({ id: createCampaign.id })).campaign.stats;

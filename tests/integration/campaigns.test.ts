@@ -135,7 +135,7 @@ describe('email campaigns', () => {
     expect((await t.api.Campaign({ id: createCampaign.id })).campaign.stats).toMatchObject({ queued: 20, sent: 0 });
     expect((await gqlError(t.api.LaunchCampaign({ id: createCampaign.id }))).code).toBe('BAD_USER_INPUT');
     expect((await t.api.ResumeCampaign({ id: createCampaign.id })).resumeCampaign.status).toBe('RUNNING');
-    const completed = await campaignCompleted(t, createCampaign.id, 20_000);
+    const completed = await campaignCompleted(t, createCampaign.id, 60_000);
     expect(completed.stats).toMatchObject({ total: 20, sent: 20 });
     expect(completed.completedAt).toBeTruthy();
     for (const email of emails) expect(received(email), email).toHaveLength(1);
@@ -149,7 +149,7 @@ describe('email campaigns', () => {
     const run = async (frequencyCapDays?: number) => {
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: `Run ${frequencyCapDays}`, channel: 'EMAIL', templateId, windowStartHour: 0, windowEndHour: 24, frequencyCapDays } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
-      return campaignCompleted(t, createCampaign.id, 20_000);
+      return campaignCompleted(t, createCampaign.id, 60_000);
     };
     expect((await run()).stats.sent).toBe(3);
     const capped = await run(7);
@@ -209,7 +209,7 @@ describe('unsubscribing from a campaign email', () => {
     const run = async () => {
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: `U ${randomUUID().slice(0, 4)}`, channel: 'EMAIL', templateId, windowStartHour: 0, windowEndHour: 24 } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
-      return campaignCompleted(t, createCampaign.id, 20_000);
+      return campaignCompleted(t, createCampaign.id, 60_000);
     };
     expect((await run()).stats.sent).toBe(1);
     const [mail] = received(email!);
@@ -274,7 +274,7 @@ describe('a campaign send that fails all its attempts', () => {
       const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'One', channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' } });
       const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Flaky', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
       await t.api.LaunchCampaign({ id: createCampaign.id });
-      const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node, 15_000, 'dead letter');
+      const dead = await waitFor(async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node, 30_000, 'dead letter');
       expect(dead).toMatchObject({ jobName: 'campaign-send', attempts: 2, lastError: expect.stringContaining('try again later') });
       const failed = await campaignCompleted(t, createCampaign.id, 10_000);
       expect(failed.stats).toMatchObject({ failed: 1, bounced: 1, sent: 0 });

@@ -7,7 +7,7 @@ const server = await startTestServer();
 
 async function geocodedProperty(t: Tenant, zip: string, extra: Record<string, unknown> = {}) {
   const { createProperty } = await t.api.CreateProperty({ input: { ...uniqueAddress(zip), squareFeet: 1_600, bedrooms: 3, bathrooms: 2, yearBuilt: 1985, ...extra } });
-  await waitFor(async () => (await t.api.Property({ id: createProperty.id })).property.geocodeStatus === 'DONE', 10_000, 'geocoding');
+  await waitFor(async () => (await t.api.Property({ id: createProperty.id })).property.geocodeStatus === 'DONE', 30_000, 'geocoding');
   return createProperty;
 }
 
@@ -20,7 +20,7 @@ describe('enrichment through the offline property-data provider', () => {
     const done = await waitFor(async () => {
       const { property } = await t.api.PropertyData({ id: p.id });
       return property.enrichmentStatus === 'DONE' ? property : null;
-    }, 10_000, 'enrichment');
+    }, 30_000, 'enrichment');
     expect(done.hazards).toMatchObject({ floodZone: 'AE', floodRisk: 'HIGH' });
     // The job itself: finished at 100% with its result; another organization cannot see it.
     const { job } = await t.api.Job({ id: enrichProperty.jobId });
@@ -42,7 +42,7 @@ describe('enrichment through the offline property-data provider', () => {
     const other = await createTenant(server.url);
     const { createProperty: p } = await t.api.CreateProperty({ input: { ...uniqueAddress('10001'), city: 'New York', state: 'NY' } });
     await t.api.EnrichProperty({ id: p.id });
-    await waitFor(async () => (await t.api.PropertyData({ id: p.id })).property.enrichmentStatus === 'NO_DATA', 10_000, 'NO_DATA');
+    await waitFor(async () => (await t.api.PropertyData({ id: p.id })).property.enrichmentStatus === 'NO_DATA', 30_000, 'NO_DATA');
     expect((await gqlError(other.api.EnrichProperty({ id: p.id }))).code).toBe('NOT_FOUND');
     expect((await gqlError(t.api.EnrichProperty({ id: randomUUID() }))).code).toBe('NOT_FOUND');
   });

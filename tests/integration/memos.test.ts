@@ -15,9 +15,9 @@ async function underwrittenDeal(t: Tenant) {
   const { createProperty: p } = await t.api.CreateProperty({
     input: { ...uniqueAddress('78745'), squareFeet: 1_500, bedrooms: 3, bathrooms: 2, yearBuilt: 1978, estimatedValue: 310_000, ownerName: 'Morgan Memo', lastSalePrice: 140_000, lastSaleDate: '2011-05-01', ownerOccupied: false },
   });
-  await waitFor(async () => (await t.api.Property({ id: p.id })).property.geocodeStatus === 'DONE', 10_000, 'geocoding');
+  await waitFor(async () => (await t.api.Property({ id: p.id })).property.geocodeStatus === 'DONE', 30_000, 'geocoding');
   await t.api.EnrichProperty({ id: p.id });
-  await waitFor(async () => (await t.api.PropertyData({ id: p.id })).property.enrichmentStatus === 'DONE', 10_000, 'enrichment');
+  await waitFor(async () => (await t.api.PropertyData({ id: p.id })).property.enrichmentStatus === 'DONE', 30_000, 'enrichment');
   const { arv } = (await t.api.PropertyData({ id: p.id, radiusMiles: 3, months: 24, limit: 5 })).property.comps;
   const { createLead } = await t.api.CreateLead({ input: { firstName: 'Morgan', lastName: 'Memo', propertyId: p.id } });
   const { createDeal } = await t.api.CreateDeal({ input: { leadId: createLead.id, propertyId: p.id } });
@@ -32,7 +32,7 @@ async function ready(t: Tenant, id: string) {
   return waitFor(async () => {
     const { memo } = await t.api.Memo({ id });
     return memo.status === 'READY' ? memo : null;
-  }, 15_000, 'memo');
+  }, 30_000, 'memo');
 }
 
 describe('investment memos', () => {

@@ -12,7 +12,7 @@ describe('/metrics', () => {
   it('reports operations, latency, errors by code, subscriptions, queues and the DB pool after traffic', async () => {
     const t = await createTenant(server.url);
     const { createProperty } = await t.api.CreateProperty({ input: uniqueAddress() });
-    await waitFor(async () => (await t.api.Property({ id: createProperty.id })).property.geocodeStatus === 'DONE', 10_000, 'geocoding');
+    await waitFor(async () => (await t.api.Property({ id: createProperty.id })).property.geocodeStatus === 'DONE', 30_000, 'geocoding');
     await gqlError(t.api.Property({ id: randomUUID() }));
     const sub = await subscribe(server.wsUrl, t.token, print(PipelineEventsDocument));
     const text = await (await fetch(server.url.replace('/graphql', '/metrics'))).text();

@@ -90,10 +90,9 @@ describe('one copy per contact point', () => {
     const done = await runCampaign(t, 'Dup', tag);
     expect(done.stats).toMatchObject({ total: 2, sent: 1 });
     const recipients = nodes((await t.api.Campaign({ id: done.id })).campaign.recipients);
-    expect(recipients.map((r) => [r.lead!.firstName, r.status, r.reason])).toEqual([
-      [`${tag}1`, 'SENT', null],
-      [`${tag}-twin`, 'SKIPPED', 'DUPLICATE_CONTACT'],
-    ]);
+    const byName = new Map(recipients.map((r) => [r.lead!.firstName, [r.status, r.reason]]));
+    expect(byName.get(`${tag}1`)).toEqual(['SENT', null]); // the earlier lead gets the one copy
+    expect(byName.get(`${tag}-twin`)).toEqual(['SKIPPED', 'DUPLICATE_CONTACT']);
     expect(delivered.filter((x) => x === shared)).toHaveLength(1);
   });
 });

@@ -16,7 +16,7 @@ describe('properties', () => {
     const done = await waitFor(async () => {
       const { property } = await t.api.Property({ id: p.id });
       return property.geocodeStatus === 'DONE' ? property : null;
-    }, 10_000, 'geocoding');
+    }, 30_000, 'geocoding');
     expect(done.county).toBe('Travis');
     expect(done.latitude).toBeGreaterThan(30.2);
     expect(done.latitude).toBeLessThan(30.3);
@@ -27,8 +27,8 @@ describe('properties', () => {
     const t = await createTenant(server.url);
     const unknown = await t.api.CreateProperty({ input: { ...uniqueAddress('10001'), city: 'New York', state: 'NY' } });
     const rejected = await t.api.CreateProperty({ input: { ...uniqueAddress('99981'), city: 'Nowhere', state: 'AK' } });
-    await waitFor(async () => (await t.api.Property({ id: unknown.createProperty.id })).property.geocodeStatus === 'NOT_FOUND', 10_000, 'NOT_FOUND');
-    await waitFor(async () => (await t.api.Property({ id: rejected.createProperty.id })).property.geocodeStatus === 'FAILED', 10_000, 'FAILED');
+    await waitFor(async () => (await t.api.Property({ id: unknown.createProperty.id })).property.geocodeStatus === 'NOT_FOUND', 30_000, 'NOT_FOUND');
+    await waitFor(async () => (await t.api.Property({ id: rejected.createProperty.id })).property.geocodeStatus === 'FAILED', 30_000, 'FAILED');
   });
 
   it('rejects the same house entered twice, however it is written, naming the existing property', async () => {

@@ -46,7 +46,7 @@ describe('SMS campaigns through the offline provider', () => {
 
     const first = await smsCampaign(a, prefix);
     await a.api.LaunchCampaign({ id: first });
-    const done = await campaignCompleted(a, first, 20_000, (c) => c.stats.delivered === 9 && c.stats.bounced === 2);
+    const done = await campaignCompleted(a, first, 60_000, (c) => c.stats.delivered === 9 && c.stats.bounced === 2);
     expect(done.stats).toMatchObject({ total: 12, sent: 10, delivered: 9, bounced: 2, failed: 0, skipped: 1, skippedByReason: [{ reason: 'NO_CONSENT', count: 1 }] });
 
     // Exactly one accepted text per reachable number (the flaky one after a retried outage), from the
@@ -92,7 +92,7 @@ describe('SMS campaigns through the offline provider', () => {
     await a.api.LaunchCampaign({ id: second });
     const quitter = normal[2]!;
     expect((await a.api.SimulateInboundSms({ from: quitter, body: 'quit' })).simulateInboundSms.kind).toBe('OPT_OUT');
-    const done2 = await campaignCompleted(a, second, 20_000);
+    const done2 = await campaignCompleted(a, second, 60_000);
     const skipped = new Map(done2.stats.skippedByReason.map((s) => [s.reason, s.count]));
     expect(skipped.get('OPTED_OUT')).toBe(2);
     const recipients2 = nodes((await a.api.Campaign({ id: second, first: 100 })).campaign.recipients);
@@ -179,7 +179,7 @@ describe("Twilio's webhooks", () => {
     await seedSmsLeads(server.config.databaseUrl, a, [opted], `${prefix}b`);
     const id = await smsCampaign(a, `${prefix}b`);
     await a.api.LaunchCampaign({ id });
-    await campaignCompleted(a, id, 20_000, (c) => c.stats.delivered === 1);
+    await campaignCompleted(a, id, 60_000, (c) => c.stats.delivered === 1);
     const recipient = nodes((await a.api.Campaign({ id })).campaign.recipients)[0]!;
     await asTenant(server.config.databaseUrl, a, (db) => db.query("update campaign_recipients set status = 'SENT', delivered_at = null where id = $1", [recipient.id]));
     const status = { MessageSid: recipient.providerMessageId!, MessageStatus: 'delivered', To: opted, From: a.number };

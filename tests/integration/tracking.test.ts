@@ -41,7 +41,7 @@ describe('email open and click tracking', () => {
       expect(res.headers.get('content-type')).toBe('image/gif');
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(30);
     }
-    const opened = await waitFor(async () => ((await recipient(emails[0]!)).status === 'OPENED' ? recipient(emails[0]!) : null), 5_000, 'opened');
+    const opened = await waitFor(async () => ((await recipient(emails[0]!)).status === 'OPENED' ? recipient(emails[0]!) : null), 30_000, 'opened');
     expect(opened.openedAt).toBeTruthy();
 
     const res = await fetch(click, { redirect: 'manual' });
