@@ -103,6 +103,10 @@ describe('query limits, on HTTP and WebSocket alike', () => {
       const fastest = Math.min(...[await send(levels), await send(levels), await send(levels), await send(levels), await send(levels)]);
       expect(fastest).toBeLessThan(50);
     }
+    // Production mode (no introspection, masked errors) refuses it the same way.
+    const prod = await startTestServer({ workers: false, config: { nodeEnv: 'production', introspection: false } });
+    const inProd = await fetch(prod.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: bomb(30) }) });
+    expect(((await inProd.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
     const t = await createTenant(server.url);
     const ws = await overSocket(t.token, bomb(30));
     expect(ws[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
