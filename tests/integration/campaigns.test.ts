@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
-import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { CampaignProgressDocument, type CampaignProgressSubscription } from '../../client/index.js';
 import { localMinutes } from '../../src/outreach/send-window.js';
 import { asTenant, campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, nodes, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
+import { startScriptedSmtp } from '../helpers/smtp.js';
 import { subscribe } from '../helpers/ws.js';
 
 const server = await startTestServer();
@@ -245,28 +244,11 @@ describe('a campaign send that fails all its attempts', () => {
   it('lands in the dead-letter list, marks the recipient FAILED, and on replay sends exactly once; a 5xx is BOUNCED, not retried', async () => {
     let down = true;
     let bounceTo = '';
-    const delivered: string[] = [];
-    const flaky = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      closeTimeout: 200,
-      onRcptTo(address, _session, callback) {
-        if (address.address === bounceTo) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-        if (down) return callback(Object.assign(new Error('4.3.2 try again later'), { responseCode: 451 }));
-        callback();
-      },
-      onData(stream, session, callback) {
-        stream.resume();
-        stream.on('end', () => {
-          delivered.push(...session.envelope.rcptTo.map((r) => r.address));
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    const { port } = flaky.server.address() as AddressInfo;
-    const api = await startTestServer({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, jobAttempts: 2, jobBackoffMs: 20 } });
+    const flaky = await startScriptedSmtp((address) =>
+      address === bounceTo ? { code: 550, message: '5.1.1 mailbox unavailable' } : down ? { code: 451, message: '4.3.2 try again later' } : null,
+    );
+    const { delivered } = flaky;
+    const api = await startTestServer({ config: { smtpUrl: flaky.url, jobAttempts: 2, jobBackoffMs: 20 } });
     try {
       const t = await createTenant(api.url);
       const [email, bouncing] = await seedOptedInLeads(api.config.databaseUrl, t, 2, 'flaky');
@@ -291,7 +273,7 @@ describe('a campaign send that fails all its attempts', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(delivered).toEqual([email]);
     } finally {
-      await new Promise<void>((resolve) => flaky.close(() => resolve()));
+      await flaky.close();
     }
   });
 });

@@ -1,36 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asTenant, campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { addMember, createTenant, gqlError, nodes, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
+import { startScriptedSmtp } from '../helpers/smtp.js';
 
-/** An SMTP server that refuses one address for good (550) and counts every RCPT it is offered. */
-const offered: string[] = [];
-const delivered: string[] = [];
+/** An SMTP server that refuses one address for good (550) and records every RCPT it is offered. */
 let refuse = '';
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  closeTimeout: 200,
-  onRcptTo(address, _session, callback) {
-    offered.push(address.address);
-    if (address.address === refuse) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-    callback();
-  },
-  onData(stream, session, callback) {
-    stream.resume();
-    stream.on('end', () => {
-      delivered.push(...session.envelope.rcptTo.map((r) => r.address));
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-const server = await startTestServer({ config: { smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` } });
+const smtp = await startScriptedSmtp((address) => (address === refuse ? { code: 550, message: '5.1.1 mailbox unavailable' } : null));
+afterAll(() => smtp.close());
+const { offered, delivered } = smtp;
+const server = await startTestServer({ config: { smtpUrl: smtp.url } });
 
 async function runCampaign(t: Tenant, name: string, search?: string) {
   const { createTemplate } = await t.api.CreateTemplate({ input: { name, channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' } });
