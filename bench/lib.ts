@@ -62,7 +62,7 @@ export async function load(url: string, body: string, headerSets: Record<string,
     connections,
     pipelining: 1,
   }) as unknown as EventEmitter & Promise<autocannon.Result>;
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+  (instance as EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode !== 200) bad++;
     latencies.push(responseTime);
   });

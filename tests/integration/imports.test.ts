@@ -135,8 +135,8 @@ describe('CSV imports', () => {
     expect((await gqlError(b.api.ImportProperties({ input: { uploadId } }))).message).toContain('Nothing was uploaded');
     expect((await b.api.Properties({ first: 5, filter: { search: `${tag} Oak` } })).properties.totalCount).toBe(0);
     expect((await b.api.Imports()).imports).toEqual([]);
-    progress.close();
-    spy.close();
+    await progress.close();
+    await spy.close();
   });
 
   it('imports leads from inline CSV with a column mapping, de-duplicating by phone and email and linking properties', async () => {

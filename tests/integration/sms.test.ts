@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/index.js';
 import { OfflineSmsProvider, SmsSendError, TwilioSmsProvider, twilioSignature } from '../../src/providers/sms/index.js';
 import { asTenant, campaignCompleted, randomPhone, seedSmsLeads } from '../helpers/campaigns.js';
-import { createTenant, gqlError, nodes, waitFor, type Tenant } from '../helpers/gql.js';
+import { createTenant, gqlError, nodes, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { testConfig } from '../helpers/env.js';
 import { subscribe } from '../helpers/ws.js';
@@ -113,8 +113,8 @@ describe('SMS campaigns through the offline provider', () => {
     expect(nodes((await b.api.InboundMessages({})).inboundMessages)).toEqual([]);
     expect((await b.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({ allowed: false, reason: 'NO_CONSENT', latest: null });
     expect(nodes((await a.api.InboundMessages({})).inboundMessages).map((m) => m.kind)).toEqual(['OPT_IN', 'OPT_OUT', 'REPLY', 'OPT_OUT']);
-    subA.close();
-    subB.close();
+    await subA.close();
+    await subB.close();
   });
 
   it('refuses what cannot work and keeps numbers to one organization', async () => {
