@@ -8,7 +8,9 @@ export default defineConfig({
   resolve: {
     // Node (and so Apollo, type-graphql) loads graphql's CommonJS build; Vite would pick its
     // `module` build. Two copies break `instanceof GraphQLError`, so use Node's choice here too.
-    alias: [{ find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) }],
+    alias: [
+      { find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+    ],
   },
   plugins: [
     swc.vite({

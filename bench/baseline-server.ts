@@ -41,7 +41,10 @@ function grouped(org: string, sql: string, key: string) {
 const root = {
   properties: async ({ first }: { first: number }, ctx: ReturnType<typeof loaders>, org: string) => {
     const [page, count] = await Promise.all([
-      pool.query('select id, address_line from properties where organization_id = $1 and archived_at is null order by created_at asc, id asc limit $2', [org, first]),
+      pool.query(
+        'select id, address_line from properties where organization_id = $1 and archived_at is null order by created_at asc, id asc limit $2',
+        [org, first],
+      ),
       pool.query('select count(*)::int as n from properties where organization_id = $1 and archived_at is null', [org]),
     ]);
     return {
@@ -51,8 +54,17 @@ const root = {
           id: p.id,
           addressLine: p.address_line,
           leads: async () =>
-            (await ctx.leads.load(p.id)).map((l) => ({ id: l.id, firstName: l.first_name, activities: () => ctx.activities.load(l.id as string) })),
-          deals: async () => (await ctx.deals.load(p.id)).map((d) => ({ id: d.id, stage: d.stage, contractPrice: d.contract_price == null ? null : Number(d.contract_price) })),
+            (await ctx.leads.load(p.id)).map((l) => ({
+              id: l.id,
+              firstName: l.first_name,
+              activities: () => ctx.activities.load(l.id as string),
+            })),
+          deals: async () =>
+            (await ctx.deals.load(p.id)).map((d) => ({
+              id: d.id,
+              stage: d.stage,
+              contractPrice: d.contract_price == null ? null : Number(d.contract_price),
+            })),
         },
       })),
     };
@@ -61,9 +73,21 @@ const root = {
 
 function loaders(org: string) {
   return {
-    leads: grouped(org, 'select id, first_name, property_id from leads where organization_id = $1 and property_id = any($2) order by created_at desc, id', 'property_id'),
-    deals: grouped(org, 'select id, stage, contract_price, property_id from deals where organization_id = $1 and property_id = any($2) order by created_at desc, id', 'property_id'),
-    activities: grouped(org, 'select id, type, body, lead_id from activities where organization_id = $1 and lead_id = any($2) order by occurred_at desc, id', 'lead_id'),
+    leads: grouped(
+      org,
+      'select id, first_name, property_id from leads where organization_id = $1 and property_id = any($2) order by created_at desc, id',
+      'property_id',
+    ),
+    deals: grouped(
+      org,
+      'select id, stage, contract_price, property_id from deals where organization_id = $1 and property_id = any($2) order by created_at desc, id',
+      'property_id',
+    ),
+    activities: grouped(
+      org,
+      'select id, type, body, lead_id from activities where organization_id = $1 and lead_id = any($2) order by occurred_at desc, id',
+      'lead_id',
+    ),
   };
 }
 

@@ -27,7 +27,13 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
   const out = await runAsTenant(org.id, async () => {
     const em = forkForTenant(deps.orm, org.id);
     em.persist(org);
-    const user = em.create(User, { organizationId: org.id, email: `campaign-${org.id}@example.com`, name: 'C', role: Role.OWNER, passwordHash: 'x' });
+    const user = em.create(User, {
+      organizationId: org.id,
+      email: `campaign-${org.id}@example.com`,
+      name: 'C',
+      role: Role.OWNER,
+      passwordHash: 'x',
+    });
     await em.flush();
     await em.execute(
       `insert into leads (id, organization_id, first_name, last_name, email)
@@ -39,16 +45,37 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
          select gen_random_uuid(), ?, 'EMAIL', 'bench-' || g || '@example.com', 'OPTED_IN', 'IMPORT', now() from generate_series(1, ?) g`,
       [org.id, RECIPIENTS],
     );
-    const s = createServices({ em: forkForTenant(deps.orm, org.id), actor: { id: user.id, organizationId: org.id, role: Role.OWNER }, deps });
-    const template = await s.templates.create({ name: 'Bench', channel: MessageChannel.EMAIL, subject: 'Hi {{lead.firstName}}', body: 'Hello {{lead.fullName}}, would you sell? — {{organization.name}}' });
-    const campaign = await s.campaigns.create({ name: 'Bench', channel: MessageChannel.EMAIL, templateId: template.id, windowStartHour: 0, windowEndHour: 24 });
+    const s = createServices({
+      em: forkForTenant(deps.orm, org.id),
+      actor: { id: user.id, organizationId: org.id, role: Role.OWNER },
+      deps,
+    });
+    const template = await s.templates.create({
+      name: 'Bench',
+      channel: MessageChannel.EMAIL,
+      subject: 'Hi {{lead.firstName}}',
+      body: 'Hello {{lead.fullName}}, would you sell? — {{organization.name}}',
+    });
+    const campaign = await s.campaigns.create({
+      name: 'Bench',
+      channel: MessageChannel.EMAIL,
+      templateId: template.id,
+      windowStartHour: 0,
+      windowEndHour: 24,
+    });
 
     // Baseline: addBulk of the same number of jobs, same payload shape, into a scratch queue.
     const connection = createRedis(config.redisUrl);
     const scratch = new Queue('bench-addbulk', { connection, prefix: config.redisPrefix });
     let t = performance.now();
     for (let i = 0; i < RECIPIENTS; i += 1_000) {
-      await scratch.addBulk(Array.from({ length: 1_000 }, (_, k) => ({ name: 'campaign-send', data: { organizationId: org.id, campaignId: campaign.id, recipientId: randomUUID() }, opts: { jobId: `b-${i + k}` } })));
+      await scratch.addBulk(
+        Array.from({ length: 1_000 }, (_, k) => ({
+          name: 'campaign-send',
+          data: { organizationId: org.id, campaignId: campaign.id, recipientId: randomUUID() },
+          opts: { jobId: `b-${i + k}` },
+        })),
+      );
     }
     const addBulkSeconds = (performance.now() - t) / 1000;
     await scratch.obliterate({ force: true });
@@ -79,7 +106,13 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
       Array.from({ length: 10 }, async () => {
         while (next < RECIPIENTS) {
           const i = next++;
-          await deps.mailer.send({ from: config.mailFrom, to: `raw-${i}@example.com`, subject: `Hi Lead${i}`, text: `Hello Lead${i} Bench, would you sell?`, html: `<p>Hello Lead${i} Bench, would you sell?</p>` });
+          await deps.mailer.send({
+            from: config.mailFrom,
+            to: `raw-${i}@example.com`,
+            subject: `Hi Lead${i}`,
+            text: `Hello Lead${i} Bench, would you sell?`,
+            html: `<p>Hello Lead${i} Bench, would you sell?</p>`,
+          });
         }
       }),
     );
@@ -93,10 +126,16 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
   console.log(`  launchCampaign (audience, recipients, enqueue)  ${fmt(out.launchSeconds, 2)} s`);
   console.log(`  baseline: raw BullMQ addBulk                    ${fmt(out.addBulkSeconds, 2)} s`);
   console.log(`\nCampaign email throughput to the loopback SMTP server (target >= 300/s)`);
-  console.log(`  email workers end to end                        ${fmt(RECIPIENTS / out.sendSeconds, 0)} messages/s   (${out.delivered} delivered)`);
+  console.log(
+    `  email workers end to end                        ${fmt(RECIPIENTS / out.sendSeconds, 0)} messages/s   (${out.delivered} delivered)`,
+  );
   console.log(`  baseline: nodemailer alone                      ${fmt(RECIPIENTS / out.rawSeconds, 0)} messages/s`);
   return {
     campaignLaunch: { seconds: out.launchSeconds, baselineSeconds: out.addBulkSeconds, recipients: RECIPIENTS },
-    campaignSend: { perSecond: RECIPIENTS / out.sendSeconds, baselinePerSecond: RECIPIENTS / out.rawSeconds, delivered: out.delivered },
+    campaignSend: {
+      perSecond: RECIPIENTS / out.sendSeconds,
+      baselinePerSecond: RECIPIENTS / out.rawSeconds,
+      delivered: out.delivered,
+    },
   };
 }

@@ -15,8 +15,16 @@ export interface LoadResult {
 export const NODE_FLAGS = ['--max-semi-space-size=64'];
 
 /** Starts a Node process and resolves with the URL from its first JSON log line whose `msg` matches. */
-export async function spawnService(script: string, args: string[], env: NodeJS.ProcessEnv, readyMsg: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnService(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readyMsg: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -50,22 +58,35 @@ export async function spawnService(script: string, args: string[], env: NodeJS.P
  * Drives `url` with POSTs of `body` for `seconds` from `connections` keep-alive connections; each
  * connection cycles through `headerSets` (e.g. one per organization).
  */
-export async function load(url: string, body: string, headerSets: Record<string, string>[], seconds: number, connections: number): Promise<LoadResult> {
+export async function load(
+  url: string,
+  body: string,
+  headerSets: Record<string, string>[],
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let bad = 0;
   // Without a callback autocannon returns an EventEmitter that is also a promise of the result.
   const instance = autocannon({
     url,
     method: 'POST',
-    requests: headerSets.map((headers) => ({ method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headers } })),
+    requests: headerSets.map((headers) => ({
+      method: 'POST' as const,
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    })),
     duration: seconds,
     connections,
     pipelining: 1,
   }) as unknown as EventEmitter & Promise<autocannon.Result>;
-  (instance as EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (statusCode !== 200) bad++;
-    latencies.push(responseTime);
-  });
+  (instance as EventEmitter).on(
+    'response',
+    (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode !== 200) bad++;
+      latencies.push(responseTime);
+    },
+  );
   const result = await instance;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
@@ -87,6 +108,7 @@ export function fmt(n: number, digits = 1): string {
 export async function verify(url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const json = (await res.json()) as { data?: unknown; errors?: unknown };
-  if (res.status !== 200 || json.errors || !json.data) throw new Error(`${url} did not answer the benchmark query: ${JSON.stringify(json).slice(0, 500)}`);
+  if (res.status !== 200 || json.errors || !json.data)
+    throw new Error(`${url} did not answer the benchmark query: ${JSON.stringify(json).slice(0, 500)}`);
   return json.data;
 }

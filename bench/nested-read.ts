@@ -24,15 +24,28 @@ async function fixture(deps: AppDeps): Promise<{ organizationId: string; userId:
 async function fill(deps: AppDeps, org: Organization): Promise<{ organizationId: string; userId: string }> {
   const em = forkForTenant(deps.orm, org.id);
   em.persist(org);
-  const user = em.create(User, { organizationId: org.id, email: `bench-${org.id}@example.com`, name: 'Bench', role: Role.OWNER, passwordHash: 'x' });
+  const user = em.create(User, {
+    organizationId: org.id,
+    email: `bench-${org.id}@example.com`,
+    name: 'Bench',
+    role: Role.OWNER,
+    passwordHash: 'x',
+  });
   await em.flush();
   const actor = { id: user.id, organizationId: org.id, role: Role.OWNER };
   const svc = () => createServices({ em: forkForTenant(deps.orm, org.id), actor, deps });
   for (let i = 0; i < 100; i++) {
-    const p = await svc().properties.create({ addressLine: `${100 + i} Benchmark Blvd`, city: 'Austin', state: 'TX', zip: '78753', estimatedValue: 200_000 + i * 1000 });
+    const p = await svc().properties.create({
+      addressLine: `${100 + i} Benchmark Blvd`,
+      city: 'Austin',
+      state: 'TX',
+      zip: '78753',
+      estimatedValue: 200_000 + i * 1000,
+    });
     for (let j = 0; j < 2; j++) {
       const lead = await svc().leads.create({ firstName: `Seller${i}-${j}`, lastName: 'Bench', propertyId: p.id });
-      for (let k = 0; k < 3; k++) await svc().activities.log({ leadId: lead.id, type: 'NOTE' as never, body: `Note ${k} about the house` });
+      for (let k = 0; k < 3; k++)
+        await svc().activities.log({ leadId: lead.id, type: 'NOTE' as never, body: `Note ${k} about the house` });
       if (j === 0) await svc().deals.create({ leadId: lead.id, propertyId: p.id, contractPrice: 150_000 + i });
     }
   }
@@ -45,7 +58,10 @@ async function fill(deps: AppDeps, org: Organization): Promise<{ organizationId:
  */
 const ROUNDS = 3;
 
-export async function benchNestedRead(config: Config, opts: { seconds: number; connections: number }): Promise<Record<string, unknown>> {
+export async function benchNestedRead(
+  config: Config,
+  opts: { seconds: number; connections: number },
+): Promise<Record<string, unknown>> {
   // In-process server: build the fixture and count statements per request.
   const statements: string[] = [];
   const server = await startServer(config, { orm: { onQuery: (sql: string) => (statements.push(sql), sql) } });
@@ -67,7 +83,8 @@ export async function benchNestedRead(config: Config, opts: { seconds: number; c
       body: JSON.stringify({ query: QUERY, variables: { first } }),
     });
     const json = (await res.json()) as { data?: { properties: { edges: unknown[] } }; errors?: unknown };
-    if (!json.data || json.data.properties.edges.length !== first) throw new Error(`nested read failed: ${JSON.stringify(json.errors)}`);
+    if (!json.data || json.data.properties.edges.length !== first)
+      throw new Error(`nested read failed: ${JSON.stringify(json.errors)}`);
     counts[first] = {
       data: statements.filter((s) => /^\s*select/i.test(s) && !/set_config/.test(s)).length,
       roundTrips: statements.length,
@@ -90,7 +107,12 @@ export async function benchNestedRead(config: Config, opts: { seconds: number; c
   };
   // Both servers run side by side (idle when not loaded) and are loaded alternately, ROUNDS times;
   // the median of each is reported, so drift on the machine hits both alike.
-  const baseline = await spawnService(`${ROOT}dist/bench/baseline-server.js`, [], { DATABASE_URL: config.databaseOwnerUrl }, 'baseline listening');
+  const baseline = await spawnService(
+    `${ROOT}dist/bench/baseline-server.js`,
+    [],
+    { DATABASE_URL: config.databaseOwnerUrl },
+    'baseline listening',
+  );
   const app = await spawnService(`${ROOT}dist/src/main.js`, ['--no-worker'], env, 'api listening');
   const targets = {
     baseline: { url: baseline.url, headers: tenants.map((t) => ({ 'x-org-id': t.organizationId })) },
@@ -98,11 +120,14 @@ export async function benchNestedRead(config: Config, opts: { seconds: number; c
   };
   // Both must give the same answer, or the comparison means nothing.
   const expected = JSON.stringify(await verify(targets.baseline.url, body, targets.baseline.headers[0]));
-  if (JSON.stringify(await verify(targets.server.url, body, targets.server.headers[0])) !== expected) throw new Error('server and baseline answers differ');
+  if (JSON.stringify(await verify(targets.server.url, body, targets.server.headers[0])) !== expected)
+    throw new Error('server and baseline answers differ');
   const runs: Record<'baseline' | 'server', LoadResult[]> = { baseline: [], server: [] };
-  for (const name of ['baseline', 'server'] as const) await load(targets[name].url, body, targets[name].headers, 5, opts.connections); // warm-up (JIT and V8 settle)
+  for (const name of ['baseline', 'server'] as const)
+    await load(targets[name].url, body, targets[name].headers, 5, opts.connections); // warm-up (JIT and V8 settle)
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ['baseline', 'server'] as const) runs[name].push(await load(targets[name].url, body, targets[name].headers, opts.seconds, opts.connections));
+    for (const name of ['baseline', 'server'] as const)
+      runs[name].push(await load(targets[name].url, body, targets[name].headers, opts.seconds, opts.connections));
   }
   await Promise.all([baseline.stop(), app.stop()]);
   const median = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
@@ -110,18 +135,28 @@ export async function benchNestedRead(config: Config, opts: { seconds: number; c
   const ratios = runs.server.map((r, i) => r.rps / runs.baseline[i]!.rps);
 
   const ratio = results.server!.rps / results.baseline!.rps;
-  console.log(`\nNested read: 50 properties x (2 leads x 3 activities + 1 deal), ${TENANTS} organizations round-robin, ${opts.connections} connections, median of ${ROUNDS} alternating ${opts.seconds}s runs each`);
+  console.log(
+    `\nNested read: 50 properties x (2 leads x 3 activities + 1 deal), ${TENANTS} organizations round-robin, ${opts.connections} connections, median of ${ROUNDS} alternating ${opts.seconds}s runs each`,
+  );
   console.log('  server                       req/s     p50 ms   p95 ms   p99 ms   errors');
   for (const [name, r] of Object.entries(results)) {
     const label = name === 'server' ? 'Real Estate OS (full stack)' : 'baseline (graphql-js + pg)';
-    console.log(`  ${label.padEnd(28)} ${fmt(r.rps).padStart(7)}  ${fmt(r.p50).padStart(7)}  ${fmt(r.p95).padStart(7)}  ${fmt(r.p99).padStart(7)}  ${String(r.errors).padStart(6)}`);
+    console.log(
+      `  ${label.padEnd(28)} ${fmt(r.rps).padStart(7)}  ${fmt(r.p50).padStart(7)}  ${fmt(r.p95).padStart(7)}  ${fmt(r.p99).padStart(7)}  ${String(r.errors).padStart(6)}`,
+    );
   }
-  console.log(`  throughput vs baseline: ${fmt(ratio * 100)}% (target >= 50%) ${ratio >= 0.5 ? 'PASS' : 'MISS'}   (rounds: ${ratios.map((r) => `${fmt(r * 100)}%`).join(', ')})`);
+  console.log(
+    `  throughput vs baseline: ${fmt(ratio * 100)}% (target >= 50%) ${ratio >= 0.5 ? 'PASS' : 'MISS'}   (rounds: ${ratios.map((r) => `${fmt(r * 100)}%`).join(', ')})`,
+  );
   console.log('\nSQL statements per request (nested read)');
   for (const n of [10, 100]) {
     const c = counts[n]!;
-    console.log(`  first: ${String(n).padEnd(4)} ${c.data} data statements, ${c.roundTrips} ORM statements, ${c.tenantSwitches} tenant switch(es) (at most 1 per reserved connection)`);
+    console.log(
+      `  first: ${String(n).padEnd(4)} ${c.data} data statements, ${c.roundTrips} ORM statements, ${c.tenantSwitches} tenant switch(es) (at most 1 per reserved connection)`,
+    );
   }
-  console.log(`  equal: ${counts[10]!.data === counts[100]!.data && counts[10]!.roundTrips === counts[100]!.roundTrips ? 'yes' : 'NO'}`);
+  console.log(
+    `  equal: ${counts[10]!.data === counts[100]!.data && counts[10]!.roundTrips === counts[100]!.roundTrips ? 'yes' : 'NO'}`,
+  );
   return { nestedRead: { ...results, ratio, statements: counts } };
 }

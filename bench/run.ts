@@ -17,7 +17,14 @@ import { benchUnderwriting } from './underwriting.js';
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const config = loadConfig({ ...process.env, JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`, DB_NAME: 'reos_bench', LOG_LEVEL: 'warn', REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}`, PORT: '0' });
+const config = loadConfig({
+  ...process.env,
+  JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
+  DB_NAME: 'reos_bench',
+  LOG_LEVEL: 'warn',
+  REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
+  PORT: '0',
+});
 
 const admin = new URL(config.databaseOwnerUrl);
 admin.pathname = '/postgres';
@@ -37,5 +44,8 @@ const results = {
   ...(!only || only.includes('imports') ? await benchImports(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
-await writeFile(new URL('../../bench/results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), seconds, connections, results }, null, 2));
+await writeFile(
+  new URL('../../bench/results/latest.json', import.meta.url),
+  JSON.stringify({ at: new Date().toISOString(), seconds, connections, results }, null, 2),
+);
 process.exit(0);

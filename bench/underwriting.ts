@@ -14,7 +14,8 @@ import { SCORE_MODEL } from '../src/underwriting/score-model.js';
 import { scoreProperty } from '../src/underwriting/score.js';
 import { fmt } from './lib.js';
 
-const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pctl = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 /**
  * Memo generation: the job's whole work (gather from Postgres and the provider, render, hash,
@@ -29,15 +30,42 @@ export async function benchUnderwriting(config: Config): Promise<Record<string, 
   const results = await runAsTenant(org.id, async () => {
     const em = forkForTenant(deps.orm, org.id);
     em.persist(org);
-    const user = em.create(User, { organizationId: org.id, email: `memo-${org.id}@example.com`, name: 'M', role: Role.OWNER, passwordHash: 'x' });
+    const user = em.create(User, {
+      organizationId: org.id,
+      email: `memo-${org.id}@example.com`,
+      name: 'M',
+      role: Role.OWNER,
+      passwordHash: 'x',
+    });
     await em.flush();
     const actor = { id: user.id, organizationId: org.id, role: Role.OWNER };
     const s = createServices({ em: forkForTenant(deps.orm, org.id), actor, deps });
-    const p = await s.properties.create({ addressLine: '500 Bench Memo Rd', city: 'Austin', state: 'TX', zip: '78745', squareFeet: 1500, bedrooms: 3, bathrooms: 2, yearBuilt: 1980, estimatedValue: 300_000, latitude: 30.207, longitude: -97.796 });
+    const p = await s.properties.create({
+      addressLine: '500 Bench Memo Rd',
+      city: 'Austin',
+      state: 'TX',
+      zip: '78745',
+      squareFeet: 1500,
+      bedrooms: 3,
+      bathrooms: 2,
+      yearBuilt: 1980,
+      estimatedValue: 300_000,
+      latitude: 30.207,
+      longitude: -97.796,
+    });
     const lead = await s.leads.create({ firstName: 'Bench', lastName: 'Seller', propertyId: p.id });
     const deal = await s.deals.create({ leadId: lead.id, propertyId: p.id });
-    const sales = (await deps.propertyData.sales({ latitude: 30.207, longitude: -97.796, radiusMiles: 3, zip: '78745' }))!;
-    const uw = await s.underwritings.save(deal.id, { kind: UnderwritingKind.FLIP, flip: { arv: 320_000, purchasePrice: 180_000, repairLevel: 'MEDIUM', squareFeet: 1500 }, compIds: sales.slice(0, 6).map((x) => x.id) });
+    const sales = (await deps.propertyData.sales({
+      latitude: 30.207,
+      longitude: -97.796,
+      radiusMiles: 3,
+      zip: '78745',
+    }))!;
+    const uw = await s.underwritings.save(deal.id, {
+      kind: UnderwritingKind.FLIP,
+      flip: { arv: 320_000, purchasePrice: 180_000, repairLevel: 'MEDIUM', squareFeet: 1500 },
+      compIds: sales.slice(0, 6).map((x) => x.id),
+    });
 
     const jobMs: number[] = [];
     const baseMs: number[] = [];
@@ -46,7 +74,9 @@ export async function benchUnderwriting(config: Config): Promise<Record<string, 
       const memo = await s.memos.request(deal.id, uw.id);
       const t0 = performance.now();
       const mem = forkForTenant(deps.orm, org.id);
-      const content = await new MemoService({ em: mem, actor: null, deps }).content(await mem.findOneOrFail(Memo, { id: memo.id }));
+      const content = await new MemoService({ em: mem, actor: null, deps }).content(
+        await mem.findOneOrFail(Memo, { id: memo.id }),
+      );
       const pdf = await renderMemo(content);
       createHash('sha256').update(pdf).digest('hex');
       await deps.storage.put(ObjectStorage.key(org.id, 'memos', `${memo.id}.pdf`), pdf, 'application/pdf');
@@ -88,13 +118,24 @@ export async function benchUnderwriting(config: Config): Promise<Record<string, 
   const bareSeconds = (performance.now() - t) / 1000;
 
   console.log(`\nMemo generation (${results.pages}-page memo, 30 memos)`);
-  console.log(`  full job (gather, render, hash, store)   p50 ${fmt(pctl(results.jobMs, 50))} ms  p95 ${fmt(pctl(results.jobMs, 95))} ms`);
-  console.log(`  baseline: bare pdfkit document           p50 ${fmt(pctl(results.baseMs, 50))} ms  p95 ${fmt(pctl(results.baseMs, 95))} ms`);
+  console.log(
+    `  full job (gather, render, hash, store)   p50 ${fmt(pctl(results.jobMs, 50))} ms  p95 ${fmt(pctl(results.jobMs, 95))} ms`,
+  );
+  console.log(
+    `  baseline: bare pdfkit document           p50 ${fmt(pctl(results.baseMs, 50))} ms  p95 ${fmt(pctl(results.baseMs, 95))} ms`,
+  );
   console.log('\nScore computation, 100,000 properties');
   console.log(`  explainable score (signals + contributions)  ${fmt(100_000 / scoreSeconds, 0)} properties/s`);
-  console.log(`  baseline: bare weighted sum                  ${fmt(100_000 / bareSeconds, 0)} properties/s   (checksums ${checksum.toFixed(0)} / ${bare.toFixed(0)})`);
+  console.log(
+    `  baseline: bare weighted sum                  ${fmt(100_000 / bareSeconds, 0)} properties/s   (checksums ${checksum.toFixed(0)} / ${bare.toFixed(0)})`,
+  );
   return {
-    memo: { p50: pctl(results.jobMs, 50), p95: pctl(results.jobMs, 95), baselineP50: pctl(results.baseMs, 50), baselineP95: pctl(results.baseMs, 95) },
+    memo: {
+      p50: pctl(results.jobMs, 50),
+      p95: pctl(results.jobMs, 95),
+      baselineP50: pctl(results.baseMs, 50),
+      baselineP95: pctl(results.baseMs, 95),
+    },
     score: { perSecond: 100_000 / scoreSeconds, baselinePerSecond: 100_000 / bareSeconds },
   };
 }

@@ -15,5 +15,8 @@ for (const [name, value] of Object.entries(sdk)) {
   manifest[sha256(text)] = text;
 }
 const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => a.localeCompare(b)));
-await writeFile(new URL('../../client/generated/persisted-operations.json', import.meta.url), JSON.stringify(sorted, null, 2) + '\n');
+await writeFile(
+  new URL('../../client/generated/persisted-operations.json', import.meta.url),
+  JSON.stringify(sorted, null, 2) + '\n',
+);
 console.log(`Wrote ${Object.keys(sorted).length} persisted operations`);

@@ -42,7 +42,9 @@ export function createApi(url: string, options: ApiOptions = {}) {
     if (token) headers.set('authorization', `Bearer ${token}`);
     return base(input, { ...init, headers });
   };
-  const client = new GraphQLClient(url, { fetch: options.persisted ? persistedFetch(withAuth, options.get ?? false) : withAuth });
+  const client = new GraphQLClient(url, {
+    fetch: options.persisted ? persistedFetch(withAuth, options.get ?? false) : withAuth,
+  });
   return getSdk(client);
 }
 
@@ -93,7 +95,11 @@ export interface Handlers<T> {
 
 export interface Live {
   /** Starts a typed subscription; returns a function that stops it. */
-  subscribe<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables, handlers: Handlers<TData>): () => void;
+  subscribe<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+    handlers: Handlers<TData>,
+  ): () => void;
   /** Closes the socket. */
   dispose(): Promise<void>;
   /** The underlying graphql-ws client. */
@@ -106,7 +112,10 @@ export interface Live {
  */
 export function createLive(wsUrl: string, options: LiveOptions = {}): Live {
   const impl = options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (!impl) throw new Error('No WebSocket implementation here: pass one as webSocketImpl (e.g. the ws package on Node.js before 22)');
+  if (!impl)
+    throw new Error(
+      'No WebSocket implementation here: pass one as webSocketImpl (e.g. the ws package on Node.js before 22)',
+    );
   const client = createClient({
     url: wsUrl,
     webSocketImpl: impl,

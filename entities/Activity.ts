@@ -3,7 +3,10 @@ import { Field, ObjectType } from 'type-graphql';
 import { ActivityType, Direction } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'One touch on a lead’s timeline: a call, text, email, note, meeting…', simpleResolvers: true })
+@ObjectType({
+  description: 'One touch on a lead’s timeline: a call, text, email, note, meeting…',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'activities' })
 export class Activity extends TenantEntity<'direction' | 'occurredAt'> {
   @Column({ type: 'uuid' })

@@ -4,7 +4,10 @@ import { CampaignStatus, MessageChannel } from './enums.js';
 import type { LeadFilter } from './LeadRepository.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'One template sent to an audience of leads, within a sending window', simpleResolvers: true })
+@ObjectType({
+  description: 'One template sent to an audience of leads, within a sending window',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'campaigns' })
 export class Campaign extends TenantEntity<'status' | 'windowStartHour' | 'windowEndHour' | 'generation'> {
   @Field()

@@ -64,7 +64,10 @@ export class CampaignRecipient extends TenantEntity<'status'> {
   @Column({ type: 'timestamptz', nullable: true })
   repliedAt?: Date;
 
-  @Field({ nullable: true, description: 'When the recipient used the unsubscribe link (the address is then OPTED_OUT)' })
+  @Field({
+    nullable: true,
+    description: 'When the recipient used the unsubscribe link (the address is then OPTED_OUT)',
+  })
   @Column({ type: 'timestamptz', nullable: true })
   unsubscribedAt?: Date;
 }

@@ -9,8 +9,17 @@ export interface RecipientFilter {
 
 export class CampaignRecipientRepository extends PagedRepository<CampaignRecipient> {
   /** A campaign's recipients in a stable order (added at launch, then id), which sends updating them do not change. */
-  page(organizationId: string, campaignId: string, filter: RecipientFilter, page: PageRequest): Promise<Page<CampaignRecipient>> {
-    const where = { campaignId, ...(filter.status ? { status: filter.status } : {}), ...(filter.reason ? { reason: filter.reason } : {}) };
+  page(
+    organizationId: string,
+    campaignId: string,
+    filter: RecipientFilter,
+    page: PageRequest,
+  ): Promise<Page<CampaignRecipient>> {
+    const where = {
+      campaignId,
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.reason ? { reason: filter.reason } : {}),
+    };
     return this.findPage(where, { column: 'createdAt', direction: 'asc' }, page, organizationId);
   }
 }

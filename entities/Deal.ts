@@ -6,7 +6,10 @@ import { DealRepository } from './DealRepository.js';
 import { DealStage } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'An acquisition opportunity: one lead and one property moving through the pipeline', simpleResolvers: true })
+@ObjectType({
+  description: 'An acquisition opportunity: one lead and one property moving through the pipeline',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'deals', repository: () => DealRepository })
 export class Deal extends TenantEntity<'stage' | 'stageChangedAt' | 'title'> {
   [EntityRepositoryType]?: DealRepository;

@@ -22,7 +22,12 @@ export interface StageTotal {
 }
 
 export class DealRepository extends PagedRepository<Deal> {
-  page(organizationId: string, filter: DealFilter, order: Order<DealOrderColumn>, page: PageRequest): Promise<Page<Deal>> {
+  page(
+    organizationId: string,
+    filter: DealFilter,
+    order: Order<DealOrderColumn>,
+    page: PageRequest,
+  ): Promise<Page<Deal>> {
     return this.findPage(this.where(filter), order, page, organizationId);
   }
 

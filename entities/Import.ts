@@ -11,7 +11,17 @@ import { TenantEntity } from './TenantEntity.js';
  */
 @ObjectType({ description: 'A CSV import of leads or properties and what came of its rows', simpleResolvers: true })
 @Entity({ tableName: 'imports' })
-export class Import extends TenantEntity<'status' | 'mapping' | 'options' | 'columns' | 'unmappedColumns' | 'rowsTotal' | 'rowsImported' | 'rowsDuplicate' | 'rowsInvalid'> {
+export class Import extends TenantEntity<
+  | 'status'
+  | 'mapping'
+  | 'options'
+  | 'columns'
+  | 'unmappedColumns'
+  | 'rowsTotal'
+  | 'rowsImported'
+  | 'rowsDuplicate'
+  | 'rowsInvalid'
+> {
   @Field(() => ImportKind)
   @Enum({ items: () => ImportKind, nativeEnumName: 'import_kind' })
   kind!: ImportKind;

@@ -3,7 +3,10 @@ import { Field, ObjectType } from 'type-graphql';
 import { Role } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'An invitation to join an organization; the token itself is shown once, on creation', simpleResolvers: true })
+@ObjectType({
+  description: 'An invitation to join an organization; the token itself is shown once, on creation',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'invitations' })
 export class Invitation extends TenantEntity {
   @Field()

@@ -16,7 +16,12 @@ export interface LeadFilter {
 export type LeadOrderColumn = 'createdAt' | 'updatedAt' | 'lastName';
 
 export class LeadRepository extends PagedRepository<Lead> {
-  page(organizationId: string, filter: LeadFilter, order: Order<LeadOrderColumn>, page: PageRequest): Promise<Page<Lead>> {
+  page(
+    organizationId: string,
+    filter: LeadFilter,
+    order: Order<LeadOrderColumn>,
+    page: PageRequest,
+  ): Promise<Page<Lead>> {
     return this.findPage(this.where(filter), order, page, organizationId);
   }
 
@@ -26,7 +31,12 @@ export class LeadRepository extends PagedRepository<Lead> {
     if (f.search?.trim()) {
       const p = likePattern(f.search.trim());
       and.push({
-        $or: [{ firstName: { $ilike: p } }, { lastName: { $ilike: p } }, { email: { $ilike: p } }, { phone: { $like: p } }],
+        $or: [
+          { firstName: { $ilike: p } },
+          { lastName: { $ilike: p } },
+          { email: { $ilike: p } },
+          { phone: { $like: p } },
+        ],
       });
     }
     if (f.statuses?.length) and.push({ status: { $in: f.statuses } });

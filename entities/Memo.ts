@@ -20,7 +20,10 @@ export class Memo extends TenantEntity<'status'> {
   @Column({ type: 'text', nullable: true })
   storageKey?: string;
 
-  @Field({ nullable: true, description: 'SHA-256 of the PDF; the same underwriting version always renders the same bytes' })
+  @Field({
+    nullable: true,
+    description: 'SHA-256 of the PDF; the same underwriting version always renders the same bytes',
+  })
   @Column({ type: 'text', nullable: true })
   sha256?: string;
 

@@ -13,7 +13,10 @@ export class Organization {
   @Column({ type: 'text' })
   name!: string;
 
-  @Field({ nullable: true, description: 'E.164 number SMS campaigns are sent from; inbound SMS to it belong to this organization' })
+  @Field({
+    nullable: true,
+    description: 'E.164 number SMS campaigns are sent from; inbound SMS to it belong to this organization',
+  })
   @Column({ type: 'text', nullable: true, unique: true })
   smsNumber?: string;
 

@@ -3,7 +3,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { MessageChannel, MessageStatus } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';
 
-@ObjectType({ description: 'One message to one lead, rendered from a template when it was queued', simpleResolvers: true })
+@ObjectType({
+  description: 'One message to one lead, rendered from a template when it was queued',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'outbound_messages' })
 export class OutboundMessage extends TenantEntity<'status'> {
   @Field(() => ID)

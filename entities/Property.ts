@@ -22,7 +22,9 @@ export interface PropertyEnrichment {
 
 @ObjectType({ description: 'A house, building or parcel the team is tracking', simpleResolvers: true })
 @Entity({ tableName: 'properties', repository: () => PropertyRepository })
-export class Property extends TenantEntity<'propertyType' | 'tags' | 'geocodeStatus' | 'normalizedAddress' | 'enrichmentStatus'> {
+export class Property extends TenantEntity<
+  'propertyType' | 'tags' | 'geocodeStatus' | 'normalizedAddress' | 'enrichmentStatus'
+> {
   [EntityRepositoryType]?: PropertyRepository;
 
   @Field()

@@ -28,7 +28,12 @@ export class PropertyRepository extends PagedRepository<Property> {
     });
   }
 
-  page(organizationId: string, filter: PropertyFilter, order: Order<PropertyOrderColumn>, page: PageRequest): Promise<Page<Property>> {
+  page(
+    organizationId: string,
+    filter: PropertyFilter,
+    order: Order<PropertyOrderColumn>,
+    page: PageRequest,
+  ): Promise<Page<Property>> {
     return this.findPage(this.where(filter), order, page, organizationId);
   }
 
@@ -37,7 +42,14 @@ export class PropertyRepository extends PagedRepository<Property> {
     if (!f.includeArchived) and.push({ archivedAt: null });
     if (f.search?.trim()) {
       const p = likePattern(f.search.trim());
-      and.push({ $or: [{ addressLine: { $ilike: p } }, { ownerName: { $ilike: p } }, { city: { $ilike: p } }, { zip: { $like: p } }] });
+      and.push({
+        $or: [
+          { addressLine: { $ilike: p } },
+          { ownerName: { $ilike: p } },
+          { city: { $ilike: p } },
+          { zip: { $like: p } },
+        ],
+      });
     }
     if (f.city) and.push({ city: { $ilike: f.city } });
     if (f.state) and.push({ state: f.state.toUpperCase() });

@@ -9,7 +9,10 @@ import { TenantEntity } from './TenantEntity.js';
  * A contact point campaigns no longer try: it hard-bounced or complained. Written by the send path
  * (SuppressionService.suppress), lifted by an admin; a lifted entry stays as history.
  */
-@ObjectType({ description: 'An email or phone campaigns skip (BOUNCED_BEFORE) until an admin lifts it', simpleResolvers: true })
+@ObjectType({
+  description: 'An email or phone campaigns skip (BOUNCED_BEFORE) until an admin lifts it',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'suppressions', repository: () => SuppressionRepository })
 export class Suppression extends TenantEntity<'detail' | 'liftedAt' | 'liftedById'> {
   [EntityRepositoryType]?: SuppressionRepository;

@@ -217,17 +217,38 @@ registerEnumType(LeadStatus, { name: 'LeadStatus' });
 registerEnumType(ActivityType, { name: 'ActivityType' });
 registerEnumType(Direction, { name: 'Direction' });
 registerEnumType(DealStage, { name: 'DealStage' });
-registerEnumType(EnrichmentStatus, { name: 'EnrichmentStatus', description: 'State of the hazards/owner-facts enrichment job' });
+registerEnumType(EnrichmentStatus, {
+  name: 'EnrichmentStatus',
+  description: 'State of the hazards/owner-facts enrichment job',
+});
 registerEnumType(MemoStatus, { name: 'MemoStatus' });
 registerEnumType(MessageChannel, { name: 'MessageChannel' });
 registerEnumType(CampaignStatus, { name: 'CampaignStatus' });
 registerEnumType(RecipientStatus, { name: 'RecipientStatus' });
-registerEnumType(SkipReason, { name: 'SkipReason', description: 'Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting)' });
-registerEnumType(MessageStatus, { name: 'MessageStatus', description: 'QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED)' });
+registerEnumType(SkipReason, {
+  name: 'SkipReason',
+  description: 'Why a recipient was skipped (or, for QUIET_HOURS_DEFERRED, is waiting)',
+});
+registerEnumType(MessageStatus, {
+  name: 'MessageStatus',
+  description:
+    'QUEUED until the outreach worker sends it (SENT), refuses it at the consent check (BLOCKED) or gives up (FAILED)',
+});
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(ImportKind, { name: 'ImportKind' });
 registerEnumType(ImportStatus, { name: 'ImportStatus' });
-registerEnumType(ImportIssueKind, { name: 'ImportIssueKind', description: 'INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists already or appeared earlier in the file' });
-registerEnumType(SuppressionReason, { name: 'SuppressionReason', description: 'Why a contact point is suppressed: a permanent delivery failure, or a spam complaint' });
-registerEnumType(InboundKind, { name: 'InboundKind', description: 'What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply' });
+registerEnumType(ImportIssueKind, {
+  name: 'ImportIssueKind',
+  description:
+    'INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists already or appeared earlier in the file',
+});
+registerEnumType(SuppressionReason, {
+  name: 'SuppressionReason',
+  description: 'Why a contact point is suppressed: a permanent delivery failure, or a spam complaint',
+});
+registerEnumType(InboundKind, {
+  name: 'InboundKind',
+  description:
+    'What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply',
+});
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });

@@ -22,10 +22,81 @@ import { Suppression } from './Suppression.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
-export { Activity, Campaign, CampaignRecipient, ConsentRecord, Deal, DealStageChange, DoNotContact, FailedJob, Import, ImportIssue, InboundMessage, Invitation, Lead, Memo, MessageTemplate, Organization, OutboundMessage, Property, RefreshToken, ShareLink, Suppression, Underwriting, User };
+export {
+  Activity,
+  Campaign,
+  CampaignRecipient,
+  ConsentRecord,
+  Deal,
+  DealStageChange,
+  DoNotContact,
+  FailedJob,
+  Import,
+  ImportIssue,
+  InboundMessage,
+  Invitation,
+  Lead,
+  Memo,
+  MessageTemplate,
+  Organization,
+  OutboundMessage,
+  Property,
+  RefreshToken,
+  ShareLink,
+  Suppression,
+  Underwriting,
+  User,
+};
 
 /** Every entity the ORM knows. */
-export const ENTITIES = [Organization, User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient, InboundMessage, Import, ImportIssue, Suppression];
+export const ENTITIES = [
+  Organization,
+  User,
+  RefreshToken,
+  Invitation,
+  Property,
+  Lead,
+  Activity,
+  Deal,
+  DealStageChange,
+  Underwriting,
+  Memo,
+  ShareLink,
+  FailedJob,
+  MessageTemplate,
+  ConsentRecord,
+  DoNotContact,
+  OutboundMessage,
+  Campaign,
+  CampaignRecipient,
+  InboundMessage,
+  Import,
+  ImportIssue,
+  Suppression,
+];
 
 /** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [User, RefreshToken, Invitation, Property, Lead, Activity, Deal, DealStageChange, Underwriting, Memo, ShareLink, FailedJob, MessageTemplate, ConsentRecord, DoNotContact, OutboundMessage, Campaign, CampaignRecipient, InboundMessage, Import, ImportIssue, Suppression];
+export const TENANT_ENTITIES = [
+  User,
+  RefreshToken,
+  Invitation,
+  Property,
+  Lead,
+  Activity,
+  Deal,
+  DealStageChange,
+  Underwriting,
+  Memo,
+  ShareLink,
+  FailedJob,
+  MessageTemplate,
+  ConsentRecord,
+  DoNotContact,
+  OutboundMessage,
+  Campaign,
+  CampaignRecipient,
+  InboundMessage,
+  Import,
+  ImportIssue,
+  Suppression,
+];

@@ -34,7 +34,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * isolation; RLS is the other).
  */
 export abstract class PagedRepository<T extends { id: string }> extends EntityRepository<T> {
-  protected async findPage(where: FilterQuery<T>, order: Order<string>, page: PageRequest, organizationId: string): Promise<Page<T>> {
+  protected async findPage(
+    where: FilterQuery<T>,
+    order: Order<string>,
+    page: PageRequest,
+    organizationId: string,
+  ): Promise<Page<T>> {
     const em = this.getEntityManager();
     const meta = em.getMetadata().find(this.entityName)!;
     const sort = meta.properties[order.column as keyof typeof meta.properties];
@@ -51,7 +56,12 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
       const [value, id] = decodeCursor(page.after, isDate);
       const cmp = order.direction === 'asc' ? '>' : '<';
       if (value === null) qb.andWhere(`${sortCol} is null and e."id" > ?`, [id]);
-      else qb.andWhere(`(${sortCol} ${cmp} ? or (${sortCol} = ? and e."id" > ?) or ${sortCol} is null)`, [value, value, id]);
+      else
+        qb.andWhere(`(${sortCol} ${cmp} ? or (${sortCol} = ? and e."id" > ?) or ${sortCol} is null)`, [
+          value,
+          value,
+          id,
+        ]);
     }
     qb.orderBy({ [order.column]: `${order.direction} nulls last`, id: 'asc' } as never).limit(page.first + 1);
 
@@ -86,7 +96,8 @@ function decodeCursor(cursor: string, isDate: boolean): [unknown, string] {
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || !UUID.test(parsed[1])) throw invalid();
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || !UUID.test(parsed[1]))
+    throw invalid();
   const [value, id] = parsed as [unknown, string];
   if (value !== null && typeof value !== 'string' && typeof value !== 'number') throw invalid();
   if (isDate && value !== null) {

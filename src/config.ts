@@ -62,7 +62,14 @@ export interface Config {
   propertyDataUrl: string | undefined;
   propertyDataApiKey: string | undefined;
   /** S3-protocol storage; when no endpoint is set, an s3rver on loopback stores files in localS3Dir. */
-  s3: { endpoint: string | undefined; publicEndpoint: string | undefined; accessKey: string; secretKey: string; bucket: string; region: string };
+  s3: {
+    endpoint: string | undefined;
+    publicEndpoint: string | undefined;
+    accessKey: string;
+    secretKey: string;
+    bucket: string;
+    region: string;
+  };
   localS3Dir: string;
   /** How long a memo's presigned download URL works. */
   memoDownloadTtlSeconds: number;
@@ -80,7 +87,13 @@ export interface Config {
    * SMS gateway: `offline` (default; simulated delivery receipts, see src/providers/sms/OfflineSms.ts)
    * or `twilio`. Twilio's webhooks (/webhooks/twilio/*) are answered when twilioAuthToken is set.
    */
-  sms: { provider: 'offline' | 'twilio'; twilioAccountSid: string | undefined; twilioAuthToken: string | undefined; twilioApiUrl: string; offlineReceiptDelayMs: number };
+  sms: {
+    provider: 'offline' | 'twilio';
+    twilioAccountSid: string | undefined;
+    twilioAuthToken: string | undefined;
+    twilioApiUrl: string;
+    offlineReceiptDelayMs: number;
+  };
   /** Execute queries and mutations with graphql-jit (compiled per document); false = graphql-js. */
   graphqlJit: boolean;
   /** Largest CSV an import takes (bytes). */
@@ -136,17 +149,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     return raw === 'true';
   };
   const smsProvider = oneOf('SMS_PROVIDER', ['offline', 'twilio'] as const, 'offline');
-  if (smsProvider === 'twilio' && (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN)) problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when SMS_PROVIDER=twilio');
-  if (smsProvider === 'twilio' && !env.PUBLIC_URL) problems.push('PUBLIC_URL is required when SMS_PROVIDER=twilio (Twilio calls back to it)');
+  if (smsProvider === 'twilio' && (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN))
+    problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when SMS_PROVIDER=twilio');
+  if (smsProvider === 'twilio' && !env.PUBLIC_URL)
+    problems.push('PUBLIC_URL is required when SMS_PROVIDER=twilio (Twilio calls back to it)');
   const dbAppRole = str('DB_APP_ROLE', 'reos_app');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbAppRole)) problems.push('DB_APP_ROLE must be a plain lower-case identifier');
 
-  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of corsOrigins) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entries must look like https://app.example.com, without a path (got "${origin}")`);
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`CORS_ORIGINS entries must look like https://app.example.com, without a path (got "${origin}")`);
   }
   const corsCredentials = bool('CORS_CREDENTIALS', false);
-  if (corsCredentials && corsOrigins.includes('*')) problems.push('CORS_CREDENTIALS=true needs CORS_ORIGINS to list origins, not *');
+  if (corsCredentials && corsOrigins.includes('*'))
+    problems.push('CORS_CREDENTIALS=true needs CORS_ORIGINS to list origins, not *');
 
   const config: Config = {
     nodeEnv,
@@ -188,7 +208,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
             authMultiplier: int('RATE_LIMIT_AUTH_MULTIPLIER', nodeEnv === 'development' ? 20 : 1, 1, 1_000),
           },
     persistedOperations: oneOf('PERSISTED_OPERATIONS', ['off', 'allow', 'only'] as const, 'allow'),
-    persistedManifestPath: resolve(projectRoot(), str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json')),
+    persistedManifestPath: resolve(
+      projectRoot(),
+      str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json'),
+    ),
     apqTtlSeconds: int('APQ_TTL_SECONDS', 24 * 3600, 60),
     slowOperationMs: int('SLOW_OPERATION_MS', 1_000, 1),
     wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),

@@ -20,7 +20,13 @@ export interface Context {
   renew(): void;
 }
 
-export function createContext(deps: AppDeps, user: AuthUser | null, requestId: string, log: Logger, ip = 'unknown'): Context {
+export function createContext(
+  deps: AppDeps,
+  user: AuthUser | null,
+  requestId: string,
+  log: Logger,
+  ip = 'unknown',
+): Context {
   const ctx = { requestId, user, ip, deps, log } as Context;
   ctx.renew = () => {
     ctx.em = user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm);

@@ -28,7 +28,8 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
   const localSmtp = config.smtpUrl ? null : await startLocalSmtp();
   const mailer = new Mailer(config.smtpUrl ?? localSmtp!.url);
   const storage = new ObjectStorage(localS3?.config ?? { ...config.s3, endpoint: config.s3.endpoint! });
-  if (!localS3) await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
+  if (!localS3)
+    await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
   const queueRedis = createRedis(config.redisUrl);
   const deps: AppDeps = {
     config,

@@ -1,4 +1,8 @@
-import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
+import type {
+  GatewayExecutor,
+  GatewayInterface,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
 import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -28,7 +32,16 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
     const variables = rc.request.variables ?? {};
     const coerced = getVariableValues(schema, rc.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (coerced.errors) {
-      return { errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, originalError: e.originalError, extensions: { code: 'BAD_USER_INPUT' } })) };
+      return {
+        errors: coerced.errors.map(
+          (e) =>
+            new GraphQLError(e.message, {
+              nodes: e.nodes,
+              originalError: e.originalError,
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+        ),
+      };
     }
     return query.query(undefined, rc.context, variables);
   };

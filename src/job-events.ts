@@ -17,7 +17,10 @@ export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
 }
 
 function listen(deps: AppDeps, queue: Queue): QueueEvents {
-  const events = new QueueEvents(queue.name, { connection: createRedis(deps.config.redisUrl), prefix: deps.config.redisPrefix });
+  const events = new QueueEvents(queue.name, {
+    connection: createRedis(deps.config.redisUrl),
+    prefix: deps.config.redisPrefix,
+  });
   events.on('error', (err) => redisHealth.report(err, `queue events error (${queue.name})`));
   const relay = async (jobId: string, state: string, progress?: number) => {
     const job = await queue.getJob(jobId);
@@ -32,8 +35,11 @@ function listen(deps: AppDeps, queue: Queue): QueueEvents {
       error: state === 'failed' ? (job.failedReason ?? null) : null,
     });
   };
-  const guard = (p: Promise<void>) => p.catch((err: Error) => deps.log.warn({ queue: queue.name, err: err.message }, 'could not relay job event'));
-  events.on('progress', ({ jobId, data }) => guard(relay(jobId, 'active', typeof data === 'number' ? data : undefined)));
+  const guard = (p: Promise<void>) =>
+    p.catch((err: Error) => deps.log.warn({ queue: queue.name, err: err.message }, 'could not relay job event'));
+  events.on('progress', ({ jobId, data }) =>
+    guard(relay(jobId, 'active', typeof data === 'number' ? data : undefined)),
+  );
   events.on('completed', ({ jobId }) => guard(relay(jobId, 'completed', 100)));
   events.on('failed', ({ jobId }) => guard(relay(jobId, 'failed')));
   return events;

@@ -32,8 +32,17 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.errors = new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by extensions.code', labelNames: ['code'], registers });
-    this.activeSubscriptions = new Gauge({ name: 'graphql_active_subscriptions', help: 'Open GraphQL subscriptions', registers });
+    this.errors = new Counter({
+      name: 'graphql_errors_total',
+      help: 'GraphQL errors by extensions.code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.activeSubscriptions = new Gauge({
+      name: 'graphql_active_subscriptions',
+      help: 'Open GraphQL subscriptions',
+      registers,
+    });
     this.jobDuration = new Histogram({
       name: 'bullmq_job_duration_seconds',
       help: 'Time from a job starting to it finishing, by queue and outcome',

@@ -72,11 +72,13 @@ export class TrustedDocuments {
   static load(mode: 'off' | 'allow' | 'only', path: string, allowIntrospection: boolean): TrustedDocuments {
     if (mode === 'off') return new TrustedDocuments(mode, new Map(), allowIntrospection);
     if (!existsSync(path)) {
-      if (mode === 'only') throw new Error(`PERSISTED_OPERATIONS=only needs the manifest at ${path}; run \`npm run codegen\``);
+      if (mode === 'only')
+        throw new Error(`PERSISTED_OPERATIONS=only needs the manifest at ${path}; run \`npm run codegen\``);
       return new TrustedDocuments(mode, new Map(), allowIntrospection);
     }
     const entries = Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>);
-    for (const [hash, doc] of entries) if (sha256(doc) !== hash) throw new Error(`manifest entry ${hash} does not match its document`);
+    for (const [hash, doc] of entries)
+      if (sha256(doc) !== hash) throw new Error(`manifest entry ${hash} does not match its document`);
     return new TrustedDocuments(mode, new Map(entries), allowIntrospection);
   }
 
@@ -88,7 +90,8 @@ export class TrustedDocuments {
     const known = hash ? this.manifest.get(hash) : query ? this.manifest.get(sha256(query)) : undefined;
     if (known) return { query: known };
     if (this.mode !== 'only') return { query };
-    if (query && this.allowIntrospection && /^\s*(query\s+IntrospectionQuery\b|\{\s*__schema\b)/.test(query)) return { query };
+    if (query && this.allowIntrospection && /^\s*(query\s+IntrospectionQuery\b|\{\s*__schema\b)/.test(query))
+      return { query };
     return {
       error: new GraphQLError('This server only runs persisted operations from the client manifest', {
         extensions: { code: 'PERSISTED_QUERY_REQUIRED', http: { status: 400 } },
@@ -120,5 +123,8 @@ export function readRequest(req: express.Request): { query?: string; hash?: stri
     }
   }
   const hash = typeof ext === 'object' ? ext?.persistedQuery?.sha256Hash : undefined;
-  return { query: typeof src?.query === 'string' ? src.query : undefined, hash: typeof hash === 'string' ? hash : undefined };
+  return {
+    query: typeof src?.query === 'string' ? src.query : undefined,
+    hash: typeof hash === 'string' ? hash : undefined,
+  };
 }

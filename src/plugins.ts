@@ -13,7 +13,13 @@ import type { Metrics } from './metrics.js';
  * cache headers for GET queries, and metrics.
  */
 export function apolloPlugins(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context>[] {
-  return [operationLog(config, log, metrics), httpTransport(), queryLimits(config), rateLimitStatus(), getCaching(config)];
+  return [
+    operationLog(config, log, metrics),
+    httpTransport(),
+    queryLimits(config),
+    rateLimitStatus(),
+    getCaching(config),
+  ];
 }
 
 function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
@@ -33,7 +39,9 @@ function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServ
         async willSendResponse({ response, operationName, operation }) {
           const codes: string[] = [];
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
-            for (const e of response.body.singleResult.errors as unknown as { extensions?: Record<string, unknown> }[]) {
+            for (const e of response.body.singleResult.errors as unknown as {
+              extensions?: Record<string, unknown>;
+            }[]) {
               e.extensions = { ...e.extensions, requestId: contextValue.requestId };
               codes.push(String(e.extensions.code ?? 'UNKNOWN'));
             }
@@ -65,15 +73,19 @@ function httpTransport(): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== 'subscription') return;
-          throw new GraphQLError('Subscriptions are served over WebSocket at /graphql (graphql-ws protocol), not over HTTP', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            'Subscriptions are served over WebSocket at /graphql (graphql-ws protocol), not over HTTP',
+            {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            },
+          );
         },
         async willSendResponse({ response }) {
           if (response.http.status !== 400 || response.body.kind !== 'single') return;
           if (!acceptsOnlyJson(request.http?.headers.get('accept'))) return;
           const errors = response.body.singleResult.errors ?? [];
-          if (errors.length && errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) response.http.status = 200;
+          if (errors.length && errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code))))
+            response.http.status = 200;
         },
       };
     },

@@ -107,7 +107,9 @@ export class Queues {
         items.slice(i, i + 1_000).map((data) => ({
           name: 'geocode-property',
           data,
-          opts: { jobId: `geocode-${data.propertyId}-${createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16)}` },
+          opts: {
+            jobId: `geocode-${data.propertyId}-${createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16)}`,
+          },
         })),
       );
     }
@@ -167,7 +169,11 @@ export class Queues {
     for (const [at, ids] of byTime) {
       for (let i = 0; i < ids.length; i += batchSize) {
         const recipientIds = ids.slice(i, i + batchSize);
-        jobs.push({ name: 'campaign-send', data: { organizationId, campaignId, recipientIds }, opts: { jobId: `campaign-${recipientIds[0]}-g${generation}`, delay: at > now ? at - now : undefined } });
+        jobs.push({
+          name: 'campaign-send',
+          data: { organizationId, campaignId, recipientIds },
+          opts: { jobId: `campaign-${recipientIds[0]}-g${generation}`, delay: at > now ? at - now : undefined },
+        });
       }
     }
     for (let i = 0; i < jobs.length; i += 1_000) await this.forChannel(channel).addBulk(jobs.slice(i, i + 1_000));
@@ -175,8 +181,18 @@ export class Queues {
   }
 
   /** One recipient of a batch that must wait (its sending window, another worker's claim): a job of its own at `at`. */
-  async enqueueCampaignFollowUp(channel: MessageChannel, organizationId: string, campaignId: string, recipientId: string, at: Date): Promise<void> {
-    await this.forChannel(channel).add('campaign-send', { organizationId, campaignId, recipientIds: [recipientId] }, { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+  async enqueueCampaignFollowUp(
+    channel: MessageChannel,
+    organizationId: string,
+    campaignId: string,
+    recipientId: string,
+    at: Date,
+  ): Promise<void> {
+    await this.forChannel(channel).add(
+      'campaign-send',
+      { organizationId, campaignId, recipientIds: [recipientId] },
+      { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) },
+    );
   }
 
   /** The queue a channel's sends go on. */
@@ -186,7 +202,14 @@ export class Queues {
 
   /** Every queue, for metrics and shutdown. */
   all(): Queue[] {
-    return [this.geocode as Queue, this.enrich as Queue, this.memo as Queue, this.email as Queue, this.sms as Queue, this.import as Queue];
+    return [
+      this.geocode as Queue,
+      this.enrich as Queue,
+      this.memo as Queue,
+      this.email as Queue,
+      this.sms as Queue,
+      this.import as Queue,
+    ];
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,10 @@ class RedisHealth {
   down(err: Error): void {
     if (!this.up) return;
     this.up = false;
-    this.log?.warn({ err: err.message }, 'Redis is unreachable; retrying with backoff (requests that need it fail, others keep working)');
+    this.log?.warn(
+      { err: err.message },
+      'Redis is unreachable; retrying with backoff (requests that need it fail, others keep working)',
+    );
   }
 
   restored(): void {
@@ -34,7 +37,8 @@ class RedisHealth {
 
 export const redisHealth = new RedisHealth();
 
-const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE|EAI_AGAIN|Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i;
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE|EAI_AGAIN|Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i;
 
 export function isConnectionError(err: Error): boolean {
   return CONNECTION_ERROR.test(`${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`);
@@ -49,7 +53,13 @@ const backoff = (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5_000
  * reports to `redisHealth` and retries with backoff.
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, retryStrategy: backoff, ...options });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: false,
+    retryStrategy: backoff,
+    ...options,
+  });
   redis.on('error', (err: Error) => redisHealth.report(err, 'redis error'));
   redis.on('ready', () => redisHealth.restored());
   return redis;
@@ -57,7 +67,13 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 
 /** Fails with a message naming Redis and its address when it cannot be reached (used at start). */
 export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+  });
   let cause: Error | null = null;
   probe.on('error', (err: Error) => (cause ??= err));
   try {

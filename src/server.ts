@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -64,7 +67,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const metrics = new Metrics(deps);
   const tracing = startTracing(config.otlpEndpoint, config.serviceName);
-  const trusted = TrustedDocuments.load(config.persistedOperations, config.persistedManifestPath, config.nodeEnv === 'development');
+  const trusted = TrustedDocuments.load(
+    config.persistedOperations,
+    config.persistedManifestPath,
+    config.nodeEnv === 'development',
+  );
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
   const schema = await buildAppSchema(deps.pubsub.engine);
   const jobEvents = relayJobEvents(deps);
@@ -85,13 +92,26 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: config.queryLimits ? { maxTokens: config.queryLimits.maxTokens } : {},
-    persistedQueries: config.persistedOperations === 'only' ? { cache: apqCache, ttl: null } : { cache: apqCache, ttl: config.apqTtlSeconds },
+    persistedQueries:
+      config.persistedOperations === 'only'
+        ? { cache: apqCache, ttl: null }
+        : { cache: apqCache, ttl: config.apqTtlSeconds },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       // We set no cache hints; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      config.introspection
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
       ...apolloPlugins(config, log, metrics),
       ...(tracing ? [tracingPlugin(tracing.tracer)] : []),
     ],
@@ -104,7 +124,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   app.get('/readyz', async (_req, res) => {
     const checks = await readiness(deps, healthRedis);
-    const down = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down, checks });
   });
   app.get('/share/:token', shareRoute(deps, redis));
@@ -180,17 +202,31 @@ function corsFor(config: Config) {
     origin: any ? '*' : config.corsOrigins,
     credentials: config.corsCredentials,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'idempotency-key', 'x-request-id'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'apollo-require-preflight',
+      'x-apollo-operation-name',
+      'idempotency-key',
+      'x-request-id',
+    ],
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotency-replayed'],
     maxAge: 600,
   });
 }
 
 async function readiness(deps: RunningDeps, redis: Redis): Promise<{ postgres: boolean; redis: boolean }> {
-  const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+  const within = <T>(p: Promise<T>) =>
+    Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
   const [pgOk, redisOk] = await Promise.all([
-    within(deps.orm.em.fork().getConnection().execute('select 1')).then(() => true, () => false),
-    within(redis.ping()).then((r) => r === 'PONG', () => false),
+    within(deps.orm.em.fork().getConnection().execute('select 1')).then(
+      () => true,
+      () => false,
+    ),
+    within(redis.ping()).then(
+      (r) => r === 'PONG',
+      () => false,
+    ),
   ]);
   return { postgres: pgOk, redis: redisOk };
 }

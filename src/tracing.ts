@@ -18,7 +18,9 @@ export function startTracing(endpoint: string | undefined, serviceName: string):
   if (!endpoint) return null;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) })],
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) }),
+    ],
   });
   return { tracer: provider.getTracer('real-estate-os'), shutdown: () => provider.shutdown() };
 }
@@ -45,7 +47,10 @@ export function tracingPlugin(tracer: Tracer): ApolloServerPlugin<Context> {
         async willSendResponse({ response }) {
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           if (errors.length) {
-            span.setAttribute('graphql.error_codes', errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')));
+            span.setAttribute(
+              'graphql.error_codes',
+              errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')),
+            );
             span.setStatus({ code: SpanStatusCode.ERROR, message: String(errors[0]!.extensions?.code ?? 'error') });
           }
           span.end();

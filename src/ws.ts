@@ -11,7 +11,13 @@ import type { Metrics } from './metrics.js';
 import type { TrustedDocuments } from './persisted.js';
 import type { AppDeps } from './services/scope.js';
 
-type Extra = { socket: WebSocket; request: IncomingMessage; user?: AuthUser; socketId?: string; subscriptions?: Set<string> };
+type Extra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  user?: AuthUser;
+  socketId?: string;
+  subscriptions?: Set<string>;
+};
 
 /**
  * graphql-ws on the shared HTTP server. Sockets authenticate once in `connection_init`
@@ -20,7 +26,13 @@ type Extra = { socket: WebSocket; request: IncomingMessage; user?: AuthUser; soc
  * Every operation gets the checks HTTP requests get (trusted documents, tokens, validation, query
  * limits), since Apollo's plugins do not run here.
  */
-export function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema, deps: AppDeps, trusted: TrustedDocuments, metrics: Metrics) {
+export function startWebSocket(
+  wsServer: WebSocketServer,
+  schema: GraphQLSchema,
+  deps: AppDeps,
+  trusted: TrustedDocuments,
+  metrics: Metrics,
+) {
   const { config, log } = deps;
   const perUser = new Map<string, number>();
   const format = formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' });
@@ -35,7 +47,8 @@ export function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema,
     {
       schema,
       onConnect: async (ctx) => {
-        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.connectionParams?.token;
+        const raw =
+          ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.connectionParams?.token;
         const token = typeof raw === 'string' ? (bearer(raw) ?? raw) : null;
         if (!token) return false;
         let user: AuthUser;
@@ -66,7 +79,12 @@ export function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema,
         const hash = (payload.extensions?.persistedQuery as { sha256Hash?: string } | undefined)?.sha256Hash;
         const resolved = trusted.resolve(payload.query || undefined, hash);
         if (resolved.error) return fail(resolved.error);
-        if (!resolved.query) return fail(new GraphQLError('Send a query or a known persisted-query hash', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }));
+        if (!resolved.query)
+          return fail(
+            new GraphQLError('Send a query or a known persisted-query hash', {
+              extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+            }),
+          );
         let document: DocumentNode;
         try {
           document = parse(resolved.query, { maxTokens: config.queryLimits?.maxTokens });
@@ -78,9 +96,11 @@ export function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema,
         const errors = validate(schema, document, specifiedRules);
         if (errors.length) return fail(...errors);
         const operation = selectOperation(document, payload.operationName);
-        if (!operation) return fail(new GraphQLError('Name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } }));
+        if (!operation)
+          return fail(new GraphQLError('Name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } }));
         try {
-          if (config.queryLimits) checkQueryLimits(document, operation, payload.variables ?? undefined, config.queryLimits);
+          if (config.queryLimits)
+            checkQueryLimits(document, operation, payload.variables ?? undefined, config.queryLimits);
         } catch (err) {
           return fail(err as GraphQLError);
         }
@@ -90,21 +110,33 @@ export function startWebSocket(wsServer: WebSocketServer, schema: GraphQLSchema,
           deps,
           user,
           requestId,
-          log.child({ requestId, socketId: ctx.extra.socketId, userId: user?.id, organizationId: user?.organizationId }),
+          log.child({
+            requestId,
+            socketId: ctx.extra.socketId,
+            userId: user?.id,
+            organizationId: user?.organizationId,
+          }),
           ctx.extra.request.socket.remoteAddress ?? 'unknown',
         );
         if (operation.operation === 'subscription') {
           ctx.extra.subscriptions?.add(id);
           metrics.activeSubscriptions.inc();
         }
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
       },
       onComplete: (ctx, id) => {
         if (ctx.extra.subscriptions?.delete(id)) metrics.activeSubscriptions.dec();
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors?.length) return result;
-        for (const e of result.errors) if (isUnexpected(e)) log.error({ err: e.originalError ?? e }, 'subscription error');
+        for (const e of result.errors)
+          if (isUnexpected(e)) log.error({ err: e.originalError ?? e }, 'subscription error');
         // graphql-ws sends what we return; formatted errors are what must reach the client.
         return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } as unknown as typeof result;
       },

@@ -1,6 +1,14 @@
 import type { Job } from 'bullmq';
 import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization, Suppression } from '../entities/index.js';
-import { ActivityType, CampaignStatus, type ConsentStatus, MessageChannel, RecipientStatus, SkipReason, SuppressionReason } from '../entities/enums.js';
+import {
+  ActivityType,
+  CampaignStatus,
+  type ConsentStatus,
+  MessageChannel,
+  RecipientStatus,
+  SkipReason,
+  SuppressionReason,
+} from '../entities/enums.js';
 import { mapUrls, textToHtml } from '../src/mail/html.js';
 import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
 import { nextWindowOpening } from '../src/outreach/send-window.js';
@@ -39,7 +47,8 @@ export function campaignSendProcessor(deps: AppDeps) {
   const announce = (organizationId: string, campaignId: string, force: boolean) => {
     const now = Date.now();
     if (!force && now - (lastAnnounced.get(campaignId) ?? 0) < 250) return;
-    if (force) lastAnnounced.delete(campaignId); // completed: nothing more to throttle
+    if (force)
+      lastAnnounced.delete(campaignId); // completed: nothing more to throttle
     else lastAnnounced.set(campaignId, now);
     deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId });
   };
@@ -71,26 +80,52 @@ interface Delivery {
   body: string;
 }
 
-async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, content: ContentCache): Promise<BatchResult> {
+async function sendBatch(
+  deps: AppDeps,
+  em: Em,
+  job: Job<CampaignSendJob>,
+  content: ContentCache,
+): Promise<BatchResult> {
   const { organizationId, campaignId } = job.data;
   const result: BatchResult = { sent: 0, skipped: 0, waiting: 0, changed: false, retry: null };
   const ids = recipientIdsOf(job.data);
   // A replay of a dead-lettered batch (replayJob) tries its FAILED recipients once more; those SENT
   // meanwhile, or skipped, are left alone, so a replay never repeats a send.
   if (job.id?.includes('-replay-')) {
-    const reopened = await em.nativeUpdate(CampaignRecipient, { id: { $in: ids }, status: RecipientStatus.FAILED }, { status: RecipientStatus.QUEUED, error: null } as never);
-    if (reopened) await em.nativeUpdate(Campaign, { id: campaignId, status: CampaignStatus.COMPLETED }, { status: CampaignStatus.RUNNING, completedAt: null } as never);
+    const reopened = await em.nativeUpdate(CampaignRecipient, { id: { $in: ids }, status: RecipientStatus.FAILED }, {
+      status: RecipientStatus.QUEUED,
+      error: null,
+    } as never);
+    if (reopened)
+      await em.nativeUpdate(Campaign, { id: campaignId, status: CampaignStatus.COMPLETED }, {
+        status: CampaignStatus.RUNNING,
+        completedAt: null,
+      } as never);
   }
   const states = await loadSendStates(em, organizationId, campaignId, ids);
   if (!states.length) return result;
   const campaign = states[0]!.campaign;
   if (campaign.status === CampaignStatus.CANCELLED) {
-    result.changed = (await em.nativeUpdate(CampaignRecipient, { id: { $in: ids }, status: RecipientStatus.QUEUED }, { status: RecipientStatus.CANCELLED })) > 0;
+    result.changed =
+      (await em.nativeUpdate(
+        CampaignRecipient,
+        { id: { $in: ids }, status: RecipientStatus.QUEUED },
+        { status: RecipientStatus.CANCELLED },
+      )) > 0;
     return result;
   }
-  if (campaign.status === CampaignStatus.PAUSED || campaign.status === CampaignStatus.DRAFT || campaign.status === CampaignStatus.COMPLETED) return result;
+  if (
+    campaign.status === CampaignStatus.PAUSED ||
+    campaign.status === CampaignStatus.DRAFT ||
+    campaign.status === CampaignStatus.COMPLETED
+  )
+    return result;
   if (campaign.status === CampaignStatus.SCHEDULED) {
-    await em.nativeUpdate(Campaign, { id: campaign.id, status: CampaignStatus.SCHEDULED }, { status: CampaignStatus.RUNNING });
+    await em.nativeUpdate(
+      Campaign,
+      { id: campaign.id, status: CampaignStatus.SCHEDULED },
+      { status: CampaignStatus.RUNNING },
+    );
   }
 
   const now = Date.now();
@@ -103,20 +138,37 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
     const isStale = recipient.status === RecipientStatus.SENDING && recipient.updatedAt.getTime() < staleBefore;
     if (recipient.status === RecipientStatus.SENDING && !isStale) {
       // Another worker holds the claim (or died holding it): a job of its own comes back when the claim would be stale.
-      await deps.queues.enqueueCampaignFollowUp(campaign.channel, organizationId, campaignId, recipient.id, new Date(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000));
+      await deps.queues.enqueueCampaignFollowUp(
+        campaign.channel,
+        organizationId,
+        campaignId,
+        recipient.id,
+        new Date(recipient.updatedAt.getTime() + deps.config.sendClaimStaleMs + 1_000),
+      );
       result.waiting++;
       continue;
     }
     if (recipient.status !== RecipientStatus.QUEUED && !isStale) continue; // done already
-    const opens = nextWindowOpening(new Date(now), recipient.timeZone ?? 'America/Chicago', campaign.windowStartHour, campaign.windowEndHour);
+    const opens = nextWindowOpening(
+      new Date(now),
+      recipient.timeZone ?? 'America/Chicago',
+      campaign.windowStartHour,
+      campaign.windowEndHour,
+    );
     if (opens && !isStale) {
-      await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: RecipientStatus.QUEUED }, { reason: SkipReason.QUIET_HOURS_DEFERRED, deferredUntil: opens });
+      await em.nativeUpdate(
+        CampaignRecipient,
+        { id: recipient.id, status: RecipientStatus.QUEUED },
+        { reason: SkipReason.QUIET_HOURS_DEFERRED, deferredUntil: opens },
+      );
       await deps.queues.enqueueCampaignFollowUp(campaign.channel, organizationId, campaignId, recipient.id, opens);
       result.waiting++;
       result.changed = true;
       continue;
     }
-    const reason = (contactBlock(state.dnc, state.consentStatus, state.suppressed) as SkipReason | null) ?? (state.capped ? SkipReason.FREQUENCY_CAP : null);
+    const reason =
+      (contactBlock(state.dnc, state.consentStatus, state.suppressed) as SkipReason | null) ??
+      (state.capped ? SkipReason.FREQUENCY_CAP : null);
     if (reason) {
       const key = `${reason}:${isStale}`;
       skips.set(key, { reason, stale: isStale, ids: [...(skips.get(key)?.ids ?? []), recipient.id] });
@@ -129,7 +181,9 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
   for (const { reason, stale: fromStale, ids: skipped } of skips.values()) {
     result.skipped += await em.nativeUpdate(
       CampaignRecipient,
-      fromStale ? { id: { $in: skipped }, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(staleBefore) } } : { id: { $in: skipped }, status: RecipientStatus.QUEUED },
+      fromStale
+        ? { id: { $in: skipped }, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(staleBefore) } }
+        : { id: { $in: skipped }, status: RecipientStatus.QUEUED },
       { status: RecipientStatus.SKIPPED, reason, deferredUntil: null } as never,
     );
     result.changed = true;
@@ -146,7 +200,11 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
     for (const r of rows) claimed.add(r.id);
   }
   for (const s of stale) {
-    const took = await em.nativeUpdate(CampaignRecipient, { id: s.recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(staleBefore) } }, { status: RecipientStatus.SENDING, updatedAt: new Date() });
+    const took = await em.nativeUpdate(
+      CampaignRecipient,
+      { id: s.recipient.id, status: RecipientStatus.SENDING, updatedAt: { $lt: new Date(staleBefore) } },
+      { status: RecipientStatus.SENDING, updatedAt: new Date() },
+    );
     if (took === 1) claimed.add(s.recipient.id);
   }
   const mine = [...fresh, ...stale].filter((s) => claimed.has(s.recipient.id));
@@ -159,8 +217,10 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
   await Promise.all(
     mine.map(async (state) => {
       const { recipient, lead } = state;
-      if (!lead || !shared.template) return void (await release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted'));
-      if (sms && !shared.smsNumber) return void (await release(em, recipient.id, RecipientStatus.FAILED, 'The organization has no SMS number'));
+      if (!lead || !shared.template)
+        return void (await release(em, recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted'));
+      if (sms && !shared.smsNumber)
+        return void (await release(em, recipient.id, RecipientStatus.FAILED, 'The organization has no SMS number'));
       const message = await renderForLead(em, shared.template, lead, shared.sender);
       try {
         if (sms) {
@@ -175,15 +235,33 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
           delivered.push({ state, providerMessageId, body });
         } else {
           const providerMessageId = await sendEmail(deps, organizationId, campaign, recipient, message);
-          delivered.push({ state, providerMessageId, body: message.subject ? `${message.subject}\n\n${message.body}` : message.body });
+          delivered.push({
+            state,
+            providerMessageId,
+            body: message.subject ? `${message.subject}\n\n${message.body}` : message.body,
+          });
         }
       } catch (err) {
         const permanent = err instanceof SmsSendError ? err.permanent : isPermanentSmtpFailure(err);
         // Refused for good: BOUNCED with the server's answer — final, and no job failure. Otherwise
         // back to QUEUED, and the job fails so its retry (with backoff) sends what is still QUEUED.
-        await release(em, recipient.id, permanent ? RecipientStatus.BOUNCED : RecipientStatus.QUEUED, permanent ? (err as Error).message : null);
+        await release(
+          em,
+          recipient.id,
+          permanent ? RecipientStatus.BOUNCED : RecipientStatus.QUEUED,
+          permanent ? (err as Error).message : null,
+        );
         // A hard bounce is not tried again by later campaigns until an admin lifts it.
-        if (permanent) await em.getRepository(Suppression).suppress(organizationId, campaign.channel, recipient.toAddress!, SuppressionReason.HARD_BOUNCE, (err as Error).message);
+        if (permanent)
+          await em
+            .getRepository(Suppression)
+            .suppress(
+              organizationId,
+              campaign.channel,
+              recipient.toAddress!,
+              SuppressionReason.HARD_BOUNCE,
+              (err as Error).message,
+            );
         if (!permanent) result.retry ??= err as Error;
       }
     }),
@@ -194,7 +272,13 @@ async function sendBatch(deps: AppDeps, em: Em, job: Job<CampaignSendJob>, conte
 }
 
 /** SENT, and each lead's timeline entry, for every delivery of the batch in one statement. */
-async function markSent(em: Em, organizationId: string, campaign: Campaign, sms: boolean, delivered: Delivery[]): Promise<void> {
+async function markSent(
+  em: Em,
+  organizationId: string,
+  campaign: Campaign,
+  sms: boolean,
+  delivered: Delivery[],
+): Promise<void> {
   if (!delivered.length) return;
   const sentAt = new Date().toISOString();
   await em.execute(
@@ -205,9 +289,24 @@ async function markSent(em: Em, organizationId: string, campaign: Campaign, sms:
      insert into activities (id, organization_id, lead_id, type, direction, body, outcome, occurred_at, user_id, created_at, updated_at)
      select activity_id, ?, lead_id, ?, 'OUTBOUND', body, ?, ?, ?, ?, ? from sent`,
     [
-      JSON.stringify(delivered.map((d) => ({ id: d.state.recipient.id, provider_message_id: d.providerMessageId, activity_id: crypto.randomUUID(), body: d.body }))),
-      sentAt, sentAt, organizationId,
-      organizationId, sms ? ActivityType.SMS : ActivityType.EMAIL, `SENT (campaign ${campaign.name})`, sentAt, campaign.createdById ?? null, sentAt, sentAt,
+      JSON.stringify(
+        delivered.map((d) => ({
+          id: d.state.recipient.id,
+          provider_message_id: d.providerMessageId,
+          activity_id: crypto.randomUUID(),
+          body: d.body,
+        })),
+      ),
+      sentAt,
+      sentAt,
+      organizationId,
+      organizationId,
+      sms ? ActivityType.SMS : ActivityType.EMAIL,
+      `SENT (campaign ${campaign.name})`,
+      sentAt,
+      campaign.createdById ?? null,
+      sentAt,
+      sentAt,
     ],
   );
 }
@@ -230,7 +329,12 @@ interface SendState {
 }
 
 /** The recipients, their campaign and leads, the consent decision's inputs and the frequency cap, in one statement. */
-async function loadSendStates(em: Em, organizationId: string, campaignId: string, recipientIds: string[]): Promise<SendState[]> {
+async function loadSendStates(
+  em: Em,
+  organizationId: string,
+  campaignId: string,
+  recipientIds: string[],
+): Promise<SendState[]> {
   const rows = await em.execute<Record<string, unknown>[]>(
     `select r.id, r.status, r.to_address, r.time_zone, r.lead_id, r.updated_at,
             c.status as campaign_status, c.name, c.channel, c.template_id, c.window_start_hour, c.window_end_hour, c.frequency_cap_days, c.generation, c.created_by_id,
@@ -249,14 +353,38 @@ async function loadSendStates(em: Em, organizationId: string, campaignId: string
   if (!rows.length) return [];
   const first = rows[0]!;
   const campaign = Object.assign(new Campaign(), {
-    id: campaignId, organizationId, status: first.campaign_status, name: first.name, channel: first.channel, templateId: first.template_id,
-    windowStartHour: first.window_start_hour, windowEndHour: first.window_end_hour, frequencyCapDays: first.frequency_cap_days, generation: first.generation,
+    id: campaignId,
+    organizationId,
+    status: first.campaign_status,
+    name: first.name,
+    channel: first.channel,
+    templateId: first.template_id,
+    windowStartHour: first.window_start_hour,
+    windowEndHour: first.window_end_hour,
+    frequencyCapDays: first.frequency_cap_days,
+    generation: first.generation,
     createdById: first.created_by_id ?? undefined,
   });
   return rows.map((row) => ({
-    recipient: { id: row.id as string, status: row.status as RecipientStatus, toAddress: (row.to_address as string | null) ?? undefined, timeZone: (row.time_zone as string | null) ?? undefined, leadId: row.lead_id as string, updatedAt: new Date(row.updated_at as string) },
+    recipient: {
+      id: row.id as string,
+      status: row.status as RecipientStatus,
+      toAddress: (row.to_address as string | null) ?? undefined,
+      timeZone: (row.time_zone as string | null) ?? undefined,
+      leadId: row.lead_id as string,
+      updatedAt: new Date(row.updated_at as string),
+    },
     campaign,
-    lead: row.first_name == null ? null : Object.assign(new Lead(), { id: row.lead_id, organizationId, firstName: row.first_name, lastName: row.last_name, propertyId: row.property_id ?? undefined }),
+    lead:
+      row.first_name == null
+        ? null
+        : Object.assign(new Lead(), {
+            id: row.lead_id,
+            organizationId,
+            firstName: row.first_name,
+            lastName: row.last_name,
+            propertyId: row.property_id ?? undefined,
+          }),
     dnc: !!row.dnc,
     suppressed: !!row.suppressed,
     consentStatus: (row.consent_status as ConsentStatus | null) ?? null,
@@ -266,23 +394,36 @@ async function loadSendStates(em: Em, organizationId: string, campaignId: string
 
 const publicUrl = (deps: AppDeps) => deps.config.publicUrl ?? `http://127.0.0.1:${deps.config.port}`;
 
-
 /**
  * The campaign email: links tracked (`/t/c/…`) and an open pixel (`/t/o/…`) unless EMAIL_TRACKING
  * is off, an unsubscribe footer and RFC 8058 headers, and a Message-ID derived from the recipient.
  */
-async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campaign, recipient: SendState['recipient'], message: { subject?: string | null; body: string }): Promise<string> {
+async function sendEmail(
+  deps: AppDeps,
+  organizationId: string,
+  campaign: Campaign,
+  recipient: SendState['recipient'],
+  message: { subject?: string | null; body: string },
+): Promise<string> {
   const base = publicUrl(deps);
   const secret = deps.config.jwtSecret;
   const unsubscribeUrl = `${base}/u/${unsubscribeToken(secret, organizationId, recipient.id)}`;
-  const track = deps.config.emailTracking ? (url: string) => `${base}/t/c/${clickToken(secret, organizationId, recipient.id, url)}` : (url: string) => url;
-  const pixel = deps.config.emailTracking ? `<img src="${base}/t/o/${signRecipient(secret, 'open', organizationId, recipient.id)}" width="1" height="1" alt="" style="display:block;border:0">` : '';
+  const track = deps.config.emailTracking
+    ? (url: string) => `${base}/t/c/${clickToken(secret, organizationId, recipient.id, url)}`
+    : (url: string) => url;
+  const pixel = deps.config.emailTracking
+    ? `<img src="${base}/t/o/${signRecipient(secret, 'open', organizationId, recipient.id)}" width="1" height="1" alt="" style="display:block;border:0">`
+    : '';
   return deps.mailer.send({
     from: deps.config.mailFrom,
     to: recipient.toAddress!,
     subject: message.subject ?? '',
     text: `${mapUrls(message.body, track)}\n\n--\nTo stop receiving these emails: ${unsubscribeUrl}`,
-    html: textToHtml(message.body, `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>${pixel}`, track),
+    html: textToHtml(
+      message.body,
+      `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>${pixel}`,
+      track,
+    ),
     messageId: `<${recipient.id}@${organizationId}.realestateos>`,
     headers: {
       'X-Reos-Campaign-Id': campaign.id,
@@ -294,8 +435,16 @@ async function sendEmail(deps: AppDeps, organizationId: string, campaign: Campai
 }
 
 /** Ends this worker's claim: the recipient is BOUNCED/FAILED for good, or QUEUED again for a retry. */
-async function release(em: Em, recipientId: string, status: RecipientStatus, error: string | null): Promise<RecipientStatus> {
-  await em.nativeUpdate(CampaignRecipient, { id: recipientId, status: RecipientStatus.SENDING }, { status, error: error?.slice(0, 500) ?? null } as never);
+async function release(
+  em: Em,
+  recipientId: string,
+  status: RecipientStatus,
+  error: string | null,
+): Promise<RecipientStatus> {
+  await em.nativeUpdate(CampaignRecipient, { id: recipientId, status: RecipientStatus.SENDING }, {
+    status,
+    error: error?.slice(0, 500) ?? null,
+  } as never);
   return status;
 }
 
@@ -337,9 +486,17 @@ export async function markRecipientFailed(deps: AppDeps, data: CampaignSendJob, 
     const em = forkForTenant(deps.orm, data.organizationId);
     await em.nativeUpdate(
       CampaignRecipient,
-      { id: { $in: recipientIdsOf(data) }, status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] }, $or: [{ reason: null }, { reason: { $ne: SkipReason.QUIET_HOURS_DEFERRED } }] },
+      {
+        id: { $in: recipientIdsOf(data) },
+        status: { $in: [RecipientStatus.QUEUED, RecipientStatus.SENDING] },
+        $or: [{ reason: null }, { reason: { $ne: SkipReason.QUIET_HOURS_DEFERRED } }],
+      },
       { status: RecipientStatus.FAILED, error: error.slice(0, 500) },
     );
-    if (await completeIfDone({ em }, data.campaignId)) deps.pubsub.publish(Topics.CAMPAIGNS, data.organizationId, { organizationId: data.organizationId, campaignId: data.campaignId });
+    if (await completeIfDone({ em }, data.campaignId))
+      deps.pubsub.publish(Topics.CAMPAIGNS, data.organizationId, {
+        organizationId: data.organizationId,
+        campaignId: data.campaignId,
+      });
   });
 }

@@ -77,6 +77,10 @@ async function enrich(deps: AppDeps, job: Job<EnrichPropertyJob>): Promise<{ sta
 /** After the last attempt: the property says so. */
 export async function markEnrichmentFailed(deps: AppDeps, data: EnrichPropertyJob): Promise<void> {
   await runAsTenant(data.organizationId, () =>
-    forkForTenant(deps.orm, data.organizationId).nativeUpdate(Property, { id: data.propertyId }, { enrichmentStatus: EnrichmentStatus.FAILED }),
+    forkForTenant(deps.orm, data.organizationId).nativeUpdate(
+      Property,
+      { id: data.propertyId },
+      { enrichmentStatus: EnrichmentStatus.FAILED },
+    ),
   );
 }

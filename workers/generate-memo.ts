@@ -32,7 +32,14 @@ async function generate(deps: AppDeps, job: Job<GenerateMemoJob>): Promise<{ sha
   const key = ObjectStorage.key(organizationId, 'memos', `${memo.id}.pdf`);
   await deps.storage.put(key, pdf, 'application/pdf');
   await job.updateProgress(90);
-  Object.assign(memo, { status: MemoStatus.READY, storageKey: key, sha256, sizeBytes: pdf.length, readyAt: new Date(), error: undefined });
+  Object.assign(memo, {
+    status: MemoStatus.READY,
+    storageKey: key,
+    sha256,
+    sizeBytes: pdf.length,
+    readyAt: new Date(),
+    error: undefined,
+  });
   await em.flush();
   deps.pubsub.publish(Topics.MEMOS, organizationId, { organizationId, memoId });
   return { sha256 };
@@ -40,6 +47,10 @@ async function generate(deps: AppDeps, job: Job<GenerateMemoJob>): Promise<{ sha
 
 export async function markMemoFailed(deps: AppDeps, data: GenerateMemoJob, error: string): Promise<void> {
   await runAsTenant(data.organizationId, () =>
-    forkForTenant(deps.orm, data.organizationId).nativeUpdate(Memo, { id: data.memoId }, { status: MemoStatus.FAILED, error: error.slice(0, 500) }),
+    forkForTenant(deps.orm, data.organizationId).nativeUpdate(
+      Memo,
+      { id: data.memoId },
+      { status: MemoStatus.FAILED, error: error.slice(0, 500) },
+    ),
   );
 }

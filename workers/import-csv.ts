@@ -4,7 +4,15 @@ import { stringify } from 'csv-stringify';
 import { Import, ImportIssue } from '../entities/index.js';
 import { ImportIssueKind, ImportKind, ImportStatus, LeadSource } from '../entities/enums.js';
 import { CsvFileError, guessDelimiter, readCsv } from '../src/imports/csv.js';
-import { resolveMapping, RowError, toLeadRow, toPropertyRow, type LeadRow, type PropertyRow, type ResolvedMapping } from '../src/imports/fields.js';
+import {
+  resolveMapping,
+  RowError,
+  toLeadRow,
+  toPropertyRow,
+  type LeadRow,
+  type PropertyRow,
+  type ResolvedMapping,
+} from '../src/imports/fields.js';
 import type { ImportCsvJob } from '../src/queues.js';
 import type { AppDeps } from '../src/services/scope.js';
 import { ObjectStorage } from '../src/storage/ObjectStorage.js';
@@ -57,7 +65,11 @@ export function importCsvProcessor(deps: AppDeps) {
       const imp = await em.findOne(Import, { id: job.data.importId });
       if (!imp) return { status: 'GONE' };
       if (imp.status === ImportStatus.COMPLETED || imp.status === ImportStatus.FAILED) return summary(imp);
-      await em.nativeUpdate(Import, { id: imp.id }, { status: ImportStatus.RUNNING, startedAt: imp.startedAt ?? new Date() });
+      await em.nativeUpdate(
+        Import,
+        { id: imp.id },
+        { status: ImportStatus.RUNNING, startedAt: imp.startedAt ?? new Date() },
+      );
       try {
         await run(deps, em, imp, job);
       } catch (err) {
@@ -69,14 +81,26 @@ export function importCsvProcessor(deps: AppDeps) {
       imp.errorReportKey = await writeReport(deps, em, imp);
       if (imp.status !== ImportStatus.FAILED) imp.status = ImportStatus.COMPLETED;
       imp.completedAt = new Date();
-      await em.nativeUpdate(Import, { id: imp.id }, { status: imp.status, error: imp.error ?? null, errorReportKey: imp.errorReportKey ?? null, completedAt: imp.completedAt } as never);
+      await em.nativeUpdate(Import, { id: imp.id }, {
+        status: imp.status,
+        error: imp.error ?? null,
+        errorReportKey: imp.errorReportKey ?? null,
+        completedAt: imp.completedAt,
+      } as never);
       await job.updateProgress(100);
       return summary(imp);
     });
 }
 
 function summary(imp: Import) {
-  return { status: imp.status, rowsTotal: imp.rowsTotal, rowsImported: imp.rowsImported, rowsDuplicate: imp.rowsDuplicate, rowsInvalid: imp.rowsInvalid, error: imp.error ?? null };
+  return {
+    status: imp.status,
+    rowsTotal: imp.rowsTotal,
+    rowsImported: imp.rowsImported,
+    rowsDuplicate: imp.rowsDuplicate,
+    rowsInvalid: imp.rowsInvalid,
+    error: imp.error ?? null,
+  };
 }
 
 async function run(deps: AppDeps, em: EntityManager, imp: Import, job: Job<ImportCsvJob>): Promise<void> {
@@ -100,7 +124,15 @@ async function run(deps: AppDeps, em: EntityManager, imp: Import, job: Job<Impor
     if (!batch.length) return;
     const rows = batch;
     batch = [];
-    await (imp.kind === ImportKind.PROPERTIES ? storeProperties : storeLeads)(deps, em, imp, mapping!, rows, seen, later);
+    await (imp.kind === ImportKind.PROPERTIES ? storeProperties : storeLeads)(
+      deps,
+      em,
+      imp,
+      mapping!,
+      rows,
+      seen,
+      later,
+    );
     // The parser reads ahead of what is stored: place the last stored row by the average row size so far.
     const storedShare = (rowNumber - 1) / Math.max(1, reader.recordsRead() - 1);
     const progress = Math.min(99, Math.floor(storedShare * (reader.bytesRead() / Math.max(1, imp.fileBytes)) * 100));
@@ -118,7 +150,11 @@ async function run(deps: AppDeps, em: EntityManager, imp: Import, job: Job<Impor
           throw new CsvFileError((err as Error).message);
         }
         if (resumeAfter === 0) {
-          await em.nativeUpdate(Import, { id: imp.id }, { columns: values, unmappedColumns: mapping.unmapped, mapping: mapping.byName });
+          await em.nativeUpdate(
+            Import,
+            { id: imp.id },
+            { columns: values, unmappedColumns: mapping.unmapped, mapping: mapping.byName },
+          );
         }
         continue;
       }
@@ -139,17 +175,37 @@ async function run(deps: AppDeps, em: EntityManager, imp: Import, job: Job<Impor
 }
 
 function rowIssue(rowNumber: number, values: string[], err: unknown): Issue {
-  if (err instanceof RowError) return { rowNumber, kind: ImportIssueKind.INVALID, field: err.column, message: err.message, existingId: null, values };
+  if (err instanceof RowError)
+    return {
+      rowNumber,
+      kind: ImportIssueKind.INVALID,
+      field: err.column,
+      message: err.message,
+      existingId: null,
+      values,
+    };
   throw err;
 }
 
 /** Splits a batch into valid rows and reported ones (wrong field count, failed validation). */
-function validate<R>(rows: { rowNumber: number; values: string[] }[], mapping: ResolvedMapping, header: number, convert: (values: string[]) => R): { ok: Pending<R>[]; issues: Issue[] } {
+function validate<R>(
+  rows: { rowNumber: number; values: string[] }[],
+  mapping: ResolvedMapping,
+  header: number,
+  convert: (values: string[]) => R,
+): { ok: Pending<R>[]; issues: Issue[] } {
   const ok: Pending<R>[] = [];
   const issues: Issue[] = [];
   for (const { rowNumber, values } of rows) {
     if (values.length !== header && !(values.length > header && values.slice(header).every((v) => v.trim() === ''))) {
-      issues.push({ rowNumber, kind: ImportIssueKind.INVALID, field: null, message: `The row has ${values.length} fields; the header has ${header}`, existingId: null, values });
+      issues.push({
+        rowNumber,
+        kind: ImportIssueKind.INVALID,
+        field: null,
+        message: `The row has ${values.length} fields; the header has ${header}`,
+        existingId: null,
+        values,
+      });
       continue;
     }
     try {
@@ -161,11 +217,21 @@ function validate<R>(rows: { rowNumber: number; values: string[] }[], mapping: R
   return { ok, issues };
 }
 
-type Store = (deps: AppDeps, em: EntityManager, imp: Import, mapping: ResolvedMapping, rows: { rowNumber: number; values: string[] }[], seen: Map<string, number>, later: (p: Promise<unknown>) => Promise<void>) => Promise<void>;
+type Store = (
+  deps: AppDeps,
+  em: EntityManager,
+  imp: Import,
+  mapping: ResolvedMapping,
+  rows: { rowNumber: number; values: string[] }[],
+  seen: Map<string, number>,
+  later: (p: Promise<unknown>) => Promise<void>,
+) => Promise<void>;
 
 const storeProperties: Store = async (deps, em, imp, mapping, rows, seen, later) => {
   const header = mapping.width;
-  const { ok, issues } = validate(rows, mapping, header, (values) => toPropertyRow(values, mapping, imp.options.tags ?? []));
+  const { ok, issues } = validate(rows, mapping, header, (values) =>
+    toPropertyRow(values, mapping, imp.options.tags ?? []),
+  );
   const fresh: Pending<PropertyRow>[] = [];
   for (const p of ok) {
     const earlier = seen.get(p.row.normalized_address);
@@ -192,7 +258,17 @@ const storeProperties: Store = async (deps, em, imp, mapping, rows, seen, later)
              from json_populate_recordset(null::properties, ?::json)
            on conflict do nothing
            returning id, normalized_address`,
-          [JSON.stringify(fresh.map((p) => ({ id: crypto.randomUUID(), organization_id: imp.organizationId, created_at: now, updated_at: now, ...p.row })))],
+          [
+            JSON.stringify(
+              fresh.map((p) => ({
+                id: crypto.randomUUID(),
+                organization_id: imp.organizationId,
+                created_at: now,
+                updated_at: now,
+                ...p.row,
+              })),
+            ),
+          ],
         )
       : [];
     const made = new Set(created.map((c) => c.normalized_address));
@@ -204,12 +280,23 @@ const storeProperties: Store = async (deps, em, imp, mapping, rows, seen, later)
         )
       : [];
     const stored = new Map(existing.map((e) => [e.normalized_address, e.id]));
-    for (const p of refused) issues.push(duplicate(p, 'A property at this address exists already', stored.get(p.row.normalized_address) ?? null));
+    for (const p of refused)
+      issues.push(
+        duplicate(p, 'A property at this address exists already', stored.get(p.row.normalized_address) ?? null),
+      );
     await commitBatch(tem, imp, rows.length, created.length, issues);
   });
   // Not awaited here: the geocoding jobs go to Redis while the next batch goes to Postgres.
   if (created.length) {
-    await later(deps.queues.enqueueGeocodeBulk(created.map((c) => ({ organizationId: imp.organizationId, propertyId: c.id, normalizedAddress: c.normalized_address }))));
+    await later(
+      deps.queues.enqueueGeocodeBulk(
+        created.map((c) => ({
+          organizationId: imp.organizationId,
+          propertyId: c.id,
+          normalizedAddress: c.normalized_address,
+        })),
+      ),
+    );
   }
 };
 
@@ -222,7 +309,13 @@ const storeLeads: Store = async (_deps, em, imp, mapping, rows, seen) => {
     const keys = [p.row.phone && `p:${p.row.phone}`, p.row.email && `e:${p.row.email}`].filter((k): k is string => !!k);
     const earlier = keys.map((k) => seen.get(k)).find((r) => r !== undefined);
     if (earlier !== undefined) {
-      issues.push(duplicate(p, `Same ${seen.get(keys[0]!) === earlier ? (p.row.phone ? 'phone' : 'email') : 'email'} as row ${earlier}`, null));
+      issues.push(
+        duplicate(
+          p,
+          `Same ${seen.get(keys[0]!) === earlier ? (p.row.phone ? 'phone' : 'email') : 'email'} as row ${earlier}`,
+          null,
+        ),
+      );
       continue;
     }
     for (const k of keys) seen.set(k, p.rowNumber);
@@ -256,11 +349,24 @@ const storeLeads: Store = async (_deps, em, imp, mapping, rows, seen) => {
     for (const p of fresh) {
       const same = (p.row.phone && byPhone.get(p.row.phone)) || (p.row.email && byEmail.get(p.row.email));
       if (same) {
-        issues.push(duplicate(p, `A lead with this ${p.row.phone && byPhone.get(p.row.phone) ? 'phone' : 'email'} exists already`, same));
+        issues.push(
+          duplicate(
+            p,
+            `A lead with this ${p.row.phone && byPhone.get(p.row.phone) ? 'phone' : 'email'} exists already`,
+            same,
+          ),
+        );
         continue;
       }
       const { normalized_address, ...row } = p.row;
-      toInsert.push({ id: crypto.randomUUID(), organization_id: imp.organizationId, created_at: now, updated_at: now, ...row, property_id: normalized_address ? (propertyFor.get(normalized_address) ?? null) : null });
+      toInsert.push({
+        id: crypto.randomUUID(),
+        organization_id: imp.organizationId,
+        created_at: now,
+        updated_at: now,
+        ...row,
+        property_id: normalized_address ? (propertyFor.get(normalized_address) ?? null) : null,
+      });
     }
     if (toInsert.length) {
       await tem.execute(
@@ -276,11 +382,24 @@ const storeLeads: Store = async (_deps, em, imp, mapping, rows, seen) => {
 };
 
 function duplicate(p: Pending<unknown>, message: string, existingId: string | null): Issue {
-  return { rowNumber: p.rowNumber, kind: ImportIssueKind.DUPLICATE, field: null, message, existingId, values: p.values };
+  return {
+    rowNumber: p.rowNumber,
+    kind: ImportIssueKind.DUPLICATE,
+    field: null,
+    message,
+    existingId,
+    values: p.values,
+  };
 }
 
 /** The batch's reported rows and the import's counters, in the batch's transaction. */
-async function commitBatch(tem: EntityManager, imp: Import, rows: number, imported: number, issues: Issue[]): Promise<void> {
+async function commitBatch(
+  tem: EntityManager,
+  imp: Import,
+  rows: number,
+  imported: number,
+  issues: Issue[],
+): Promise<void> {
   if (issues.length) {
     const now = new Date().toISOString();
     await tem.execute(
@@ -290,8 +409,17 @@ async function commitBatch(tem: EntityManager, imp: Import, rows: number, import
       [
         JSON.stringify(
           issues.map((i) => ({
-            id: crypto.randomUUID(), organization_id: imp.organizationId, created_at: now, updated_at: now, import_id: imp.id,
-            row_number: i.rowNumber, kind: i.kind, field: i.field, message: i.message, existing_id: i.existingId, values: i.values,
+            id: crypto.randomUUID(),
+            organization_id: imp.organizationId,
+            created_at: now,
+            updated_at: now,
+            import_id: imp.id,
+            row_number: i.rowNumber,
+            kind: i.kind,
+            field: i.field,
+            message: i.message,
+            existing_id: i.existingId,
+            values: i.values,
           })),
         ),
       ],
@@ -317,13 +445,21 @@ async function writeReport(deps: AppDeps, em: EntityManager, imp: Import): Promi
   const rows: unknown[][] = [];
   let after = 0;
   for (;;) {
-    const page = await em.find(ImportIssue, { importId: imp.id, rowNumber: { $gt: after } }, { orderBy: { rowNumber: 'asc' }, limit: 5_000, disableIdentityMap: true });
+    const page = await em.find(
+      ImportIssue,
+      { importId: imp.id, rowNumber: { $gt: after } },
+      { orderBy: { rowNumber: 'asc' }, limit: 5_000, disableIdentityMap: true },
+    );
     for (const i of page) rows.push([i.rowNumber, i.kind, i.message, i.field ?? '', i.existingId ?? '', ...i.values]);
     if (page.length < 5_000) break;
     after = page.at(-1)!.rowNumber;
   }
   const csv = await new Promise<string>((resolve, reject) =>
-    stringify(rows, { header: true, columns: ['row', 'problem', 'message', 'column', 'existing_id', ...imp.columns] }, (err, out) => (err ? reject(err) : resolve(out))),
+    stringify(
+      rows,
+      { header: true, columns: ['row', 'problem', 'message', 'column', 'existing_id', ...imp.columns] },
+      (err, out) => (err ? reject(err) : resolve(out)),
+    ),
   );
   // Sized upload: the report is at most a few MB (reported rows only).
   await deps.storage.put(key, Buffer.from(csv, 'utf8'), 'text/csv; charset=utf-8');

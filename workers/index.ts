@@ -1,7 +1,16 @@
 import { Worker, type Job, type Processor } from 'bullmq';
 import type { Metrics } from '../src/metrics.js';
 import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
-import { QueueName, type EnrichPropertyJob, type GenerateMemoJob, type GeocodePropertyJob, type OutreachJob, type SendMessageJob, type CampaignSendJob, type ImportCsvJob } from '../src/queues.js';
+import {
+  QueueName,
+  type EnrichPropertyJob,
+  type GenerateMemoJob,
+  type GeocodePropertyJob,
+  type OutreachJob,
+  type SendMessageJob,
+  type CampaignSendJob,
+  type ImportCsvJob,
+} from '../src/queues.js';
 import { createRedis, redisHealth, type Redis } from '../src/redis.js';
 import { recordDeadLetter } from '../src/services/JobService.js';
 import type { AppDeps } from '../src/services/scope.js';
@@ -26,7 +35,10 @@ interface WorkerSpec<T> {
 }
 
 /** Starts one BullMQ worker per queue. `close()` lets running jobs finish before returning. */
-export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; concurrency?: number; metrics?: Metrics } = {}): RunningWorkers {
+export function startWorkers(
+  deps: AppDeps,
+  options: { geocoder?: Geocoder; concurrency?: number; metrics?: Metrics } = {},
+): RunningWorkers {
   const { config, log } = deps;
   const connection = createRedis(config.redisUrl);
   const geocoder = options.geocoder ?? createGeocoder(config);
@@ -57,7 +69,9 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
         processor: outreach(deps),
         concurrency: Math.max(concurrency, queue === QueueName.EMAIL ? 50 : 20), // I/O-bound: SMTP/HTTP round trips and small queries
         onGiveUp: (data, err) =>
-          'campaignId' in data ? markRecipientFailed(deps, data, err.message) : markMessageFailed(deps, data as SendMessageJob, err.message),
+          'campaignId' in data
+            ? markRecipientFailed(deps, data, err.message)
+            : markMessageFailed(deps, data as SendMessageJob, err.message),
       }),
     ),
     start<ImportCsvJob>(deps, connection, options.metrics, {
@@ -67,7 +81,10 @@ export function startWorkers(deps: AppDeps, options: { geocoder?: Geocoder; conc
       onGiveUp: (data, err) => markImportFailed(deps, data, err.message),
     }),
   ];
-  log.info({ queues: workers.map((w) => w.name), geocoder: geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
+  log.info(
+    { queues: workers.map((w) => w.name), geocoder: geocoder.name, propertyData: deps.propertyData.name },
+    'workers started',
+  );
 
   return {
     workers,
@@ -112,7 +129,8 @@ function start<T>(deps: AppDeps, connection: Redis, metrics: Metrics | undefined
     );
   });
   const observe = (job: Job<T> | undefined, outcome: string) => {
-    if (job?.processedOn && job.finishedOn) metrics?.jobDuration.observe({ queue: spec.queue, outcome }, (job.finishedOn - job.processedOn) / 1000);
+    if (job?.processedOn && job.finishedOn)
+      metrics?.jobDuration.observe({ queue: spec.queue, outcome }, (job.finishedOn - job.processedOn) / 1000);
   };
   worker.on('completed', (job) => observe(job, 'completed'));
   worker.on('failed', (job) => observe(job, 'failed'));

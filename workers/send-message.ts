@@ -34,7 +34,8 @@ async function send(deps: AppDeps, job: Job<SendMessageJob>): Promise<{ status: 
     await em.flush();
     return { status: MessageStatus.BLOCKED };
   }
-  if (message.channel !== MessageChannel.EMAIL) throw new UnrecoverableError(`No sender for ${message.channel} messages`);
+  if (message.channel !== MessageChannel.EMAIL)
+    throw new UnrecoverableError(`No sender for ${message.channel} messages`);
 
   let providerMessageId: string;
   try {
@@ -49,7 +50,15 @@ async function send(deps: AppDeps, job: Job<SendMessageJob>): Promise<{ status: 
     });
   } catch (err) {
     if (isPermanentSmtpFailure(err)) {
-      await em.getRepository(Suppression).suppress(organizationId, message.channel, message.toAddress, SuppressionReason.HARD_BOUNCE, (err as Error).message);
+      await em
+        .getRepository(Suppression)
+        .suppress(
+          organizationId,
+          message.channel,
+          message.toAddress,
+          SuppressionReason.HARD_BOUNCE,
+          (err as Error).message,
+        );
       throw new UnrecoverableError(`The mail server refused the message: ${(err as Error).message}`);
     }
     throw err;

@@ -1,9 +1,14 @@
 import { Field, ObjectType } from 'type-graphql';
 import { User } from '../../entities/User.js';
 
-@ObjectType({ description: 'A session: a short-lived access token and a rotating refresh token', simpleResolvers: true })
+@ObjectType({
+  description: 'A session: a short-lived access token and a rotating refresh token',
+  simpleResolvers: true,
+})
 export class AuthPayload {
-  @Field({ description: 'Send as `Authorization: Bearer <token>` (HTTP) or `connectionParams.authorization` (WebSocket)' })
+  @Field({
+    description: 'Send as `Authorization: Bearer <token>` (HTTP) or `connectionParams.authorization` (WebSocket)',
+  })
   accessToken!: string;
 
   @Field()

@@ -2,7 +2,10 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { DealStage } from '../../entities/enums.js';
 
-@InputType({ description: 'Deal fields. On update, omitted fields stay as they are and null clears an optional one. Stage changes go through moveDeal.' })
+@InputType({
+  description:
+    'Deal fields. On update, omitted fields stay as they are and null clears an optional one. Stage changes go through moveDeal.',
+})
 export class DealInput {
   @Field({ nullable: true, description: 'Default: "<lead name> — <address>"' })
   title?: string;

@@ -1,5 +1,20 @@
 import { JSONResolver } from 'graphql-scalars';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  Float,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Subscription,
+} from 'type-graphql';
 import { FailedJob } from '../../entities/FailedJob.js';
 import { MANAGERS, subscriberOrg } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
@@ -63,7 +78,8 @@ export class JobResolver {
     topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.JOBS),
     topicId: ({ context }) => subscriberOrg(context as Context),
     filter: ({ payload, args, context }) =>
-      (payload as JobEventPayload).organizationId === subscriberOrg(context as Context) && (payload as JobEventPayload).jobId === (args as { id: string }).id,
+      (payload as JobEventPayload).organizationId === subscriberOrg(context as Context) &&
+      (payload as JobEventPayload).jobId === (args as { id: string }).id,
     description: 'Progress of one of your organization’s jobs until it completes or fails',
   })
   jobProgress(@Arg('id', () => ID) _id: string, @Parent() payload: JobEventPayload): JobProgressEvent {

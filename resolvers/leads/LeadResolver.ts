@@ -54,7 +54,8 @@ export class LeadResolver {
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, description: 'Only the newest N (1-500)' }) first?: number,
   ): Promise<Activity[]> {
-    if (first != null && (first < 1 || first > 500)) throw new ValidationError('first must be between 1 and 500', 'first');
+    if (first != null && (first < 1 || first > 500))
+      throw new ValidationError('first must be between 1 and 500', 'first');
     const all = await ctx.loaders.activitiesByLead.load(lead.id);
     return first != null ? all.slice(0, first) : all;
   }

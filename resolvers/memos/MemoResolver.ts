@@ -1,4 +1,17 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Subscription,
+} from 'type-graphql';
 import { Deal } from '../../entities/Deal.js';
 import { Memo } from '../../entities/Memo.js';
 import { ShareLink } from '../../entities/ShareLink.js';
@@ -20,8 +33,15 @@ export class ShareLinkPayload {
 @Resolver(() => Memo)
 export class MemoResolver {
   @Authorized(WRITERS)
-  @Mutation(() => Memo, { description: 'Render an investment memo PDF from one underwriting version (in the background; memoReady announces it)' })
-  generateMemo(@Arg('dealId', () => ID) dealId: string, @Arg('underwritingId', () => ID) underwritingId: string, @Ctx() ctx: Context): Promise<Memo> {
+  @Mutation(() => Memo, {
+    description:
+      'Render an investment memo PDF from one underwriting version (in the background; memoReady announces it)',
+  })
+  generateMemo(
+    @Arg('dealId', () => ID) dealId: string,
+    @Arg('underwritingId', () => ID) underwritingId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Memo> {
     return ctx.services.memos.request(dealId, underwritingId);
   }
 
@@ -33,7 +53,11 @@ export class MemoResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => ShareLinkPayload, { description: 'A public link to a ready memo, valid for expiresInHours (1-720)' })
-  async createShareLink(@Arg('memoId', () => ID) memoId: string, @Arg('expiresInHours', () => Int) expiresInHours: number, @Ctx() ctx: Context): Promise<ShareLinkPayload> {
+  async createShareLink(
+    @Arg('memoId', () => ID) memoId: string,
+    @Arg('expiresInHours', () => Int) expiresInHours: number,
+    @Ctx() ctx: Context,
+  ): Promise<ShareLinkPayload> {
     const { link, token } = await ctx.services.memos.createShareLink(memoId, expiresInHours);
     return { link, token, url: `${ctx.deps.config.publicUrl}/share/${token}` };
   }
@@ -48,7 +72,8 @@ export class MemoResolver {
   @Subscription(() => Memo, {
     topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.MEMOS),
     topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, context }) => (payload as MemoReadyPayload).organizationId === subscriberOrg(context as Context),
+    filter: ({ payload, context }) =>
+      (payload as MemoReadyPayload).organizationId === subscriberOrg(context as Context),
     description: 'A memo of your organization finished rendering',
   })
   async memoReady(@Parent() payload: MemoReadyPayload, @Ctx() ctx: Context): Promise<Memo> {

@@ -1,4 +1,19 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Subscription,
+} from 'type-graphql';
 import { Campaign } from '../../entities/Campaign.js';
 import { CampaignRecipient } from '../../entities/CampaignRecipient.js';
 import { MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
@@ -20,11 +35,18 @@ export class CreateCampaignInput {
   @Field() name!: string;
   @Field(() => MessageChannel) channel!: MessageChannel;
   @Field(() => ID) templateId!: string;
-  @Field(() => LeadFilterInput, { nullable: true, description: 'Which leads; evaluated at launch. All leads when empty.' }) audience?: LeadFilterInput;
+  @Field(() => LeadFilterInput, {
+    nullable: true,
+    description: 'Which leads; evaluated at launch. All leads when empty.',
+  })
+  audience?: LeadFilterInput;
   @Field({ nullable: true, description: 'Start sending at this time (default: at launch)' }) startAt?: Date;
-  @Field(() => Int, { nullable: true, description: 'Recipient-local hour the sending window opens (default 9)' }) windowStartHour?: number;
-  @Field(() => Int, { nullable: true, description: 'Recipient-local hour it closes, exclusive (default 20)' }) windowEndHour?: number;
-  @Field(() => Int, { nullable: true, description: 'Skip leads another campaign messaged within this many days' }) frequencyCapDays?: number;
+  @Field(() => Int, { nullable: true, description: 'Recipient-local hour the sending window opens (default 9)' })
+  windowStartHour?: number;
+  @Field(() => Int, { nullable: true, description: 'Recipient-local hour it closes, exclusive (default 20)' })
+  windowEndHour?: number;
+  @Field(() => Int, { nullable: true, description: 'Skip leads another campaign messaged within this many days' })
+  frequencyCapDays?: number;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -74,7 +96,8 @@ export class CampaignResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => Campaign, {
-    description: 'Snapshots the audience into recipients and enqueues the sends (outreach queue). Follow it with campaignProgress(id).',
+    description:
+      'Snapshots the audience into recipients and enqueues the sends (outreach queue). Follow it with campaignProgress(id).',
   })
   launchCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
     return ctx.services.campaigns.launch(id);
@@ -103,13 +126,20 @@ export class CampaignResolver {
     topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.CAMPAIGNS),
     topicId: ({ context }) => subscriberOrg(context as Context),
     filter: ({ payload, args, context }) =>
-      (payload as CampaignEventPayload).organizationId === subscriberOrg(context as Context) && (payload as CampaignEventPayload).campaignId === (args as { id: string }).id,
+      (payload as CampaignEventPayload).organizationId === subscriberOrg(context as Context) &&
+      (payload as CampaignEventPayload).campaignId === (args as { id: string }).id,
     description: 'One of your campaigns, each time its status or counts change (at most a few times a second)',
   })
-  async campaignProgress(@Arg('id', () => ID) _id: string, @Parent() payload: CampaignEventPayload, @Ctx() ctx: Context): Promise<Campaign> {
+  async campaignProgress(
+    @Arg('id', () => ID) _id: string,
+    @Parent() payload: CampaignEventPayload,
+    @Ctx() ctx: Context,
+  ): Promise<Campaign> {
     ctx.renew(); // a fresh EntityManager for every event
     // Subscription events run outside the socket's tenant scope; enter the (already filtered) organization's.
-    const campaign = await runAsTenant(payload.organizationId, () => ctx.services.campaigns.get(payload.campaignId)).catch(() => null);
+    const campaign = await runAsTenant(payload.organizationId, () =>
+      ctx.services.campaigns.get(payload.campaignId),
+    ).catch(() => null);
     if (!campaign) throw new NotFoundError('Campaign', payload.campaignId);
     return campaign;
   }
@@ -119,7 +149,9 @@ export class CampaignResolver {
     return ctx.services.campaigns.stats(c);
   }
 
-  @FieldResolver(() => CampaignRecipientConnection, { description: 'In a stable order (the launch that added them, then id; sends do not move them), a page at a time' })
+  @FieldResolver(() => CampaignRecipientConnection, {
+    description: 'In a stable order (the launch that added them, then id; sends do not move them), a page at a time',
+  })
   async recipients(
     @Parent() c: Campaign,
     @Ctx() ctx: Context,

@@ -18,7 +18,11 @@ export class RecordConsentInput {
 @ObjectType({ simpleResolvers: true })
 export class ContactStatus {
   @Field({ description: 'May the organization message this contact point on this channel now?' }) allowed!: boolean;
-  @Field(() => String, { nullable: true, description: 'DNC, OPTED_OUT, BOUNCED_BEFORE (on the suppression list) or NO_CONSENT when not allowed' }) reason!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'DNC, OPTED_OUT, BOUNCED_BEFORE (on the suppression list) or NO_CONSENT when not allowed',
+  })
+  reason!: string | null;
   @Field(() => ConsentRecord, { nullable: true }) latest!: ConsentRecord | null;
 }
 
@@ -32,13 +36,21 @@ export class ConsentResolver {
 
   @Authorized()
   @Query(() => ContactStatus, { description: 'The send-time decision for a contact point' })
-  consentStatus(@Arg('channel', () => MessageChannel) channel: MessageChannel, @Arg('contactPoint') contactPoint: string, @Ctx() ctx: Context): Promise<ContactStatus> {
+  consentStatus(
+    @Arg('channel', () => MessageChannel) channel: MessageChannel,
+    @Arg('contactPoint') contactPoint: string,
+    @Ctx() ctx: Context,
+  ): Promise<ContactStatus> {
     return ctx.services.consent.status(channel, contactPoint);
   }
 
   @Authorized()
   @Query(() => [ConsentRecord], { description: 'The ledger for a contact point, newest first' })
-  consentHistory(@Arg('channel', () => MessageChannel) channel: MessageChannel, @Arg('contactPoint') contactPoint: string, @Ctx() ctx: Context): Promise<ConsentRecord[]> {
+  consentHistory(
+    @Arg('channel', () => MessageChannel) channel: MessageChannel,
+    @Arg('contactPoint') contactPoint: string,
+    @Ctx() ctx: Context,
+  ): Promise<ConsentRecord[]> {
     return ctx.services.consent.history(channel, contactPoint);
   }
 
@@ -50,7 +62,11 @@ export class ConsentResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => DoNotContact, { description: 'Never message this email or phone again (idempotent)' })
-  addDoNotContact(@Arg('contactPoint') contactPoint: string, @Ctx() ctx: Context, @Arg('reason', () => String, { nullable: true }) reason?: string | null): Promise<DoNotContact> {
+  addDoNotContact(
+    @Arg('contactPoint') contactPoint: string,
+    @Ctx() ctx: Context,
+    @Arg('reason', () => String, { nullable: true }) reason?: string | null,
+  ): Promise<DoNotContact> {
     return ctx.services.consent.addDoNotContact(contactPoint, reason);
   }
 

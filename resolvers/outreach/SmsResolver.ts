@@ -15,14 +15,20 @@ const InboundMessageConnection = Connection(InboundMessage, 'InboundMessage');
 export class SmsResolver {
   @Authorized(MANAGERS)
   @Mutation(() => Organization, {
-    description: 'The number SMS campaigns are sent from (E.164; null clears it). Point its Twilio "message comes in" webhook at /webhooks/twilio/sms.',
+    description:
+      'The number SMS campaigns are sent from (E.164; null clears it). Point its Twilio "message comes in" webhook at /webhooks/twilio/sms.',
   })
-  setOrganizationSmsNumber(@Arg('number', () => String, { nullable: true }) number: string | null, @Ctx() ctx: Context): Promise<Organization> {
+  setOrganizationSmsNumber(
+    @Arg('number', () => String, { nullable: true }) number: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Organization> {
     return ctx.services.sms.setNumber(number);
   }
 
   @Authorized()
-  @Query(() => InboundMessageConnection, { description: 'Messages leads sent to the organization’s number, newest first, a page at a time' })
+  @Query(() => InboundMessageConnection, {
+    description: 'Messages leads sent to the organization’s number, newest first, a page at a time',
+  })
   async inboundMessages(@Ctx() ctx: Context, @Args() page: PageArgs): Promise<ConnectionShape<InboundMessage>> {
     return toConnection(await ctx.services.sms.inbound(pageRequest(page)));
   }
@@ -32,7 +38,11 @@ export class SmsResolver {
     description:
       'Offline SMS provider only: an SMS from `from` arrives at the organization’s number, handled exactly like a real inbound webhook (STOP/START/HELP keywords, reply tracking, timeline, event).',
   })
-  simulateInboundSms(@Arg('from') from: string, @Arg('body') body: string, @Ctx() ctx: Context): Promise<InboundMessage> {
+  simulateInboundSms(
+    @Arg('from') from: string,
+    @Arg('body') body: string,
+    @Ctx() ctx: Context,
+  ): Promise<InboundMessage> {
     return ctx.services.sms.simulateInbound(from, body);
   }
 
@@ -40,12 +50,15 @@ export class SmsResolver {
   @Subscription(() => InboundMessage, {
     topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.INBOUND),
     topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, context }) => (payload as InboundEventPayload).organizationId === subscriberOrg(context as Context),
+    filter: ({ payload, context }) =>
+      (payload as InboundEventPayload).organizationId === subscriberOrg(context as Context),
     description: 'Each message a lead sends to your organization (replies, STOP, START, HELP)',
   })
   async inboundMessageReceived(@Parent() payload: InboundEventPayload, @Ctx() ctx: Context): Promise<InboundMessage> {
     ctx.renew();
-    const row = await runAsTenant(payload.organizationId, () => ctx.em.findOne(InboundMessage, { id: payload.inboundMessageId })).catch(() => null);
+    const row = await runAsTenant(payload.organizationId, () =>
+      ctx.em.findOne(InboundMessage, { id: payload.inboundMessageId }),
+    ).catch(() => null);
     if (!row) throw new NotFoundError('InboundMessage', payload.inboundMessageId);
     return row;
   }

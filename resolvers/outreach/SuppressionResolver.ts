@@ -10,7 +10,9 @@ const SuppressionConnection = Connection(Suppression, 'Suppression');
 @Resolver()
 export class SuppressionResolver {
   @Authorized()
-  @Query(() => SuppressionConnection, { description: 'Contact points campaigns skip as BOUNCED_BEFORE (hard bounces, complaints), newest first' })
+  @Query(() => SuppressionConnection, {
+    description: 'Contact points campaigns skip as BOUNCED_BEFORE (hard bounces, complaints), newest first',
+  })
   async suppressions(
     @Ctx() ctx: Context,
     @Args() page: PageArgs,
@@ -21,7 +23,9 @@ export class SuppressionResolver {
   }
 
   @Authorized(MANAGERS)
-  @Mutation(() => Suppression, { description: 'OWNER/ADMIN: lets campaigns try this contact point again (e.g. the mailbox was fixed)' })
+  @Mutation(() => Suppression, {
+    description: 'OWNER/ADMIN: lets campaigns try this contact point again (e.g. the mailbox was fixed)',
+  })
   liftSuppression(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Suppression> {
     return ctx.services.suppressions.lift(id);
   }

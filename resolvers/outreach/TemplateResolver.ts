@@ -1,4 +1,17 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+} from 'type-graphql';
 import { MessageChannel } from '../../entities/enums.js';
 import { MessageTemplate } from '../../entities/MessageTemplate.js';
 import { WRITERS } from '../../src/auth/auth-checker.js';
@@ -6,10 +19,14 @@ import type { Context } from '../../src/context.js';
 import { mergeFieldsOf, smsSize, withOptOutNotice } from '../../src/outreach/template.js';
 import { Parent } from '../common/Parent.js';
 
-@InputType({ description: 'Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}}' })
+@InputType({
+  description:
+    'Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}}',
+})
 export class TemplateInput {
   @Field({ nullable: true }) name?: string;
-  @Field(() => MessageChannel, { nullable: true, description: 'Required on create; fixed after' }) channel?: MessageChannel;
+  @Field(() => MessageChannel, { nullable: true, description: 'Required on create; fixed after' })
+  channel?: MessageChannel;
   @Field(() => String, { nullable: true, description: 'Email only' }) subject?: string | null;
   @Field({ nullable: true }) body?: string;
 }
@@ -24,15 +41,20 @@ export class SmsSizeInfo {
 @ObjectType({ simpleResolvers: true })
 export class TemplatePreview {
   @Field(() => String, { nullable: true }) subject!: string | null;
-  @Field({ description: 'As it would be sent (SMS: with the opt-out notice when the template has no STOP)' }) body!: string;
-  @Field(() => SmsSizeInfo, { nullable: true, description: 'SMS only: length and segments of this body' }) sms!: SmsSizeInfo | null;
+  @Field({ description: 'As it would be sent (SMS: with the opt-out notice when the template has no STOP)' })
+  body!: string;
+  @Field(() => SmsSizeInfo, { nullable: true, description: 'SMS only: length and segments of this body' })
+  sms!: SmsSizeInfo | null;
 }
 
 @Resolver(() => MessageTemplate)
 export class TemplateResolver {
   @Authorized()
   @Query(() => [MessageTemplate])
-  templates(@Ctx() ctx: Context, @Arg('channel', () => MessageChannel, { nullable: true }) channel?: MessageChannel): Promise<MessageTemplate[]> {
+  templates(
+    @Ctx() ctx: Context,
+    @Arg('channel', () => MessageChannel, { nullable: true }) channel?: MessageChannel,
+  ): Promise<MessageTemplate[]> {
     return ctx.services.templates.list(channel);
   }
 
@@ -50,7 +72,11 @@ export class TemplateResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => MessageTemplate)
-  updateTemplate(@Arg('id', () => ID) id: string, @Arg('input') input: TemplateInput, @Ctx() ctx: Context): Promise<MessageTemplate> {
+  updateTemplate(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: TemplateInput,
+    @Ctx() ctx: Context,
+  ): Promise<MessageTemplate> {
     return ctx.services.templates.update(id, input);
   }
 
@@ -62,19 +88,26 @@ export class TemplateResolver {
 
   @FieldResolver(() => [String], { description: 'The merge fields the template uses' })
   mergeFields(@Parent() t: MessageTemplate): string[] {
-    return [...new Set([...mergeFieldsOf(t.body, 'body'), ...(t.subject ? mergeFieldsOf(t.subject, 'subject') : [])])].sort();
+    return [
+      ...new Set([...mergeFieldsOf(t.body, 'body'), ...(t.subject ? mergeFieldsOf(t.subject, 'subject') : [])]),
+    ].sort();
   }
 
   @FieldResolver(() => SmsSizeInfo, {
     nullable: true,
-    description: 'SMS only: length and segments of the text as sent — the body (merge fields not yet filled) plus "Reply STOP to opt out." when it has no STOP',
+    description:
+      'SMS only: length and segments of the text as sent — the body (merge fields not yet filled) plus "Reply STOP to opt out." when it has no STOP',
   })
   sms(@Parent() t: MessageTemplate): SmsSizeInfo | null {
     return t.channel === MessageChannel.SMS ? smsSize(withOptOutNotice(t.body)) : null;
   }
 
   @FieldResolver(() => TemplatePreview, { description: 'The template filled in for one of your leads' })
-  async preview(@Parent() t: MessageTemplate, @Arg('leadId', () => ID) leadId: string, @Ctx() ctx: Context): Promise<TemplatePreview> {
+  async preview(
+    @Parent() t: MessageTemplate,
+    @Arg('leadId', () => ID) leadId: string,
+    @Ctx() ctx: Context,
+  ): Promise<TemplatePreview> {
     const message = await ctx.services.templates.preview(t, leadId);
     return { ...message, sms: t.channel === MessageChannel.SMS ? smsSize(message.body) : null };
   }

@@ -12,7 +12,9 @@ import { PipelineEvent, PipelineStage } from './PipelineTypes.js';
 @Resolver(() => PipelineEvent)
 export class PipelineResolver {
   @Authorized()
-  @Query(() => [PipelineStage], { description: 'Count and value of deals per stage, every stage listed in pipeline order' })
+  @Query(() => [PipelineStage], {
+    description: 'Count and value of deals per stage, every stage listed in pipeline order',
+  })
   pipeline(@Ctx() ctx: Context): Promise<PipelineStage[]> {
     return ctx.services.deals.pipeline();
   }
@@ -25,7 +27,8 @@ export class PipelineResolver {
   @Subscription(() => PipelineEvent, {
     topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.PIPELINE),
     topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, context }) => (payload as PipelineEventPayload).organizationId === subscriberOrg(context as Context),
+    filter: ({ payload, context }) =>
+      (payload as PipelineEventPayload).organizationId === subscriberOrg(context as Context),
     description: 'DEAL_CREATED, DEAL_UPDATED, DEAL_MOVED, LEAD_CREATED and PROPERTY_UPDATED in your organization',
   })
   pipelineEvents(@Parent() payload: PipelineEventPayload, @Ctx() ctx: Context): PipelineEvent {

@@ -2,7 +2,9 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { PropertyType } from '../../entities/enums.js';
 
-@InputType({ description: 'Property fields. On update, omitted fields stay as they are and null clears an optional one.' })
+@InputType({
+  description: 'Property fields. On update, omitted fields stay as they are and null clears an optional one.',
+})
 export class PropertyInput {
   @Field({ nullable: true, description: 'Street address, e.g. "123 Main St Apt 4" (required on create)' })
   addressLine?: string;

@@ -25,14 +25,21 @@ export class PropertyResolver {
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => Property, { description: 'Add a property; a duplicate address is rejected naming the existing one. Geocoding runs in the background.' })
+  @Mutation(() => Property, {
+    description:
+      'Add a property; a duplicate address is rejected naming the existing one. Geocoding runs in the background.',
+  })
   createProperty(@Arg('input') input: PropertyInput, @Ctx() ctx: Context): Promise<Property> {
     return ctx.services.properties.create(input);
   }
 
   @Authorized(WRITERS)
   @Mutation(() => Property)
-  updateProperty(@Arg('id', () => ID) id: string, @Arg('input') input: PropertyInput, @Ctx() ctx: Context): Promise<Property> {
+  updateProperty(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: PropertyInput,
+    @Ctx() ctx: Context,
+  ): Promise<Property> {
     return ctx.services.properties.update(id, input);
   }
 

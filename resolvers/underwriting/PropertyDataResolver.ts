@@ -11,24 +11,34 @@ import { CompsResult, EnrichmentRequest, FieldProvenance, Hazards } from './Prop
 @Resolver(() => Property)
 export class PropertyDataResolver {
   @Authorized(WRITERS)
-  @Mutation(() => EnrichmentRequest, { description: 'Fetch hazards and owner facts in the background; PROPERTY_UPDATED announces the result' })
+  @Mutation(() => EnrichmentRequest, {
+    description: 'Fetch hazards and owner facts in the background; PROPERTY_UPDATED announces the result',
+  })
   enrichProperty(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<EnrichmentRequest> {
     return ctx.services.properties.requestEnrichment(id);
   }
 
-  @FieldResolver(() => Hazards, { nullable: true, description: 'Null until enriched, or when the provider has no data' })
+  @FieldResolver(() => Hazards, {
+    nullable: true,
+    description: 'Null until enriched, or when the provider has no data',
+  })
   hazards(@Parent() p: Property): Hazards | null {
     return (p.enrichment?.hazards as Hazards | undefined) ?? null;
   }
 
-  @FieldResolver(() => [FieldProvenance], { description: 'Source, time, method and confidence of every enriched field' })
+  @FieldResolver(() => [FieldProvenance], {
+    description: 'Source, time, method and confidence of every enriched field',
+  })
   provenance(@Parent() p: Property): FieldProvenance[] {
     return Object.entries(p.enrichment?.provenance ?? {})
       .map(([field, v]) => ({ field, ...v }))
       .sort((a, b) => a.field.localeCompare(b.field));
   }
 
-  @FieldResolver(() => CompsResult, { description: 'Recent nearby sales adjusted toward this property, and the ARV they imply. Ask for one property at a time.' })
+  @FieldResolver(() => CompsResult, {
+    description:
+      'Recent nearby sales adjusted toward this property, and the ARV they imply. Ask for one property at a time.',
+  })
   async comps(
     @Parent() p: Property,
     @Ctx() ctx: Context,
@@ -38,7 +48,8 @@ export class PropertyDataResolver {
     @Arg('pinned', () => [String], { nullable: true, description: 'Always use these sales' }) pinned?: string[],
     @Arg('excluded', () => [String], { nullable: true, description: 'Never use these sales' }) excluded?: string[],
   ): Promise<CompsResult> {
-    if (!(radiusMiles > 0 && radiusMiles <= 25)) throw new ValidationError('radiusMiles must be above 0 and at most 25', 'radiusMiles');
+    if (!(radiusMiles > 0 && radiusMiles <= 25))
+      throw new ValidationError('radiusMiles must be above 0 and at most 25', 'radiusMiles');
     if (!(months >= 1 && months <= 60)) throw new ValidationError('months must be from 1 to 60', 'months');
     if (!(limit >= 1 && limit <= 50)) throw new ValidationError('limit must be from 1 to 50', 'limit');
     const source = ctx.deps.propertyData.name;
@@ -47,13 +58,28 @@ export class PropertyDataResolver {
     }
     let sales;
     try {
-      sales = await ctx.deps.propertyData.sales({ latitude: p.latitude, longitude: p.longitude, radiusMiles, zip: p.zip });
+      sales = await ctx.deps.propertyData.sales({
+        latitude: p.latitude,
+        longitude: p.longitude,
+        radiusMiles,
+        zip: p.zip,
+      });
     } catch (err) {
-      if (err instanceof ProviderError) throw new ServiceUnavailableError(`Comparable sales are unavailable right now (${err.message}); try again shortly`);
+      if (err instanceof ProviderError)
+        throw new ServiceUnavailableError(
+          `Comparable sales are unavailable right now (${err.message}); try again shortly`,
+        );
       throw err;
     }
     if (!sales) return { comps: [], arv: null, reason: 'The provider has no sales data for this area', source };
-    const subject = { latitude: p.latitude, longitude: p.longitude, squareFeet: p.squareFeet, bedrooms: p.bedrooms, bathrooms: p.bathrooms, yearBuilt: p.yearBuilt };
+    const subject = {
+      latitude: p.latitude,
+      longitude: p.longitude,
+      squareFeet: p.squareFeet,
+      bedrooms: p.bedrooms,
+      bathrooms: p.bathrooms,
+      yearBuilt: p.yearBuilt,
+    };
     const result = selectComps(subject, sales, { radiusMiles, months, limit, pinned, excluded, today: new Date() });
     return { ...result, source };
   }

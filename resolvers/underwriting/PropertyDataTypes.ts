@@ -44,7 +44,8 @@ export class ArvEstimate {
 export class CompsResult {
   @Field(() => [Comp]) comps!: Comp[];
   @Field(() => ArvEstimate, { nullable: true }) arv!: ArvEstimate | null;
-  @Field(() => String, { nullable: true, description: 'Why there is no estimate, when there is none' }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why there is no estimate, when there is none' }) reason!:
+    string | null;
   @Field() source!: string;
 }
 

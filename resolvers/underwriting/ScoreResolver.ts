@@ -2,7 +2,13 @@ import { Arg, Ctx, FieldResolver, Float, Resolver } from 'type-graphql';
 import { Direction } from '../../entities/enums.js';
 import { Property } from '../../entities/Property.js';
 import type { Context } from '../../src/context.js';
-import { applyChanges, counterfactuals, scoreFromSignals, signalsFor, type ScoreFacts } from '../../src/underwriting/score.js';
+import {
+  applyChanges,
+  counterfactuals,
+  scoreFromSignals,
+  signalsFor,
+  type ScoreFacts,
+} from '../../src/underwriting/score.js';
 import { Parent } from '../common/Parent.js';
 import { PropertyScore, ScoreChangesInput, ScoreCounterfactual } from './ScoreTypes.js';
 
@@ -23,13 +29,24 @@ export class ScoreResolver {
   }
 
   @FieldResolver(() => PropertyScore, { description: 'The score if these facts were different' })
-  async scoreWhatIf(@Parent() p: Property, @Arg('changes') changes: ScoreChangesInput, @Ctx() ctx: Context): Promise<PropertyScore> {
+  async scoreWhatIf(
+    @Parent() p: Property,
+    @Arg('changes') changes: ScoreChangesInput,
+    @Ctx() ctx: Context,
+  ): Promise<PropertyScore> {
     const { signals, labels } = signalsFor(await factsFor(p, ctx));
     return scoreFromSignals(applyChanges(signals, changes), labels);
   }
 
-  @FieldResolver(() => [ScoreCounterfactual], { description: 'Smallest changes to actionable features (engagement, vacancy, code violations, absentee) that reach the target; empty when already there or out of reach' })
-  async scoreCounterfactuals(@Parent() p: Property, @Arg('target', () => Float) target: number, @Ctx() ctx: Context): Promise<ScoreCounterfactual[]> {
+  @FieldResolver(() => [ScoreCounterfactual], {
+    description:
+      'Smallest changes to actionable features (engagement, vacancy, code violations, absentee) that reach the target; empty when already there or out of reach',
+  })
+  async scoreCounterfactuals(
+    @Parent() p: Property,
+    @Arg('target', () => Float) target: number,
+    @Ctx() ctx: Context,
+  ): Promise<ScoreCounterfactual[]> {
     const { signals } = signalsFor(await factsFor(p, ctx));
     return counterfactuals(signals, target);
   }

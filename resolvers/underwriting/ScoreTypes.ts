@@ -2,7 +2,10 @@ import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ simpleResolvers: true, description: 'One feature’s share of the score' })
 export class ScoreContribution {
-  @Field({ description: 'baseline, equity, yearsOwned, absentee, ownerOccupied, vacant, codeViolation, olderHome, taxDelinquent, preForeclosure, probate, lien, engagement' })
+  @Field({
+    description:
+      'baseline, equity, yearsOwned, absentee, ownerOccupied, vacant, codeViolation, olderHome, taxDelinquent, preForeclosure, probate, lien, engagement',
+  })
   feature!: string;
 
   @Field({ description: 'What the feature was read as, e.g. "62% equity (estimated)"' })
@@ -12,7 +15,10 @@ export class ScoreContribution {
   impact!: number;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Seller-motivation score 0-100 from an additive, documented model (docs/score.md)' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Seller-motivation score 0-100 from an additive, documented model (docs/score.md)',
+})
 export class PropertyScore {
   @Field(() => Float)
   value!: number;

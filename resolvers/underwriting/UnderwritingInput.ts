@@ -6,7 +6,10 @@ export enum RepairLevel {
   MEDIUM = 'MEDIUM',
   HEAVY = 'HEAVY',
 }
-registerEnumType(RepairLevel, { name: 'RepairLevel', description: 'Rehab scope priced per square foot: LIGHT $20, MEDIUM $40, HEAVY $70' });
+registerEnumType(RepairLevel, {
+  name: 'RepairLevel',
+  description: 'Rehab scope priced per square foot: LIGHT $20, MEDIUM $40, HEAVY $70',
+});
 
 @InputType()
 export class RepairItemInput {

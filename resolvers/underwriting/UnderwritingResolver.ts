@@ -33,8 +33,14 @@ export class UnderwritingResolver {
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => Underwriting, { description: 'Save a new immutable version of a deal’s analysis (outputs computed by the server)' })
-  saveUnderwriting(@Arg('dealId', () => ID) dealId: string, @Arg('input') input: SaveUnderwritingInput, @Ctx() ctx: Context): Promise<Underwriting> {
+  @Mutation(() => Underwriting, {
+    description: 'Save a new immutable version of a deal’s analysis (outputs computed by the server)',
+  })
+  saveUnderwriting(
+    @Arg('dealId', () => ID) dealId: string,
+    @Arg('input') input: SaveUnderwritingInput,
+    @Ctx() ctx: Context,
+  ): Promise<Underwriting> {
     return ctx.services.underwritings.save(dealId, input);
   }
 
@@ -46,7 +52,11 @@ export class UnderwritingResolver {
 
   @Authorized()
   @Query(() => [UnderwritingChange], { description: 'What changed from version a to version b (inputs and outputs)' })
-  compareUnderwritings(@Arg('a', () => ID) a: string, @Arg('b', () => ID) b: string, @Ctx() ctx: Context): Promise<UnderwritingChange[]> {
+  compareUnderwritings(
+    @Arg('a', () => ID) a: string,
+    @Arg('b', () => ID) b: string,
+    @Ctx() ctx: Context,
+  ): Promise<UnderwritingChange[]> {
     return ctx.services.underwritings.compare(a, b);
   }
 

@@ -9,7 +9,10 @@ registerEnumType(IrrStatus, { name: 'IrrStatus' });
 
 const simple = { simpleResolvers: true };
 
-@ObjectType('UndefinedRatio', { ...simple, description: 'A ratio that has no value for these inputs (it is null), and why' })
+@ObjectType('UndefinedRatio', {
+  ...simple,
+  description: 'A ratio that has no value for these inputs (it is null), and why',
+})
 export class UndefinedRatio {
   @Field({ description: 'The null field, e.g. roi' }) field!: string;
   @Field({ description: 'e.g. "No cash is invested"' }) reason!: string;
@@ -26,8 +29,13 @@ export class FlipNumbers {
   @Field(() => Float) totalCost!: number;
   @Field(() => Float) profit!: number;
   @Field(() => Float) cashInvested!: number;
-  @Field(() => Float, { nullable: true, description: 'profit / cash invested; null when no cash is invested' }) roi!: number | null;
-  @Field(() => Float, { nullable: true, description: '(1 + roi)^(12 / months) − 1; null when ROI is, with a 0-month hold, or when the loss is at least the cash invested' })
+  @Field(() => Float, { nullable: true, description: 'profit / cash invested; null when no cash is invested' }) roi!:
+    number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      '(1 + roi)^(12 / months) − 1; null when ROI is, with a 0-month hold, or when the loss is at least the cash invested',
+  })
   annualizedRoi!: number | null;
   @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
 }
@@ -43,7 +51,8 @@ export class WholesaleNumbers {
 export class FlipAnalysis {
   @Field(() => Float) repairs!: number;
   @Field(() => Float, { description: 'maoRulePct × ARV − repairs' }) maoByRule!: number;
-  @Field(() => Float, { nullable: true, description: 'The price that leaves exactly targetProfit' }) maoByTargetProfit!: number | null;
+  @Field(() => Float, { nullable: true, description: 'The price that leaves exactly targetProfit' })
+  maoByTargetProfit!: number | null;
   @Field(() => FlipNumbers, { nullable: true, description: 'At purchasePrice, when given' }) deal!: FlipNumbers | null;
   @Field(() => WholesaleNumbers, { nullable: true }) wholesale!: WholesaleNumbers | null;
 }
@@ -79,26 +88,36 @@ export class RentalAnalysis {
   @Field(() => Float) cashInvested!: number;
   @Field(() => Float, { nullable: true, description: 'Null when no cash is invested' }) cashOnCash!: number | null;
   @Field(() => Float, { nullable: true, description: 'Null when there is no debt' }) dscr!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Price / yearly rent; null with no rent' }) grossRentMultiplier!: number | null;
-  @Field(() => Float, { nullable: true, description: '(Expenses + debt service) / gross income; null with no income' }) breakEvenOccupancy!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Price / yearly rent; null with no rent' }) grossRentMultiplier!:
+    number | null;
+  @Field(() => Float, { nullable: true, description: '(Expenses + debt service) / gross income; null with no income' })
+  breakEvenOccupancy!: number | null;
   @Field(() => [AmortizationYear]) amortization!: AmortizationYear[];
   @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
 }
 
 @ObjectType('IrrResult', {
   ...simple,
-  description: 'Every rate from −99% to 1000% that zeroes the NPV; NO_IRR when there is none (always when the flows never change sign)',
+  description:
+    'Every rate from −99% to 1000% that zeroes the NPV; NO_IRR when there is none (always when the flows never change sign)',
 })
 export class IrrResult {
   @Field(() => IrrStatus) status!: IrrStatus;
   @Field(() => Float, { nullable: true, description: 'The root closest to zero' }) irr?: number | null;
   @Field(() => [Float], { nullable: true, description: 'Every root, ascending' }) roots?: number[] | null;
-  @Field(() => [Float], { nullable: true, description: 'Roots where the NPV touches zero without crossing it (double roots)' })
+  @Field(() => [Float], {
+    nullable: true,
+    description: 'Roots where the NPV touches zero without crossing it (double roots)',
+  })
   doubleRoots?: number[] | null;
   @Field(() => String, { nullable: true }) reason?: string | null;
-  @Field(() => Float, { nullable: true, description: 'NO_IRR with flows that change sign: the rate where |NPV| is smallest' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'NO_IRR with flows that change sign: the rate where |NPV| is smallest',
+  })
   closestRate?: number | null;
-  @Field(() => Float, { nullable: true, description: 'NO_IRR with flows that change sign: that smallest |NPV|' }) minAbsNpv?: number | null;
+  @Field(() => Float, { nullable: true, description: 'NO_IRR with flows that change sign: that smallest |NPV|' })
+  minAbsNpv?: number | null;
 }
 
 @ObjectType('DcfYear', simple)
@@ -125,7 +144,8 @@ export class DcfAnalysis {
   @Field(() => Float) npv!: number;
   @Field(() => IrrResult) unleveredIrr!: IrrResult;
   @Field(() => IrrResult) leveredIrr!: IrrResult;
-  @Field(() => Float, { nullable: true, description: 'Distributions / equity; null when no equity is invested' }) equityMultiple!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Distributions / equity; null when no equity is invested' })
+  equityMultiple!: number | null;
   @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
 }
 

@@ -33,7 +33,11 @@ export class UserResolver {
 
   @Authorized(MANAGERS)
   @Mutation(() => User, { description: 'Change a member’s role (OWNER/ADMIN; only an OWNER touches OWNER)' })
-  updateUserRole(@Arg('userId', () => ID) userId: string, @Arg('role', () => Role) role: Role, @Ctx() ctx: Context): Promise<User> {
+  updateUserRole(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('role', () => Role) role: Role,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
     return ctx.services.users.updateRole(userId, role);
   }
 }

@@ -40,7 +40,11 @@ export class TokenSigner {
   /** Verifies signature, issuer, audience and expiry; any failure is UNAUTHENTICATED. */
   async verifyAccess(token: string): Promise<AuthUser> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+      });
       const { sub, org, role } = payload as { sub?: string; org?: unknown; role?: unknown };
       if (!sub || typeof org !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {
         throw new UnauthenticatedError('Invalid access token');

@@ -10,8 +10,23 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const node = process.execPath;
 const children = [
-  spawn(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--incremental', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: 'inherit' }),
-  spawn(node, ['--watch', '--env-file-if-exists=.env', '--max-semi-space-size=64', 'dist/src/main.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' }),
+  spawn(
+    node,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--incremental',
+      '--watch',
+      '--preserveWatchOutput',
+    ],
+    { cwd: root, stdio: 'inherit' },
+  ),
+  spawn(
+    node,
+    ['--watch', '--env-file-if-exists=.env', '--max-semi-space-size=64', 'dist/src/main.js', ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit' },
+  ),
 ];
 const stop = () => {
   for (const child of children) child.kill('SIGTERM');

@@ -1,4 +1,14 @@
-import { Role, ActivityType, ConsentStatus, DealStage, Direction, LeadSource, LeadStatus, MessageChannel, PropertyType } from '../../entities/enums.js';
+import {
+  Role,
+  ActivityType,
+  ConsentStatus,
+  DealStage,
+  Direction,
+  LeadSource,
+  LeadStatus,
+  MessageChannel,
+  PropertyType,
+} from '../../entities/enums.js';
 import { ConsentRecord, Lead, Organization, User } from '../../entities/index.js';
 import { hashPassword } from '../auth/password.js';
 import type { AuthUser } from '../auth/tokens.js';
@@ -16,14 +26,87 @@ import { forkAnonymous, forkForTenant, runAsTenant } from '../tenancy/tenant-em.
  * leads with timelines, and deals in every stage — created through the same services the API uses.
  * Sign in as demo@realestateos.dev / demo-password-123. Running it again does nothing.
  */
-export const DEMO = { email: 'demo@realestateos.dev', password: 'demo-password-123', organization: 'Lone Star Home Buyers (demo)' };
+export const DEMO = {
+  email: 'demo@realestateos.dev',
+  password: 'demo-password-123',
+  organization: 'Lone Star Home Buyers (demo)',
+};
 
-const STREETS = ['Oak', 'Maple', 'Cedar', 'Pecan', 'Elm', 'Willow', 'Magnolia', 'Live Oak', 'Bluebonnet', 'Juniper', 'Mesquite', 'Sycamore', 'Hickory', 'Cypress', 'Post Oak'];
+const STREETS = [
+  'Oak',
+  'Maple',
+  'Cedar',
+  'Pecan',
+  'Elm',
+  'Willow',
+  'Magnolia',
+  'Live Oak',
+  'Bluebonnet',
+  'Juniper',
+  'Mesquite',
+  'Sycamore',
+  'Hickory',
+  'Cypress',
+  'Post Oak',
+];
 const SUFFIXES = ['St', 'Ave', 'Dr', 'Ln', 'Ct', 'Blvd', 'Way', 'Trl'];
-const FIRST = ['James', 'Maria', 'Robert', 'Linda', 'Michael', 'Patricia', 'David', 'Barbara', 'Jose', 'Susan', 'Carlos', 'Karen', 'Daniel', 'Nancy', 'Thomas', 'Betty', 'Luis', 'Dorothy'];
-const LAST = ['Garcia', 'Johnson', 'Smith', 'Martinez', 'Brown', 'Davis', 'Lopez', 'Wilson', 'Anderson', 'Hernandez', 'Moore', 'Taylor', 'Thomas', 'Jackson', 'White', 'Harris'];
-const TAGS = ['absentee', 'vacant', 'probate', 'tax-delinquent', 'pre-foreclosure', 'tired-landlord', 'high-equity', 'code-violation'];
-const MOTIVATION = ['Inherited the house, lives out of state', 'Behind on taxes', 'Tenants stopped paying', 'Relocating for work in 60 days', 'Needs major repairs, cannot afford them', 'Divorce; both parties want out', 'Downsizing after retirement'];
+const FIRST = [
+  'James',
+  'Maria',
+  'Robert',
+  'Linda',
+  'Michael',
+  'Patricia',
+  'David',
+  'Barbara',
+  'Jose',
+  'Susan',
+  'Carlos',
+  'Karen',
+  'Daniel',
+  'Nancy',
+  'Thomas',
+  'Betty',
+  'Luis',
+  'Dorothy',
+];
+const LAST = [
+  'Garcia',
+  'Johnson',
+  'Smith',
+  'Martinez',
+  'Brown',
+  'Davis',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Hernandez',
+  'Moore',
+  'Taylor',
+  'Thomas',
+  'Jackson',
+  'White',
+  'Harris',
+];
+const TAGS = [
+  'absentee',
+  'vacant',
+  'probate',
+  'tax-delinquent',
+  'pre-foreclosure',
+  'tired-landlord',
+  'high-equity',
+  'code-violation',
+];
+const MOTIVATION = [
+  'Inherited the house, lives out of state',
+  'Behind on taxes',
+  'Tenants stopped paying',
+  'Relocating for work in 60 days',
+  'Needs major repairs, cannot afford them',
+  'Divorce; both parties want out',
+  'Downsizing after retirement',
+];
 
 /** Small deterministic PRNG so every seed produces the same demo data. */
 function rng(seed: number) {
@@ -42,7 +125,10 @@ function rng(seed: number) {
   };
 }
 
-export async function seed(deps: AppDeps, counts = { properties: 300, deals: 160 }): Promise<{ created: boolean; organizationId: string }> {
+export async function seed(
+  deps: AppDeps,
+  counts = { properties: 300, deals: 160 },
+): Promise<{ created: boolean; organizationId: string }> {
   const { orm } = deps;
   const existing = await forkAnonymous(orm)
     .getConnection()
@@ -68,7 +154,9 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
     ['blair.dispo@realestateos.dev', 'Blair Dispositions', Role.AGENT],
     ['val.viewer@realestateos.dev', 'Val Viewer', Role.VIEWER],
   ] as const) {
-    people.push(em.create(User, { organizationId: org.id, email, name, role, passwordHash: await hashPassword(DEMO.password) }));
+    people.push(
+      em.create(User, { organizationId: org.id, email, name, role, passwordHash: await hashPassword(DEMO.password) }),
+    );
   }
   await em.flush();
 
@@ -83,24 +171,26 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
     const area = ZIP_TABLE[zip]!;
     const sqft = r.int(800, 3200);
     const value = Math.round((sqft * r.int(90, 260)) / 1000) * 1000;
-    const p = await svc().properties.create({
-      addressLine: `${r.int(100, 9899)} ${r.pick(STREETS)} ${r.pick(SUFFIXES)}`,
-      city: area.city,
-      state: area.state,
-      zip,
-      propertyType: r.next() < 0.75 ? PropertyType.SINGLE_FAMILY : r.pick(types),
-      bedrooms: r.int(2, 5),
-      bathrooms: r.int(2, 7) / 2,
-      squareFeet: sqft,
-      lotSizeSqft: r.int(4000, 12000),
-      yearBuilt: r.int(1940, 2015),
-      estimatedValue: value,
-      lastSaleDate: `${r.int(1995, 2022)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`,
-      lastSalePrice: Math.round(value * (0.35 + r.next() * 0.5)),
-      ownerName: `${r.pick(FIRST)} ${r.pick(LAST)}`,
-      ownerOccupied: r.next() < 0.45,
-      tags: [...new Set([r.pick(TAGS), ...(r.next() < 0.4 ? [r.pick(TAGS)] : [])])],
-    }).catch(() => null); // a generated address may repeat; skip it
+    const p = await svc()
+      .properties.create({
+        addressLine: `${r.int(100, 9899)} ${r.pick(STREETS)} ${r.pick(SUFFIXES)}`,
+        city: area.city,
+        state: area.state,
+        zip,
+        propertyType: r.next() < 0.75 ? PropertyType.SINGLE_FAMILY : r.pick(types),
+        bedrooms: r.int(2, 5),
+        bathrooms: r.int(2, 7) / 2,
+        squareFeet: sqft,
+        lotSizeSqft: r.int(4000, 12000),
+        yearBuilt: r.int(1940, 2015),
+        estimatedValue: value,
+        lastSaleDate: `${r.int(1995, 2022)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`,
+        lastSalePrice: Math.round(value * (0.35 + r.next() * 0.5)),
+        ownerName: `${r.pick(FIRST)} ${r.pick(LAST)}`,
+        ownerOccupied: r.next() < 0.45,
+        tags: [...new Set([r.pick(TAGS), ...(r.next() < 0.4 ? [r.pick(TAGS)] : [])])],
+      })
+      .catch(() => null); // a generated address may repeat; skip it
     if (p) propertyIds.push(p.id);
     if (i > counts.properties * 3) break;
   }
@@ -125,53 +215,106 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
     for (let k = r.int(1, 5); k > 0; k--) {
       await svc().activities.log({
         leadId: lead.id,
-        type: r.pick([ActivityType.CALL, ActivityType.SMS, ActivityType.EMAIL, ActivityType.NOTE, ActivityType.VOICEMAIL, ActivityType.MAIL]),
+        type: r.pick([
+          ActivityType.CALL,
+          ActivityType.SMS,
+          ActivityType.EMAIL,
+          ActivityType.NOTE,
+          ActivityType.VOICEMAIL,
+          ActivityType.MAIL,
+        ]),
         direction: r.next() < 0.3 ? Direction.INBOUND : Direction.OUTBOUND,
-        body: r.pick(['Left a voicemail', 'Seller asked for an offer in writing', 'Sent postcard #3', 'Follow up next week', 'Walked the property']),
+        body: r.pick([
+          'Left a voicemail',
+          'Seller asked for an offer in writing',
+          'Sent postcard #3',
+          'Follow up next week',
+          'Walked the property',
+        ]),
         occurredAt: new Date(Date.now() - r.int(1, 90) * 86_400_000),
       });
     }
   }
 
-  const path = [DealStage.CONTACTED, DealStage.APPOINTMENT_SET, DealStage.OFFER_MADE, DealStage.NEGOTIATION, DealStage.UNDER_CONTRACT, DealStage.CLOSED_WON];
+  const path = [
+    DealStage.CONTACTED,
+    DealStage.APPOINTMENT_SET,
+    DealStage.OFFER_MADE,
+    DealStage.NEGOTIATION,
+    DealStage.UNDER_CONTRACT,
+    DealStage.CLOSED_WON,
+  ];
   for (const [i, { lead, property }] of leadIds.slice(0, counts.deals).entries()) {
     const value = r.int(80, 420) * 1000;
     const services = svc();
-    const deal = await services.deals.create({ leadId: lead, propertyId: property, offerAmount: value, assignedUserId: r.pick(people.slice(0, 3)).id });
+    const deal = await services.deals.create({
+      leadId: lead,
+      propertyId: property,
+      offerAmount: value,
+      assignedUserId: r.pick(people.slice(0, 3)).id,
+    });
     const steps = i % 8; // spread deals over every stage
     for (const stage of path.slice(0, Math.min(steps, path.length))) {
-      if (stage === DealStage.UNDER_CONTRACT) await services.deals.update(deal.id, { contractPrice: Math.round(value * 1.03), assignmentFee: r.int(8, 25) * 1000 });
+      if (stage === DealStage.UNDER_CONTRACT)
+        await services.deals.update(deal.id, {
+          contractPrice: Math.round(value * 1.03),
+          assignmentFee: r.int(8, 25) * 1000,
+        });
       await services.deals.move(deal.id, stage, r.next() < 0.3 ? 'Moved after team review' : null);
     }
     if (steps === 7) await services.deals.move(deal.id, DealStage.CLOSED_LOST, 'Seller listed with an agent');
   }
-  await seedOutreach(deps, org, leadIds.map((l) => l.lead), r);
+  await seedOutreach(
+    deps,
+    org,
+    leadIds.map((l) => l.lead),
+    r,
+  );
 }
 
 /**
  * So the demo's outreach works out of the box: consent for most leads (as a list bought with
  * opt-ins would bring; the rest show NO_CONSENT skips), and an email and an SMS template.
  */
-async function seedOutreach(deps: AppDeps, org: Organization, leadIds: string[], r: ReturnType<typeof rng>): Promise<void> {
+async function seedOutreach(
+  deps: AppDeps,
+  org: Organization,
+  leadIds: string[],
+  r: ReturnType<typeof rng>,
+): Promise<void> {
   const em = forkForTenant(deps.orm, org.id);
   const leads = await em.find(Lead, { id: { $in: leadIds } }, { fields: ['id', 'email', 'phone'] as never });
   const recordedAt = new Date(Date.now() - 30 * 86_400_000);
   for (const lead of leads) {
     if (r.next() > 0.85) continue;
-    const consent = { organizationId: org.id, status: ConsentStatus.OPTED_IN, source: 'WEB_FORM', evidence: 'Demo: opted in on the website form', recordedAt };
+    const consent = {
+      organizationId: org.id,
+      status: ConsentStatus.OPTED_IN,
+      source: 'WEB_FORM',
+      evidence: 'Demo: opted in on the website form',
+      recordedAt,
+    };
     if (lead.email) em.create(ConsentRecord, { ...consent, channel: MessageChannel.EMAIL, contactPoint: lead.email });
     if (lead.phone) em.create(ConsentRecord, { ...consent, channel: MessageChannel.SMS, contactPoint: lead.phone });
   }
   await em.flush();
   const owner = await em.findOneOrFail(User, { email: DEMO.email });
-  const services = createServices({ em: forkForTenant(deps.orm, org.id), actor: { id: owner.id, organizationId: org.id, role: Role.OWNER }, deps });
+  const services = createServices({
+    em: forkForTenant(deps.orm, org.id),
+    actor: { id: owner.id, organizationId: org.id, role: Role.OWNER },
+    deps,
+  });
   await services.templates.create({
     name: 'First touch',
     channel: MessageChannel.EMAIL,
     subject: 'About {{property.address}}',
     body: 'Hi {{lead.firstName}},\n\nWould you consider a cash offer for {{property.address}}? No repairs, no fees.\n\n{{user.name}}, {{organization.name}}',
   });
-  await services.templates.create({ name: 'Quick text', channel: MessageChannel.SMS, body: 'Hi {{lead.firstName}}, this is {{user.name}}. Still thinking about selling {{property.address}}?' });
+  await services.templates.create({
+    name: 'Quick text',
+    channel: MessageChannel.SMS,
+    body: 'Hi {{lead.firstName}}, this is {{user.name}}. Still thinking about selling {{property.address}}?',
+  });
 }
 
 async function main(): Promise<void> {

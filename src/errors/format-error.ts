@@ -59,7 +59,11 @@ export function formatErrorFor(options: { hideSuggestions: boolean }) {
     const out = formatError(formatted, error);
     const tokens = /Document contains more tha[nt] (\d+) tokens/.exec(out.message); // graphql-js says "more that"
     if (tokens && out.extensions?.code === 'GRAPHQL_PARSE_FAILED') {
-      return { ...out, message: `Query is too complex: more than ${tokens[1]} tokens`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max: Number(tokens[1]) } };
+      return {
+        ...out,
+        message: `Query is too complex: more than ${tokens[1]} tokens`,
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max: Number(tokens[1]) },
+      };
     }
     if (options.hideSuggestions && out.message.includes('Did you mean')) {
       return { ...out, message: out.message.replace(/ ?Did you mean .*$/, '') };

@@ -2,7 +2,11 @@ import type express from 'express';
 import helmet from 'helmet';
 
 /** Sandbox (development only) loads its app from Apollo's CDN and talks to this origin. */
-const SANDBOX_SOURCES = ['https://embeddable-sandbox.cdn.apollographql.com', 'https://sandbox.embed.apollographql.com', 'https://apollo-server-landing-page.cdn.apollographql.com'];
+const SANDBOX_SOURCES = [
+  'https://embeddable-sandbox.cdn.apollographql.com',
+  'https://sandbox.embed.apollographql.com',
+  'https://apollo-server-landing-page.cdn.apollographql.com',
+];
 
 /**
  * Security headers on every response. Production gets a CSP that allows nothing (the API serves
@@ -40,10 +44,22 @@ export function securityHeaders(sandbox: boolean): express.RequestHandler {
 export function bodyErrors(): express.ErrorRequestHandler {
   return (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
     if (err?.type === 'entity.too.large') {
-      return res.status(413).json({ errors: [{ message: `Request body is larger than ${err.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      return res
+        .status(413)
+        .json({
+          errors: [
+            { message: `Request body is larger than ${err.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+          ],
+        });
     }
-    if (err?.type === 'entity.parse.failed' || err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
-      return res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    if (
+      err?.type === 'entity.parse.failed' ||
+      err?.type === 'encoding.unsupported' ||
+      err?.type === 'charset.unsupported'
+    ) {
+      return res
+        .status(400)
+        .json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
     }
     next(err);
   };

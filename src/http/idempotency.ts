@@ -25,11 +25,17 @@ interface Stored {
  * while the first is still running waits for it. Keys are scoped to the user (or the client IP
  * when anonymous).
  */
-export function idempotency(redis: Redis, prefix: string, trusted: TrustedDocuments, log: Logger): express.RequestHandler {
+export function idempotency(
+  redis: Redis,
+  prefix: string,
+  trusted: TrustedDocuments,
+  log: Logger,
+): express.RequestHandler {
   return (req, res, next) => {
     const key = req.header('idempotency-key');
     if (key === undefined || req.method !== 'POST') return next();
-    if (!KEY.test(key)) return sendError(res, 400, 'BAD_REQUEST', 'Idempotency-Key must be 1-255 characters of letters, digits, _ . : -');
+    if (!KEY.test(key))
+      return sendError(res, 400, 'BAD_REQUEST', 'Idempotency-Key must be 1-255 characters of letters, digits, _ . : -');
     const body = (req.body ?? {}) as { query?: string; operationName?: string; variables?: unknown };
     const { query, hash } = readRequest(req);
     const text = trusted.resolve(query, hash).query ?? query;
@@ -41,7 +47,13 @@ export function idempotency(redis: Redis, prefix: string, trusted: TrustedDocume
     const fingerprint = sha256(JSON.stringify([body.operationName ?? null, text, canonical(body.variables ?? {})]));
 
     void (async () => {
-      const claimed = await redis.set(redisKey, JSON.stringify({ state: 'pending', fingerprint } satisfies Stored), 'PX', TTL_MS, 'NX');
+      const claimed = await redis.set(
+        redisKey,
+        JSON.stringify({ state: 'pending', fingerprint } satisfies Stored),
+        'PX',
+        TTL_MS,
+        'NX',
+      );
       if (claimed) return record(redis, redisKey, fingerprint, res, log, next);
       const deadline = Date.now() + 30_000;
       for (;;) {
@@ -49,14 +61,25 @@ export function idempotency(redis: Redis, prefix: string, trusted: TrustedDocume
         if (!raw) return next(); // expired or released between the two calls: run it
         const stored = JSON.parse(raw) as Stored;
         if (stored.fingerprint !== fingerprint) {
-          return sendError(res, 422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+          return sendError(
+            res,
+            422,
+            'IDEMPOTENCY_KEY_REUSED',
+            'This Idempotency-Key was already used for a different request',
+          );
         }
         if (stored.state === 'done') {
           res.status(stored.status!).setHeader('content-type', stored.contentType ?? 'application/json');
           res.setHeader('idempotency-replayed', 'true');
           return res.end(Buffer.from(stored.body!, 'base64'));
         }
-        if (Date.now() > deadline) return sendError(res, 409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly');
+        if (Date.now() > deadline)
+          return sendError(
+            res,
+            409,
+            'IDEMPOTENCY_IN_PROGRESS',
+            'A request with this Idempotency-Key is still running; retry shortly',
+          );
         await new Promise((r) => setTimeout(r, 25));
       }
     })().catch(next);
@@ -64,13 +87,24 @@ export function idempotency(redis: Redis, prefix: string, trusted: TrustedDocume
 }
 
 /** Runs the request and stores what it sends; releases the key if the client went away first. */
-function record(redis: Redis, redisKey: string, fingerprint: string, res: express.Response, log: Logger, next: express.NextFunction): void {
+function record(
+  redis: Redis,
+  redisKey: string,
+  fingerprint: string,
+  res: express.Response,
+  log: Logger,
+  next: express.NextFunction,
+): void {
   const chunks: Buffer[] = [];
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => express.Response;
   const keep = (chunk: unknown, encoding?: unknown) => {
     if (chunk == null || typeof chunk === 'function') return;
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+    chunks.push(
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+    );
   };
   res.write = ((chunk: unknown, ...rest: unknown[]) => {
     keep(chunk, rest[0]);
@@ -88,7 +122,9 @@ function record(redis: Redis, redisKey: string, fingerprint: string, res: expres
       contentType: String(res.getHeader('content-type') ?? 'application/json'),
       body: Buffer.concat(chunks).toString('base64'),
     };
-    redis.set(redisKey, JSON.stringify(stored), 'PX', TTL_MS).catch((err) => log.error({ err }, 'could not store idempotent response'));
+    redis
+      .set(redisKey, JSON.stringify(stored), 'PX', TTL_MS)
+      .catch((err) => log.error({ err }, 'could not store idempotent response'));
   });
   res.on('close', () => {
     if (!res.writableFinished) redis.del(redisKey).catch(() => undefined);
@@ -108,7 +144,11 @@ function isMutation(text: string, operationName: string | undefined): boolean {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }

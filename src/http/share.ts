@@ -14,7 +14,8 @@ const PER_MINUTE = 60;
  * all processes); an unknown, revoked or expired token is the same 404; every view is counted.
  */
 export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler {
-  const notFound = (res: express.Response) => res.status(404).json({ errors: [{ message: 'This link is not valid', extensions: { code: 'NOT_FOUND' } }] });
+  const notFound = (res: express.Response) =>
+    res.status(404).json({ errors: [{ message: 'This link is not valid', extensions: { code: 'NOT_FOUND' } }] });
   return (req, res, next) => {
     void (async () => {
       const windowKey = `${deps.config.redisPrefix}:share:${req.ip}:${Math.floor(Date.now() / 60_000)}`;
@@ -23,12 +24,20 @@ export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler 
       if (count > PER_MINUTE) {
         const retryAfter = 60 - Math.floor((Date.now() / 1000) % 60);
         res.setHeader('retry-after', String(retryAfter));
-        return res.status(429).json({ errors: [{ message: 'Too many requests for shared links', extensions: { code: 'RATE_LIMITED', retryAfter } }] });
+        return res
+          .status(429)
+          .json({
+            errors: [
+              { message: 'Too many requests for shared links', extensions: { code: 'RATE_LIMITED', retryAfter } },
+            ],
+          });
       }
       const token = String(req.params.token ?? '');
       if (!TOKEN.test(token)) return notFound(res);
       const hash = hashToken(token);
-      const rows = await forkAnonymous(deps.orm).getConnection().execute<{ org: string | null }[]>('select share_link_org(?) as org', [hash]);
+      const rows = await forkAnonymous(deps.orm)
+        .getConnection()
+        .execute<{ org: string | null }[]>('select share_link_org(?) as org', [hash]);
       const org = rows[0]?.org;
       if (!org) return notFound(res);
       await runAsTenant(org, async () => {
@@ -37,7 +46,9 @@ export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler 
         if (!link || link.revokedAt || link.expiresAt.getTime() <= Date.now()) return notFound(res);
         const memo = await em.findOne(Memo, { id: link.memoId });
         if (!memo || memo.status !== MemoStatus.READY || !memo.storageKey) return notFound(res);
-        await em.getConnection().execute('update share_links set views = views + 1, last_viewed_at = now() where id = ?', [link.id]);
+        await em
+          .getConnection()
+          .execute('update share_links set views = views + 1, last_viewed_at = now() where id = ?', [link.id]);
         const body = await deps.storage.get(memo.storageKey);
         res.status(200);
         res.setHeader('content-type', 'application/pdf');

@@ -22,7 +22,10 @@ export function trackingRoutes(deps: AppDeps): { open: express.RequestHandler; c
       const ids = readRecipient(secret, 'open', String(req.params.token ?? ''));
       res.setHeader('cache-control', 'no-store, private');
       res.type('image/gif').send(PIXEL);
-      if (ids) void record(deps, ids, 'open', null).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not record an email open'));
+      if (ids)
+        void record(deps, ids, 'open', null).catch((err: Error) =>
+          deps.log.warn({ err: err.message }, 'could not record an email open'),
+        );
     },
     click: (req, res, next) => {
       const found = readClickToken(secret, String(req.params.token ?? ''));
@@ -45,9 +48,17 @@ async function record(deps: AppDeps, ids: TrackedIds, what: 'open' | 'click', ur
     const now = new Date();
     const to = what === 'open' ? RecipientStatus.OPENED : RecipientStatus.CLICKED;
     // Conditional updates decide "first", so two hits at once record one activity.
-    const firstOpen = (await em.nativeUpdate(CampaignRecipient, { id: recipient.id, openedAt: null }, { openedAt: now })) === 1;
-    const first = what === 'open' ? firstOpen : (await em.nativeUpdate(CampaignRecipient, { id: recipient.id, clickedAt: null }, { clickedAt: now })) === 1;
-    const moved = await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: { $in: statusesBefore(to) } }, { status: to });
+    const firstOpen =
+      (await em.nativeUpdate(CampaignRecipient, { id: recipient.id, openedAt: null }, { openedAt: now })) === 1;
+    const first =
+      what === 'open'
+        ? firstOpen
+        : (await em.nativeUpdate(CampaignRecipient, { id: recipient.id, clickedAt: null }, { clickedAt: now })) === 1;
+    const moved = await em.nativeUpdate(
+      CampaignRecipient,
+      { id: recipient.id, status: { $in: statusesBefore(to) } },
+      { status: to },
+    );
     if (first) {
       await em.insert(Activity, {
         id: crypto.randomUUID(),
@@ -62,6 +73,10 @@ async function record(deps: AppDeps, ids: TrackedIds, what: 'open' | 'click', ur
         updatedAt: now,
       });
     }
-    if (moved || first) deps.pubsub.publish(Topics.CAMPAIGNS, ids.organizationId, { organizationId: ids.organizationId, campaignId: recipient.campaignId });
+    if (moved || first)
+      deps.pubsub.publish(Topics.CAMPAIGNS, ids.organizationId, {
+        organizationId: ids.organizationId,
+        campaignId: recipient.campaignId,
+      });
   });
 }

@@ -24,33 +24,52 @@ export function twilioRoutes(deps: AppDeps): express.Router {
   router.use((req, res, next) => {
     if (!token) return res.status(404).json({ error: 'Twilio webhooks are not configured (TWILIO_AUTH_TOKEN)' });
     const base = deps.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-    const params = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, val]) => [k, String(val)]));
-    if (!validTwilioSignature(token, req.get('x-twilio-signature'), `${base.replace(/\/$/, '')}${req.originalUrl}`, params)) {
+    const params = Object.fromEntries(
+      Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, val]) => [k, String(val)]),
+    );
+    if (
+      !validTwilioSignature(
+        token,
+        req.get('x-twilio-signature'),
+        `${base.replace(/\/$/, '')}${req.originalUrl}`,
+        params,
+      )
+    ) {
       deps.log.warn({ path: req.path }, 'twilio webhook with a bad signature refused');
       return res.status(403).json({ error: 'Invalid signature' });
     }
     res.locals.twilio = params;
     next();
   });
-  const twiml = (res: express.Response) => res.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+  const twiml = (res: express.Response) =>
+    res.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
 
   router.post('/sms', (req, res, next) => {
     void (async () => {
       const p = res.locals.twilio as Record<string, string>;
-      if (!p.MessageSid || !p.From || !p.To) return res.status(400).json({ error: 'MessageSid, From and To are required' });
+      if (!p.MessageSid || !p.From || !p.To)
+        return res.status(400).json({ error: 'MessageSid, From and To are required' });
       let to: string;
       try {
         to = v.phone(p.To, 'To');
       } catch {
         return twiml(res);
       }
-      const rows = await forkAnonymous(deps.orm).getConnection().execute<{ org: string | null }[]>('select sms_number_org(?) as org', [to]);
+      const rows = await forkAnonymous(deps.orm)
+        .getConnection()
+        .execute<{ org: string | null }[]>('select sms_number_org(?) as org', [to]);
       const organizationId = rows[0]?.org;
       if (!organizationId) {
         deps.log.warn({ to }, 'inbound SMS to a number no organization uses; ignored');
         return twiml(res);
       }
-      await recordInboundSms(deps, { organizationId, providerMessageId: p.MessageSid, from: p.From, to, body: p.Body ?? '' });
+      await recordInboundSms(deps, {
+        organizationId,
+        providerMessageId: p.MessageSid,
+        from: p.From,
+        to,
+        body: p.Body ?? '',
+      });
       twiml(res);
     })().catch(next);
   });
@@ -60,8 +79,14 @@ export function twilioRoutes(deps: AppDeps): express.Router {
       const p = res.locals.twilio as Record<string, string>;
       const org = String(req.query.org ?? '');
       const status = (p.MessageStatus ?? p.SmsStatus) as SmsDeliveryStatus;
-      if (!UUID.test(org) || !p.MessageSid || !STATUSES.has(status)) return res.status(400).json({ error: 'org, MessageSid and a known MessageStatus are required' });
-      await recordSmsStatus(deps, { organizationId: org, providerMessageId: p.MessageSid, status, errorCode: p.ErrorCode || null });
+      if (!UUID.test(org) || !p.MessageSid || !STATUSES.has(status))
+        return res.status(400).json({ error: 'org, MessageSid and a known MessageStatus are required' });
+      await recordSmsStatus(deps, {
+        organizationId: org,
+        providerMessageId: p.MessageSid,
+        status,
+        errorCode: p.ErrorCode || null,
+      });
       res.status(204).end();
     })().catch(next);
   });

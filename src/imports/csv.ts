@@ -25,15 +25,23 @@ class Utf8Text extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: string) => void): void {
     if (this.bytes === 0) {
-      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) return done(new CsvFileError('The file is UTF-16 text; save it as "CSV UTF-8" and upload it again'));
-      if (chunk[0] === 0x50 && chunk[1] === 0x4b) return done(new CsvFileError('The file is a spreadsheet (.xlsx), not CSV; save it as "CSV UTF-8" and upload it again'));
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+        return done(new CsvFileError('The file is UTF-16 text; save it as "CSV UTF-8" and upload it again'));
+      if (chunk[0] === 0x50 && chunk[1] === 0x4b)
+        return done(
+          new CsvFileError('The file is a spreadsheet (.xlsx), not CSV; save it as "CSV UTF-8" and upload it again'),
+        );
     }
     this.bytes += chunk.length;
     let text: string;
     try {
       text = this.decoder.decode(chunk, { stream: true });
     } catch {
-      return done(new CsvFileError(`The file is not UTF-8 text (a byte near row ${this.newlines + 1} is not UTF-8); save it as "CSV UTF-8" and upload it again`));
+      return done(
+        new CsvFileError(
+          `The file is not UTF-8 text (a byte near row ${this.newlines + 1} is not UTF-8); save it as "CSV UTF-8" and upload it again`,
+        ),
+      );
     }
     if (text.includes('\u0000')) return done(new CsvFileError('The file is binary, not CSV text'));
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.newlines++;
@@ -44,7 +52,11 @@ class Utf8Text extends Transform {
     try {
       done(null, this.decoder.decode());
     } catch {
-      done(new CsvFileError('The file ends in the middle of a UTF-8 character; save it as "CSV UTF-8" and upload it again'));
+      done(
+        new CsvFileError(
+          'The file ends in the middle of a UTF-8 character; save it as "CSV UTF-8" and upload it again',
+        ),
+      );
     }
   }
 }
@@ -98,7 +110,10 @@ export function readCsv(source: Readable, delimiter = ','): CsvReader {
   const translate = (err: Error): Error => {
     if (err instanceof CsvFileError) return err;
     const e = err as { code?: string; message: string; records?: number };
-    if (e.code?.startsWith('CSV_')) return new CsvFileError(`The file is not valid CSV at row ${(e.records ?? 0) + 1}: ${e.message.replace(/^Invalid [^:]*: /, '')}`);
+    if (e.code?.startsWith('CSV_'))
+      return new CsvFileError(
+        `The file is not valid CSV at row ${(e.records ?? 0) + 1}: ${e.message.replace(/^Invalid [^:]*: /, '')}`,
+      );
     return err;
   };
   return {

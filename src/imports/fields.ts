@@ -15,10 +15,26 @@ interface FieldSpec {
 }
 
 const ADDRESS: FieldSpec[] = [
-  { field: 'addressLine', headers: ['address', 'addressline', 'propertyaddress', 'streetaddress', 'street', 'siteaddress', 'situsaddress', 'propertystreet', 'propertyaddressline'] },
+  {
+    field: 'addressLine',
+    headers: [
+      'address',
+      'addressline',
+      'propertyaddress',
+      'streetaddress',
+      'street',
+      'siteaddress',
+      'situsaddress',
+      'propertystreet',
+      'propertyaddressline',
+    ],
+  },
   { field: 'city', headers: ['city', 'propertycity', 'sitecity', 'situscity'] },
   { field: 'state', headers: ['state', 'propertystate', 'sitestate', 'situsstate', 'st'] },
-  { field: 'zip', headers: ['zip', 'zipcode', 'postalcode', 'propertyzip', 'propertyzipcode', 'sitezip', 'situszip', 'zip5'] },
+  {
+    field: 'zip',
+    headers: ['zip', 'zipcode', 'postalcode', 'propertyzip', 'propertyzipcode', 'sitezip', 'situszip', 'zip5'],
+  },
 ];
 
 export const FIELDS: Record<ImportKind, FieldSpec[]> = {
@@ -28,10 +44,16 @@ export const FIELDS: Record<ImportKind, FieldSpec[]> = {
     { field: 'propertyType', headers: ['propertytype', 'type', 'landuse', 'usecode', 'propertyusegroup'] },
     { field: 'bedrooms', headers: ['bedrooms', 'beds', 'bed', 'bd', 'bedroomcount'] },
     { field: 'bathrooms', headers: ['bathrooms', 'baths', 'bath', 'ba', 'bathroomcount', 'totalbathrooms'] },
-    { field: 'squareFeet', headers: ['squarefeet', 'sqft', 'livingarea', 'buildingsqft', 'livingsqft', 'livingsquarefeet', 'buildingarea'] },
+    {
+      field: 'squareFeet',
+      headers: ['squarefeet', 'sqft', 'livingarea', 'buildingsqft', 'livingsqft', 'livingsquarefeet', 'buildingarea'],
+    },
     { field: 'lotSizeSqft', headers: ['lotsizesqft', 'lotsize', 'lotsqft', 'lotsquarefeet', 'lotarea'] },
     { field: 'yearBuilt', headers: ['yearbuilt', 'yrbuilt', 'effectiveyearbuilt'] },
-    { field: 'estimatedValue', headers: ['estimatedvalue', 'estvalue', 'avm', 'marketvalue', 'estimatedmarketvalue', 'value'] },
+    {
+      field: 'estimatedValue',
+      headers: ['estimatedvalue', 'estvalue', 'avm', 'marketvalue', 'estimatedmarketvalue', 'value'],
+    },
     { field: 'lastSaleDate', headers: ['lastsaledate', 'saledate', 'lastsolddate', 'lastsalerecordingdate'] },
     { field: 'lastSalePrice', headers: ['lastsaleprice', 'saleprice', 'lastsoldprice', 'lastsaleamount'] },
     { field: 'ownerName', headers: ['ownername', 'owner', 'owner1fullname', 'ownerfullname', 'owner1name'] },
@@ -42,9 +64,27 @@ export const FIELDS: Record<ImportKind, FieldSpec[]> = {
   [ImportKind.LEADS]: [
     { field: 'firstName', headers: ['firstname', 'first', 'ownerfirstname', 'owner1firstname', 'givenname'] },
     { field: 'lastName', headers: ['lastname', 'last', 'ownerlastname', 'owner1lastname', 'surname', 'familyname'] },
-    { field: 'fullName', headers: ['name', 'fullname', 'ownername', 'owner', 'owner1fullname', 'ownerfullname', 'contactname'] },
+    {
+      field: 'fullName',
+      headers: ['name', 'fullname', 'ownername', 'owner', 'owner1fullname', 'ownerfullname', 'contactname'],
+    },
     { field: 'email', headers: ['email', 'emailaddress', 'email1', 'owneremail', 'primaryemail', 'email1address'] },
-    { field: 'phone', headers: ['phone', 'phonenumber', 'phone1', 'mobile', 'mobile1', 'cell', 'cellphone', 'ownerphone', 'primaryphone', 'wireless1', 'phone1number'] },
+    {
+      field: 'phone',
+      headers: [
+        'phone',
+        'phonenumber',
+        'phone1',
+        'mobile',
+        'mobile1',
+        'cell',
+        'cellphone',
+        'ownerphone',
+        'primaryphone',
+        'wireless1',
+        'phone1number',
+      ],
+    },
     { field: 'source', headers: ['source', 'leadsource'] },
     { field: 'status', headers: ['status', 'leadstatus'] },
     { field: 'motivation', headers: ['motivation', 'notes', 'motivationnotes', 'comments', 'note'] },
@@ -69,19 +109,31 @@ export interface ResolvedMapping {
  * headers for every field still unmapped. Refuses unknown fields, columns not in the header, a
  * header row with blank or repeated names, and a mapping that lacks the kind's required fields.
  */
-export function resolveMapping(kind: ImportKind, header: string[], given: { column: string; field: string }[] = []): ResolvedMapping {
+export function resolveMapping(
+  kind: ImportKind,
+  header: string[],
+  given: { column: string; field: string }[] = [],
+): ResolvedMapping {
   const specs = FIELDS[kind];
   const known = new Set(specs.map((s) => s.field));
   const seen = new Map<string, number>();
   header.forEach((h, i) => {
     const key = normalizeHeader(h);
     if (!key) throw new ValidationError(`Column ${i + 1} of the header row has no name`, 'mapping');
-    if (seen.has(key)) throw new ValidationError(`The header row names "${h}" twice (columns ${seen.get(key)! + 1} and ${i + 1})`, 'mapping');
+    if (seen.has(key))
+      throw new ValidationError(
+        `The header row names "${h}" twice (columns ${seen.get(key)! + 1} and ${i + 1})`,
+        'mapping',
+      );
     seen.set(key, i);
   });
   const index: Record<string, number> = {};
   for (const m of given) {
-    if (!known.has(m.field)) throw new ValidationError(`Unknown field "${m.field}" for a ${kind.toLowerCase()} import; fields: ${[...known].join(', ')}`, 'mapping');
+    if (!known.has(m.field))
+      throw new ValidationError(
+        `Unknown field "${m.field}" for a ${kind.toLowerCase()} import; fields: ${[...known].join(', ')}`,
+        'mapping',
+      );
     const at = seen.get(normalizeHeader(m.column));
     if (at === undefined) throw new ValidationError(`The file has no column "${m.column}"`, 'mapping');
     index[m.field] = at;
@@ -100,9 +152,16 @@ export function resolveMapping(kind: ImportKind, header: string[], given: { colu
   }
   if (kind === ImportKind.PROPERTIES) {
     const missing = ADDRESS.map((a) => a.field).filter((f) => index[f] === undefined);
-    if (missing.length) throw new ValidationError(`A property import needs columns for ${missing.join(', ')}; map them with mapping: [{ column, field }]`, 'mapping');
+    if (missing.length)
+      throw new ValidationError(
+        `A property import needs columns for ${missing.join(', ')}; map them with mapping: [{ column, field }]`,
+        'mapping',
+      );
   } else if (index.firstName === undefined && index.lastName === undefined && index.fullName === undefined) {
-    throw new ValidationError('A lead import needs a name column (firstName/lastName or fullName); map it with mapping: [{ column, field }]', 'mapping');
+    throw new ValidationError(
+      'A lead import needs a name column (firstName/lastName or fullName); map it with mapping: [{ column, field }]',
+      'mapping',
+    );
   }
   const byName = Object.fromEntries(Object.entries(index).map(([f, i]) => [f, header[i]!]));
   return { index, byName, unmapped: header.filter((_, i) => !taken.has(i)), width: header.length };
@@ -134,7 +193,11 @@ function check<T>(mapping: ResolvedMapping, field: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof ValidationError) throw new RowError(mapping.byName[field] ?? field, err.message.replace(/^\S+ /, `${mapping.byName[field] ?? field} `));
+    if (err instanceof ValidationError)
+      throw new RowError(
+        mapping.byName[field] ?? field,
+        err.message.replace(/^\S+ /, `${mapping.byName[field] ?? field} `),
+      );
     throw err;
   }
 }
@@ -160,7 +223,11 @@ function propertyType(s: string): PropertyType {
   const exact = s.toUpperCase().replace(/[\s-]+/g, '_');
   if ((Object.values(PropertyType) as string[]).includes(exact)) return exact as PropertyType;
   const hit = PROPERTY_TYPES.find(([re]) => re.test(s.trim()));
-  if (!hit) throw new ValidationError(`propertyType "${s}" is not one of ${Object.values(PropertyType).join(', ')}`, 'propertyType');
+  if (!hit)
+    throw new ValidationError(
+      `propertyType "${s}" is not one of ${Object.values(PropertyType).join(', ')}`,
+      'propertyType',
+    );
   return hit[1];
 }
 
@@ -215,7 +282,8 @@ export function toPropertyRow(values: string[], mapping: ResolvedMapping, extraT
   const city = req('city');
   const state = check(mapping, 'state', () => v.usState(c('state') ?? '', 'state'));
   const zipCode = check(mapping, 'zip', () => zip(c('zip') ?? '', 'zip'));
-  const int = (f: string, min: number, max: number) => check(mapping, f, () => v.intRange(num(c(f), f), f, min, max) ?? null);
+  const int = (f: string, min: number, max: number) =>
+    check(mapping, f, () => v.intRange(num(c(f), f), f, min, max) ?? null);
   const money = (f: string) => check(mapping, f, () => v.money(num(c(f), f), f) ?? null);
   const type = c('propertyType');
   const occupied = c('ownerOccupied');
@@ -230,7 +298,11 @@ export function toPropertyRow(values: string[], mapping: ResolvedMapping, extraT
     normalized_address: normalizeAddressKey(addressLine, zipCode),
     property_type: type ? check(mapping, 'propertyType', () => propertyType(type)) : PropertyType.SINGLE_FAMILY,
     bedrooms: int('bedrooms', 0, 500),
-    bathrooms: check(mapping, 'bathrooms', () => v.numberRange(num(c('bathrooms'), 'bathrooms'), 'bathrooms', 0, 500) ?? null),
+    bathrooms: check(
+      mapping,
+      'bathrooms',
+      () => v.numberRange(num(c('bathrooms'), 'bathrooms'), 'bathrooms', 0, 500) ?? null,
+    ),
     square_feet: int('squareFeet', 1, 10_000_000),
     lot_size_sqft: int('lotSizeSqft', 1, 2_000_000_000),
     year_built: int('yearBuilt', 1600, new Date().getUTCFullYear() + 5),
@@ -238,9 +310,18 @@ export function toPropertyRow(values: string[], mapping: ResolvedMapping, extraT
     last_sale_date: sold ? check(mapping, 'lastSaleDate', () => date(sold, 'lastSaleDate') ?? null) : null,
     last_sale_price: money('lastSalePrice'),
     owner_name: check(mapping, 'ownerName', () => v.optionalText(c('ownerName'), 'ownerName', 200) ?? null),
-    owner_mailing_address: check(mapping, 'ownerMailingAddress', () => v.optionalText(c('ownerMailingAddress'), 'ownerMailingAddress', 500) ?? null),
+    owner_mailing_address: check(
+      mapping,
+      'ownerMailingAddress',
+      () => v.optionalText(c('ownerMailingAddress'), 'ownerMailingAddress', 500) ?? null,
+    ),
     owner_occupied: occupied ? check(mapping, 'ownerOccupied', () => yesNo(occupied, 'ownerOccupied')) : null,
-    tags: check(mapping, 'tags', () => v.tags([...(tags ? tags.split(/[;|,]/) : []), ...extraTags].map((t) => t.trim()).filter(Boolean), 'tags') ?? []),
+    tags: check(
+      mapping,
+      'tags',
+      () =>
+        v.tags([...(tags ? tags.split(/[;|,]/) : []), ...extraTags].map((t) => t.trim()).filter(Boolean), 'tags') ?? [],
+    ),
   };
 }
 
@@ -267,7 +348,8 @@ function splitName(full: string): { first?: string; last?: string } {
 
 function enumValue<T extends string>(values: Record<string, T>, s: string, field: string): T {
   const key = s.toUpperCase().replace(/[\s-]+/g, '_');
-  if (!(Object.values(values) as string[]).includes(key)) throw new ValidationError(`${field} "${s}" is not one of ${Object.values(values).join(', ')}`, field);
+  if (!(Object.values(values) as string[]).includes(key))
+    throw new ValidationError(`${field} "${s}" is not one of ${Object.values(values).join(', ')}`, field);
   return key as T;
 }
 
@@ -293,7 +375,10 @@ export function toLeadRow(values: string[], mapping: ResolvedMapping, defaultSou
     }
   }
   if (c('fullName') && (!first || !last) && nameField(first ? 'lastName' : 'firstName') === 'fullName') {
-    throw new RowError(mapping.byName.fullName!, `${mapping.byName.fullName} "${c('fullName')}" has no ${first ? 'last' : 'first'} name`);
+    throw new RowError(
+      mapping.byName.fullName!,
+      `${mapping.byName.fullName} "${c('fullName')}" has no ${first ? 'last' : 'first'} name`,
+    );
   }
   return {
     first_name: check(mapping, nameField('firstName'), () => v.requiredText(first, 'firstName', 100)),

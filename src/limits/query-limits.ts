@@ -19,7 +19,13 @@ export interface QueryLimits {
   maxTokens: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 30, maxDirectives: 20, maxCost: 50_000, maxTokens: 5_000 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 10,
+  maxAliases: 30,
+  maxDirectives: 20,
+  maxCost: 50_000,
+  maxTokens: 5_000,
+};
 
 /** List size assumed for a relation list without a `first` argument (e.g. a property's leads). */
 const DEFAULT_LIST_SIZE = 10;
@@ -27,7 +33,13 @@ const DEFAULT_LIST_SIZE = 10;
 const PAGED_DEFAULT_FIRST = 20;
 
 export function tooComplex(limit: keyof QueryLimits, max: number, actual: number): GraphQLError {
-  const what = { maxDepth: 'depth', maxAliases: 'aliases', maxDirectives: 'directives', maxCost: 'cost', maxTokens: 'tokens' }[limit];
+  const what = {
+    maxDepth: 'depth',
+    maxAliases: 'aliases',
+    maxDirectives: 'directives',
+    maxCost: 'cost',
+    maxTokens: 'tokens',
+  }[limit];
   return new GraphQLError(`Query is too complex: ${what} ${actual} exceeds the limit of ${max}`, {
     extensions: { code: 'QUERY_TOO_COMPLEX', limit: what, max, actual, http: { status: 400 } },
   });
@@ -114,9 +126,16 @@ export function checkQueryLimits(
     }
     const inside = introspection || INTROSPECTION_ROOTS.has(field.name.value);
     const size = listSize(field);
-    const isConnection = size !== null && field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
+    const isConnection =
+      size !== null && field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
     const children = measure(field.selectionSet, isConnection ? size! : undefined, inside);
-    if (inside) return { depth: 0, cost: introspection ? 0 : 1, aliases: aliases + children.aliases, directives: children.directives };
+    if (inside)
+      return {
+        depth: 0,
+        cost: introspection ? 0 : 1,
+        aliases: aliases + children.aliases,
+        directives: children.directives,
+      };
     // A connection's `first` sizes its edges; a list with `first` is that long; other relation lists are estimated.
     let multiplier = 1;
     if (field.name.value === 'edges') multiplier = pageSize ?? PAGED_DEFAULT_FIRST;
@@ -157,7 +176,10 @@ function valueOf(node: ValueNode, variables: Record<string, unknown> | undefined
 }
 
 /** Picks the operation a request runs (by name, or the only one). */
-export function selectOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
+export function selectOperation(
+  document: DocumentNode,
+  operationName?: string | null,
+): OperationDefinitionNode | undefined {
   const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   return operationName ? ops.find((o) => o.name?.value === operationName) : ops.length === 1 ? ops[0] : undefined;
 }

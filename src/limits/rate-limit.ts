@@ -55,7 +55,8 @@ class AtomicRedisStore implements Store {
     private readonly max: number,
   ) {
     // EVALSHA with the script loaded once, instead of sending and compiling it on every call.
-    if (!(redis as Partial<RecordCall>).reosRecordCall) redis.defineCommand('reosRecordCall', { numberOfKeys: 1, lua: RECORD_CALL });
+    if (!(redis as Partial<RecordCall>).reosRecordCall)
+      redis.defineCommand('reosRecordCall', { numberOfKeys: 1, lua: RECORD_CALL });
   }
 
   key(identity: { contextIdentity: string; fieldIdentity: string }): string {
@@ -64,7 +65,13 @@ class AtomicRedisStore implements Store {
 
   async getForIdentity(identity: { contextIdentity: string; fieldIdentity: string }): Promise<readonly number[]> {
     const now = Date.now();
-    const allowed = await (this.redis as Redis & RecordCall).reosRecordCall(this.key(identity), now, this.windowMs, this.max, `${now}-${MEMBER}-${++calls}`);
+    const allowed = await (this.redis as Redis & RecordCall).reosRecordCall(
+      this.key(identity),
+      now,
+      this.windowMs,
+      this.max,
+      `${now}-${MEMBER}-${++calls}`,
+    );
     return allowed === 1 ? [] : new Array<number>(this.max).fill(now);
   }
 
@@ -75,7 +82,15 @@ class AtomicRedisStore implements Store {
   /** Seconds until the oldest allowed call leaves the window (and a slot frees up). */
   async retryAfter(identity: { contextIdentity: string; fieldIdentity: string }): Promise<number> {
     const now = Date.now();
-    const [, score] = await this.redis.zrangebyscore(this.key(identity), now - this.windowMs, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
+    const [, score] = await this.redis.zrangebyscore(
+      this.key(identity),
+      now - this.windowMs,
+      '+inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      1,
+    );
     return score === undefined ? 1 : Math.max(1, Math.ceil((Number(score) + this.windowMs - now) / 1000));
   }
 }
@@ -117,14 +132,28 @@ export function applyRateLimits(
     }
     return l;
   };
-  const check = async (rules: RateRule[], args: Record<string, unknown>, context: Context, info: GraphQLResolveInfo) => {
+  const check = async (
+    rules: RateRule[],
+    args: Record<string, unknown>,
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) => {
     for (const rule of rules) {
       const { store, limit } = limiterFor(rule);
       const who = rule.by === 'ip' || !context.user ? `ip:${context.ip}` : `user:${context.user.id}`;
-      const message = await limit({ parent: undefined, args, context: who, info }, { max: rule.max, window: rule.window, identityArgs: rule.identityArgs ?? [] });
+      const message = await limit(
+        { parent: undefined, args, context: who, info },
+        { max: rule.max, window: rule.window, identityArgs: rule.identityArgs ?? [] },
+      );
       if (message) {
-        const retryAfter = await store.retryAfter({ contextIdentity: who, fieldIdentity: getFieldIdentity(info.fieldName, rule.identityArgs ?? [], args) });
-        throw new RateLimitedError(`Too many ${info.fieldName} requests: at most ${rule.max} per ${rule.window}. Retry in ${retryAfter} s.`, retryAfter);
+        const retryAfter = await store.retryAfter({
+          contextIdentity: who,
+          fieldIdentity: getFieldIdentity(info.fieldName, rule.identityArgs ?? [], args),
+        });
+        throw new RateLimitedError(
+          `Too many ${info.fieldName} requests: at most ${rule.max} per ${rule.window}. Retry in ${retryAfter} s.`,
+          retryAfter,
+        );
       }
     }
   };

@@ -1,6 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Activity, Deal, DealStageChange, Lead, Memo, Property, ShareLink, Underwriting, User } from '../../entities/index.js';
+import {
+  Activity,
+  Deal,
+  DealStageChange,
+  Lead,
+  Memo,
+  Property,
+  ShareLink,
+  Underwriting,
+  User,
+} from '../../entities/index.js';
 import { columnsOf, snapshotMapper } from '../../entities/snapshot.js';
 import { runAsTenant } from '../tenancy/tenant-context.js';
 
@@ -13,19 +23,32 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * resolvers only read, and skipping the unit of work and query building is several times cheaper
  * per row (see docs/architecture.md, "Performance"). Ids are bound as one array (`= any(?)`).
  */
-function reader<T extends object>(em: EntityManager, org: string, entity: Ctor<T>, key: string, orderBy: Record<string, 'asc' | 'desc'>) {
+function reader<T extends object>(
+  em: EntityManager,
+  org: string,
+  entity: Ctor<T>,
+  key: string,
+  orderBy: Record<string, 'asc' | 'desc'>,
+) {
   const { sql, toSnapshots } = statementFor(em, entity, key, orderBy);
   return async (keys: readonly string[]): Promise<T[]> => {
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter((k) => UUID.test(k)).join(',')}}`;
-    return toSnapshots(await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids])));
+    return toSnapshots(
+      await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids])),
+    );
   };
 }
 
 /** SQL and row mapping per (entity, key, order): derived from metadata once per process, not per request. */
 const statements = new Map<string, { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => unknown[] }>();
-function statementFor<T extends object>(em: EntityManager, entity: Ctor<T>, key: string, orderBy: Record<string, 'asc' | 'desc'>) {
+function statementFor<T extends object>(
+  em: EntityManager,
+  entity: Ctor<T>,
+  key: string,
+  orderBy: Record<string, 'asc' | 'desc'>,
+) {
   const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}`;
   let st = statements.get(id);
   if (!st) {
@@ -36,7 +59,9 @@ function statementFor<T extends object>(em: EntityManager, entity: Ctor<T>, key:
       sql:
         `select ${columns.map((c) => `"${c.column}" as "${c.name}"`).join(', ')} from "${meta.tableName}"` +
         ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
-        ` order by ${Object.entries(orderBy).map(([k, dir]) => `${column(k)} ${dir}`).join(', ')}`,
+        ` order by ${Object.entries(orderBy)
+          .map(([k, dir]) => `${column(k)} ${dir}`)
+          .join(', ')}`,
       toSnapshots: snapshotMapper<T>(meta, em.getPlatform()),
     };
     statements.set(id, st);

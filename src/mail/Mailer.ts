@@ -22,7 +22,9 @@ export class Mailer {
   private readonly transport: Transporter;
 
   constructor(smtpUrl: string) {
-    this.transport = nodemailer.createTransport(`${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true&maxConnections=5`);
+    this.transport = nodemailer.createTransport(
+      `${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true&maxConnections=5`,
+    );
   }
 
   /** Resolves with the SMTP message id once the server accepted the message. */

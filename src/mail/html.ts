@@ -1,5 +1,6 @@
 /** Text safe to put in HTML content and attribute values. */
-export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * http(s) URLs in plain (unescaped) text. A URL ends at white space, angle brackets or quotes, so
@@ -10,7 +11,11 @@ export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, 
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 
 /** Calls `onUrl` for every URL in `text` and `onText` for the text between them; joins the results. */
-export function mapUrls(text: string, onUrl: (url: string) => string, onText: (text: string) => string = (t) => t): string {
+export function mapUrls(
+  text: string,
+  onUrl: (url: string) => string,
+  onText: (text: string) => string = (t) => t,
+): string {
   let out = '';
   let last = 0;
   for (const match of text.matchAll(URL_CANDIDATE)) {
@@ -44,7 +49,14 @@ const count = (s: string, ch: string) => s.split(ch).length - 1;
 export function textToHtml(text: string, footerHtml = '', href: (url: string) => string = (u) => u): string {
   const paragraphs = text
     .split(/\n{2,}/)
-    .map((p) => `<p>${mapUrls(p, (u) => `<a href="${escapeHtml(href(u))}">${escapeHtml(u)}</a>`, (t) => escapeHtml(t).replace(/\n/g, '<br>'))}</p>`)
+    .map(
+      (p) =>
+        `<p>${mapUrls(
+          p,
+          (u) => `<a href="${escapeHtml(href(u))}">${escapeHtml(u)}</a>`,
+          (t) => escapeHtml(t).replace(/\n/g, '<br>'),
+        )}</p>`,
+    )
     .join('');
   return `<!doctype html><html><body>${paragraphs}${footerHtml}</body></html>`;
 }

@@ -6,7 +6,16 @@ export interface MemoContent {
   /** Fixes the PDF's creation date and file id: the underwriting version's own timestamp. */
   asOf: Date;
   organizationName: string;
-  property: { address: string; type: string; beds: string; baths: string; sqft: string; yearBuilt: string; estimatedValue: string; owner: string };
+  property: {
+    address: string;
+    type: string;
+    beds: string;
+    baths: string;
+    sqft: string;
+    yearBuilt: string;
+    estimatedValue: string;
+    owner: string;
+  };
   deal: { title: string; stage: string; lead: string };
   analysis: { kind: string; version: number; figures: [string, string][]; notes: string | null };
   comps: { address: string; saleDate: string; salePrice: string; distance: string; adjustedPrice: string }[];
@@ -25,7 +34,15 @@ export function renderMemo(c: MemoContent): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: 54,
-    info: { Title: c.title, Author: c.organizationName, Subject: 'Investment memo', Creator: 'Real Estate OS', Producer: 'Real Estate OS', CreationDate: c.asOf, ModDate: c.asOf },
+    info: {
+      Title: c.title,
+      Author: c.organizationName,
+      Subject: 'Investment memo',
+      Creator: 'Real Estate OS',
+      Producer: 'Real Estate OS',
+      CreationDate: c.asOf,
+      ModDate: c.asOf,
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
@@ -34,13 +51,30 @@ export function renderMemo(c: MemoContent): Promise<Buffer> {
     doc.on('error', reject);
   });
 
-  const heading = (text: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor('#1f3a5f').text(text).moveDown(0.3).font('Helvetica').fontSize(10).fillColor('black');
+  const heading = (text: string) =>
+    doc
+      .moveDown(0.8)
+      .font('Helvetica-Bold')
+      .fontSize(13)
+      .fillColor('#1f3a5f')
+      .text(text)
+      .moveDown(0.3)
+      .font('Helvetica')
+      .fontSize(10)
+      .fillColor('black');
   const pairs = (rows: [string, string][]) => {
     for (const [k, v] of rows) doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
   };
 
   doc.font('Helvetica-Bold').fontSize(18).text(c.title);
-  doc.font('Helvetica').fontSize(10).fillColor('#555555').text(`${c.organizationName} — analysis version ${c.analysis.version} (${c.analysis.kind}), as of ${c.asOf.toISOString().slice(0, 10)}`).fillColor('black');
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor('#555555')
+    .text(
+      `${c.organizationName} — analysis version ${c.analysis.version} (${c.analysis.kind}), as of ${c.asOf.toISOString().slice(0, 10)}`,
+    )
+    .fillColor('black');
 
   heading('Summary');
   doc.text(c.narrative);
@@ -73,7 +107,9 @@ export function renderMemo(c: MemoContent): Promise<Buffer> {
     const row = (cells: string[], bold = false) => {
       const y = doc.y;
       doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-      cells.forEach((cell, i) => doc.text(cell, cols[i]!, y, { width: (cols[i + 1] ?? 558) - cols[i]! - 6, lineBreak: false }));
+      cells.forEach((cell, i) =>
+        doc.text(cell, cols[i]!, y, { width: (cols[i + 1] ?? 558) - cols[i]! - 6, lineBreak: false }),
+      );
       doc.x = 54;
       doc.moveDown(0.2);
     };

@@ -1,6 +1,15 @@
 import { Migration } from '@mikro-orm/migrations';
 
-const TENANT_TABLES = ['users', 'refresh_tokens', 'invitations', 'properties', 'leads', 'activities', 'deals', 'deal_stage_changes'];
+const TENANT_TABLES = [
+  'users',
+  'refresh_tokens',
+  'invitations',
+  'properties',
+  'leads',
+  'activities',
+  'deals',
+  'deal_stage_changes',
+];
 
 /**
  * Core schema: organizations, users and auth tokens, properties, leads, activities, deals.

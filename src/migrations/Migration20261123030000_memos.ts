@@ -59,7 +59,9 @@ create function share_link_org(p_token_hash text) returns uuid
   }
 
   override async down(): Promise<void> {
-    this.addSql('drop function if exists share_link_org(text); drop table if exists share_links, memos; drop type if exists memo_status;');
+    this.addSql(
+      'drop function if exists share_link_org(text); drop table if exists share_links, memos; drop type if exists memo_status;',
+    );
     this.addSql('alter table underwritings drop constraint if exists underwritings_org_id_key;');
   }
 }

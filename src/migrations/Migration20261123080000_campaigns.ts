@@ -56,6 +56,8 @@ create policy tenant_isolation on campaign_recipients using (organization_id = a
   }
 
   override async down(): Promise<void> {
-    this.addSql('drop table if exists campaign_recipients, campaigns; drop type if exists skip_reason, recipient_status, campaign_status;');
+    this.addSql(
+      'drop table if exists campaign_recipients, campaigns; drop type if exists skip_reason, recipient_status, campaign_status;',
+    );
   }
 }

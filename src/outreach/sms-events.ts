@@ -1,6 +1,14 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Activity, CampaignRecipient, ConsentRecord, InboundMessage, Lead } from '../../entities/index.js';
-import { ActivityType, ConsentStatus, Direction, InboundKind, MessageChannel, RecipientStatus, statusesBefore } from '../../entities/enums.js';
+import {
+  ActivityType,
+  ConsentStatus,
+  Direction,
+  InboundKind,
+  MessageChannel,
+  RecipientStatus,
+  statusesBefore,
+} from '../../entities/enums.js';
 import type { InboundSms, SmsEventSink, SmsStatusReport } from '../providers/sms/index.js';
 import { Topics } from '../pubsub.js';
 import type { AppDeps } from '../services/scope.js';
@@ -13,7 +21,11 @@ const OPT_IN_WORDS = new Set(['START', 'UNSTOP']);
 const HELP_WORDS = new Set(['HELP', 'INFO']);
 
 export function classifyInbound(body: string): InboundKind {
-  const word = body.trim().replace(/[\s.!?]+$/u, '').replace(/[\s-]+/g, '').toUpperCase();
+  const word = body
+    .trim()
+    .replace(/[\s.!?]+$/u, '')
+    .replace(/[\s-]+/g, '')
+    .toUpperCase();
   if (OPT_OUT_WORDS.has(word)) return InboundKind.OPT_OUT;
   if (OPT_IN_WORDS.has(word)) return InboundKind.OPT_IN;
   if (HELP_WORDS.has(word)) return InboundKind.HELP;
@@ -36,19 +48,38 @@ export function smsEventSink(deps: AppDeps): SmsEventSink {
  */
 export async function recordSmsStatus(deps: AppDeps, report: SmsStatusReport): Promise<void> {
   const target =
-    report.status === 'delivered' ? RecipientStatus.DELIVERED : report.status === 'undelivered' ? RecipientStatus.BOUNCED : report.status === 'failed' ? RecipientStatus.FAILED : null;
+    report.status === 'delivered'
+      ? RecipientStatus.DELIVERED
+      : report.status === 'undelivered'
+        ? RecipientStatus.BOUNCED
+        : report.status === 'failed'
+          ? RecipientStatus.FAILED
+          : null;
   if (!target) return;
   await runAsTenant(report.organizationId, async () => {
     const em = forkForTenant(deps.orm, report.organizationId);
-    const recipient = await em.findOne(CampaignRecipient, { providerMessageId: report.providerMessageId }, { fields: ['id', 'campaignId'] as never, disableIdentityMap: true });
+    const recipient = await em.findOne(
+      CampaignRecipient,
+      { providerMessageId: report.providerMessageId },
+      { fields: ['id', 'campaignId'] as never, disableIdentityMap: true },
+    );
     if (!recipient) return;
     const now = new Date();
     const changed = await em.nativeUpdate(
       CampaignRecipient,
       { id: recipient.id, status: RecipientStatus.SENT },
-      target === RecipientStatus.DELIVERED ? { status: target, deliveredAt: now } : { status: target, error: `Carrier reported ${report.status}${report.errorCode ? ` (error ${report.errorCode})` : ''}` },
+      target === RecipientStatus.DELIVERED
+        ? { status: target, deliveredAt: now }
+        : {
+            status: target,
+            error: `Carrier reported ${report.status}${report.errorCode ? ` (error ${report.errorCode})` : ''}`,
+          },
     );
-    if (changed) deps.pubsub.publish(Topics.CAMPAIGNS, report.organizationId, { organizationId: report.organizationId, campaignId: recipient.campaignId });
+    if (changed)
+      deps.pubsub.publish(Topics.CAMPAIGNS, report.organizationId, {
+        organizationId: report.organizationId,
+        campaignId: recipient.campaignId,
+      });
   });
 }
 
@@ -75,7 +106,11 @@ export async function recordInboundSms(deps: AppDeps, message: InboundSms): Prom
         if (await em.count(InboundMessage, { providerMessageId: message.providerMessageId })) return null;
         const [leads, recipient] = await Promise.all([
           em.find(Lead, { phone: from }, { fields: ['id'] as never }),
-          em.findOne(CampaignRecipient, { toAddress: from, sentAt: { $ne: null } }, { orderBy: { sentAt: 'desc' }, fields: ['id', 'campaignId', 'status'] as never }),
+          em.findOne(
+            CampaignRecipient,
+            { toAddress: from, sentAt: { $ne: null } },
+            { orderBy: { sentAt: 'desc' }, fields: ['id', 'campaignId', 'status'] as never },
+          ),
         ]);
         const row = em.create(InboundMessage, {
           organizationId,
@@ -101,12 +136,25 @@ export async function recordInboundSms(deps: AppDeps, message: InboundSms): Prom
           });
         }
         for (const lead of leads) {
-          em.create(Activity, { organizationId, leadId: lead.id, type: ActivityType.SMS, direction: Direction.INBOUND, body: message.body.slice(0, 5_000), outcome: kind, occurredAt: now });
+          em.create(Activity, {
+            organizationId,
+            leadId: lead.id,
+            type: ActivityType.SMS,
+            direction: Direction.INBOUND,
+            body: message.body.slice(0, 5_000),
+            outcome: kind,
+            occurredAt: now,
+          });
         }
         let recipientChanged = false;
         if (recipient && kind !== InboundKind.OPT_IN) {
           const to = kind === InboundKind.OPT_OUT ? RecipientStatus.OPTED_OUT : RecipientStatus.REPLIED;
-          recipientChanged = (await em.nativeUpdate(CampaignRecipient, { id: recipient.id, status: { $in: statusesBefore(to) } }, { status: to, repliedAt: now })) > 0;
+          recipientChanged =
+            (await em.nativeUpdate(
+              CampaignRecipient,
+              { id: recipient.id, status: { $in: statusesBefore(to) } },
+              { status: to, repliedAt: now },
+            )) > 0;
         }
         await em.flush();
         return { row, campaignId: recipientChanged ? recipient!.campaignId : null };
@@ -118,6 +166,7 @@ export async function recordInboundSms(deps: AppDeps, message: InboundSms): Prom
   });
   if (!result) return null;
   deps.pubsub.publish(Topics.INBOUND, organizationId, { organizationId, inboundMessageId: result.row.id });
-  if (result.campaignId) deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId: result.campaignId });
+  if (result.campaignId)
+    deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId: result.campaignId });
   return result.row;
 }

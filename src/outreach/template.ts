@@ -23,7 +23,11 @@ export function mergeFieldsOf(text: string, field: string): MergeField[] {
   const found = new Set<MergeField>();
   for (const [, name] of text.matchAll(TOKEN)) {
     if (!(name! in MERGE_FIELDS)) {
-      throw new ValidationError(`Unknown merge field {{${name}}} in ${field}; known fields: ${Object.keys(MERGE_FIELDS).join(', ')}`, field, { mergeField: name });
+      throw new ValidationError(
+        `Unknown merge field {{${name}}} in ${field}; known fields: ${Object.keys(MERGE_FIELDS).join(', ')}`,
+        field,
+        { mergeField: name },
+      );
     }
     found.add(name as MergeField);
   }

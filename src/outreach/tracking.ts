@@ -33,10 +33,19 @@ export interface TrackedIds {
   recipientId: string;
 }
 
-const idsPayload = (organizationId: string, recipientId: string) => Buffer.concat([uuidBytes(organizationId), uuidBytes(recipientId)]);
-const idsOf = (payload: Buffer): TrackedIds => ({ organizationId: uuidOf(payload.subarray(0, 16)), recipientId: uuidOf(payload.subarray(16, 32)) });
+const idsPayload = (organizationId: string, recipientId: string) =>
+  Buffer.concat([uuidBytes(organizationId), uuidBytes(recipientId)]);
+const idsOf = (payload: Buffer): TrackedIds => ({
+  organizationId: uuidOf(payload.subarray(0, 16)),
+  recipientId: uuidOf(payload.subarray(16, 32)),
+});
 
-export function signRecipient(secret: string, purpose: 'unsubscribe' | 'open', organizationId: string, recipientId: string): string {
+export function signRecipient(
+  secret: string,
+  purpose: 'unsubscribe' | 'open',
+  organizationId: string,
+  recipientId: string,
+): string {
   return sign(secret, purpose, idsPayload(organizationId, recipientId));
 }
 

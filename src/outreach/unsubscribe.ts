@@ -9,6 +9,9 @@ export function unsubscribeToken(secret: string, organizationId: string, recipie
 }
 
 /** The ids a token names, or null when it is malformed or its signature does not match. */
-export function readUnsubscribeToken(secret: string, token: string): { organizationId: string; recipientId: string } | null {
+export function readUnsubscribeToken(
+  secret: string,
+  token: string,
+): { organizationId: string; recipientId: string } | null {
   return readRecipient(secret, 'unsubscribe', token);
 }

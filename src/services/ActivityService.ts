@@ -21,7 +21,8 @@ export class ActivityService {
     const actor = requireActor(this.scope);
     const lead = await findOrNotFound(this.scope.em, Lead, input.leadId, 'Lead');
     const occurredAt = input.occurredAt ?? new Date();
-    if (Number.isNaN(occurredAt.getTime())) throw new ValidationError('input.occurredAt is not a valid time', 'input.occurredAt');
+    if (Number.isNaN(occurredAt.getTime()))
+      throw new ValidationError('input.occurredAt is not a valid time', 'input.occurredAt');
     if (occurredAt.getTime() > Date.now() + 5 * 60_000) {
       throw new ValidationError('input.occurredAt cannot be in the future', 'input.occurredAt');
     }

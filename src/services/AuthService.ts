@@ -26,7 +26,12 @@ const BAD_REFRESH = 'Invalid or expired refresh token';
 export class AuthService {
   constructor(private readonly deps: AppDeps) {}
 
-  async register(input: { email: string; password: string; name: string; organizationName: string }): Promise<AuthResult> {
+  async register(input: {
+    email: string;
+    password: string;
+    name: string;
+    organizationName: string;
+  }): Promise<AuthResult> {
     const emailAddr = v.email(input.email, 'input.email');
     v.password(input.password, 'input.password');
     const name = v.requiredText(input.name, 'input.name');
@@ -44,7 +49,8 @@ export class AuthService {
       try {
         await em.flush();
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ValidationError('An account with this email already exists; sign in instead', 'input.email');
+        if (isUniqueViolation(err))
+          throw new ValidationError('An account with this email already exists; sign in instead', 'input.email');
         throw err;
       }
       return this.issue(em, user, randomUUID());
@@ -64,7 +70,8 @@ export class AuthService {
     return runAsTenant(found.organization_id, async () => {
       const em = forkForTenant(this.deps.orm, found.organization_id);
       const user = await em.findOne(User, { id: found.user_id }, { populate: ['passwordHash'] });
-      if (!user || !(await verifyPassword(user.passwordHash, input.password))) throw new UnauthenticatedError(BAD_LOGIN);
+      if (!user || !(await verifyPassword(user.passwordHash, input.password)))
+        throw new UnauthenticatedError(BAD_LOGIN);
       user.lastLoginAt = new Date();
       return this.issue(em, user, randomUUID());
     });
@@ -120,15 +127,26 @@ export class AuthService {
       const em = forkForTenant(this.deps.orm, orgId);
       const invitation = await em.findOne(Invitation, { tokenHash: hash });
       if (!invitation || invitation.acceptedAt) throw invalid;
-      if (invitation.expiresAt.getTime() <= Date.now()) throw new ValidationError('This invitation has expired; ask for a new one', 'token');
+      if (invitation.expiresAt.getTime() <= Date.now())
+        throw new ValidationError('This invitation has expired; ask for a new one', 'token');
       if (await this.emailTaken(invitation.email)) {
         throw new ValidationError('An account with this email already exists', 'token');
       }
       const passwordHash = await hashPassword(input.password);
       return em.transactional(async (tem) => {
-        const claimed = await tem.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null }, { acceptedAt: new Date() });
+        const claimed = await tem.nativeUpdate(
+          Invitation,
+          { id: invitation.id, acceptedAt: null },
+          { acceptedAt: new Date() },
+        );
         if (claimed !== 1) throw invalid;
-        const user = tem.create(User, { organizationId: orgId, email: invitation.email, name, role: invitation.role, passwordHash });
+        const user = tem.create(User, {
+          organizationId: orgId,
+          email: invitation.email,
+          name,
+          role: invitation.role,
+          passwordHash,
+        });
         return this.issue(tem, user, randomUUID());
       });
     });
@@ -142,7 +160,9 @@ export class AuthService {
   }
 
   private async lookupOrg(fn: 'auth_refresh_token_org' | 'auth_invitation_org', hash: string): Promise<string | null> {
-    const rows = await forkAnonymous(this.deps.orm).getConnection().execute<{ org: string | null }[]>(`select ${fn}(?) as org`, [hash]);
+    const rows = await forkAnonymous(this.deps.orm)
+      .getConnection()
+      .execute<{ org: string | null }[]>(`select ${fn}(?) as org`, [hash]);
     return rows[0]?.org ?? null;
   }
 

@@ -63,7 +63,8 @@ export class CampaignService {
     const template = await this.template(input.templateId, input.channel);
     const start = v.intRange(input.windowStartHour, 'input.windowStartHour', 0, 23) ?? 9;
     const end = v.intRange(input.windowEndHour, 'input.windowEndHour', 1, 24) ?? 20;
-    if (start === end) throw new ValidationError('The sending window is empty (start equals end)', 'input.windowEndHour');
+    if (start === end)
+      throw new ValidationError('The sending window is empty (start equals end)', 'input.windowEndHour');
     const campaign = this.scope.em.create(Campaign, {
       organizationId: actor.organizationId,
       name: v.requiredText(input.name, 'input.name', 200),
@@ -76,7 +77,8 @@ export class CampaignService {
       frequencyCapDays: v.intRange(input.frequencyCapDays, 'input.frequencyCapDays', 1, 365),
       createdById: actor.id,
     });
-    if (campaign.startAt && Number.isNaN(campaign.startAt.getTime())) throw new ValidationError('input.startAt is not a valid time', 'input.startAt');
+    if (campaign.startAt && Number.isNaN(campaign.startAt.getTime()))
+      throw new ValidationError('input.startAt is not a valid time', 'input.startAt');
     await this.scope.em.flush();
     return campaign;
   }
@@ -91,10 +93,19 @@ export class CampaignService {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
     const campaign = await this.get(id);
-    if (campaign.status !== CampaignStatus.DRAFT) throw new ValidationError(`This campaign is ${campaign.status}; only a DRAFT can be launched`, 'id');
+    if (campaign.status !== CampaignStatus.DRAFT)
+      throw new ValidationError(`This campaign is ${campaign.status}; only a DRAFT can be launched`, 'id');
     if (campaign.channel === MessageChannel.SMS) {
-      const org = await em.findOne(Organization, { id: actor.organizationId }, { fields: ['id', 'smsNumber'] as never });
-      if (!org?.smsNumber) throw new ValidationError('Set the organization’s SMS number first (setOrganizationSmsNumber); SMS campaigns are sent from it', 'id');
+      const org = await em.findOne(
+        Organization,
+        { id: actor.organizationId },
+        { fields: ['id', 'smsNumber'] as never },
+      );
+      if (!org?.smsNumber)
+        throw new ValidationError(
+          'Set the organization’s SMS number first (setOrganizationSmsNumber); SMS campaigns are sent from it',
+          'id',
+        );
     }
     await this.template(campaign.templateId, campaign.channel);
     const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), {
@@ -105,7 +116,11 @@ export class CampaignService {
     const propertyIds = [...new Set(leads.map((l) => l.propertyId).filter((p): p is string => !!p))];
     const states = new Map<string, string>();
     for (let i = 0; i < propertyIds.length; i += 5_000) {
-      const rows = await em.find(Property, { id: { $in: propertyIds.slice(i, i + 5_000) } }, { fields: ['id', 'state'] as never });
+      const rows = await em.find(
+        Property,
+        { id: { $in: propertyIds.slice(i, i + 5_000) } },
+        { fields: ['id', 'state'] as never },
+      );
       for (const p of rows) states.set(p.id, p.state);
     }
     const now = new Date();
@@ -139,7 +154,13 @@ export class CampaignService {
       for (let i = 0; i < rows.length; i += 2_000) await tem.insertMany(CampaignRecipient, rows.slice(i, i + 2_000));
     });
     const queued = rows.filter((r) => r.status === RecipientStatus.QUEUED);
-    await this.scope.deps.queues.enqueueCampaignSends(campaign.channel, actor.organizationId, campaign.id, campaign.generation, queued.map((r) => ({ id: r.id, notBefore: startsLater ? campaign.startAt : null })));
+    await this.scope.deps.queues.enqueueCampaignSends(
+      campaign.channel,
+      actor.organizationId,
+      campaign.id,
+      campaign.generation,
+      queued.map((r) => ({ id: r.id, notBefore: startsLater ? campaign.startAt : null })),
+    );
     if (!queued.length) await completeIfDone(this.scope, campaign.id);
     this.announce(campaign.id);
     await em.refresh(campaign);
@@ -155,9 +176,18 @@ export class CampaignService {
   async resume(id: string): Promise<Campaign> {
     const campaign = await this.get(id);
     const startsLater = !!campaign.startAt && campaign.startAt > new Date();
-    await this.transition(id, [CampaignStatus.PAUSED], startsLater ? CampaignStatus.SCHEDULED : CampaignStatus.RUNNING, { generation: campaign.generation + 1 });
+    await this.transition(
+      id,
+      [CampaignStatus.PAUSED],
+      startsLater ? CampaignStatus.SCHEDULED : CampaignStatus.RUNNING,
+      { generation: campaign.generation + 1 },
+    );
     await this.scope.em.refresh(campaign);
-    const queued = await this.scope.em.find(CampaignRecipient, { campaignId: campaign.id, status: RecipientStatus.QUEUED }, { fields: ['id', 'deferredUntil'] as never });
+    const queued = await this.scope.em.find(
+      CampaignRecipient,
+      { campaignId: campaign.id, status: RecipientStatus.QUEUED },
+      { fields: ['id', 'deferredUntil'] as never },
+    );
     await this.scope.deps.queues.enqueueCampaignSends(
       campaign.channel,
       campaign.organizationId,
@@ -171,26 +201,61 @@ export class CampaignService {
 
   /** Sends not yet made become CANCELLED; what was sent stays sent. */
   async cancel(id: string): Promise<Campaign> {
-    const campaign = await this.transition(id, [CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED], CampaignStatus.CANCELLED, {
-      completedAt: new Date(),
-    });
-    await this.scope.em.nativeUpdate(CampaignRecipient, { campaignId: campaign.id, status: RecipientStatus.QUEUED }, { status: RecipientStatus.CANCELLED });
+    const campaign = await this.transition(
+      id,
+      [CampaignStatus.DRAFT, CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.PAUSED],
+      CampaignStatus.CANCELLED,
+      {
+        completedAt: new Date(),
+      },
+    );
+    await this.scope.em.nativeUpdate(
+      CampaignRecipient,
+      { campaignId: campaign.id, status: RecipientStatus.QUEUED },
+      { status: RecipientStatus.CANCELLED },
+    );
     return campaign;
   }
 
   /** Counts by status. Enters the campaign's tenant scope itself, so it also works for subscription events. */
   async stats(campaign: Campaign): Promise<CampaignStats> {
-    const rows: { status: RecipientStatus; reason: SkipReason | null; went_out: boolean; n: string }[] = await runAsTenant(campaign.organizationId, () =>
-      this.scope.em.execute(
-        'select status, reason, sent_at is not null as went_out, count(*) as n from campaign_recipients where campaign_id = ? group by 1, 2, 3',
-        [campaign.id],
-      ),
-    );
+    const rows: { status: RecipientStatus; reason: SkipReason | null; went_out: boolean; n: string }[] =
+      await runAsTenant(campaign.organizationId, () =>
+        this.scope.em.execute(
+          'select status, reason, sent_at is not null as went_out, count(*) as n from campaign_recipients where campaign_id = ? group by 1, 2, 3',
+          [campaign.id],
+        ),
+      );
     const stats: CampaignStats = {
-      total: 0, queued: 0, sending: 0, sent: 0, delivered: 0, bounced: 0, opened: 0, clicked: 0, replied: 0, optedOut: 0, skipped: 0, failed: 0, cancelled: 0, deferred: 0, skippedByReason: [],
+      total: 0,
+      queued: 0,
+      sending: 0,
+      sent: 0,
+      delivered: 0,
+      bounced: 0,
+      opened: 0,
+      clicked: 0,
+      replied: 0,
+      optedOut: 0,
+      skipped: 0,
+      failed: 0,
+      cancelled: 0,
+      deferred: 0,
+      skippedByReason: [],
     };
     const keys: Record<RecipientStatus, keyof CampaignStats | null> = {
-      QUEUED: 'queued', SENDING: 'sending', SENT: null, DELIVERED: 'delivered', BOUNCED: 'bounced', OPENED: 'opened', CLICKED: 'clicked', REPLIED: 'replied', OPTED_OUT: 'optedOut', SKIPPED: 'skipped', FAILED: 'failed', CANCELLED: 'cancelled',
+      QUEUED: 'queued',
+      SENDING: 'sending',
+      SENT: null,
+      DELIVERED: 'delivered',
+      BOUNCED: 'bounced',
+      OPENED: 'opened',
+      CLICKED: 'clicked',
+      REPLIED: 'replied',
+      OPTED_OUT: 'optedOut',
+      SKIPPED: 'skipped',
+      FAILED: 'failed',
+      CANCELLED: 'cancelled',
     };
     for (const r of rows) {
       const n = Number(r.n);
@@ -212,9 +277,18 @@ export class CampaignService {
     );
   }
 
-  private async transition(id: string, from: CampaignStatus[], to: CampaignStatus, extra: Partial<Campaign> = {}): Promise<Campaign> {
+  private async transition(
+    id: string,
+    from: CampaignStatus[],
+    to: CampaignStatus,
+    extra: Partial<Campaign> = {},
+  ): Promise<Campaign> {
     const campaign = await this.get(id);
-    const changed = await this.scope.em.nativeUpdate(Campaign, { id: campaign.id, status: { $in: from } }, { status: to, ...extra });
+    const changed = await this.scope.em.nativeUpdate(
+      Campaign,
+      { id: campaign.id, status: { $in: from } },
+      { status: to, ...extra },
+    );
     if (changed !== 1) {
       await this.scope.em.refresh(campaign);
       throw new ValidationError(`This campaign is ${campaign.status}; it cannot become ${to}`, 'id');
@@ -228,14 +302,21 @@ export class CampaignService {
     const template = await findOrNotFound(this.scope.em, MessageTemplate, id, 'MessageTemplate').catch(() => {
       throw new ValidationError('No such template', 'input.templateId');
     });
-    if (template.channel !== channel) throw new ValidationError(`This is an ${template.channel} template; the campaign sends ${channel}`, 'input.templateId');
+    if (template.channel !== channel)
+      throw new ValidationError(
+        `This is an ${template.channel} template; the campaign sends ${channel}`,
+        'input.templateId',
+      );
     if (template.archivedAt) throw new ValidationError('This template is archived', 'input.templateId');
     return template;
   }
 
   private announce(campaignId: string): void {
     const actor = requireActor(this.scope);
-    this.scope.deps.pubsub.publish(Topics.CAMPAIGNS, actor.organizationId, { organizationId: actor.organizationId, campaignId });
+    this.scope.deps.pubsub.publish(Topics.CAMPAIGNS, actor.organizationId, {
+      organizationId: actor.organizationId,
+      campaignId,
+    });
   }
 }
 

@@ -23,7 +23,11 @@ export function normalizeContactPoint(channel: MessageChannel, value: string, fi
  * The send-time rule on what the ledger holds: the do-not-contact list first, then an opt-out, then
  * the suppression list (an earlier hard bounce or complaint), then the latest record (none = NO_CONSENT).
  */
-export function contactBlock(onDoNotContactList: boolean, latest: ConsentStatus | null, suppressed = false): ContactBlock | null {
+export function contactBlock(
+  onDoNotContactList: boolean,
+  latest: ConsentStatus | null,
+  suppressed = false,
+): ContactBlock | null {
   if (onDoNotContactList) return 'DNC';
   if (latest === ConsentStatus.OPTED_OUT) return 'OPTED_OUT';
   if (suppressed) return 'BOUNCED_BEFORE';
@@ -46,10 +50,18 @@ export function contactDecisionSql(channel: string, contactPoint: string): strin
  * The send-time check every outreach send must pass: not on the do-not-contact list, not
  * suppressed, and the latest consent record for this channel and contact point is an opt-in.
  */
-export async function canContact(em: EntityManager, channel: MessageChannel, contactPoint: string): Promise<ContactDecision> {
+export async function canContact(
+  em: EntityManager,
+  channel: MessageChannel,
+  contactPoint: string,
+): Promise<ContactDecision> {
   const [dnc, latest, suppressed] = await Promise.all([
     em.findOne(DoNotContact, { contactPoint }, { disableIdentityMap: true }),
-    em.findOne(ConsentRecord, { channel, contactPoint }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' }, disableIdentityMap: true }),
+    em.findOne(
+      ConsentRecord,
+      { channel, contactPoint },
+      { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' }, disableIdentityMap: true },
+    ),
     em.count(Suppression, { channel, contactPoint, liftedAt: null }),
   ]);
   const reason = contactBlock(!!dnc, latest?.status ?? null, suppressed > 0);
@@ -59,7 +71,14 @@ export async function canContact(em: EntityManager, channel: MessageChannel, con
 export class ConsentService {
   constructor(private readonly scope: ServiceScope) {}
 
-  async record(input: { channel: MessageChannel; contactPoint: string; status: ConsentStatus; source: string; evidence?: string | null; recordedAt?: Date | null }): Promise<ConsentRecord> {
+  async record(input: {
+    channel: MessageChannel;
+    contactPoint: string;
+    status: ConsentStatus;
+    source: string;
+    evidence?: string | null;
+    recordedAt?: Date | null;
+  }): Promise<ConsentRecord> {
     const actor = requireActor(this.scope);
     const recordedAt = input.recordedAt ?? new Date();
     if (Number.isNaN(recordedAt.getTime()) || recordedAt.getTime() > Date.now() + 5 * 60_000) {
@@ -81,7 +100,11 @@ export class ConsentService {
 
   history(channel: MessageChannel, contactPoint: string): Promise<ConsentRecord[]> {
     const point = normalizeContactPoint(channel, contactPoint);
-    return this.scope.em.find(ConsentRecord, { channel, contactPoint: point }, { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' } });
+    return this.scope.em.find(
+      ConsentRecord,
+      { channel, contactPoint: point },
+      { orderBy: { recordedAt: 'desc', createdAt: 'desc', id: 'desc' } },
+    );
   }
 
   status(channel: MessageChannel, contactPoint: string): Promise<ContactDecision> {
@@ -91,16 +114,25 @@ export class ConsentService {
   /** Adds an email or phone to the do-not-contact list (idempotent). */
   async addDoNotContact(contactPoint: string, reason?: string | null): Promise<DoNotContact> {
     const actor = requireActor(this.scope);
-    const point = contactPoint.includes('@') ? normalizeContactPoint(MessageChannel.EMAIL, contactPoint) : normalizeContactPoint(MessageChannel.SMS, contactPoint);
+    const point = contactPoint.includes('@')
+      ? normalizeContactPoint(MessageChannel.EMAIL, contactPoint)
+      : normalizeContactPoint(MessageChannel.SMS, contactPoint);
     const existing = await this.scope.em.findOne(DoNotContact, { contactPoint: point });
     if (existing) return existing;
-    const row = this.scope.em.create(DoNotContact, { organizationId: actor.organizationId, contactPoint: point, reason: v.optionalText(reason, 'reason', 500), addedById: actor.id });
+    const row = this.scope.em.create(DoNotContact, {
+      organizationId: actor.organizationId,
+      contactPoint: point,
+      reason: v.optionalText(reason, 'reason', 500),
+      addedById: actor.id,
+    });
     await this.scope.em.flush();
     return row;
   }
 
   async removeDoNotContact(contactPoint: string): Promise<boolean> {
-    const point = contactPoint.includes('@') ? normalizeContactPoint(MessageChannel.EMAIL, contactPoint) : normalizeContactPoint(MessageChannel.SMS, contactPoint);
+    const point = contactPoint.includes('@')
+      ? normalizeContactPoint(MessageChannel.EMAIL, contactPoint)
+      : normalizeContactPoint(MessageChannel.SMS, contactPoint);
     return (await this.scope.em.nativeDelete(DoNotContact, { contactPoint: point })) > 0;
   }
 

@@ -31,7 +31,11 @@ export class DealService {
     return findOrNotFound(this.scope.em, Deal, id, 'Deal');
   }
 
-  page(filter: DealFilter, order: { column: DealOrderColumn; direction: 'asc' | 'desc' }, page: PageRequest): Promise<Page<Deal>> {
+  page(
+    filter: DealFilter,
+    order: { column: DealOrderColumn; direction: 'asc' | 'desc' },
+    page: PageRequest,
+  ): Promise<Page<Deal>> {
     return this.scope.em.getRepository(Deal).page(requireActor(this.scope).organizationId, filter, order, page);
   }
 
@@ -60,9 +64,18 @@ export class DealService {
       throw new ValidationError('A lost deal needs input.lostReason', 'input.lostReason');
     }
     em.persist(deal);
-    em.create(DealStageChange, { organizationId: actor.organizationId, dealId: deal.id, toStage: deal.stage, byUserId: actor.id, note: 'Created' });
+    em.create(DealStageChange, {
+      organizationId: actor.organizationId,
+      dealId: deal.id,
+      toStage: deal.stage,
+      byUserId: actor.id,
+      note: 'Created',
+    });
     await em.flush();
-    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_CREATED, { dealId: deal.id, toStage: deal.stage });
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_CREATED, {
+      dealId: deal.id,
+      toStage: deal.stage,
+    });
     return deal;
   }
 
@@ -71,7 +84,10 @@ export class DealService {
     const deal = await this.get(id);
     await this.apply(deal, input);
     await this.scope.em.flush();
-    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_UPDATED, { dealId: deal.id, toStage: deal.stage });
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_UPDATED, {
+      dealId: deal.id,
+      toStage: deal.stage,
+    });
     return deal;
   }
 
@@ -108,7 +124,11 @@ export class DealService {
       });
       return { deal, from };
     });
-    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_MOVED, { dealId: deal.id, fromStage: from, toStage: stage });
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_MOVED, {
+      dealId: deal.id,
+      fromStage: from,
+      toStage: stage,
+    });
     return deal;
   }
 
@@ -117,10 +137,12 @@ export class DealService {
     if (i.offerAmount !== undefined) deal.offerAmount = v.money(i.offerAmount, 'input.offerAmount');
     if (i.contractPrice !== undefined) deal.contractPrice = v.money(i.contractPrice, 'input.contractPrice');
     if (i.assignmentFee !== undefined) deal.assignmentFee = v.money(i.assignmentFee, 'input.assignmentFee');
-    if (i.expectedCloseDate !== undefined) deal.expectedCloseDate = v.isoDate(i.expectedCloseDate, 'input.expectedCloseDate');
+    if (i.expectedCloseDate !== undefined)
+      deal.expectedCloseDate = v.isoDate(i.expectedCloseDate, 'input.expectedCloseDate');
     if (i.lostReason !== undefined) deal.lostReason = v.optionalText(i.lostReason, 'input.lostReason', 2000);
     if (i.assignedUserId !== undefined) {
-      deal.assignedUserId = i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
+      deal.assignedUserId =
+        i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
     }
   }
 }

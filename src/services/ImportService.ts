@@ -34,18 +34,37 @@ export class ImportService {
   async createUploadUrl(): Promise<{ uploadId: string; url: string; expiresAt: Date; maxBytes: number }> {
     const actor = requireActor(this.scope);
     const uploadId = crypto.randomUUID();
-    const url = await this.scope.deps.storage.presignedPut(uploadKey(actor.organizationId, uploadId), UPLOAD_URL_TTL_SECONDS);
-    return { uploadId, url, expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000), maxBytes: this.scope.deps.config.importMaxBytes };
+    const url = await this.scope.deps.storage.presignedPut(
+      uploadKey(actor.organizationId, uploadId),
+      UPLOAD_URL_TTL_SECONDS,
+    );
+    return {
+      uploadId,
+      url,
+      expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000),
+      maxBytes: this.scope.deps.config.importMaxBytes,
+    };
   }
 
   async start(kind: ImportKind, input: ImportInput): Promise<Import> {
     const actor = requireActor(this.scope);
     const { storage, config } = this.scope.deps;
-    if (!!input.uploadId === (input.csv != null)) throw new ValidationError('Give either uploadId (from createUploadUrl) or csv (inline, up to 512 KB)', 'input.uploadId');
-    const mapping = (input.mapping ?? []).map((m, i) => ({ column: v.requiredText(m.column, `input.mapping[${i}].column`, 200), field: m.field }));
+    if (!!input.uploadId === (input.csv != null))
+      throw new ValidationError(
+        'Give either uploadId (from createUploadUrl) or csv (inline, up to 512 KB)',
+        'input.uploadId',
+      );
+    const mapping = (input.mapping ?? []).map((m, i) => ({
+      column: v.requiredText(m.column, `input.mapping[${i}].column`, 200),
+      field: m.field,
+    }));
     const fields = new Set(FIELDS[kind].map((f) => f.field));
     mapping.forEach((m, i) => {
-      if (!fields.has(m.field)) throw new ValidationError(`Unknown field "${m.field}" for a ${kind.toLowerCase()} import; fields: ${[...fields].join(', ')}`, `input.mapping[${i}].field`);
+      if (!fields.has(m.field))
+        throw new ValidationError(
+          `Unknown field "${m.field}" for a ${kind.toLowerCase()} import; fields: ${[...fields].join(', ')}`,
+          `input.mapping[${i}].field`,
+        );
     });
     const options: Import['options'] = {};
     if (kind === ImportKind.LEADS && input.source) options.source = input.source;
@@ -58,27 +77,44 @@ export class ImportService {
       key = uploadKey(actor.organizationId, uploadId);
       const already = await this.scope.em.findOne(Import, { fileKey: key });
       if (already?.kind === kind) return already; // the same upload imported again (a retried mutation): one import
-      if (already) throw new ValidationError(`This upload was imported as ${already.kind.toLowerCase()} already (import ${already.id})`, 'input.uploadId');
+      if (already)
+        throw new ValidationError(
+          `This upload was imported as ${already.kind.toLowerCase()} already (import ${already.id})`,
+          'input.uploadId',
+        );
       const size = await storage.size(key);
-      if (size === null) throw new ValidationError('Nothing was uploaded for this uploadId: PUT the file to the URL from createUploadUrl first', 'input.uploadId');
+      if (size === null)
+        throw new ValidationError(
+          'Nothing was uploaded for this uploadId: PUT the file to the URL from createUploadUrl first',
+          'input.uploadId',
+        );
       bytes = size;
     } else {
       bytes = Buffer.byteLength(input.csv!, 'utf8');
-      if (bytes > INLINE_MAX_BYTES) throw new ValidationError(`Inline CSV is at most ${INLINE_MAX_BYTES / 1024} KB; upload bigger files with createUploadUrl`, 'input.csv');
+      if (bytes > INLINE_MAX_BYTES)
+        throw new ValidationError(
+          `Inline CSV is at most ${INLINE_MAX_BYTES / 1024} KB; upload bigger files with createUploadUrl`,
+          'input.csv',
+        );
       key = uploadKey(actor.organizationId, crypto.randomUUID());
     }
     if (bytes === 0) throw new ValidationError('The file is empty', input.uploadId ? 'input.uploadId' : 'input.csv');
     if (bytes > config.importMaxBytes) {
-      throw new ValidationError(`The file is ${(bytes / 1024 / 1024).toFixed(1)} MB; an import takes at most ${(config.importMaxBytes / 1024 / 1024).toFixed(0)} MB — split it`, 'input.uploadId');
+      throw new ValidationError(
+        `The file is ${(bytes / 1024 / 1024).toFixed(1)} MB; an import takes at most ${(config.importMaxBytes / 1024 / 1024).toFixed(0)} MB — split it`,
+        'input.uploadId',
+      );
     }
-    const head = input.csv != null ? Buffer.from(input.csv, 'utf8').subarray(0, 65_536) : await storage.head(key, 65_536);
+    const head =
+      input.csv != null ? Buffer.from(input.csv, 'utf8').subarray(0, 65_536) : await storage.head(key, 65_536);
     const resolved = await checkHeader(kind, head, mapping, input.uploadId ? 'input.uploadId' : 'input.csv');
     if (input.csv != null) await storage.put(key, Buffer.from(input.csv, 'utf8'), 'text/csv; charset=utf-8');
 
     const imp = this.scope.em.create(Import, {
       organizationId: actor.organizationId,
       kind,
-      fileName: v.optionalText(input.fileName, 'input.fileName', 255) ?? (input.csv != null ? 'inline.csv' : 'upload.csv'),
+      fileName:
+        v.optionalText(input.fileName, 'input.fileName', 255) ?? (input.csv != null ? 'inline.csv' : 'upload.csv'),
       fileKey: key,
       fileBytes: bytes,
       mapping: Object.fromEntries(mapping.map((m) => [m.field, m.column])),
@@ -97,11 +133,18 @@ export class ImportService {
   }
 
   list(first?: number | null): Promise<Import[]> {
-    return this.scope.em.find(Import, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: v.intRange(first, 'first', 1, 100) ?? 20 });
+    return this.scope.em.find(
+      Import,
+      {},
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: v.intRange(first, 'first', 1, 100) ?? 20 },
+    );
   }
 
   /** Reported rows in file order, after row `afterRow`. */
-  issues(imp: Import, args: { kind?: ImportIssueKind | null; first?: number | null; afterRow?: number | null }): Promise<ImportIssue[]> {
+  issues(
+    imp: Import,
+    args: { kind?: ImportIssueKind | null; first?: number | null; afterRow?: number | null },
+  ): Promise<ImportIssue[]> {
     return this.scope.em.find(
       ImportIssue,
       { importId: imp.id, rowNumber: { $gt: args.afterRow ?? 0 }, ...(args.kind ? { kind: args.kind } : {}) },
@@ -121,7 +164,12 @@ export function uploadKey(organizationId: string, uploadId: string): string {
 }
 
 /** Reads the header row from the first bytes and fits the mapping to it, so a wrong file or mapping fails the mutation. */
-async function checkHeader(kind: ImportKind, head: Buffer, mapping: { column: string; field: string }[], fileField: string): Promise<{ columns: string[]; unmapped: string[] }> {
+async function checkHeader(
+  kind: ImportKind,
+  head: Buffer,
+  mapping: { column: string; field: string }[],
+  fileField: string,
+): Promise<{ columns: string[]; unmapped: string[] }> {
   // A cut-off head ends at its last line break, so neither a character nor a record is split.
   const whole = head.length < 65_536 ? head : head.subarray(0, head.lastIndexOf(0x0a) + 1);
   const reader = readCsv(Readable.from([whole]), guessDelimiter(whole));
@@ -133,7 +181,11 @@ async function checkHeader(kind: ImportKind, head: Buffer, mapping: { column: st
     }
   } catch (err) {
     // The head may end mid-record or mid-character; only a problem in the header line itself counts.
-    if (!(err instanceof CsvFileError) || head.length < 65_536) throw new ValidationError(err instanceof CsvFileError ? err.message : 'The file could not be read as CSV', fileField);
+    if (!(err instanceof CsvFileError) || head.length < 65_536)
+      throw new ValidationError(
+        err instanceof CsvFileError ? err.message : 'The file could not be read as CSV',
+        fileField,
+      );
   }
   if (!header) throw new ValidationError('The file has no header row', fileField);
   const resolved = resolveMapping(kind, header, mapping);

@@ -62,14 +62,26 @@ export class JobService {
     const actor = requireActor(this.scope);
     const dead = await findOrNotFound(this.scope.em, FailedJob, id, 'FailedJob');
     if (dead.replayedAt) {
-      const state = dead.replayJobId ? await this.get(dead.replayJobId).then((j) => j.state, () => 'gone') : 'gone';
-      throw new ValidationError(`This job was already replayed as ${dead.replayJobId} (${state}); replaying it again could repeat its work`, 'id');
+      const state = dead.replayJobId
+        ? await this.get(dead.replayJobId).then(
+            (j) => j.state,
+            () => 'gone',
+          )
+        : 'gone';
+      throw new ValidationError(
+        `This job was already replayed as ${dead.replayJobId} (${state}); replaying it again could repeat its work`,
+        'id',
+      );
     }
     const queue = this.scope.deps.queues.all().find((q) => q.name === dead.queue);
     if (!queue) throw new ValidationError(`Queue ${dead.queue} no longer exists`, 'id');
     const replayJobId = `${dead.jobId}-replay-${dead.id.slice(0, 8)}`;
     // Claim the record first: two concurrent replays cannot both enqueue.
-    const claimed = await this.scope.em.nativeUpdate(FailedJob, { id: dead.id, replayedAt: null }, { replayedAt: new Date(), replayJobId, replayedById: actor.id });
+    const claimed = await this.scope.em.nativeUpdate(
+      FailedJob,
+      { id: dead.id, replayedAt: null },
+      { replayedAt: new Date(), replayJobId, replayedById: actor.id },
+    );
     if (claimed !== 1) throw new ValidationError('This job is being replayed already', 'id');
     await queue.add(dead.jobName, dead.payload, { jobId: replayJobId });
     await this.scope.em.refresh(dead);

@@ -26,7 +26,11 @@ export class LeadService {
     return findOrNotFound(this.scope.em, Lead, id, 'Lead');
   }
 
-  page(filter: LeadFilter, order: { column: LeadOrderColumn; direction: 'asc' | 'desc' }, page: PageRequest): Promise<Page<Lead>> {
+  page(
+    filter: LeadFilter,
+    order: { column: LeadOrderColumn; direction: 'asc' | 'desc' },
+    page: PageRequest,
+  ): Promise<Page<Lead>> {
     return this.scope.em.getRepository(Lead).page(requireActor(this.scope).organizationId, filter, order, page);
   }
 
@@ -38,7 +42,10 @@ export class LeadService {
     lead.organizationId = actor.organizationId;
     await this.apply(lead, input);
     await this.scope.em.persist(lead).flush();
-    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.LEAD_CREATED, { leadId: lead.id, propertyId: lead.propertyId });
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.LEAD_CREATED, {
+      leadId: lead.id,
+      propertyId: lead.propertyId,
+    });
     return lead;
   }
 
@@ -52,16 +59,20 @@ export class LeadService {
   private async apply(lead: Lead, i: LeadFields): Promise<void> {
     if (i.firstName != null) lead.firstName = v.requiredText(i.firstName, 'input.firstName', 100);
     if (i.lastName != null) lead.lastName = v.requiredText(i.lastName, 'input.lastName', 100);
-    if (i.email !== undefined) lead.email = i.email == null || i.email.trim() === '' ? undefined : v.email(i.email, 'input.email');
-    if (i.phone !== undefined) lead.phone = i.phone == null || i.phone.trim() === '' ? undefined : v.phone(i.phone, 'input.phone');
+    if (i.email !== undefined)
+      lead.email = i.email == null || i.email.trim() === '' ? undefined : v.email(i.email, 'input.email');
+    if (i.phone !== undefined)
+      lead.phone = i.phone == null || i.phone.trim() === '' ? undefined : v.phone(i.phone, 'input.phone');
     if (i.source != null) lead.source = i.source;
     if (i.status != null) lead.status = i.status;
     if (i.motivation !== undefined) lead.motivation = v.optionalText(i.motivation, 'input.motivation', 5000);
     if (i.propertyId !== undefined) {
-      lead.propertyId = i.propertyId == null ? undefined : (await findOrNotFound(this.scope.em, Property, i.propertyId, 'Property')).id;
+      lead.propertyId =
+        i.propertyId == null ? undefined : (await findOrNotFound(this.scope.em, Property, i.propertyId, 'Property')).id;
     }
     if (i.assignedUserId !== undefined) {
-      lead.assignedUserId = i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
+      lead.assignedUserId =
+        i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
     }
   }
 }

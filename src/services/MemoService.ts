@@ -17,7 +17,12 @@ export class MemoService {
     const deal = await findOrNotFound(em, Deal, dealId, 'Deal');
     const uw = await findOrNotFound(em, Underwriting, underwritingId, 'Underwriting');
     if (uw.dealId !== deal.id) throw new ValidationError('That underwriting belongs to another deal', 'underwritingId');
-    const memo = em.create(Memo, { organizationId: actor.organizationId, dealId: deal.id, underwritingId: uw.id, createdById: actor.id });
+    const memo = em.create(Memo, {
+      organizationId: actor.organizationId,
+      dealId: deal.id,
+      underwritingId: uw.id,
+      createdById: actor.id,
+    });
     await em.flush();
     await this.scope.deps.queues.enqueueMemo({ organizationId: actor.organizationId, memoId: memo.id });
     return memo;

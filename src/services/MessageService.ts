@@ -22,13 +22,19 @@ export class MessageService {
     const { em } = this.scope;
     const lead = await findOrNotFound(em, Lead, leadId, 'Lead');
     const template = await findOrNotFound(em, MessageTemplate, templateId, 'MessageTemplate');
-    if (template.channel !== MessageChannel.EMAIL) throw new ValidationError('This is an SMS template; choose an EMAIL template', 'templateId');
+    if (template.channel !== MessageChannel.EMAIL)
+      throw new ValidationError('This is an SMS template; choose an EMAIL template', 'templateId');
     if (template.archivedAt) throw new ValidationError('This template is archived', 'templateId');
     if (!lead.email) throw new ValidationError('This lead has no email address', 'leadId');
     const to = normalizeContactPoint(MessageChannel.EMAIL, lead.email, 'leadId');
     const decision = await canContact(em, MessageChannel.EMAIL, to);
     if (!decision.allowed) throw new ValidationError(`${to} may not be emailed: ${decision.reason}`, 'leadId');
-    const { subject, body } = await renderForLead(em, template, lead, await loadSender(em, actor.id, actor.organizationId));
+    const { subject, body } = await renderForLead(
+      em,
+      template,
+      lead,
+      await loadSender(em, actor.id, actor.organizationId),
+    );
     const message = em.create(OutboundMessage, {
       organizationId: actor.organizationId,
       leadId: lead.id,

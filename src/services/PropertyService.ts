@@ -40,13 +40,18 @@ export class PropertyService {
     return findOrNotFound(this.scope.em, Property, id, 'Property');
   }
 
-  page(filter: PropertyFilter, order: { column: PropertyOrderColumn; direction: 'asc' | 'desc' }, page: PageRequest): Promise<Page<Property>> {
+  page(
+    filter: PropertyFilter,
+    order: { column: PropertyOrderColumn; direction: 'asc' | 'desc' },
+    page: PageRequest,
+  ): Promise<Page<Property>> {
     return this.scope.em.getRepository(Property).page(requireActor(this.scope).organizationId, filter, order, page);
   }
 
   async create(input: PropertyFields): Promise<Property> {
     const actor = requireActor(this.scope);
-    for (const f of ADDRESS_FIELDS) if (input[f] == null) throw new ValidationError(`input.${f} is required`, `input.${f}`);
+    for (const f of ADDRESS_FIELDS)
+      if (input[f] == null) throw new ValidationError(`input.${f} is required`, `input.${f}`);
     const property = new Property();
     property.organizationId = actor.organizationId;
     this.apply(property, input);
@@ -82,7 +87,10 @@ export class PropertyService {
     if (property.archivedAt) throw new ValidationError('An archived property cannot be enriched', 'id');
     property.enrichmentStatus = EnrichmentStatus.PENDING;
     await this.scope.em.flush();
-    const jobId = await this.scope.deps.queues.enqueueEnrich({ organizationId: property.organizationId, propertyId: property.id });
+    const jobId = await this.scope.deps.queues.enqueueEnrich({
+      organizationId: property.organizationId,
+      propertyId: property.id,
+    });
     return { jobId, property };
   }
 
@@ -99,12 +107,14 @@ export class PropertyService {
     if (i.bathrooms !== undefined) p.bathrooms = v.numberRange(i.bathrooms, 'input.bathrooms', 0, 500);
     if (i.squareFeet !== undefined) p.squareFeet = v.intRange(i.squareFeet, 'input.squareFeet', 1, 10_000_000);
     if (i.lotSizeSqft !== undefined) p.lotSizeSqft = v.intRange(i.lotSizeSqft, 'input.lotSizeSqft', 1, 2_000_000_000);
-    if (i.yearBuilt !== undefined) p.yearBuilt = v.intRange(i.yearBuilt, 'input.yearBuilt', 1600, new Date().getUTCFullYear() + 5);
+    if (i.yearBuilt !== undefined)
+      p.yearBuilt = v.intRange(i.yearBuilt, 'input.yearBuilt', 1600, new Date().getUTCFullYear() + 5);
     if (i.estimatedValue !== undefined) p.estimatedValue = v.money(i.estimatedValue, 'input.estimatedValue');
     if (i.lastSaleDate !== undefined) p.lastSaleDate = v.isoDate(i.lastSaleDate, 'input.lastSaleDate');
     if (i.lastSalePrice !== undefined) p.lastSalePrice = v.money(i.lastSalePrice, 'input.lastSalePrice');
     if (i.ownerName !== undefined) p.ownerName = v.optionalText(i.ownerName, 'input.ownerName', 200);
-    if (i.ownerMailingAddress !== undefined) p.ownerMailingAddress = v.optionalText(i.ownerMailingAddress, 'input.ownerMailingAddress', 500);
+    if (i.ownerMailingAddress !== undefined)
+      p.ownerMailingAddress = v.optionalText(i.ownerMailingAddress, 'input.ownerMailingAddress', 500);
     if (i.ownerOccupied !== undefined) p.ownerOccupied = i.ownerOccupied ?? undefined;
     if (i.tags !== undefined) p.tags = v.tags(i.tags, 'input.tags') ?? [];
     p.normalizedAddress = normalizeAddressKey(p.addressLine, p.zip);
@@ -122,7 +132,9 @@ export class PropertyService {
       if (!isUniqueViolation(err)) throw err;
       this.scope.em.clear();
       const existing = await repo.findByNormalizedAddress(property.normalizedAddress, property.id);
-      throw existing ? duplicate(existing) : new ValidationError('A property at this address already exists', 'input.addressLine');
+      throw existing
+        ? duplicate(existing)
+        : new ValidationError('A property at this address already exists', 'input.addressLine');
     }
   }
 

@@ -21,10 +21,13 @@ export class SmsService {
     try {
       await this.scope.em.nativeUpdate(Organization, { id: actor.organizationId }, { smsNumber });
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw new ValidationError('Another organization already uses this number', 'number');
+      if (err instanceof UniqueConstraintViolationException)
+        throw new ValidationError('Another organization already uses this number', 'number');
       throw err;
     }
-    const org = await this.scope.em.findOneOrFail(Organization, { id: actor.organizationId }, { refresh: true } as never);
+    const org = await this.scope.em.findOneOrFail(Organization, { id: actor.organizationId }, {
+      refresh: true,
+    } as never);
     return org;
   }
 
@@ -40,12 +43,22 @@ export class SmsService {
   async simulateInbound(from: string, body: string): Promise<InboundMessage> {
     const actor = requireActor(this.scope);
     const provider = this.scope.deps.sms;
-    if (!(provider instanceof OfflineSmsProvider)) throw new ValidationError('simulateInboundSms works only with the offline SMS provider (SMS_PROVIDER=offline)', 'from');
+    if (!(provider instanceof OfflineSmsProvider))
+      throw new ValidationError(
+        'simulateInboundSms works only with the offline SMS provider (SMS_PROVIDER=offline)',
+        'from',
+      );
     const phone = v.phone(from, 'from');
     const text = v.requiredText(body, 'body', 1_600);
     const org = await this.scope.em.findOne(Organization, { id: actor.organizationId });
-    if (!org?.smsNumber) throw new ValidationError('Set the organization’s SMS number first (setOrganizationSmsNumber)', 'from');
-    const sent = await provider.receive({ organizationId: actor.organizationId, from: phone, to: org.smsNumber, body: text });
+    if (!org?.smsNumber)
+      throw new ValidationError('Set the organization’s SMS number first (setOrganizationSmsNumber)', 'from');
+    const sent = await provider.receive({
+      organizationId: actor.organizationId,
+      from: phone,
+      to: org.smsNumber,
+      body: text,
+    });
     return this.scope.em.findOneOrFail(InboundMessage, { providerMessageId: sent.providerMessageId });
   }
 }

@@ -12,7 +12,10 @@ import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 export class SuppressionService {
   constructor(private readonly scope: ServiceScope) {}
 
-  list(filter: { channel?: MessageChannel | null; includeLifted?: boolean | null }, page: PageRequest): Promise<Page<Suppression>> {
+  list(
+    filter: { channel?: MessageChannel | null; includeLifted?: boolean | null },
+    page: PageRequest,
+  ): Promise<Page<Suppression>> {
     return this.scope.em.getRepository(Suppression).page(requireActor(this.scope).organizationId, filter, page);
   }
 

@@ -25,14 +25,28 @@ export interface Sender {
   organizationName?: string;
 }
 
-export async function loadSender(em: EntityManager, userId: string | null | undefined, organizationId: string): Promise<Sender> {
-  const [user, org] = await Promise.all([userId ? em.findOne(User, { id: userId }) : null, em.findOne(Organization, { id: organizationId })]);
+export async function loadSender(
+  em: EntityManager,
+  userId: string | null | undefined,
+  organizationId: string,
+): Promise<Sender> {
+  const [user, org] = await Promise.all([
+    userId ? em.findOne(User, { id: userId }) : null,
+    em.findOne(Organization, { id: organizationId }),
+  ]);
   return { userName: user?.name, organizationName: org?.name };
 }
 
 /** Fills a template in for one lead, from `sender` (see loadSender; campaign sends cache it). */
-export async function renderForLead(em: EntityManager, t: MessageTemplate, lead: Lead, sender: Sender): Promise<RenderedMessage> {
-  const usesProperty = [t.body, t.subject ?? ''].some((text) => mergeFieldsOf(text, 'body').some((f) => f.startsWith('property.')));
+export async function renderForLead(
+  em: EntityManager,
+  t: MessageTemplate,
+  lead: Lead,
+  sender: Sender,
+): Promise<RenderedMessage> {
+  const usesProperty = [t.body, t.subject ?? ''].some((text) =>
+    mergeFieldsOf(text, 'body').some((f) => f.startsWith('property.')),
+  );
   const property = usesProperty && lead.propertyId ? await em.findOne(Property, { id: lead.propertyId }) : null;
   const values: MergeValues = {
     'lead.firstName': lead.firstName,
@@ -53,7 +67,11 @@ export class TemplateService {
   constructor(private readonly scope: ServiceScope) {}
 
   list(channel?: MessageChannel | null): Promise<MessageTemplate[]> {
-    return this.scope.em.find(MessageTemplate, { archivedAt: null, ...(channel ? { channel } : {}) }, { orderBy: { name: 'asc', id: 'asc' } });
+    return this.scope.em.find(
+      MessageTemplate,
+      { archivedAt: null, ...(channel ? { channel } : {}) },
+      { orderBy: { name: 'asc', id: 'asc' } },
+    );
   }
 
   get(id: string): Promise<MessageTemplate> {
@@ -72,7 +90,8 @@ export class TemplateService {
 
   async update(id: string, input: TemplateFields): Promise<MessageTemplate> {
     const t = await this.get(id);
-    if (input.channel && input.channel !== t.channel) throw new ValidationError('A template cannot change channel; create a new one', 'input.channel');
+    if (input.channel && input.channel !== t.channel)
+      throw new ValidationError('A template cannot change channel; create a new one', 'input.channel');
     this.apply(t, input);
     return this.save(t);
   }
@@ -89,18 +108,27 @@ export class TemplateService {
   async preview(t: MessageTemplate, leadId: string): Promise<RenderedMessage> {
     const actor = requireActor(this.scope);
     const lead = await findOrNotFound(this.scope.em, Lead, leadId, 'Lead');
-    const message = await renderForLead(this.scope.em, t, lead, await loadSender(this.scope.em, actor.id, actor.organizationId));
+    const message = await renderForLead(
+      this.scope.em,
+      t,
+      lead,
+      await loadSender(this.scope.em, actor.id, actor.organizationId),
+    );
     return t.channel === MessageChannel.SMS ? { ...message, body: withOptOutNotice(message.body) } : message;
   }
 
   private apply(t: MessageTemplate, i: TemplateFields): void {
     if (i.name != null) t.name = v.requiredText(i.name, 'input.name', 200);
-    if (i.body != null) t.body = v.requiredText(i.body, 'input.body', t.channel === MessageChannel.SMS ? 1_600 : 100_000);
-    if (i.subject !== undefined) t.subject = i.subject == null ? undefined : v.requiredText(i.subject, 'input.subject', 300);
+    if (i.body != null)
+      t.body = v.requiredText(i.body, 'input.body', t.channel === MessageChannel.SMS ? 1_600 : 100_000);
+    if (i.subject !== undefined)
+      t.subject = i.subject == null ? undefined : v.requiredText(i.subject, 'input.subject', 300);
     if (!t.name) throw new ValidationError('input.name is required', 'input.name');
     if (!t.body) throw new ValidationError('input.body is required', 'input.body');
-    if (t.channel === MessageChannel.EMAIL && !t.subject) throw new ValidationError('An email template needs input.subject', 'input.subject');
-    if (t.channel === MessageChannel.SMS && t.subject) throw new ValidationError('An SMS template has no subject', 'input.subject');
+    if (t.channel === MessageChannel.EMAIL && !t.subject)
+      throw new ValidationError('An email template needs input.subject', 'input.subject');
+    if (t.channel === MessageChannel.SMS && t.subject)
+      throw new ValidationError('An SMS template has no subject', 'input.subject');
     mergeFieldsOf(t.body, 'input.body');
     if (t.subject) mergeFieldsOf(t.subject, 'input.subject');
   }
@@ -110,7 +138,8 @@ export class TemplateService {
       await this.scope.em.persist(t).flush();
       return t;
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ValidationError(`A template named "${t.name}" already exists`, 'input.name');
+      if (isUniqueViolation(err))
+        throw new ValidationError(`A template named "${t.name}" already exists`, 'input.name');
       throw err;
     }
   }

@@ -26,11 +26,24 @@ export interface UnderwritingChange {
 }
 
 /** Runs the analysis for a kind; the server always computes outputs itself. */
-export function runAnalysis(input: SaveUnderwritingInput): { inputs: Record<string, unknown>; outputs: Record<string, unknown> } {
+export function runAnalysis(input: SaveUnderwritingInput): {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+} {
   const given = { FLIP: input.flip, RENTAL: input.rental, DCF: input.dcf }[input.kind];
-  const others = Object.entries({ FLIP: input.flip, RENTAL: input.rental, DCF: input.dcf }).filter(([k, x]) => k !== input.kind && x != null);
-  if (!given) throw new ValidationError(`A ${input.kind} underwriting needs input.${input.kind.toLowerCase()}`, `input.${input.kind.toLowerCase()}`);
-  if (others.length) throw new ValidationError(`Send only input.${input.kind.toLowerCase()} for a ${input.kind} underwriting`, `input.${others[0]![0].toLowerCase()}`);
+  const others = Object.entries({ FLIP: input.flip, RENTAL: input.rental, DCF: input.dcf }).filter(
+    ([k, x]) => k !== input.kind && x != null,
+  );
+  if (!given)
+    throw new ValidationError(
+      `A ${input.kind} underwriting needs input.${input.kind.toLowerCase()}`,
+      `input.${input.kind.toLowerCase()}`,
+    );
+  if (others.length)
+    throw new ValidationError(
+      `Send only input.${input.kind.toLowerCase()} for a ${input.kind} underwriting`,
+      `input.${others[0]![0].toLowerCase()}`,
+    );
   const outputs =
     input.kind === UnderwritingKind.FLIP
       ? analyzeFlip(given as FlipInput)
@@ -50,17 +63,28 @@ export class UnderwritingService {
     const deal = await findOrNotFound(this.scope.em, Deal, dealId, 'Deal');
     const notes = v.optionalText(input.notes, 'input.notes', 5_000);
     const compIds = [...new Set(input.compIds ?? [])];
-    if (compIds.length > 50 || compIds.some((c) => c.length > 100)) throw new ValidationError('input.compIds takes at most 50 ids', 'input.compIds');
+    if (compIds.length > 50 || compIds.some((c) => c.length > 100))
+      throw new ValidationError('input.compIds takes at most 50 ids', 'input.compIds');
     const { inputs, outputs } = runAnalysis(input);
     const createdAt = new Date();
     // What a memo of this version will print, frozen now: a later stage move or edit never changes it.
     const memo = await memoContentFor(this.scope.em, this.scope.deps, actor.organizationId, deal.id, {
-      kind: input.kind, version: 0, inputs, outputs, notes, compIds, createdAt,
+      kind: input.kind,
+      version: 0,
+      inputs,
+      outputs,
+      notes,
+      compIds,
+      createdAt,
     });
     // Two saves racing for the same version number: the unique index decides, the loser retries.
     for (let attempt = 0; attempt < 5; attempt++) {
       const em = this.scope.em.fork();
-      const latest = await em.findOne(Underwriting, { dealId: deal.id }, { orderBy: { version: 'desc' }, fields: ['version'] });
+      const latest = await em.findOne(
+        Underwriting,
+        { dealId: deal.id },
+        { orderBy: { version: 'desc' }, fields: ['version'] },
+      );
       const version = (latest?.version ?? 0) + 1;
       const row = em.create(Underwriting, {
         organizationId: actor.organizationId,
@@ -105,12 +129,14 @@ export class UnderwritingService {
 function diff(path: string, before: unknown, after: unknown, out: UnderwritingChange[]): void {
   const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
   if (isObj(before) && isObj(after)) {
-    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) diff(`${path}.${key}`, before[key], after[key], out);
+    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort())
+      diff(`${path}.${key}`, before[key], after[key], out);
     return;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     before.forEach((x, i) => diff(`${path}[${i}]`, x, after[i], out));
     return;
   }
-  if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path, before: before ?? null, after: after ?? null });
+  if (JSON.stringify(before) !== JSON.stringify(after))
+    out.push({ path, before: before ?? null, after: after ?? null });
 }

@@ -18,7 +18,8 @@ export class UserService {
     const actor = requireActor(this.scope);
     const email = v.email(input.email, 'input.email');
     const name = v.requiredText(input.name, 'input.name');
-    if (input.role === Role.OWNER && actor.role !== Role.OWNER) throw new ForbiddenError('Only an OWNER can invite another OWNER');
+    if (input.role === Role.OWNER && actor.role !== Role.OWNER)
+      throw new ForbiddenError('Only an OWNER can invite another OWNER');
     if (await new AuthService(this.scope.deps).emailTaken(email)) {
       throw new ValidationError('A user with this email already exists', 'input.email');
     }

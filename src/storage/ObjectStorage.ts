@@ -47,7 +47,8 @@ export class ObjectStorage {
   }
 
   async ensureBucket(): Promise<void> {
-    if (!(await this.client.bucketExists(this.config.bucket))) await this.client.makeBucket(this.config.bucket, this.config.region);
+    if (!(await this.client.bucketExists(this.config.bucket)))
+      await this.client.makeBucket(this.config.bucket, this.config.region);
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
@@ -71,7 +72,8 @@ export class ObjectStorage {
     try {
       return (await this.client.statObject(this.config.bucket, key)).size;
     } catch (err) {
-      if ((err as { code?: string }).code === 'NotFound' || (err as { code?: string }).code === 'NoSuchKey') return null;
+      if ((err as { code?: string }).code === 'NotFound' || (err as { code?: string }).code === 'NoSuchKey')
+        return null;
       throw err;
     }
   }

@@ -17,7 +17,11 @@ export function forkForTenant(orm: MikroORM, organizationId: string): EntityMana
 }
 
 /** Runs `fn` in `organizationId`'s tenant scope with an EntityManager bound to it. */
-export function withTenant<T>(orm: MikroORM, organizationId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+export function withTenant<T>(
+  orm: MikroORM,
+  organizationId: string,
+  fn: (em: EntityManager) => Promise<T>,
+): Promise<T> {
   return runAsTenant(organizationId, () => fn(forkForTenant(orm, organizationId)));
 }
 

@@ -2,7 +2,12 @@ import { miles } from '../providers/property-data/OfflinePropertyData.js';
 import type { Sale } from '../providers/property-data/PropertyData.js';
 
 /** Dollar adjustments per unit of difference, subject minus comp (documented in docs/underwriting.md). */
-export const ADJUSTMENTS = { perBedroom: 7_500, perBathroom: 5_000, perYearOfAge: 300, sizeShareOfPricePerSqft: 0.5 } as const;
+export const ADJUSTMENTS = {
+  perBedroom: 7_500,
+  perBathroom: 5_000,
+  perYearOfAge: 300,
+  sizeShareOfPricePerSqft: 0.5,
+} as const;
 
 export interface Subject {
   latitude: number;
@@ -62,7 +67,9 @@ export function selectComps(subject: Subject, sales: readonly Sale[], opts: Comp
     .filter((c) => c.pinned || (c.distanceMiles <= opts.radiusMiles && new Date(`${c.saleDate}T00:00:00Z`) >= since));
   const chosen = [
     ...candidates.filter((c) => c.pinned),
-    ...candidates.filter((c) => !c.pinned).sort((a, b) => b.similarity - a.similarity || a.distanceMiles - b.distanceMiles || a.id.localeCompare(b.id)),
+    ...candidates
+      .filter((c) => !c.pinned)
+      .sort((a, b) => b.similarity - a.similarity || a.distanceMiles - b.distanceMiles || a.id.localeCompare(b.id)),
   ].slice(0, Math.max(opts.limit, pinned.size));
   if (!chosen.length) {
     return { comps: [], arv: null, reason: `No sales within ${opts.radiusMiles} mi in the last ${opts.months} months` };
@@ -87,11 +94,14 @@ export function selectComps(subject: Subject, sales: readonly Sale[], opts: Comp
 function evaluate(subject: Subject, s: Sale, radius: number, pinned: boolean): Comp {
   const distanceMiles = Math.round(miles(subject.latitude, subject.longitude, s.latitude, s.longitude) * 100) / 100;
   const ppsf = s.salePrice / s.squareFeet;
-  const size = subject.squareFeet ? (subject.squareFeet - s.squareFeet) * ppsf * ADJUSTMENTS.sizeShareOfPricePerSqft : 0;
+  const size = subject.squareFeet
+    ? (subject.squareFeet - s.squareFeet) * ppsf * ADJUSTMENTS.sizeShareOfPricePerSqft
+    : 0;
   const bedrooms = subject.bedrooms != null ? (subject.bedrooms - s.bedrooms) * ADJUSTMENTS.perBedroom : 0;
   const bathrooms = subject.bathrooms != null ? (subject.bathrooms - s.bathrooms) * ADJUSTMENTS.perBathroom : 0;
   const age = subject.yearBuilt != null ? (subject.yearBuilt - s.yearBuilt) * ADJUSTMENTS.perYearOfAge : 0;
-  const diff = (a: number | null | undefined, b: number, scale: number) => (a == null ? 0.5 : Math.min(1, Math.abs(a - b) / scale));
+  const diff = (a: number | null | undefined, b: number, scale: number) =>
+    a == null ? 0.5 : Math.min(1, Math.abs(a - b) / scale);
   const dissimilarity =
     0.3 * Math.min(1, distanceMiles / Math.max(radius, 0.1)) +
     0.3 * diff(subject.squareFeet, s.squareFeet, Math.max(subject.squareFeet ?? 1, 1)) +

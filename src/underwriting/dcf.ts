@@ -106,7 +106,8 @@ export function analyzeDcf(input: DcfInput): DcfResult {
   }
   const exitValue = noiFor(input.holdYears + 1).noi / exitCap;
   const netSale = exitValue * (1 - selling);
-  const payoff = loan && loanAmount > 0 ? remainingBalance(loanAmount, loan.annualRate, loan.years, input.holdYears * 12) : 0;
+  const payoff =
+    loan && loanAmount > 0 ? remainingBalance(loanAmount, loan.annualRate, loan.years, input.holdYears * 12) : 0;
   const allIn = price + closing;
   const equity = allIn - loanAmount + points;
   const last = input.holdYears - 1;
@@ -132,6 +133,7 @@ export function analyzeDcf(input: DcfInput): DcfResult {
 }
 
 function growth(v: number, field: string): number {
-  if (!Number.isFinite(v) || v < -0.5 || v > 0.5) throw new ValidationError(`${field} must be between -0.5 and 0.5 (-50% to 50% a year)`, field);
+  if (!Number.isFinite(v) || v < -0.5 || v > 0.5)
+    throw new ValidationError(`${field} must be between -0.5 and 0.5 (-50% to 50% a year)`, field);
   return v;
 }

@@ -29,7 +29,13 @@ export function amortizationSchedule(principal: number, annualRate: number, year
     let principalPart = pay - interest;
     if (month === n) principalPart = balance;
     balance -= principalPart;
-    rows.push({ month, payment: principalPart + interest, interest, principal: principalPart, balance: month === n ? 0 : balance });
+    rows.push({
+      month,
+      payment: principalPart + interest,
+      interest,
+      principal: principalPart,
+      balance: month === n ? 0 : balance,
+    });
   }
   return rows;
 }

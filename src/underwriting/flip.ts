@@ -68,12 +68,24 @@ export function analyzeFlip(input: FlipInput): FlipResult {
   const maoByTargetProfit =
     input.targetProfit == null
       ? null
-      : round((i.arv - i.arv * i.sellingCostsPct - repairs - i.holdingCostPerMonth * i.holdingMonths - ltc * repairs * k - input.targetProfit) / (1 + i.buyingCostsPct + ltc * k));
+      : round(
+          (i.arv -
+            i.arv * i.sellingCostsPct -
+            repairs -
+            i.holdingCostPerMonth * i.holdingMonths -
+            ltc * repairs * k -
+            input.targetProfit) /
+            (1 + i.buyingCostsPct + ltc * k),
+        );
   const deal = input.purchasePrice == null ? null : numbers(i, repairs, input.purchasePrice);
   const wholesale =
     input.assignmentFee == null || input.purchasePrice == null
       ? null
-      : { assignmentFee: input.assignmentFee, buyerPrice: input.purchasePrice + input.assignmentFee, buyer: numbers(i, repairs, input.purchasePrice + input.assignmentFee) };
+      : {
+          assignmentFee: input.assignmentFee,
+          buyerPrice: input.purchasePrice + input.assignmentFee,
+          buyer: numbers(i, repairs, input.purchasePrice + input.assignmentFee),
+        };
   return { repairs, maoByRule, maoByTargetProfit, deal, wholesale };
 }
 
@@ -90,17 +102,26 @@ function numbers(i: Normalized, repairs: number, purchasePrice: number): FlipNum
   const buyingCosts = purchasePrice * i.buyingCostsPct;
   const holdingCosts = i.holdingCostPerMonth * i.holdingMonths;
   const loanAmount = i.financing ? i.financing.loanToCost * (purchasePrice + repairs) : 0;
-  const financingCosts = i.financing ? loanAmount * i.financing.pointsPct + loanAmount * (i.financing.annualRate / 12) * i.holdingMonths : 0;
+  const financingCosts = i.financing
+    ? loanAmount * i.financing.pointsPct + loanAmount * (i.financing.annualRate / 12) * i.holdingMonths
+    : 0;
   const sellingCosts = i.arv * i.sellingCostsPct;
   const totalCost = purchasePrice + buyingCosts + repairs + holdingCosts + financingCosts + sellingCosts;
   const profit = i.arv - totalCost;
   const cashInvested = purchasePrice + buyingCosts + repairs + holdingCosts + financingCosts - loanAmount;
   const undefinedBecause: UndefinedRatio[] = [];
-  const roi = ratio(profit, cashInvested, 'roi', 'No cash is invested: the loan covers everything paid before the sale', undefinedBecause);
+  const roi = ratio(
+    profit,
+    cashInvested,
+    'roi',
+    'No cash is invested: the loan covers everything paid before the sale',
+    undefinedBecause,
+  );
   let annualizedRoi: number | null = null;
   if (roi === null) undefinedBecause.push({ field: 'annualizedRoi', reason: 'ROI is undefined' });
   else if (i.holdingMonths === 0) undefinedBecause.push({ field: 'annualizedRoi', reason: 'The hold is 0 months' });
-  else if (roi <= -1) undefinedBecause.push({ field: 'annualizedRoi', reason: 'The loss is at least the cash invested' });
+  else if (roi <= -1)
+    undefinedBecause.push({ field: 'annualizedRoi', reason: 'The loss is at least the cash invested' });
   else annualizedRoi = (1 + roi) ** (12 / i.holdingMonths) - 1;
   return {
     purchasePrice,
@@ -120,7 +141,8 @@ function numbers(i: Normalized, repairs: number, purchasePrice: number): FlipNum
 
 function repairTotal(input: FlipInput): number {
   if (input.repairItems?.length) {
-    if (input.repairItems.length > 500) throw new ValidationError('input.repairItems takes at most 500 lines', 'input.repairItems');
+    if (input.repairItems.length > 500)
+      throw new ValidationError('input.repairItems takes at most 500 lines', 'input.repairItems');
     input.repairItems.forEach((item, n) => nonNegative(item.amount, `input.repairItems[${n}].amount`));
     return round(input.repairItems.reduce((s, item) => s + item.amount, 0));
   }

@@ -9,26 +9,32 @@ export const MAX_MONEY = 100_000_000_000;
 
 /** A money amount from 0 to MAX_MONEY. */
 export function nonNegative(v: number, field: string): number {
-  if (!Number.isFinite(v) || v < 0 || v > MAX_MONEY) throw new ValidationError(`${field} must be from 0 to ${MAX_MONEY.toExponential()}`, field);
+  if (!Number.isFinite(v) || v < 0 || v > MAX_MONEY)
+    throw new ValidationError(`${field} must be from 0 to ${MAX_MONEY.toExponential()}`, field);
   return v;
 }
 
 /** A money amount above 0, at most MAX_MONEY. */
 export function positive(v: number, field: string): number {
-  if (!Number.isFinite(v) || v <= 0 || v > MAX_MONEY) throw new ValidationError(`${field} must be above 0 and at most ${MAX_MONEY.toExponential()}`, field);
+  if (!Number.isFinite(v) || v <= 0 || v > MAX_MONEY)
+    throw new ValidationError(`${field} must be above 0 and at most ${MAX_MONEY.toExponential()}`, field);
   return v;
 }
 
 /** A rate or share: 0 to 1 (100%). */
 export function share(v: number, field: string): number {
-  if (!Number.isFinite(v) || v < 0 || v > 1) throw new ValidationError(`${field} must be between 0 and 1 (0% to 100%)`, field);
+  if (!Number.isFinite(v) || v < 0 || v > 1)
+    throw new ValidationError(`${field} must be between 0 and 1 (0% to 100%)`, field);
   return v;
 }
 
 /** A whole number from `min` to `max` (terms, months, counts). */
 export function whole(v: number, field: string, min: number, max: number, unit = ''): number {
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new ValidationError(`${field} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`, field);
+    throw new ValidationError(
+      `${field} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`,
+      field,
+    );
   }
   return v;
 }
@@ -45,7 +51,13 @@ export interface UndefinedRatio {
 }
 
 /** `numerator / denominator`, or null with the reason recorded when the denominator is not positive. */
-export function ratio(numerator: number, denominator: number, field: string, reason: string, undefinedBecause: UndefinedRatio[]): number | null {
+export function ratio(
+  numerator: number,
+  denominator: number,
+  field: string,
+  reason: string,
+  undefinedBecause: UndefinedRatio[],
+): number | null {
   if (denominator > 0) return numerator / denominator;
   undefinedBecause.push({ field, reason });
   return null;

@@ -96,12 +96,23 @@ export function analyzeRental(input: RentalInput): RentalResult {
   }
   const debtService = monthlyPayment * 12;
   const cashFlow = noi - debtService;
-  const cashInvested = price - loanAmount + nonNegative(input.closingCosts ?? 0, 'input.closingCosts') + nonNegative(input.rehab ?? 0, 'input.rehab') + points;
+  const cashInvested =
+    price -
+    loanAmount +
+    nonNegative(input.closingCosts ?? 0, 'input.closingCosts') +
+    nonNegative(input.rehab ?? 0, 'input.rehab') +
+    points;
   const undefinedBecause: UndefinedRatio[] = [];
   const cashOnCash = ratio(cashFlow, cashInvested, 'cashOnCash', 'No cash is invested', undefinedBecause);
   const dscr = ratio(noi, debtService, 'dscr', 'There is no debt service (all-cash purchase)', undefinedBecause);
   const grm = ratio(price, rentYear, 'grossRentMultiplier', 'The rent is zero', undefinedBecause);
-  const breakEven = ratio(opex + debtService, gsi, 'breakEvenOccupancy', 'The gross scheduled income is zero', undefinedBecause);
+  const breakEven = ratio(
+    opex + debtService,
+    gsi,
+    'breakEvenOccupancy',
+    'The gross scheduled income is zero',
+    undefinedBecause,
+  );
   return {
     grossScheduledIncome: round(gsi),
     vacancyLoss: round(vacancyLoss),

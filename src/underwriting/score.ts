@@ -40,15 +40,25 @@ const TAG_FEATURES: Partial<Record<ScoreFeature, string[]>> = {
   lien: ['lien'],
 };
 
-export function signalsFor(f: ScoreFacts, today = new Date()): { signals: Signals; labels: Record<ScoreFeature, string> } {
+export function signalsFor(
+  f: ScoreFacts,
+  today = new Date(),
+): { signals: Signals; labels: Record<ScoreFeature, string> } {
   const { assumedLoan, yearsOwnedCap, engagementCap } = SCORE_MODEL;
   const tags = new Set(f.tags ?? []);
-  const years = f.lastSaleDate ? Math.max(0, (today.getTime() - Date.parse(`${f.lastSaleDate}T00:00:00Z`)) / (365.25 * 86_400_000)) : null;
+  const years = f.lastSaleDate
+    ? Math.max(0, (today.getTime() - Date.parse(`${f.lastSaleDate}T00:00:00Z`)) / (365.25 * 86_400_000))
+    : null;
   let equity: number | null = null;
   if (f.estimatedValue && f.estimatedValue > 0) {
     const balance =
       f.lastSalePrice != null && years != null
-        ? remainingBalance(f.lastSalePrice * assumedLoan.ltv, assumedLoan.annualRate, assumedLoan.years, Math.floor(years * 12))
+        ? remainingBalance(
+            f.lastSalePrice * assumedLoan.ltv,
+            assumedLoan.annualRate,
+            assumedLoan.years,
+            Math.floor(years * 12),
+          )
         : null;
     equity = balance == null ? null : Math.min(1, Math.max(0, (f.estimatedValue - balance) / f.estimatedValue));
   }
@@ -91,7 +101,9 @@ export function signalsFor(f: ScoreFacts, today = new Date()): { signals: Signal
  * their integer sum, so the contributions add up to the score exactly, not approximately.
  */
 export function scoreFromSignals(signals: Signals, labels?: Partial<Record<ScoreFeature, string>>): Score {
-  const contributions: Contribution[] = [{ feature: 'baseline', value: `model ${SCORE_MODEL.version}`, impact: SCORE_MODEL.baseline }];
+  const contributions: Contribution[] = [
+    { feature: 'baseline', value: `model ${SCORE_MODEL.version}`, impact: SCORE_MODEL.baseline },
+  ];
   let hundredths = SCORE_MODEL.baseline * 100;
   for (const [feature, weight] of Object.entries(SCORE_MODEL.weights) as [ScoreFeature, number][]) {
     const h = Math.round(weight * signals[feature] * 100);
@@ -126,7 +138,11 @@ export function applyChanges(signals: Signals, changes: ScoreChanges): Signals {
   for (const [k, v] of Object.entries(changes) as [keyof ScoreChanges, number | boolean | null | undefined][]) {
     if (v == null) continue;
     if (k === 'engagement') {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ValidationError('changes.engagement must be a whole number of interactions, 0 or more', 'changes.engagement');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+        throw new ValidationError(
+          'changes.engagement must be a whole number of interactions, 0 or more',
+          'changes.engagement',
+        );
       next.engagement = Math.min(v, SCORE_MODEL.engagementCap) / SCORE_MODEL.engagementCap;
     } else {
       next[k] = v ? 1 : 0;
@@ -147,22 +163,31 @@ export interface Counterfactual {
  * total impact needed. Returns up to three options; none when the target is out of reach.
  */
 export function counterfactuals(signals: Signals, target: number): Counterfactual[] {
-  if (!Number.isFinite(target) || target < 0 || target > 100) throw new ValidationError('target must be between 0 and 100', 'target');
+  if (!Number.isFinite(target) || target < 0 || target > 100)
+    throw new ValidationError('target must be between 0 and 100', 'target');
   const current = scoreFromSignals(signals).value;
   if (current >= target) return [];
   const options: { changes: Counterfactual['changes']; signals: Signals; cost: number }[] = [];
   const engagementNow = Math.round(signals.engagement * SCORE_MODEL.engagementCap);
   // Every subset of actionable features, each raised to the least value that helps.
-  const levers = ACTIONABLE_FEATURES.filter((f) => (f === 'engagement' ? engagementNow < SCORE_MODEL.engagementCap : signals[f] === 0));
+  const levers = ACTIONABLE_FEATURES.filter((f) =>
+    f === 'engagement' ? engagementNow < SCORE_MODEL.engagementCap : signals[f] === 0,
+  );
   for (let mask = 1; mask < 1 << levers.length; mask++) {
     const chosen = levers.filter((_, i) => mask & (1 << i));
-    const withFlags = applyChanges(signals, Object.fromEntries(chosen.filter((f) => f !== 'engagement').map((f) => [f, true])));
+    const withFlags = applyChanges(
+      signals,
+      Object.fromEntries(chosen.filter((f) => f !== 'engagement').map((f) => [f, true])),
+    );
     const flagsOnly = scoreFromSignals(withFlags).value;
     let engagementTo = engagementNow;
     if (chosen.includes('engagement')) {
       // The fewest extra interactions that reach the target with the chosen flags.
       const perStep = SCORE_MODEL.weights.engagement / SCORE_MODEL.engagementCap;
-      engagementTo = Math.min(SCORE_MODEL.engagementCap, engagementNow + Math.max(1, Math.ceil((target - flagsOnly - 1e-9) / perStep)));
+      engagementTo = Math.min(
+        SCORE_MODEL.engagementCap,
+        engagementNow + Math.max(1, Math.ceil((target - flagsOnly - 1e-9) / perStep)),
+      );
     }
     const next = applyChanges(withFlags, { engagement: engagementTo });
     const score = scoreFromSignals(next).value;

@@ -4,8 +4,10 @@ import { ValidationError } from '../errors/index.js';
 /** Field validators shared by every service. Each throws BAD_USER_INPUT naming the field. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const US_STATES = new Set(
-  ('AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA ' +
-    'RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP').split(' '),
+  (
+    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA ' +
+    'RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP'
+  ).split(' '),
 );
 
 export function requiredText(value: string | null | undefined, field: string, max = 200): string {
@@ -55,7 +57,12 @@ export function money(value: number | null | undefined, field: string): number |
   return Math.round(value * 100) / 100;
 }
 
-export function intRange(value: number | null | undefined, field: string, min: number, max: number): number | undefined {
+export function intRange(
+  value: number | null | undefined,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value == null) return undefined;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ValidationError(`${field} must be a whole number from ${min} to ${max}`, field);
@@ -63,9 +70,15 @@ export function intRange(value: number | null | undefined, field: string, min: n
   return value;
 }
 
-export function numberRange(value: number | null | undefined, field: string, min: number, max: number): number | undefined {
+export function numberRange(
+  value: number | null | undefined,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value == null) return undefined;
-  if (!Number.isFinite(value) || value < min || value > max) throw new ValidationError(`${field} must be between ${min} and ${max}`, field);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new ValidationError(`${field} must be between ${min} and ${max}`, field);
   return value;
 }
 
@@ -84,7 +97,8 @@ export function tags(values: string[] | null | undefined, field = 'tags'): strin
   if (values == null) return undefined;
   if (values.length > 50) throw new ValidationError(`${field} may hold at most 50 tags`, field);
   const out = [...new Set(values.map((t) => t.trim().toLowerCase()).filter(Boolean))];
-  for (const t of out) if (t.length > 50) throw new ValidationError(`each of ${field} must be at most 50 characters`, field);
+  for (const t of out)
+    if (t.length > 50) throw new ValidationError(`each of ${field} must be at most 50 characters`, field);
   return out;
 }
 

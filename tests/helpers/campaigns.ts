@@ -19,7 +19,12 @@ export async function asTenant<T>(databaseUrl: string, t: Tenant, fn: (db: pg.Cl
  * `count` leads with an email each and an OPTED_IN consent record, inserted in two statements
  * (campaign tests need hundreds). Returns the emails in order: `<prefix>-1-<tag>@example.com`, …
  */
-export async function seedOptedInLeads(databaseUrl: string, t: Tenant, count: number, prefix = 'lead'): Promise<string[]> {
+export async function seedOptedInLeads(
+  databaseUrl: string,
+  t: Tenant,
+  count: number,
+  prefix = 'lead',
+): Promise<string[]> {
   const tag = randomUUID().slice(0, 8);
   const emails = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}-${tag}@example.com`);
   await asTenant(databaseUrl, t, async (db) => {
@@ -38,11 +43,20 @@ export async function seedOptedInLeads(databaseUrl: string, t: Tenant, count: nu
 }
 
 /** The campaign once it is COMPLETED (and, when given, `also` holds). */
-export function campaignCompleted(t: Tenant, id: string, timeoutMs = 60_000, also: (c: CampaignQuery['campaign']) => boolean = () => true) {
-  return waitFor(async () => {
-    const { campaign } = await t.api.Campaign({ id });
-    return campaign.status === 'COMPLETED' && also(campaign) ? campaign : null;
-  }, timeoutMs, `campaign ${id} completed`);
+export function campaignCompleted(
+  t: Tenant,
+  id: string,
+  timeoutMs = 60_000,
+  also: (c: CampaignQuery['campaign']) => boolean = () => true,
+) {
+  return waitFor(
+    async () => {
+      const { campaign } = await t.api.Campaign({ id });
+      return campaign.status === 'COMPLETED' && also(campaign) ? campaign : null;
+    },
+    timeoutMs,
+    `campaign ${id} completed`,
+  );
 }
 
 /** A random, valid US mobile-style number (+1 737 NXX XXXX) ending in `line` when given. */
@@ -56,7 +70,13 @@ export function randomPhone(line?: string): string {
  * Leads with these phones (first names `<prefix><i>`), each with an SMS OPTED_IN consent record
  * unless listed in `withoutConsent`. Returns the lead ids in order.
  */
-export async function seedSmsLeads(databaseUrl: string, t: Tenant, phones: string[], prefix: string, withoutConsent: string[] = []): Promise<string[]> {
+export async function seedSmsLeads(
+  databaseUrl: string,
+  t: Tenant,
+  phones: string[],
+  prefix: string,
+  withoutConsent: string[] = [],
+): Promise<string[]> {
   return asTenant(databaseUrl, t, async (db) => {
     const ids = phones.map(() => randomUUID());
     await db.query(

@@ -26,7 +26,9 @@ export interface Tenant {
 export async function createTenant(url: string, name = 'Test Org'): Promise<Tenant> {
   const email = `owner-${randomUUID()}@example.com`;
   const password = 'correct-horse-battery';
-  const { register } = await sdk(url).Register({ input: { email, password, name: 'Olive Owner', organizationName: name } });
+  const { register } = await sdk(url).Register({
+    input: { email, password, name: 'Olive Owner', organizationName: name },
+  });
   const api = sdk(url, register.accessToken);
   const { organization } = await api.Me();
   return {
@@ -45,7 +47,9 @@ export async function addMember(url: string, tenant: Tenant, role: Role): Promis
   const email = `${role.toLowerCase()}-${randomUUID()}@example.com`;
   const password = 'another-good-password';
   const { inviteUser } = await tenant.api.InviteUser({ input: { email, name: `A ${role}`, role } });
-  const { acceptInvitation } = await sdk(url).AcceptInvitation({ input: { token: inviteUser.token, name: `A ${role}`, password } });
+  const { acceptInvitation } = await sdk(url).AcceptInvitation({
+    input: { token: inviteUser.token, name: `A ${role}`, password },
+  });
   return {
     api: sdk(url, acceptInvitation.accessToken),
     token: acceptInvitation.accessToken,
@@ -79,7 +83,11 @@ export async function gqlError(call: Promise<unknown>): Promise<GqlErrorShape> {
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, label = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  label = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -95,7 +103,12 @@ export function uniqueAddress(zip = '78701'): { addressLine: string; city: strin
   counter += 1;
   const n = 100 + (Number.parseInt(randomUUID().slice(0, 6), 16) % 9000) + counter;
   const area = ZIP_TABLE[zip];
-  return { addressLine: `${n} ${randomUUID().slice(0, 8)} Oak Street`, city: area?.city ?? 'Springfield', state: area?.state ?? 'TX', zip };
+  return {
+    addressLine: `${n} ${randomUUID().slice(0, 8)} Oak Street`,
+    city: area?.city ?? 'Springfield',
+    state: area?.state ?? 'TX',
+    zip,
+  };
 }
 
 /** The nodes of a connection page, in order. */

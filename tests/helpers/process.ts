@@ -21,7 +21,9 @@ export function ensureBuilt(): void {
   const main = join(ROOT, 'dist/src/main.js');
   const sources = Math.max(...['src', 'entities', 'resolvers', 'workers'].map((d) => newestMtime(join(ROOT, d))));
   if (existsSync(main) && statSync(main).mtimeMs >= sources) return;
-  execFileSync(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
 }
 
 /** The environment of a child process that shares the test's database, Redis namespace and secret. */
@@ -48,7 +50,11 @@ export interface ApiProcess {
 }
 
 /** Starts `node dist/src/main.js` as a separate OS process sharing the test's database and Redis namespace. */
-export async function startApiProcess(config: Config, args: string[] = ['--no-worker'], env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApiProcess(
+  config: Config,
+  args: string[] = ['--no-worker'],
+  env: Record<string, string> = {},
+): Promise<ApiProcess> {
   ensureBuilt();
   const child = spawn(NODE, [join(ROOT, 'dist/src/main.js'), ...args], {
     cwd: ROOT,

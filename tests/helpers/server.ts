@@ -22,7 +22,10 @@ export async function startTestServer(
   const config = testConfig(options.config);
   const log = createLogger(config.logLevel);
   const server = await startServer(config, { log, orm: options.orm });
-  const workers = options.workers === false ? null : startWorkers(server.deps, { metrics: server.metrics, geocoder: options.geocoder });
+  const workers =
+    options.workers === false
+      ? null
+      : startWorkers(server.deps, { metrics: server.metrics, geocoder: options.geocoder });
   const close = async () => {
     await workers?.close();
     await server.close();

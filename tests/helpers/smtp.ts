@@ -44,5 +44,10 @@ export async function startScriptedSmtp(answer: (address: string) => SmtpRefusal
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, offered, delivered, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    offered,
+    delivered,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

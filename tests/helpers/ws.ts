@@ -25,7 +25,12 @@ export function wsClient(wsUrl: string, token: string | null, onClose?: (code: n
 }
 
 /** Subscribes and buffers events; resolves once the server has acknowledged the connection. */
-export async function subscribe<T>(wsUrl: string, token: string, query: string, extra: { extensions?: Record<string, unknown> } = {}): Promise<Subscription<T>> {
+export async function subscribe<T>(
+  wsUrl: string,
+  token: string,
+  query: string,
+  extra: { extensions?: Record<string, unknown> } = {},
+): Promise<Subscription<T>> {
   const client = wsClient(wsUrl, token);
   await new Promise<void>((resolve, reject) => {
     const off = client.on('connected', () => {
@@ -90,7 +95,9 @@ export function closeCodeFor(wsUrl: string, token: string | null): Promise<numbe
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
     socket.on('open', () => {
-      socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
+      socket.send(
+        JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }),
+      );
     });
     socket.on('message', (data) => {
       if (JSON.parse(String(data)).type === 'connection_ack') {

@@ -21,7 +21,12 @@ describe('register and login', () => {
   });
 
   it('rejects bad registration input with field-level BAD_USER_INPUT and creates nothing', async () => {
-    const base = { email: `x-${randomUUID()}@example.com`, password: 'long-enough-pw', name: 'X', organizationName: 'X Org' };
+    const base = {
+      email: `x-${randomUUID()}@example.com`,
+      password: 'long-enough-pw',
+      name: 'X',
+      organizationName: 'X Org',
+    };
     const badEmail = await gqlError(anon.Register({ input: { ...base, email: 'not-an-email' } }));
     expect(badEmail).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'input.email' } });
     const shortPw = await gqlError(anon.Register({ input: { ...base, password: 'short' } }));
@@ -41,7 +46,9 @@ describe('register and login', () => {
     expect(login.user.lastLoginAt).toBeTruthy();
 
     const wrongPw = await gqlError(anon.Login({ input: { email: t.email, password: 'wrong-password' } }));
-    const noUser = await gqlError(anon.Login({ input: { email: `nobody-${randomUUID()}@example.com`, password: 'wrong-password' } }));
+    const noUser = await gqlError(
+      anon.Login({ input: { email: `nobody-${randomUUID()}@example.com`, password: 'wrong-password' } }),
+    );
     expect(wrongPw.code).toBe('UNAUTHENTICATED');
     expect(noUser.code).toBe(wrongPw.code);
     expect(noUser.message).toBe(wrongPw.message);
@@ -92,14 +99,25 @@ describe('invitations and roles', () => {
     const owner = await createTenant(server.url);
     const email = `agent-${randomUUID()}@example.com`;
     const { inviteUser } = await owner.api.InviteUser({ input: { email, name: 'Al Agent', role: 'AGENT' } });
-    expect(inviteUser.invitation).toMatchObject({ email, role: 'AGENT', acceptedAt: null, invitedBy: { id: owner.userId } });
-    const { acceptInvitation } = await anon.AcceptInvitation({ input: { token: inviteUser.token, name: 'Al', password: 'agent-password' } });
+    expect(inviteUser.invitation).toMatchObject({
+      email,
+      role: 'AGENT',
+      acceptedAt: null,
+      invitedBy: { id: owner.userId },
+    });
+    const { acceptInvitation } = await anon.AcceptInvitation({
+      input: { token: inviteUser.token, name: 'Al', password: 'agent-password' },
+    });
     expect(acceptInvitation.user).toMatchObject({ email, role: 'AGENT' });
     const members = await owner.api.Users();
     expect(members.users.map((u) => u.email).sort()).toEqual([owner.email, email].sort());
-    const again = await gqlError(anon.AcceptInvitation({ input: { token: inviteUser.token, name: 'Al', password: 'agent-password' } }));
+    const again = await gqlError(
+      anon.AcceptInvitation({ input: { token: inviteUser.token, name: 'Al', password: 'agent-password' } }),
+    );
     expect(again.code).toBe('BAD_USER_INPUT');
-    const bogus = await gqlError(anon.AcceptInvitation({ input: { token: 'nope', name: 'Al', password: 'agent-password' } }));
+    const bogus = await gqlError(
+      anon.AcceptInvitation({ input: { token: 'nope', name: 'Al', password: 'agent-password' } }),
+    );
     expect(bogus.code).toBe('BAD_USER_INPUT');
   });
 
@@ -112,16 +130,28 @@ describe('invitations and roles', () => {
     const invite = { email: `x-${randomUUID()}@example.com`, name: 'X', role: 'AGENT' as const };
     expect((await gqlError(agent.api.InviteUser({ input: invite }))).code).toBe('FORBIDDEN');
     expect((await gqlError(viewer.api.InviteUser({ input: invite }))).code).toBe('FORBIDDEN');
-    expect((await gqlError(viewer.api.CreateProperty({ input: { addressLine: '1 A St', city: 'Austin', state: 'TX', zip: '78701' } }))).code).toBe('FORBIDDEN');
-    expect((await gqlError(viewer.api.CreateLead({ input: { firstName: 'A', lastName: 'B' } }))).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await gqlError(
+          viewer.api.CreateProperty({ input: { addressLine: '1 A St', city: 'Austin', state: 'TX', zip: '78701' } }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect((await gqlError(viewer.api.CreateLead({ input: { firstName: 'A', lastName: 'B' } }))).code).toBe(
+      'FORBIDDEN',
+    );
     // VIEWER reads fine.
     expect((await viewer.api.Properties({ first: 5 })).properties.totalCount).toBe(0);
 
     // ADMIN manages users but cannot touch OWNER; OWNER can.
-    expect((await admin.api.UpdateUserRole({ userId: agent.userId, role: 'VIEWER' })).updateUserRole.role).toBe('VIEWER');
+    expect((await admin.api.UpdateUserRole({ userId: agent.userId, role: 'VIEWER' })).updateUserRole.role).toBe(
+      'VIEWER',
+    );
     expect((await gqlError(admin.api.UpdateUserRole({ userId: owner.userId, role: 'AGENT' }))).code).toBe('FORBIDDEN');
     expect((await gqlError(admin.api.InviteUser({ input: { ...invite, role: 'OWNER' } }))).code).toBe('FORBIDDEN');
     // The last OWNER cannot demote themselves.
-    expect((await gqlError(owner.api.UpdateUserRole({ userId: owner.userId, role: 'ADMIN' }))).code).toBe('BAD_USER_INPUT');
+    expect((await gqlError(owner.api.UpdateUserRole({ userId: owner.userId, role: 'ADMIN' }))).code).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 });

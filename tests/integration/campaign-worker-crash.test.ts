@@ -16,12 +16,20 @@ describe('a worker killed mid-campaign', () => {
     const t = await createTenant(server.url);
     const count = 400;
     const emails = await seedOptedInLeads(server.config.databaseUrl, t, count, 'crash');
-    const { createTemplate } = await t.api.CreateTemplate({ input: { name: 'Crash', channel: 'EMAIL', subject: 'Hi {{lead.firstName}}', body: 'Hello' } });
-    const { createCampaign } = await t.api.CreateCampaign({ input: { name: 'Crash', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 } });
+    const { createTemplate } = await t.api.CreateTemplate({
+      input: { name: 'Crash', channel: 'EMAIL', subject: 'Hi {{lead.firstName}}', body: 'Hello' },
+    });
+    const { createCampaign } = await t.api.CreateCampaign({
+      input: { name: 'Crash', channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24 },
+    });
 
     const first = await startWorkerProcess(server.config, workerEnv);
     await t.api.LaunchCampaign({ id: createCampaign.id });
-    await waitFor(async () => (await t.api.Campaign({ id: createCampaign.id })).campaign.stats.sent >= 40, 60_000, 'first sends');
+    await waitFor(
+      async () => (await t.api.Campaign({ id: createCampaign.id })).campaign.stats.sent >= 40,
+      60_000,
+      'first sends',
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const atKill = (await t.api.Campaign({ id: createCampaign.id })).campaign.stats;

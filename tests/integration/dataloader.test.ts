@@ -18,10 +18,15 @@ const server = await startTestServer({
 /** Properties, each with 2 leads (3 activities each) and 1 deal, created through the API. */
 async function seed(t: Tenant, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const { createProperty: p } = await t.api.CreateProperty({ input: { addressLine: `${1000 + i} Loader Lane`, city: 'Austin', state: 'TX', zip: '78745' } });
+    const { createProperty: p } = await t.api.CreateProperty({
+      input: { addressLine: `${1000 + i} Loader Lane`, city: 'Austin', state: 'TX', zip: '78745' },
+    });
     for (let j = 0; j < 2; j++) {
-      const { createLead: lead } = await t.api.CreateLead({ input: { firstName: `L${i}-${j}`, lastName: 'Loader', propertyId: p.id } });
-      for (let k = 0; k < 3; k++) await t.api.LogActivity({ input: { leadId: lead.id, type: 'NOTE', body: `note ${k}` } });
+      const { createLead: lead } = await t.api.CreateLead({
+        input: { firstName: `L${i}-${j}`, lastName: 'Loader', propertyId: p.id },
+      });
+      for (let k = 0; k < 3; k++)
+        await t.api.LogActivity({ input: { leadId: lead.id, type: 'NOTE', body: `note ${k}` } });
       if (j === 0) await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: p.id, contractPrice: 100_000 + i } });
     }
   }

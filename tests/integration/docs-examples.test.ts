@@ -46,7 +46,13 @@ function examplesOf(file: string): Example[] {
     if (b.lang !== 'graphql' && b.lang !== 'ts') return;
     const next = blocks[i + 1];
     const adjacent = next?.lang === 'json' && text.slice(b.end, next.start).trim() === '';
-    out.push({ file, line: b.line, lang: b.lang, code: b.code, variables: adjacent && b.lang === 'graphql' ? next.code : undefined });
+    out.push({
+      file,
+      line: b.line,
+      lang: b.lang,
+      code: b.code,
+      variables: adjacent && b.lang === 'graphql' ? next.code : undefined,
+    });
   });
   return out;
 }
@@ -69,8 +75,15 @@ beforeAll(async () => {
   server = await startTestServer({ config });
   await seed(server.deps, { properties: 30, deals: 24 });
   // As after `npm start`: the seed's geocoding has run.
-  await waitFor(async () => ((await server.deps.queues.geocode.getJobCounts('waiting', 'active', 'delayed')).waiting === 0 ? true : null), 30_000, 'geocoding');
-  const res = await post({ query: `mutation { login(input: { email: "${DEMO.email}", password: "${DEMO.password}" }) { accessToken } }` });
+  await waitFor(
+    async () =>
+      (await server.deps.queues.geocode.getJobCounts('waiting', 'active', 'delayed')).waiting === 0 ? true : null,
+    30_000,
+    'geocoding',
+  );
+  const res = await post({
+    query: `mutation { login(input: { email: "${DEMO.email}", password: "${DEMO.password}" }) { accessToken } }`,
+  });
   token = (res.data as { login: { accessToken: string } }).login.accessToken;
 }, 120_000);
 
@@ -82,7 +95,9 @@ afterAll(async () => {
   await admin.end();
 });
 
-async function post(body: Record<string, unknown>): Promise<{ data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }> {
+async function post(
+  body: Record<string, unknown>,
+): Promise<{ data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }> {
   const res = await fetch(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -96,12 +111,16 @@ function resolveRefs(value: unknown): unknown {
   if (typeof value === 'string') {
     const m = /^\{\{([\w.[\]]+)\}\}$/.exec(value);
     if (!m) return value;
-    const found = m[1]!.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], results);
+    const found = m[1]!
+      .split(/\.|\[(\d+)\]/)
+      .filter(Boolean)
+      .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], results);
     if (found === undefined) throw new Error(`${value} refers to nothing an earlier example returned`);
     return found;
   }
   if (Array.isArray(value)) return value.map(resolveRefs);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v)]));
   return value;
 }
 
@@ -109,7 +128,14 @@ async function runSubscription(op: OperationDefinitionNode, variables: Record<st
   const client = wsClient(server.wsUrl, token);
   try {
     await new Promise<void>((resolve, reject) => {
-      client.subscribe({ query: print(op), variables }, { next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : undefined), error: reject, complete: resolve });
+      client.subscribe(
+        { query: print(op), variables },
+        {
+          next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : undefined),
+          error: reject,
+          complete: resolve,
+        },
+      );
       setTimeout(resolve, 400); // accepted: no error while it is listening
     });
   } finally {
@@ -125,16 +151,23 @@ async function runGraphql(example: Example): Promise<void> {
   for (const op of ops) {
     // Each operation takes the variables it declares, resolved just before it runs (so it can use what the previous one returned).
     const declared = new Set((op.variableDefinitions ?? []).map((v) => v.variable.name.value));
-    const variables = resolveRefs(Object.fromEntries(Object.entries(given).filter(([k]) => declared.has(k)))) as Record<string, unknown>;
+    const variables = resolveRefs(Object.fromEntries(Object.entries(given).filter(([k]) => declared.has(k)))) as Record<
+      string,
+      unknown
+    >;
     if (op.operation === 'subscription') {
       await runSubscription(op, variables);
       continue;
     }
     const body = { query: example.code, operationName: op.name?.value, variables };
-    const res = await waitFor(async () => {
-      const r = await post(body);
-      return r.errors ? (Date.now() > deadline ? r : null) : r;
-    }, 16_000, `${example.file}:${example.line} ${op.name?.value ?? ''}`);
+    const res = await waitFor(
+      async () => {
+        const r = await post(body);
+        return r.errors ? (Date.now() > deadline ? r : null) : r;
+      },
+      16_000,
+      `${example.file}:${example.line} ${op.name?.value ?? ''}`,
+    );
     expect(res.errors, `${example.file}:${example.line} ${op.name?.value ?? ''}`).toBeUndefined();
     Object.assign(results, res.data as object);
   }
@@ -147,11 +180,15 @@ async function runTs(example: Example, n: number): Promise<void> {
   const file = join(dir, `example-${n}.mts`);
   writeFileSync(file, example.code);
   try {
-    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/node'), ['--experimental-strip-types', '--no-warnings', file], {
-      cwd: ROOT,
-      env: { ...process.env, API_URL: server.url, WS_URL: server.wsUrl },
-      timeout: 60_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      join(ROOT, 'node_modules/.bin/node'),
+      ['--experimental-strip-types', '--no-warnings', file],
+      {
+        cwd: ROOT,
+        env: { ...process.env, API_URL: server.url, WS_URL: server.wsUrl },
+        timeout: 60_000,
+      },
+    );
     results[`ts${n}`] = stdout;
   } finally {
     rmSync(file, { force: true });

@@ -9,15 +9,25 @@ const interpreted = await startTestServer({ workers: false, config: { graphqlJit
 describe('GraphQL over HTTP', () => {
   it('passes the graphql-http server audit with no warnings or errors', async () => {
     const results = await auditServer({ url: server.url });
-    const failing = results.filter((r) => r.status !== 'ok' && r.status !== 'notice').map((r) => `${r.id} ${r.name}: ${r.status}`);
+    const failing = results
+      .filter((r) => r.status !== 'ok' && r.status !== 'notice')
+      .map((r) => `${r.id} ${r.name}: ${r.status}`);
     expect(failing).toEqual([]);
     expect(results.filter((r) => r.status === 'ok').length).toBeGreaterThanOrEqual(55);
   });
 
   it('answers 200 to application/json clients for parse, validation and variable errors, 400 to graphql-response+json', async () => {
     const send = (accept: string, body: unknown) =>
-      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
-    const cases = [{ query: '{' }, { query: '{ nope }' }, { query: 'query($n: Int!) { __typename }', variables: { n: 'x' } }];
+      fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify(body),
+      });
+    const cases = [
+      { query: '{' },
+      { query: '{ nope }' },
+      { query: 'query($n: Int!) { __typename }', variables: { n: 'x' } },
+    ];
     for (const body of cases) {
       const legacy = await send('application/json', body);
       expect(legacy.status).toBe(200);

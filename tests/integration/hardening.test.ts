@@ -13,15 +13,23 @@ const send = (url: string, body: string, headers: Record<string, string> = { 'co
 
 describe('HTTP hardening', () => {
   it('sends security headers on every response', async () => {
-    for (const res of [await fetch(server.url.replace('/graphql', '/healthz')), await send(server.url, '{"query":"{ __typename }"}'), await send(prod.url, '{"query":"{ __typename }"}')]) {
+    for (const res of [
+      await fetch(server.url.replace('/graphql', '/healthz')),
+      await send(server.url, '{"query":"{ __typename }"}'),
+      await send(prod.url, '{"query":"{ __typename }"}'),
+    ]) {
       expect(res.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     }
-    expect((await send(prod.url, '{"query":"{ __typename }"}')).headers.get('content-security-policy')).toContain("default-src 'none'");
-    const sandboxCsp = (await fetch(server.url, { headers: { accept: 'text/html' } })).headers.get('content-security-policy');
+    expect((await send(prod.url, '{"query":"{ __typename }"}')).headers.get('content-security-policy')).toContain(
+      "default-src 'none'",
+    );
+    const sandboxCsp = (await fetch(server.url, { headers: { accept: 'text/html' } })).headers.get(
+      'content-security-policy',
+    );
     expect(sandboxCsp).toContain('embeddable-sandbox.cdn.apollographql.com');
   });
 
@@ -29,7 +37,10 @@ describe('HTTP hardening', () => {
     const malformed = await send(server.url, '{"query": ');
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
-    const huge = await send(server.url, JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(2 * 1024 * 1024) } }));
+    const huge = await send(
+      server.url,
+      JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(2 * 1024 * 1024) } }),
+    );
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
     const batch = await send(server.url, JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]));
@@ -43,12 +54,18 @@ describe('HTTP hardening', () => {
 
   it('in production: no introspection, no Sandbox page, no field suggestions', async () => {
     const intro = await send(prod.url, JSON.stringify({ query: '{ __schema { types { name } } }' }));
-    expect(((await intro.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(((await intro.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
     const page = await fetch(prod.url, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toContain('sandbox');
-    const typo = (await (await send(prod.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as { errors: { message: string }[] };
+    const typo = (await (await send(prod.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as {
+      errors: { message: string }[];
+    };
     expect(typo.errors[0]!.message).toBe('Cannot query field "proprties" on type "Query".');
-    const devTypo = (await (await send(server.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as { errors: { message: string }[] };
+    const devTypo = (await (
+      await send(server.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))
+    ).json()) as { errors: { message: string }[] };
     expect(devTypo.errors[0]!.message).toContain('Did you mean');
   });
 });
@@ -57,7 +74,11 @@ describe('CORS', () => {
   const preflight = (url: string, origin: string) =>
     fetch(url, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
 
   it('answers a preflight from a listed origin, and the request that follows, with the allow headers', async () => {
@@ -68,7 +89,11 @@ describe('CORS', () => {
     expect(pre.headers.get('access-control-allow-methods')).toMatch(/POST/);
     expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
     const t = await createTenant(withCors.url);
-    const res = await send(withCors.url, '{"query":"{ me { id } }"}', { 'content-type': 'application/json', origin: 'https://app.example.com', authorization: `Bearer ${t.token}` });
+    const res = await send(withCors.url, '{"query":"{ me { id } }"}', {
+      'content-type': 'application/json',
+      origin: 'https://app.example.com',
+      authorization: `Bearer ${t.token}`,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(res.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
@@ -77,8 +102,13 @@ describe('CORS', () => {
   it('gives other origins, and servers without CORS_ORIGINS, no allow headers; CSRF prevention still applies', async () => {
     const other = await preflight(withCors.url, 'https://evil.example.net');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await preflight(server.url, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBeNull();
-    const simple = await send(withCors.url, '{"query":"{ __typename }"}', { 'content-type': 'text/plain', origin: 'https://app.example.com' });
+    expect(
+      (await preflight(server.url, 'https://app.example.com')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    const simple = await send(withCors.url, '{"query":"{ __typename }"}', {
+      'content-type': 'text/plain',
+      origin: 'https://app.example.com',
+    });
     expect(simple.status).toBe(400);
   });
 });
@@ -90,7 +120,9 @@ describe('WebSocket limits', () => {
     for (let i = 0; i < 3; i++) {
       const s = new WebSocket(server.wsUrl, 'graphql-transport-ws');
       await new Promise<void>((resolve) => {
-        s.on('open', () => s.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.token}` } })));
+        s.on('open', () =>
+          s.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.token}` } })),
+        );
         s.on('message', () => resolve());
       });
       open.push(s);
@@ -106,7 +138,14 @@ describe('WebSocket limits', () => {
     const t = await createTenant(server.url);
     const s = new WebSocket(server.wsUrl, 'graphql-transport-ws');
     const code = await new Promise<number>((resolve) => {
-      s.on('open', () => s.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.token}`, pad: 'x'.repeat(1_100_000) } })));
+      s.on('open', () =>
+        s.send(
+          JSON.stringify({
+            type: 'connection_init',
+            payload: { authorization: `Bearer ${t.token}`, pad: 'x'.repeat(1_100_000) },
+          }),
+        ),
+      );
       s.on('close', (c) => resolve(c));
     });
     expect(code).toBe(1009);

@@ -19,7 +19,11 @@ describe('health and readiness', () => {
     const base = server.url.replace('/graphql', '');
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'unavailable', down: ['redis'], checks: { postgres: true, redis: false } });
+    expect(await ready.json()).toMatchObject({
+      status: 'unavailable',
+      down: ['redis'],
+      checks: { postgres: true, redis: false },
+    });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
@@ -46,14 +50,20 @@ describe('health and readiness', () => {
     try {
       const url = new URL(good.config.databaseUrl);
       url.username = role;
-      const broken = await startTestServer({ workers: false, config: { databaseUrl: url.toString(), nodeEnv: 'production', introspection: false } });
+      const broken = await startTestServer({
+        workers: false,
+        config: { databaseUrl: url.toString(), nodeEnv: 'production', introspection: false },
+      });
       const res = await fetch(broken.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
         body: JSON.stringify({ query: '{ me { id } }' }),
       });
       const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
-      expect(body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(body.errors[0]).toMatchObject({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
       expect(body.errors[0]!.extensions.requestId).toBeTruthy();
       expect(JSON.stringify(body)).not.toMatch(/permission|select|users|stack|\.ts:|\.js:/i);
       await broken.close();

@@ -13,8 +13,10 @@ beforeAll(async () => {
     const q = new URL(req.url!, 'http://x').searchParams;
     seen.push(q);
     const street = q.get('street') ?? '';
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (street.startsWith('1 ')) return json(200, { matches: [{ lat: 30.27, lng: -97.74, county: 'Travis', score: 0.97 }] });
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (street.startsWith('1 '))
+      return json(200, { matches: [{ lat: 30.27, lng: -97.74, county: 'Travis', score: 0.97 }] });
     if (street.startsWith('2 ')) return json(200, { matches: [] });
     if (street.startsWith('3 ')) return json(404, { error: 'no match' });
     if (street.startsWith('4 ')) return json(503, { error: 'down' });
@@ -32,8 +34,18 @@ const q = (street: string) => ({ addressLine: street, city: 'Austin', state: 'TX
 describe('HttpGeocoder against a provider over real HTTP', () => {
   it('sends the address and maps a match', async () => {
     const g = new HttpGeocoder(base, 500);
-    expect(await g.geocode(q('1 Main St'))).toEqual({ latitude: 30.27, longitude: -97.74, county: 'Travis', confidence: 0.97 });
-    expect(Object.fromEntries(seen.at(-1)!)).toEqual({ street: '1 Main St', city: 'Austin', state: 'TX', zip: '78701' });
+    expect(await g.geocode(q('1 Main St'))).toEqual({
+      latitude: 30.27,
+      longitude: -97.74,
+      county: 'Travis',
+      confidence: 0.97,
+    });
+    expect(Object.fromEntries(seen.at(-1)!)).toEqual({
+      street: '1 Main St',
+      city: 'Austin',
+      state: 'TX',
+      zip: '78701',
+    });
   });
 
   it('treats an empty match list and 404 as "no match"', async () => {
@@ -44,7 +56,11 @@ describe('HttpGeocoder against a provider over real HTTP', () => {
 
   it('classifies failures: 5xx, timeouts and bad bodies are transient, 4xx is permanent', async () => {
     const g = new HttpGeocoder(base, 300);
-    const err = (street: string) => g.geocode(q(street)).then(() => null, (e: unknown) => e as GeocoderError);
+    const err = (street: string) =>
+      g.geocode(q(street)).then(
+        () => null,
+        (e: unknown) => e as GeocoderError,
+      );
     expect(await err('4 Main St')).toMatchObject({ name: 'GeocoderError', transient: true });
     expect(await err('5 Main St')).toMatchObject({ name: 'GeocoderError', transient: false });
     expect(await err('6 Main St')).toMatchObject({ name: 'GeocoderError', transient: true });

@@ -8,7 +8,14 @@ import { startTestServer } from '../helpers/server.js';
 const server = await startTestServer({ workers: false });
 const s3 = server.deps.storage.config;
 // Worker processes share this server's object store (its s3rver), database and Redis namespace.
-const workerEnv = { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: s3.bucket, S3_REGION: s3.region, JOB_LOCK_MS: '2000' };
+const workerEnv = {
+  S3_ENDPOINT: s3.endpoint,
+  S3_ACCESS_KEY: s3.accessKey,
+  S3_SECRET_KEY: s3.secretKey,
+  S3_BUCKET: s3.bucket,
+  S3_REGION: s3.region,
+  JOB_LOCK_MS: '2000',
+};
 
 describe('a worker killed mid-import', () => {
   it('leaves the import to a new worker, which resumes after the last stored batch: every row stored once', async () => {
@@ -22,7 +29,11 @@ describe('a worker killed mid-import', () => {
     const { importProperties } = await t.api.ImportProperties({ input: { uploadId: createUploadUrl.uploadId } });
 
     const first = await startWorkerProcess(server.config, workerEnv);
-    await waitFor(async () => (await t.api.Import({ id: importProperties.id })).import.rowsTotal >= 3_000, 30_000, 'first batches');
+    await waitFor(
+      async () => (await t.api.Import({ id: importProperties.id })).import.rowsTotal >= 3_000,
+      30_000,
+      'first batches',
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const atKill = (await t.api.Import({ id: importProperties.id })).import;
@@ -32,17 +43,31 @@ describe('a worker killed mid-import', () => {
 
     const second = await startWorkerProcess(server.config, workerEnv);
     try {
-      const done = await waitFor(async () => {
-        const { import: imp } = await t.api.Import({ id: importProperties.id });
-        return imp.status === 'COMPLETED' || imp.status === 'FAILED' ? imp : null;
-      }, 60_000, 'import finished');
-      expect(done).toMatchObject({ status: 'COMPLETED', rowsTotal: rows, rowsImported: rows, rowsDuplicate: 0, rowsInvalid: 0, issues: [] });
+      const done = await waitFor(
+        async () => {
+          const { import: imp } = await t.api.Import({ id: importProperties.id });
+          return imp.status === 'COMPLETED' || imp.status === 'FAILED' ? imp : null;
+        },
+        60_000,
+        'import finished',
+      );
+      expect(done).toMatchObject({
+        status: 'COMPLETED',
+        rowsTotal: rows,
+        rowsImported: rows,
+        rowsDuplicate: 0,
+        rowsInvalid: 0,
+        issues: [],
+      });
     } finally {
       second.kill('SIGTERM');
       await new Promise((r) => second.once('exit', r));
     }
     const stored = await asTenant(server.config.databaseUrl, t, (db) =>
-      db.query<{ n: string; distinct_addresses: string }>("select count(*) as n, count(distinct normalized_address) as distinct_addresses from properties where address_line like '%' || $1 || '%'", [tag]),
+      db.query<{ n: string; distinct_addresses: string }>(
+        "select count(*) as n, count(distinct normalized_address) as distinct_addresses from properties where address_line like '%' || $1 || '%'",
+        [tag],
+      ),
     );
     expect(stored.rows[0]).toEqual({ n: String(rows), distinct_addresses: String(rows) });
   }, 120_000);

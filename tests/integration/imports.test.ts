@@ -15,8 +15,23 @@ afterAll(async () => {
   await workers?.close();
 });
 
-const HEADER = ['Property Address', 'Property City', 'Property State', 'Property Zip', 'Bedrooms', 'Bathrooms', 'Building Sqft', 'Year Built', 'Est. Value', 'Last Sale Date', 'Owner 1 Full Name', 'Owner Occupied', 'Mailing Address'];
-const csvLine = (cells: (string | number)[]) => cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',');
+const HEADER = [
+  'Property Address',
+  'Property City',
+  'Property State',
+  'Property Zip',
+  'Bedrooms',
+  'Bathrooms',
+  'Building Sqft',
+  'Year Built',
+  'Est. Value',
+  'Last Sale Date',
+  'Owner 1 Full Name',
+  'Owner Occupied',
+  'Mailing Address',
+];
+const csvLine = (cells: (string | number)[]) =>
+  cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',');
 
 /** PUTs `body` to a fresh presigned upload URL; returns the uploadId. */
 async function upload(t: Tenant, body: Buffer | string): Promise<string> {
@@ -27,10 +42,14 @@ async function upload(t: Tenant, body: Buffer | string): Promise<string> {
 }
 
 function importDone(t: Tenant, id: string, timeoutMs = 60_000) {
-  return waitFor(async () => {
-    const { import: imp } = await t.api.Import({ id, first: 1000 });
-    return imp.status === 'COMPLETED' || imp.status === 'FAILED' ? imp : null;
-  }, timeoutMs, `import ${id} finished`);
+  return waitFor(
+    async () => {
+      const { import: imp } = await t.api.Import({ id, first: 1000 });
+      return imp.status === 'COMPLETED' || imp.status === 'FAILED' ? imp : null;
+    },
+    timeoutMs,
+    `import ${id} finished`,
+  );
 }
 
 describe('CSV imports', () => {
@@ -40,14 +59,29 @@ describe('CSV imports', () => {
     const tag = randomUUID().slice(0, 6);
     const street = (i: number) => `${100 + i} ${tag} Oak Street`;
     // Five properties exist already; rows 11–15 of the file repeat them (spelled differently).
-    for (let i = 0; i < 5; i++) await a.api.CreateProperty({ input: { addressLine: street(9 + i), city: 'Austin', state: 'TX', zip: '78701' } });
+    for (let i = 0; i < 5; i++)
+      await a.api.CreateProperty({ input: { addressLine: street(9 + i), city: 'Austin', state: 'TX', zip: '78701' } });
 
     const bad = new Map<number, { field: string | null; message: RegExp }>(); // spreadsheet row → expected problem
     const duplicates = new Map<number, RegExp>();
     const lines = [csvLine(HEADER)];
     for (let i = 0; i < 5_000; i++) {
       const row = i + 2;
-      const cells: (string | number)[] = [street(i), 'Austin', 'TX', '78701', 3, 2, 1650, 1987, '$245,000', '6/15/2019', `Owner ${i}, Jr`, 'N', `PO Box ${i}, Austin TX`];
+      const cells: (string | number)[] = [
+        street(i),
+        'Austin',
+        'TX',
+        '78701',
+        3,
+        2,
+        1650,
+        1987,
+        '$245,000',
+        '6/15/2019',
+        `Owner ${i}, Jr`,
+        'N',
+        `PO Box ${i}, Austin TX`,
+      ];
       if (i >= 9 && i < 14) {
         cells[0] = `${100 + i} ${tag} Oak St.`; // same house as one stored already
         duplicates.set(row, /exists already/);
@@ -77,14 +111,30 @@ describe('CSV imports', () => {
     const file = `${lines.join('\r\n')}\r\n`;
     const uploadId = await upload(a, file);
 
-    const { importProperties: started } = await a.api.ImportProperties({ input: { uploadId, fileName: 'propstream-export.csv', tags: ['Nov list'] } });
-    expect(started).toMatchObject({ status: 'QUEUED', kind: 'PROPERTIES', fileName: 'propstream-export.csv', fileBytes: Buffer.byteLength(file), columns: HEADER, unmappedColumns: [], jobId: `import-${started.id}` });
+    const { importProperties: started } = await a.api.ImportProperties({
+      input: { uploadId, fileName: 'propstream-export.csv', tags: ['Nov list'] },
+    });
+    expect(started).toMatchObject({
+      status: 'QUEUED',
+      kind: 'PROPERTIES',
+      fileName: 'propstream-export.csv',
+      fileBytes: Buffer.byteLength(file),
+      columns: HEADER,
+      unmappedColumns: [],
+      jobId: `import-${started.id}`,
+    });
     // Asking again with the same upload is the same import, not a second one.
     expect((await a.api.ImportProperties({ input: { uploadId } })).importProperties.id).toBe(started.id);
-    expect((await gqlError(a.api.ImportLeads({ input: { uploadId } }))).message).toContain('imported as properties already');
+    expect((await gqlError(a.api.ImportLeads({ input: { uploadId } }))).message).toContain(
+      'imported as properties already',
+    );
 
-    const progress = await subscribe<JobProgressSubscription>(server.wsUrl, a.token, print(JobProgressDocument), { variables: { id: started.jobId } } as never);
-    const spy = await subscribe<JobProgressSubscription>(server.wsUrl, b.token, print(JobProgressDocument), { variables: { id: started.jobId } } as never);
+    const progress = await subscribe<JobProgressSubscription>(server.wsUrl, a.token, print(JobProgressDocument), {
+      variables: { id: started.jobId },
+    } as never);
+    const spy = await subscribe<JobProgressSubscription>(server.wsUrl, b.token, print(JobProgressDocument), {
+      variables: { id: started.jobId },
+    } as never);
     workers = startWorkers(server.deps);
     const seen: JobProgressSubscription['jobProgress'][] = [];
     while (!seen.some((e) => e.state === 'completed')) seen.push((await progress.next(30_000)).jobProgress);
@@ -92,10 +142,17 @@ describe('CSV imports', () => {
     expect(seen.at(-1)).toMatchObject({ queue: 'import', state: 'completed', progress: 100 });
 
     const done = await importDone(a, started.id);
-    expect(done).toMatchObject({ status: 'COMPLETED', rowsTotal: 5_000, rowsInvalid: bad.size, rowsDuplicate: duplicates.size, rowsImported: 5_000 - bad.size - duplicates.size, error: null });
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      rowsTotal: 5_000,
+      rowsInvalid: bad.size,
+      rowsDuplicate: duplicates.size,
+      rowsImported: 5_000 - bad.size - duplicates.size,
+      error: null,
+    });
     // Every reported row, and only those, with its reason and column.
     const issues: NonNullable<typeof done>['issues'] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = (await a.api.Import({ id: started.id, first: 100, afterRow: after })).import.issues;
       issues.push(...page);
       if (page.length < 100) break;
@@ -117,16 +174,48 @@ describe('CSV imports', () => {
     expect(stored.every((i) => i.existingId)).toBe(true);
 
     // The downloadable report holds the same rows, with the original cells.
-    const report = parse(await (await fetch(done.errorReportUrl!)).text(), { columns: true, relax_column_count: true }) as Record<string, string>[];
+    const report = parse(await (await fetch(done.errorReportUrl!)).text(), {
+      columns: true,
+      relax_column_count: true,
+    }) as Record<string, string>[];
     expect(report.map((r) => Number(r.row))).toEqual(issues.map((i) => i.rowNumber));
-    expect(report[0]).toMatchObject({ problem: issues[0]!.kind, message: issues[0]!.message, 'Property Address': issues[0]!.values[0] });
+    expect(report[0]).toMatchObject({
+      problem: issues[0]!.kind,
+      message: issues[0]!.message,
+      'Property Address': issues[0]!.values[0],
+    });
 
     // What was stored: parsed values, the list tag, and a geocoding job per new property.
-    const { properties } = await a.api.Properties({ first: 100, filter: { search: `${tag} Oak`, tagsAll: ['nov list'] } });
+    const { properties } = await a.api.Properties({
+      first: 100,
+      filter: { search: `${tag} Oak`, tagsAll: ['nov list'] },
+    });
     expect(properties.totalCount).toBe(5_000 - bad.size - duplicates.size);
-    const one = (await a.api.Properties({ first: 10, filter: { search: street(2) } })).properties.edges.find((e) => e.node.addressLine === street(2))!.node;
-    expect(one).toMatchObject({ city: 'Austin', state: 'TX', zip: '78701', bedrooms: 3, bathrooms: 2, squareFeet: 1650, yearBuilt: 1987, estimatedValue: 245_000, lastSaleDate: '2019-06-15', ownerName: 'Owner 2, Jr', ownerOccupied: false });
-    expect(await server.deps.queues.geocode.getJob(`geocode-${one.id}-${(await import('node:crypto')).createHash('sha256').update(`${100 + 2} ${tag.toUpperCase()} OAK ST|78701`).digest('hex').slice(0, 16)}`)).toBeTruthy();
+    const one = (await a.api.Properties({ first: 10, filter: { search: street(2) } })).properties.edges.find(
+      (e) => e.node.addressLine === street(2),
+    )!.node;
+    expect(one).toMatchObject({
+      city: 'Austin',
+      state: 'TX',
+      zip: '78701',
+      bedrooms: 3,
+      bathrooms: 2,
+      squareFeet: 1650,
+      yearBuilt: 1987,
+      estimatedValue: 245_000,
+      lastSaleDate: '2019-06-15',
+      ownerName: 'Owner 2, Jr',
+      ownerOccupied: false,
+    });
+    expect(
+      await server.deps.queues.geocode.getJob(
+        `geocode-${one.id}-${(await import('node:crypto'))
+          .createHash('sha256')
+          .update(`${100 + 2} ${tag.toUpperCase()} OAK ST|78701`)
+          .digest('hex')
+          .slice(0, 16)}`,
+      ),
+    ).toBeTruthy();
 
     // Organization B: sees nothing, heard nothing, cannot reach A's upload.
     await new Promise((r) => setTimeout(r, 200));
@@ -142,7 +231,9 @@ describe('CSV imports', () => {
   it('imports leads from inline CSV with a column mapping, de-duplicating by phone and email and linking properties', async () => {
     const a = await createTenant(server.url);
     const tag = randomUUID().slice(0, 6);
-    const { createProperty: house } = await a.api.CreateProperty({ input: { addressLine: `77 ${tag} Elm Avenue`, city: 'Dallas', state: 'TX', zip: '75201' } });
+    const { createProperty: house } = await a.api.CreateProperty({
+      input: { addressLine: `77 ${tag} Elm Avenue`, city: 'Dallas', state: 'TX', zip: '75201' },
+    });
     await a.api.CreateLead({ input: { firstName: 'Existing', lastName: 'Seller', phone: '(214) 555-0199' } });
     const csv = [
       'Seller,Cell #,E-mail,Site Address,Site Zip,Notes',
@@ -156,12 +247,26 @@ describe('CSV imports', () => {
       `Solo,214-555-0104,,,,`, // no last name
     ].join('\n');
     const { importLeads } = await a.api.ImportLeads({
-      input: { csv, mapping: [{ column: 'Seller', field: 'fullName' }, { column: 'Cell #', field: 'phone' }, { column: 'Site Address', field: 'addressLine' }, { column: 'Site Zip', field: 'zip' }] },
+      input: {
+        csv,
+        mapping: [
+          { column: 'Seller', field: 'fullName' },
+          { column: 'Cell #', field: 'phone' },
+          { column: 'Site Address', field: 'addressLine' },
+          { column: 'Site Zip', field: 'zip' },
+        ],
+      },
     });
     expect(importLeads.unmappedColumns).toEqual([]);
     workers ??= startWorkers(server.deps);
     const done = await importDone(a, importLeads.id);
-    expect(done).toMatchObject({ status: 'COMPLETED', rowsTotal: 8, rowsImported: 2, rowsInvalid: 3, rowsDuplicate: 3 });
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      rowsTotal: 8,
+      rowsImported: 2,
+      rowsInvalid: 3,
+      rowsDuplicate: 3,
+    });
     expect(done.issues.map((i) => [i.rowNumber, i.kind, i.field])).toEqual([
       [4, 'INVALID', 'Cell #'],
       [5, 'INVALID', 'E-mail'],
@@ -179,8 +284,18 @@ describe('CSV imports', () => {
       'Seller "Solo" has no last name',
     ]);
     const { leads } = await a.api.Leads({ first: 10, filter: { search: tag } });
-    const jane = (await a.api.Leads({ first: 10, filter: { search: 'Jane' } })).leads.edges.map((e) => e.node).find((l) => l.email === `jane.${tag}@example.com`)!;
-    expect(jane).toMatchObject({ firstName: 'Jane', lastName: 'Smith', phone: '+12145550101', source: 'LIST_IMPORT', status: 'NEW', motivation: 'Tired landlord', property: { id: house.id } });
+    const jane = (await a.api.Leads({ first: 10, filter: { search: 'Jane' } })).leads.edges
+      .map((e) => e.node)
+      .find((l) => l.email === `jane.${tag}@example.com`)!;
+    expect(jane).toMatchObject({
+      firstName: 'Jane',
+      lastName: 'Smith',
+      phone: '+12145550101',
+      source: 'LIST_IMPORT',
+      status: 'NEW',
+      motivation: 'Tired landlord',
+      property: { id: house.id },
+    });
     expect(leads.totalCount).toBeGreaterThanOrEqual(2);
   });
 
@@ -192,27 +307,62 @@ describe('CSV imports', () => {
     expect(await field(a.api.ImportProperties({ input: {} }))).toBe('input.uploadId');
     expect(await field(a.api.ImportProperties({ input: { csv: ok, uploadId: randomUUID() } }))).toBe('input.uploadId');
     expect(await field(a.api.ImportProperties({ input: { csv: 'Street,Town\nx,y\n' } }))).toBe('mapping');
-    expect(await field(a.api.ImportProperties({ input: { csv: ok, mapping: [{ column: 'Address', field: 'color' }] } }))).toBe('input.mapping[0].field');
-    expect((await gqlError(a.api.ImportProperties({ input: { csv: ok, mapping: [{ column: 'Nope', field: 'zip' }] } }))).message).toContain('no column "Nope"');
-    expect((await gqlError(a.api.ImportProperties({ input: { csv: 'Address,Address,City,State,Zip\n' } }))).message).toContain('twice');
+    expect(
+      await field(a.api.ImportProperties({ input: { csv: ok, mapping: [{ column: 'Address', field: 'color' }] } })),
+    ).toBe('input.mapping[0].field');
+    expect(
+      (await gqlError(a.api.ImportProperties({ input: { csv: ok, mapping: [{ column: 'Nope', field: 'zip' }] } })))
+        .message,
+    ).toContain('no column "Nope"');
+    expect(
+      (await gqlError(a.api.ImportProperties({ input: { csv: 'Address,Address,City,State,Zip\n' } }))).message,
+    ).toContain('twice');
     expect(await field(a.api.ImportLeads({ input: { csv: 'x'.repeat(600 * 1024) } }))).toBe('input.csv');
     expect(await field(a.api.ImportProperties({ input: { uploadId: randomUUID() } }))).toBe('input.uploadId');
-    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, '') } }))).message).toContain('empty');
+    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, '') } }))).message).toContain(
+      'empty',
+    );
     // Windows-1252 ("José"), UTF-16 and a spreadsheet are not CSV UTF-8.
     const latin1 = Buffer.from('Address,City,State,Zip,Owner\n1 Main St,Austin,TX,78701,Jos\xe9\n', 'latin1');
-    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, latin1) } }))).message).toContain('not UTF-8');
-    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ok, 'utf16le')])) } }))).message).toContain('UTF-16');
-    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, Buffer.from('PK\x03\x04 binary spreadsheet', 'latin1')) } }))).message).toContain('.xlsx');
+    expect(
+      (await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, latin1) } }))).message,
+    ).toContain('not UTF-8');
+    expect(
+      (
+        await gqlError(
+          a.api.ImportProperties({
+            input: {
+              uploadId: await upload(a, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ok, 'utf16le')])),
+            },
+          }),
+        )
+      ).message,
+    ).toContain('UTF-16');
+    expect(
+      (
+        await gqlError(
+          a.api.ImportProperties({
+            input: { uploadId: await upload(a, Buffer.from('PK\x03\x04 binary spreadsheet', 'latin1')) },
+          }),
+        )
+      ).message,
+    ).toContain('.xlsx');
     // A 50 MB file is over the limit.
     const big = Buffer.alloc(50 * 1024 * 1024, 'x');
     big.write('Address,City,State,Zip\n');
-    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, big) } }))).message).toMatch(/50\.0 MB; an import takes at most 25 MB/);
+    expect((await gqlError(a.api.ImportProperties({ input: { uploadId: await upload(a, big) } }))).message).toMatch(
+      /50\.0 MB; an import takes at most 25 MB/,
+    );
     expect((await a.api.Imports()).imports).toEqual([]);
 
     // Broken quoting at row 30: rows 2–29 are stored, the import is FAILED and says where.
     const tag = randomUUID().slice(0, 6);
-    const rows = Array.from({ length: 40 }, (_, i) => (i === 28 ? `"${i} ${tag} Pine Rd,Austin,TX,78701` : `${i} ${tag} Pine Rd,Austin,TX,78701`));
-    const { importProperties } = await a.api.ImportProperties({ input: { csv: `Address,City,State,Zip\n${rows.join('\n')}\n` } });
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      i === 28 ? `"${i} ${tag} Pine Rd,Austin,TX,78701` : `${i} ${tag} Pine Rd,Austin,TX,78701`,
+    );
+    const { importProperties } = await a.api.ImportProperties({
+      input: { csv: `Address,City,State,Zip\n${rows.join('\n')}\n` },
+    });
     const failed = await importDone(a, importProperties.id);
     expect(failed).toMatchObject({ status: 'FAILED', rowsImported: 28, rowsTotal: 28 });
     expect(failed.error).toMatch(/not valid CSV at row 30/);

@@ -11,9 +11,15 @@ import { print } from 'graphql';
 const server = await startTestServer({ workers: false });
 
 async function seedOrg(t: Tenant) {
-  const property = (await t.api.CreateProperty({ input: { ...uniqueAddress(), ownerName: 'Secret Owner' } })).createProperty;
-  const lead = (await t.api.CreateLead({ input: { firstName: 'Private', lastName: 'Seller', propertyId: property.id, phone: '5125550199' } })).createLead;
-  const deal = (await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: 123456 } })).createDeal;
+  const property = (await t.api.CreateProperty({ input: { ...uniqueAddress(), ownerName: 'Secret Owner' } }))
+    .createProperty;
+  const lead = (
+    await t.api.CreateLead({
+      input: { firstName: 'Private', lastName: 'Seller', propertyId: property.id, phone: '5125550199' },
+    })
+  ).createLead;
+  const deal = (await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: 123456 } }))
+    .createDeal;
   return { property, lead, deal };
 }
 
@@ -60,7 +66,11 @@ describe('organization B against organization A', () => {
     const subB = await subscribe<PipelineEventsSubscription>(server.wsUrl, b.token, query);
     const { deal } = await seedOrg(a);
     await a.api.MoveDeal({ id: deal.id, stage: 'CONTACTED' });
-    const types = [(await subA.next()).pipelineEvents.type, (await subA.next()).pipelineEvents.type, (await subA.next()).pipelineEvents.type];
+    const types = [
+      (await subA.next()).pipelineEvents.type,
+      (await subA.next()).pipelineEvents.type,
+      (await subA.next()).pipelineEvents.type,
+    ];
     expect(types).toEqual(['LEAD_CREATED', 'DEAL_CREATED', 'DEAL_MOVED']);
     expect(await subB.quiet(500)).toBe(true);
     await subA.close();
@@ -75,7 +85,9 @@ describe('row-level security underneath the ORM', () => {
     const client = new pg.Client({ connectionString: server.config.databaseUrl });
     await client.connect();
     try {
-      const { rows: who } = await client.query('select current_user, (select rolbypassrls from pg_roles where rolname = current_user) as bypass');
+      const { rows: who } = await client.query(
+        'select current_user, (select rolbypassrls from pg_roles where rolname = current_user) as bypass',
+      );
       expect(who[0]).toMatchObject({ current_user: server.config.dbAppRole, bypass: false });
       // Every table that holds organization data, found from the catalog so a new one cannot be missed.
       const { rows: tables } = await client.query<{ table_name: string; rls: boolean }>(
@@ -84,7 +96,16 @@ describe('row-level security underneath the ORM', () => {
           where c.table_schema = 'public' and c.column_name = 'organization_id'
           union select 'organizations', relrowsecurity from pg_class where relname = 'organizations' and relkind = 'r'`,
       );
-      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['organizations', 'leads', 'campaigns', 'campaign_recipients', 'outbound_messages', 'consent_records']));
+      expect(tables.map((t) => t.table_name)).toEqual(
+        expect.arrayContaining([
+          'organizations',
+          'leads',
+          'campaigns',
+          'campaign_recipients',
+          'outbound_messages',
+          'consent_records',
+        ]),
+      );
       for (const { table_name: table, rls } of tables) {
         expect(rls, `${table} has row-level security`).toBe(true);
         const { rows } = await client.query(`select count(*)::int as n from ${table}`);
@@ -93,9 +114,13 @@ describe('row-level security underneath the ORM', () => {
       // With another organization's id set, A's rows stay invisible and cannot be written either.
       const b = await createTenant(server.url);
       await client.query("select set_config('app.organization_id', $1, false)", [b.organizationId]);
-      const { rows } = await client.query('select count(*)::int as n from properties where organization_id = $1', [a.organizationId]);
+      const { rows } = await client.query('select count(*)::int as n from properties where organization_id = $1', [
+        a.organizationId,
+      ]);
       expect(rows[0].n).toBe(0);
-      const upd = await client.query("update properties set city = 'Hacked' where organization_id = $1", [a.organizationId]);
+      const upd = await client.query("update properties set city = 'Hacked' where organization_id = $1", [
+        a.organizationId,
+      ]);
       expect(upd.rowCount).toBe(0);
       await expect(
         client.query("insert into organizations (id, name) values (gen_random_uuid(), 'sneaky')"),
@@ -126,7 +151,9 @@ describe('row-level security underneath the ORM', () => {
     const emA = forkForTenant(server.deps.orm, a.organizationId);
     expect(await runAsTenant(b.organizationId, () => emA.find(Property, {}))).toEqual([]);
     expect(await forkForTenant(server.deps.orm, a.organizationId).find(Property, {})).toEqual([]);
-    expect(await runAsTenant(a.organizationId, () => forkForTenant(server.deps.orm, a.organizationId).find(Property, {}))).toHaveLength(1);
+    expect(
+      await runAsTenant(a.organizationId, () => forkForTenant(server.deps.orm, a.organizationId).find(Property, {})),
+    ).toHaveLength(1);
   });
 
   it('an EntityManager with no organization refuses tenant queries instead of reading everything', async () => {

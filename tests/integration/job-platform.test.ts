@@ -29,10 +29,24 @@ describe('job platform', () => {
     const agent = await addMember(server.url, owner, 'AGENT');
     const other = await createTenant(server.url);
     const { createProperty: p } = await owner.api.CreateProperty({ input: uniqueAddress('78701') });
-    const dead = await waitFor(async () => (await owner.api.FailedJobs({ queue: 'geocode' })).failedJobs.edges[0]?.node, 30_000, 'dead letter');
-    expect(dead).toMatchObject({ queue: 'geocode', jobName: 'geocode-property', attempts: 2, replayedAt: null, payload: { propertyId: p.id, organizationId: owner.organizationId } });
+    const dead = await waitFor(
+      async () => (await owner.api.FailedJobs({ queue: 'geocode' })).failedJobs.edges[0]?.node,
+      30_000,
+      'dead letter',
+    );
+    expect(dead).toMatchObject({
+      queue: 'geocode',
+      jobName: 'geocode-property',
+      attempts: 2,
+      replayedAt: null,
+      payload: { propertyId: p.id, organizationId: owner.organizationId },
+    });
     expect(dead.lastError).toContain('503');
-    await waitFor(async () => (await owner.api.Property({ id: p.id })).property.geocodeStatus === 'FAILED', 30_000, 'FAILED');
+    await waitFor(
+      async () => (await owner.api.Property({ id: p.id })).property.geocodeStatus === 'FAILED',
+      30_000,
+      'FAILED',
+    );
 
     // Other organizations see nothing; only OWNER/ADMIN replay.
     expect((await other.api.FailedJobs({})).failedJobs.totalCount).toBe(0);
@@ -43,8 +57,16 @@ describe('job platform', () => {
     const before = geocoder.answered;
     const { replayJob } = await owner.api.ReplayJob({ id: dead.id });
     expect(replayJob.replayJobId).toBe(`${dead.jobId}-replay-${dead.id.slice(0, 8)}`);
-    await waitFor(async () => (await owner.api.Property({ id: p.id })).property.geocodeStatus === 'DONE', 30_000, 'replayed geocode');
-    await waitFor(async () => (await owner.api.Job({ id: replayJob.replayJobId! })).job.state === 'completed', 30_000, 'replay job completed');
+    await waitFor(
+      async () => (await owner.api.Property({ id: p.id })).property.geocodeStatus === 'DONE',
+      30_000,
+      'replayed geocode',
+    );
+    await waitFor(
+      async () => (await owner.api.Job({ id: replayJob.replayJobId! })).job.state === 'completed',
+      30_000,
+      'replay job completed',
+    );
     expect(geocoder.answered - before).toBe(1);
     const again = await gqlError(owner.api.ReplayJob({ id: dead.id }));
     expect(again.code).toBe('BAD_USER_INPUT');
@@ -58,7 +80,9 @@ describe('job platform', () => {
     const t = await createTenant(server.url);
     const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('77021') });
     const jobId = `enrich-${p.id}`;
-    const sub = await subscribe<JobProgressSubscription>(server.wsUrl, t.token, print(JobProgressDocument), { variables: { id: jobId } } as never);
+    const sub = await subscribe<JobProgressSubscription>(server.wsUrl, t.token, print(JobProgressDocument), {
+      variables: { id: jobId },
+    } as never);
     await t.api.EnrichProperty({ id: p.id });
     const seen: JobProgressSubscription['jobProgress'][] = [];
     while (!seen.some((e) => e.state === 'completed')) seen.push((await sub.next(10_000)).jobProgress);

@@ -8,7 +8,14 @@ const server = await startTestServer({ workers: false });
 async function leadAndProperty(t: Tenant) {
   const { createProperty } = await t.api.CreateProperty({ input: uniqueAddress() });
   const { createLead } = await t.api.CreateLead({
-    input: { firstName: 'Sam', lastName: 'Seller', phone: '(512) 555-0143', email: 'Sam@Example.com', source: 'DIRECT_MAIL', propertyId: createProperty.id },
+    input: {
+      firstName: 'Sam',
+      lastName: 'Seller',
+      phone: '(512) 555-0143',
+      email: 'Sam@Example.com',
+      source: 'DIRECT_MAIL',
+      propertyId: createProperty.id,
+    },
   });
   return { property: createProperty, lead: createLead };
 }
@@ -17,11 +24,22 @@ describe('leads and activities', () => {
   it('stores phones as E.164 and emails lower-cased, and rejects bad ones', async () => {
     const t = await createTenant(server.url);
     const { lead } = await leadAndProperty(t);
-    expect(lead).toMatchObject({ phone: '+15125550143', email: 'sam@example.com', status: 'NEW', source: 'DIRECT_MAIL' });
-    expect((await gqlError(t.api.CreateLead({ input: { firstName: 'A', lastName: 'B', phone: '555' } }))).extensions.field).toBe('input.phone');
-    expect((await gqlError(t.api.CreateLead({ input: { firstName: 'A', lastName: 'B', email: 'a@b' } }))).extensions.field).toBe('input.email');
+    expect(lead).toMatchObject({
+      phone: '+15125550143',
+      email: 'sam@example.com',
+      status: 'NEW',
+      source: 'DIRECT_MAIL',
+    });
+    expect(
+      (await gqlError(t.api.CreateLead({ input: { firstName: 'A', lastName: 'B', phone: '555' } }))).extensions.field,
+    ).toBe('input.phone');
+    expect(
+      (await gqlError(t.api.CreateLead({ input: { firstName: 'A', lastName: 'B', email: 'a@b' } }))).extensions.field,
+    ).toBe('input.email');
     expect((await gqlError(t.api.CreateLead({ input: { firstName: 'A' } }))).extensions.field).toBe('input.lastName');
-    expect((await gqlError(t.api.CreateLead({ input: { firstName: 'A', lastName: 'B', propertyId: randomUUID() } }))).code).toBe('NOT_FOUND');
+    expect(
+      (await gqlError(t.api.CreateLead({ input: { firstName: 'A', lastName: 'B', propertyId: randomUUID() } }))).code,
+    ).toBe('NOT_FOUND');
     const { leads } = await t.api.Leads({ filter: { search: '0143' } });
     expect(leads.totalCount).toBe(1);
   });
@@ -29,14 +47,32 @@ describe('leads and activities', () => {
   it('keeps a timeline of activities, newest first', async () => {
     const t = await createTenant(server.url);
     const { lead } = await leadAndProperty(t);
-    await t.api.LogActivity({ input: { leadId: lead.id, type: 'CALL', body: 'No answer', outcome: 'voicemail', occurredAt: new Date(Date.now() - 3_600_000).toISOString() } });
-    await t.api.LogActivity({ input: { leadId: lead.id, type: 'SMS', direction: 'INBOUND', body: 'Call me tomorrow' } });
+    await t.api.LogActivity({
+      input: {
+        leadId: lead.id,
+        type: 'CALL',
+        body: 'No answer',
+        outcome: 'voicemail',
+        occurredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      },
+    });
+    await t.api.LogActivity({
+      input: { leadId: lead.id, type: 'SMS', direction: 'INBOUND', body: 'Call me tomorrow' },
+    });
     const { lead: full } = await t.api.Lead({ id: lead.id });
-    expect(full.activities.map((a) => [a.type, a.direction])).toEqual([['SMS', 'INBOUND'], ['CALL', 'OUTBOUND']]);
+    expect(full.activities.map((a) => [a.type, a.direction])).toEqual([
+      ['SMS', 'INBOUND'],
+      ['CALL', 'OUTBOUND'],
+    ]);
     expect(full.activities[0]!.user?.id).toBe(t.userId);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect((await gqlError(t.api.LogActivity({ input: { leadId: lead.id, type: 'NOTE', occurredAt: future } }))).extensions.field).toBe('input.occurredAt');
-    expect((await gqlError(t.api.LogActivity({ input: { leadId: randomUUID(), type: 'NOTE' } }))).code).toBe('NOT_FOUND');
+    expect(
+      (await gqlError(t.api.LogActivity({ input: { leadId: lead.id, type: 'NOTE', occurredAt: future } }))).extensions
+        .field,
+    ).toBe('input.occurredAt');
+    expect((await gqlError(t.api.LogActivity({ input: { leadId: randomUUID(), type: 'NOTE' } }))).code).toBe(
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -44,7 +80,9 @@ describe('deals and the pipeline', () => {
   it('moves a deal through stages, recording who, when and why', async () => {
     const t = await createTenant(server.url);
     const { lead, property } = await leadAndProperty(t);
-    const { createDeal: deal } = await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: 150000 } });
+    const { createDeal: deal } = await t.api.CreateDeal({
+      input: { leadId: lead.id, propertyId: property.id, offerAmount: 150000 },
+    });
     expect(deal.stage).toBe('NEW');
     expect(deal.title).toContain('Sam Seller');
     await t.api.MoveDeal({ id: deal.id, stage: 'OFFER_MADE', note: 'Verbal at 150k' });
@@ -81,7 +119,9 @@ describe('deals and the pipeline', () => {
     const { lead, property } = await leadAndProperty(t);
     const { createDeal: deal } = await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id } });
     const results = await Promise.allSettled(
-      (['CONTACTED', 'APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION'] as const).map((stage) => t.api.MoveDeal({ id: deal.id, stage })),
+      (['CONTACTED', 'APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION'] as const).map((stage) =>
+        t.api.MoveDeal({ id: deal.id, stage }),
+      ),
     );
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     const { deal: full } = await t.api.Deal({ id: deal.id });
@@ -94,7 +134,8 @@ describe('deals and the pipeline', () => {
     const t = await createTenant(server.url);
     const { lead, property } = await leadAndProperty(t);
     const p2 = (await t.api.CreateProperty({ input: uniqueAddress() })).createProperty;
-    const d1 = (await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: 100000 } })).createDeal;
+    const d1 = (await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: 100000 } }))
+      .createDeal;
     await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: p2.id, offerAmount: 50000, contractPrice: 70000 } });
     await t.api.MoveDeal({ id: d1.id, stage: 'OFFER_MADE' });
     const { pipeline } = await t.api.Pipeline();
@@ -110,9 +151,20 @@ describe('deals and the pipeline', () => {
   it('rejects negative money and unknown references without writing', async () => {
     const t = await createTenant(server.url);
     const { lead, property } = await leadAndProperty(t);
-    expect((await gqlError(t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: -5 } }))).extensions.field).toBe('input.offerAmount');
-    expect((await gqlError(t.api.CreateDeal({ input: { leadId: randomUUID(), propertyId: property.id } }))).code).toBe('NOT_FOUND');
-    expect((await gqlError(t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, assignedUserId: randomUUID() } }))).code).toBe('NOT_FOUND');
+    expect(
+      (await gqlError(t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, offerAmount: -5 } })))
+        .extensions.field,
+    ).toBe('input.offerAmount');
+    expect((await gqlError(t.api.CreateDeal({ input: { leadId: randomUUID(), propertyId: property.id } }))).code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (
+        await gqlError(
+          t.api.CreateDeal({ input: { leadId: lead.id, propertyId: property.id, assignedUserId: randomUUID() } }),
+        )
+      ).code,
+    ).toBe('NOT_FOUND');
     expect((await t.api.Deals({})).deals.totalCount).toBe(0);
   });
 });

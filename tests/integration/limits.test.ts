@@ -12,22 +12,36 @@ async function post(token: string, query: string, variables?: Record<string, unk
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] },
+  };
 }
 
 /** Runs one operation over graphql-ws and resolves with its errors (or [] when it ran). */
-async function overSocket(token: string, query: string): Promise<{ message: string; extensions?: Record<string, unknown> }[]> {
+async function overSocket(
+  token: string,
+  query: string,
+): Promise<{ message: string; extensions?: Record<string, unknown> }[]> {
   const client = wsClient(server.wsUrl, token);
   try {
     return await new Promise((resolve) => {
-      client.subscribe({ query }, { next: (r) => resolve((r.errors as never) ?? []), error: (e) => resolve(e as never), complete: () => resolve([]) });
+      client.subscribe(
+        { query },
+        {
+          next: (r) => resolve((r.errors as never) ?? []),
+          error: (e) => resolve(e as never),
+          complete: () => resolve([]),
+        },
+      );
     });
   } finally {
     await client.dispose();
   }
 }
 
-const deep = (n: number) => `{ ${'deals(first: 1) { edges { node { lead { '.repeat(1)}${'deals { lead { '.repeat(n)}id${' } }'.repeat(n)} } } } } }`;
+const deep = (n: number) =>
+  `{ ${'deals(first: 1) { edges { node { lead { '.repeat(1)}${'deals { lead { '.repeat(n)}id${' } }'.repeat(n)} } } } } }`;
 
 describe('query limits, on HTTP and WebSocket alike', () => {
   it('rejects depth beyond the limit with QUERY_TOO_COMPLEX naming it', async () => {
@@ -42,14 +56,23 @@ describe('query limits, on HTTP and WebSocket alike', () => {
 
   it('multiplies list sizes into a cost and rejects expensive queries', async () => {
     const t = await createTenant(server.url);
-    const q = '{ properties(first: 100) { edges { node { leads { activities { id } deals { stageHistory { note } } } } } } }';
+    const q =
+      '{ properties(first: 100) { edges { node { leads { activities { id } deals { stageHistory { note } } } } } } }';
     const http = await post(t.token, q);
     expect(http.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
     expect(http.body.errors![0]!.message).toMatch(/cost \d+ exceeds the limit of 50000/);
     // The same shape with variables is measured with them.
-    const viaVars = await post(t.token, 'query($n: Int!) { properties(first: $n) { edges { node { leads { activities { id } deals { stageHistory { note } } } } } } }', { n: 100 });
+    const viaVars = await post(
+      t.token,
+      'query($n: Int!) { properties(first: $n) { edges { node { leads { activities { id } deals { stageHistory { note } } } } } } }',
+      { n: 100 },
+    );
     expect(viaVars.body.errors![0]!.extensions!.limit).toBe('cost');
-    const cheap = await post(t.token, 'query($n: Int!) { properties(first: $n) { edges { node { id leads { id } } } } }', { n: 100 });
+    const cheap = await post(
+      t.token,
+      'query($n: Int!) { properties(first: $n) { edges { node { id leads { id } } } } }',
+      { n: 100 },
+    );
     expect(cheap.body.errors).toBeUndefined();
     expect((await overSocket(t.token, q))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
   });
@@ -61,11 +84,23 @@ describe('query limits, on HTTP and WebSocket alike', () => {
     expect(a.status).toBe(400);
     expect(a.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' });
     const fewAliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
-    expect((await post(t.token, fewAliases)).body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+    expect((await post(t.token, fewAliases)).body.errors![0]!.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'aliases',
+    });
     const directives = `{ me { ${Array.from({ length: 21 }, () => 'id @include(if: true)').join(' ')} } }`;
-    expect((await post(t.token, directives)).body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'directives' });
-    expect((await overSocket(t.token, aliases))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' });
-    expect((await overSocket(t.token, fewAliases))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+    expect((await post(t.token, directives)).body.errors![0]!.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'directives',
+    });
+    expect((await overSocket(t.token, aliases))[0]!.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'tokens',
+    });
+    expect((await overSocket(t.token, fewAliases))[0]!.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'aliases',
+    });
   });
 
   it('counts aliases on leaf fields too', async () => {
@@ -76,7 +111,10 @@ describe('query limits, on HTTP and WebSocket alike', () => {
       const res = await post(t.token, q);
       expect(res.status).toBe(400);
       expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 30 });
-      expect((await overSocket(t.token, q))[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+      expect((await overSocket(t.token, q))[0]!.extensions).toMatchObject({
+        code: 'QUERY_TOO_COMPLEX',
+        limit: 'aliases',
+      });
     }
     const thirty = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
     expect((await post(t.token, thirty)).body.errors).toBeUndefined();
@@ -93,20 +131,32 @@ describe('query limits, on HTTP and WebSocket alike', () => {
     // The old walker re-expanded every spread: 22 levels took 13.8 s, 30 levels about an hour.
     const send = async (levels: number) => {
       const started = performance.now();
-      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: bomb(levels) }) });
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: bomb(levels) }),
+      });
       const body = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
       expect(body.errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
       return performance.now() - started;
     };
     for (const levels of [22, 30, 60]) {
       // The fastest of five answers, so a busy machine's pause does not count against the server.
-      const fastest = Math.min(...[await send(levels), await send(levels), await send(levels), await send(levels), await send(levels)]);
+      const fastest = Math.min(
+        ...[await send(levels), await send(levels), await send(levels), await send(levels), await send(levels)],
+      );
       expect(fastest).toBeLessThan(50);
     }
     // Production mode (no introspection, masked errors) refuses it the same way.
     const prod = await startTestServer({ workers: false, config: { nodeEnv: 'production', introspection: false } });
-    const inProd = await fetch(prod.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: bomb(30) }) });
-    expect(((await inProd.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
+    const inProd = await fetch(prod.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: bomb(30) }),
+    });
+    expect(
+      ((await inProd.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions,
+    ).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
     const t = await createTenant(server.url);
     const ws = await overSocket(t.token, bomb(30));
     expect(ws[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
@@ -124,7 +174,11 @@ describe('query limits, on HTTP and WebSocket alike', () => {
       inputValueDeprecation: true,
       oneOf: true,
     });
-    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.json()) as { data?: { __schema: { types: unknown[] } }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     expect(body.data!.__schema.types.length).toBeGreaterThan(50);

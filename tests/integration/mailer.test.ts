@@ -22,7 +22,9 @@ describe('email over real SMTP', () => {
       expect(mail!.parsed.text?.trim()).toBe('Hi Pat');
       expect(mail!.parsed.html).toContain('<p>Hi Pat</p>');
       // mailparser folds List-* headers into a structure; the raw line is what the recipient's client reads.
-      expect(mail!.parsed.headerLines.find((l) => l.key === 'list-unsubscribe')?.line).toBe('List-Unsubscribe: <https://example.com/u/abc>');
+      expect(mail!.parsed.headerLines.find((l) => l.key === 'list-unsubscribe')?.line).toBe(
+        'List-Unsubscribe: <https://example.com/u/abc>',
+      );
     } finally {
       mailer.close();
       await smtp.close();

@@ -12,18 +12,30 @@ async function leadWithTemplate(t: Tenant, consent = true) {
   const email = `seller-${randomUUID().slice(0, 8)}@example.com`;
   const { createLead } = await t.api.CreateLead({ input: { firstName: 'Pat', lastName: 'Seller', email } });
   const { createTemplate } = await t.api.CreateTemplate({
-    input: { name: `First touch ${randomUUID().slice(0, 6)}`, channel: 'EMAIL', subject: 'Hello {{lead.firstName}}', body: 'Hi {{lead.fullName}},\n\nWould you sell? <3\n— {{user.name}}' },
+    input: {
+      name: `First touch ${randomUUID().slice(0, 6)}`,
+      channel: 'EMAIL',
+      subject: 'Hello {{lead.firstName}}',
+      body: 'Hi {{lead.fullName}},\n\nWould you sell? <3\n— {{user.name}}',
+    },
   });
-  if (consent) await t.api.RecordConsent({ input: { channel: 'EMAIL', contactPoint: email, status: 'OPTED_IN', source: 'WEB_FORM' } });
+  if (consent)
+    await t.api.RecordConsent({
+      input: { channel: 'EMAIL', contactPoint: email, status: 'OPTED_IN', source: 'WEB_FORM' },
+    });
   return { lead: createLead, template: createTemplate, email };
 }
 
 /** The message once the outreach worker has put it in `status`. */
 function messageIn(t: Tenant, id: string, status: 'SENT' | 'BLOCKED' | 'FAILED') {
-  return waitFor(async () => {
-    const { message } = await t.api.Message({ id });
-    return message.status === status ? message : null;
-  }, 10_000, `message ${status}`);
+  return waitFor(
+    async () => {
+      const { message } = await t.api.Message({ id });
+      return message.status === status ? message : null;
+    },
+    10_000,
+    `message ${status}`,
+  );
 }
 
 describe('emailing a lead', () => {
@@ -31,7 +43,13 @@ describe('emailing a lead', () => {
     const t = await createTenant(server.url);
     const { lead, template, email } = await leadWithTemplate(t);
     const { sendLeadEmail } = await t.api.SendLeadEmail({ leadId: lead.id, templateId: template.id });
-    expect(sendLeadEmail).toMatchObject({ status: 'QUEUED', toAddress: email, subject: 'Hello Pat', leadId: lead.id, jobId: `send-${sendLeadEmail.id}` });
+    expect(sendLeadEmail).toMatchObject({
+      status: 'QUEUED',
+      toAddress: email,
+      subject: 'Hello Pat',
+      leadId: lead.id,
+      jobId: `send-${sendLeadEmail.id}`,
+    });
     const sent = await messageIn(t, sendLeadEmail.id, 'SENT');
     expect(sent.providerMessageId).toContain(sendLeadEmail.id);
     expect(sent.sentAt).toBeTruthy();
@@ -41,7 +59,9 @@ describe('emailing a lead', () => {
     expect(mail?.parsed.html).toContain('<p>Would you sell? &lt;3<br>— Olive Owner</p>');
     expect(mail?.parsed.messageId).toBe(sent.providerMessageId);
     const { lead: timeline } = await t.api.Lead({ id: lead.id });
-    expect(timeline.activities).toEqual([expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT', user: { id: t.userId } })]);
+    expect(timeline.activities).toEqual([
+      expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT', user: { id: t.userId } }),
+    ]);
     expect((await t.api.LeadMessages({ leadId: lead.id })).leadMessages.map((m) => m.id)).toEqual([sendLeadEmail.id]);
     expect((await t.api.Job({ id: sent.jobId })).job).toMatchObject({ queue: 'email', state: 'completed' });
   });
@@ -51,15 +71,27 @@ describe('emailing a lead', () => {
     const { lead, template, email } = await leadWithTemplate(t, false);
     const noConsent = await gqlError(t.api.SendLeadEmail({ leadId: lead.id, templateId: template.id }));
     expect(noConsent).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('NO_CONSENT') });
-    await t.api.RecordConsent({ input: { channel: 'EMAIL', contactPoint: email, status: 'OPTED_IN', source: 'WEB_FORM' } });
+    await t.api.RecordConsent({
+      input: { channel: 'EMAIL', contactPoint: email, status: 'OPTED_IN', source: 'WEB_FORM' },
+    });
     await t.api.AddDoNotContact({ contactPoint: email.toUpperCase() });
-    expect((await gqlError(t.api.SendLeadEmail({ leadId: lead.id, templateId: template.id }))).message).toContain('DNC');
+    expect((await gqlError(t.api.SendLeadEmail({ leadId: lead.id, templateId: template.id }))).message).toContain(
+      'DNC',
+    );
     const { createLead: noEmail } = await t.api.CreateLead({ input: { firstName: 'No', lastName: 'Email' } });
-    expect((await gqlError(t.api.SendLeadEmail({ leadId: noEmail.id, templateId: template.id }))).extensions.field).toBe('leadId');
-    const { createTemplate: sms } = await t.api.CreateTemplate({ input: { name: 'Text', channel: 'SMS', body: 'Hi {{lead.firstName}}' } });
-    expect((await gqlError(t.api.SendLeadEmail({ leadId: lead.id, templateId: sms.id }))).extensions.field).toBe('templateId');
+    expect(
+      (await gqlError(t.api.SendLeadEmail({ leadId: noEmail.id, templateId: template.id }))).extensions.field,
+    ).toBe('leadId');
+    const { createTemplate: sms } = await t.api.CreateTemplate({
+      input: { name: 'Text', channel: 'SMS', body: 'Hi {{lead.firstName}}' },
+    });
+    expect((await gqlError(t.api.SendLeadEmail({ leadId: lead.id, templateId: sms.id }))).extensions.field).toBe(
+      'templateId',
+    );
     const viewer = await addMember(server.url, t, 'VIEWER');
-    expect((await gqlError(viewer.api.SendLeadEmail({ leadId: lead.id, templateId: template.id }))).code).toBe('FORBIDDEN');
+    expect((await gqlError(viewer.api.SendLeadEmail({ leadId: lead.id, templateId: template.id }))).code).toBe(
+      'FORBIDDEN',
+    );
     expect((await t.api.LeadMessages({ leadId: lead.id })).leadMessages).toEqual([]);
     expect(server.deps.localSmtp!.received.some((m) => m.envelopeTo.includes(email))).toBe(false);
   });
@@ -70,8 +102,12 @@ describe('emailing a lead', () => {
     const { lead, template } = await leadWithTemplate(a);
     const { sendLeadEmail } = await a.api.SendLeadEmail({ leadId: lead.id, templateId: template.id });
     const own = await leadWithTemplate(b);
-    expect((await gqlError(b.api.SendLeadEmail({ leadId: lead.id, templateId: own.template.id }))).code).toBe('NOT_FOUND');
-    expect((await gqlError(b.api.SendLeadEmail({ leadId: own.lead.id, templateId: template.id }))).code).toBe('NOT_FOUND');
+    expect((await gqlError(b.api.SendLeadEmail({ leadId: lead.id, templateId: own.template.id }))).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await gqlError(b.api.SendLeadEmail({ leadId: own.lead.id, templateId: template.id }))).code).toBe(
+      'NOT_FOUND',
+    );
     expect((await gqlError(b.api.Message({ id: sendLeadEmail.id }))).code).toBe('NOT_FOUND');
     expect((await gqlError(b.api.LeadMessages({ leadId: lead.id }))).code).toBe('NOT_FOUND');
     expect((await gqlError(b.api.Job({ id: sendLeadEmail.jobId }))).code).toBe('NOT_FOUND');

@@ -12,14 +12,26 @@ describe('/metrics', () => {
   it('reports operations, latency, errors by code, subscriptions, queues and the DB pool after traffic', async () => {
     const t = await createTenant(server.url);
     const { createProperty } = await t.api.CreateProperty({ input: uniqueAddress() });
-    await waitFor(async () => (await t.api.Property({ id: createProperty.id })).property.geocodeStatus === 'DONE', 30_000, 'geocoding');
+    await waitFor(
+      async () => (await t.api.Property({ id: createProperty.id })).property.geocodeStatus === 'DONE',
+      30_000,
+      'geocoding',
+    );
     await gqlError(t.api.Property({ id: randomUUID() }));
     const sub = await subscribe(server.wsUrl, t.token, print(PipelineEventsDocument));
     const text = await (await fetch(server.url.replace('/graphql', '/metrics'))).text();
-    expect(text).toMatch(/graphql_operations_total\{operation_name="CreateProperty",operation_type="mutation",outcome="ok"\} 1/);
-    expect(text).toMatch(/graphql_operations_total\{operation_name="Property",operation_type="query",outcome="error"\} 1/);
-    expect(text).toMatch(/graphql_operations_total\{operation_name="Property",operation_type="query",outcome="ok"\} [1-9]/);
-    expect(text).toMatch(/graphql_operation_duration_seconds_bucket\{le="[\d.]+",operation_name="Me",operation_type="query"\}/);
+    expect(text).toMatch(
+      /graphql_operations_total\{operation_name="CreateProperty",operation_type="mutation",outcome="ok"\} 1/,
+    );
+    expect(text).toMatch(
+      /graphql_operations_total\{operation_name="Property",operation_type="query",outcome="error"\} 1/,
+    );
+    expect(text).toMatch(
+      /graphql_operations_total\{operation_name="Property",operation_type="query",outcome="ok"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /graphql_operation_duration_seconds_bucket\{le="[\d.]+",operation_name="Me",operation_type="query"\}/,
+    );
     expect(text).toMatch(/graphql_errors_total\{code="NOT_FOUND"\} 1/);
     expect(text).toMatch(/graphql_active_subscriptions 1/);
     expect(text).toMatch(/bullmq_queue_jobs\{queue="geocode",state="\w+"\} \d+/);
@@ -28,6 +40,8 @@ describe('/metrics', () => {
     expect(text).toMatch(/process_cpu_user_seconds_total/);
     await sub.close();
     await new Promise((r) => setTimeout(r, 100));
-    expect(await (await fetch(server.url.replace('/graphql', '/metrics'))).text()).toMatch(/graphql_active_subscriptions 0/);
+    expect(await (await fetch(server.url.replace('/graphql', '/metrics'))).text()).toMatch(
+      /graphql_active_subscriptions 0/,
+    );
   });
 });

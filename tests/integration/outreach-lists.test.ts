@@ -7,15 +7,26 @@ import { startScriptedSmtp } from '../helpers/smtp.js';
 
 /** An SMTP server that refuses one address for good (550) and records every RCPT it is offered. */
 let refuse = '';
-const smtp = await startScriptedSmtp((address) => (address === refuse ? { code: 550, message: '5.1.1 mailbox unavailable' } : null));
+const smtp = await startScriptedSmtp((address) =>
+  address === refuse ? { code: 550, message: '5.1.1 mailbox unavailable' } : null,
+);
 afterAll(() => smtp.close());
 const { offered, delivered } = smtp;
 const server = await startTestServer({ config: { smtpUrl: smtp.url } });
 
 async function runCampaign(t: Tenant, name: string, search?: string) {
-  const { createTemplate } = await t.api.CreateTemplate({ input: { name, channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' } });
+  const { createTemplate } = await t.api.CreateTemplate({
+    input: { name, channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' },
+  });
   const { createCampaign } = await t.api.CreateCampaign({
-    input: { name, channel: 'EMAIL', templateId: createTemplate.id, windowStartHour: 0, windowEndHour: 24, ...(search ? { audience: { search } } : {}) },
+    input: {
+      name,
+      channel: 'EMAIL',
+      templateId: createTemplate.id,
+      windowStartHour: 0,
+      windowEndHour: 24,
+      ...(search ? { audience: { search } } : {}),
+    },
   });
   await t.api.LaunchCampaign({ id: createCampaign.id });
   return campaignCompleted(t, createCampaign.id);
@@ -30,15 +41,28 @@ describe('suppression list', () => {
     const first = await runCampaign(a, 'First');
     expect(first.stats).toMatchObject({ sent: 1, bounced: 1 });
     const { suppressions } = await a.api.Suppressions({});
-    expect(nodes(suppressions)).toMatchObject([{ channel: 'EMAIL', contactPoint: bad, reason: 'HARD_BOUNCE', detail: expect.stringContaining('5.1.1'), liftedAt: null }]);
-    expect((await a.api.ConsentStatus({ channel: 'EMAIL', contactPoint: bad! })).consentStatus).toMatchObject({ allowed: false, reason: 'BOUNCED_BEFORE' });
+    expect(nodes(suppressions)).toMatchObject([
+      {
+        channel: 'EMAIL',
+        contactPoint: bad,
+        reason: 'HARD_BOUNCE',
+        detail: expect.stringContaining('5.1.1'),
+        liftedAt: null,
+      },
+    ]);
+    expect((await a.api.ConsentStatus({ channel: 'EMAIL', contactPoint: bad! })).consentStatus).toMatchObject({
+      allowed: false,
+      reason: 'BOUNCED_BEFORE',
+    });
     expect((await b.api.Suppressions({})).suppressions.totalCount).toBe(0);
 
     const tries = () => offered.filter((x) => x === bad).length;
     expect(tries()).toBe(1);
     const second = await runCampaign(a, 'Second');
     expect(second.stats.skippedByReason).toEqual([{ reason: 'BOUNCED_BEFORE', count: 1 }]);
-    expect(nodes((await a.api.Campaign({ id: second.id, status: 'SKIPPED' })).campaign.recipients)).toMatchObject([{ toAddress: bad, reason: 'BOUNCED_BEFORE' }]);
+    expect(nodes((await a.api.Campaign({ id: second.id, status: 'SKIPPED' })).campaign.recipients)).toMatchObject([
+      { toAddress: bad, reason: 'BOUNCED_BEFORE' },
+    ]);
     expect(tries()).toBe(1); // never offered to the mail server again
     expect(delivered.filter((x) => x === good)).toHaveLength(2);
 
@@ -63,9 +87,10 @@ describe('one copy per contact point', () => {
     const tag = `dup${Date.now()}`;
     const [shared] = await seedOptedInLeads(server.config.databaseUrl, t, 1, tag);
     await asTenant(server.config.databaseUrl, t, (db) =>
-      db.query(`insert into leads (id, organization_id, first_name, last_name, email, created_at) values ($1, $2, $3, 'Twin', $4, now() + interval '1 second')`, [
-        randomUUID(), t.organizationId, `${tag}-twin`, shared,
-      ]),
+      db.query(
+        `insert into leads (id, organization_id, first_name, last_name, email, created_at) values ($1, $2, $3, 'Twin', $4, now() + interval '1 second')`,
+        [randomUUID(), t.organizationId, `${tag}-twin`, shared],
+      ),
     );
     const done = await runCampaign(t, 'Dup', tag);
     expect(done.stats).toMatchObject({ total: 2, sent: 1 });

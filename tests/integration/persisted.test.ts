@@ -8,8 +8,18 @@ import { subscribe, wsClient } from '../helpers/ws.js';
 const server = await startTestServer({ workers: false });
 
 async function post(url: string, token: string, body: unknown) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions: { code: string } }[] } };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; extensions: { code: string } }[];
+    },
+  };
 }
 
 describe('automatic persisted queries', () => {
@@ -35,7 +45,9 @@ describe('automatic persisted queries', () => {
     const url = new URL(server.url);
     url.searchParams.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha256(query) } }));
     url.searchParams.set('operationName', 'Me');
-    const res = await fetch(url, { headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' } });
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${t.token}`, 'apollo-require-preflight': 'true' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('private, max-age=5');
     expect(res.headers.get('vary')).toContain('Authorization');
@@ -60,12 +72,18 @@ describe('trusted documents (PERSISTED_OPERATIONS=only)', () => {
     expect(adHoc.status).toBe(400);
     expect(adHoc.body.errors![0]!.extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
     // Registering a new hash is refused too.
-    const reg = await post(only.url, t.token, { query: '{ me { email } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ me { email } }') } } });
+    const reg = await post(only.url, t.token, {
+      query: '{ me { email } }',
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ me { email } }') } },
+    });
     expect(reg.body.errors![0]!.extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
 
     const client = wsClient(only.wsUrl, t.token);
     const wsErrors = await new Promise<{ extensions?: { code?: string } }[]>((resolve) => {
-      client.subscribe({ query: 'subscription { pipelineEvents { type } }' }, { next: () => resolve([]), error: (e) => resolve(e as never), complete: () => resolve([]) });
+      client.subscribe(
+        { query: 'subscription { pipelineEvents { type } }' },
+        { next: () => resolve([]), error: (e) => resolve(e as never), complete: () => resolve([]) },
+      );
     });
     await client.dispose();
     expect(wsErrors[0]!.extensions!.code).toBe('PERSISTED_QUERY_REQUIRED');
@@ -80,10 +98,17 @@ describe('trusted documents (PERSISTED_OPERATIONS=only)', () => {
   });
 
   it('lets Apollo Sandbox introspect in development while refusing other ad-hoc queries', async () => {
-    const dev = await startTestServer({ workers: false, config: { persistedOperations: 'only', nodeEnv: 'development', introspection: true } });
+    const dev = await startTestServer({
+      workers: false,
+      config: { persistedOperations: 'only', nodeEnv: 'development', introspection: true },
+    });
     const t = await createTenant(server.url);
-    const intro = await post(dev.url, t.token, { query: 'query IntrospectionQuery { __schema { queryType { name } } }' });
+    const intro = await post(dev.url, t.token, {
+      query: 'query IntrospectionQuery { __schema { queryType { name } } }',
+    });
     expect(intro.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
-    expect((await post(dev.url, t.token, { query: '{ me { id } }' })).body.errors![0]!.extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
+    expect((await post(dev.url, t.token, { query: '{ me { id } }' })).body.errors![0]!.extensions.code).toBe(
+      'PERSISTED_QUERY_REQUIRED',
+    );
   });
 });

@@ -10,13 +10,34 @@ describe('properties', () => {
     const t = await createTenant(server.url);
     const addr = uniqueAddress('78704');
     const { createProperty: p } = await t.api.CreateProperty({
-      input: { ...addr, state: 'tx', zip: '78704-1234', bedrooms: 3, bathrooms: 2.5, estimatedValue: 325000.456, tags: ['Vacant', ' vacant ', 'Probate'], lastSaleDate: '2019-06-30' },
+      input: {
+        ...addr,
+        state: 'tx',
+        zip: '78704-1234',
+        bedrooms: 3,
+        bathrooms: 2.5,
+        estimatedValue: 325000.456,
+        tags: ['Vacant', ' vacant ', 'Probate'],
+        lastSaleDate: '2019-06-30',
+      },
     });
-    expect(p).toMatchObject({ state: 'TX', zip: '78704', bathrooms: 2.5, estimatedValue: 325000.46, tags: ['vacant', 'probate'], geocodeStatus: 'PENDING', lastSaleDate: '2019-06-30' });
-    const done = await waitFor(async () => {
-      const { property } = await t.api.Property({ id: p.id });
-      return property.geocodeStatus === 'DONE' ? property : null;
-    }, 30_000, 'geocoding');
+    expect(p).toMatchObject({
+      state: 'TX',
+      zip: '78704',
+      bathrooms: 2.5,
+      estimatedValue: 325000.46,
+      tags: ['vacant', 'probate'],
+      geocodeStatus: 'PENDING',
+      lastSaleDate: '2019-06-30',
+    });
+    const done = await waitFor(
+      async () => {
+        const { property } = await t.api.Property({ id: p.id });
+        return property.geocodeStatus === 'DONE' ? property : null;
+      },
+      30_000,
+      'geocoding',
+    );
     expect(done.county).toBe('Travis');
     expect(done.latitude).toBeGreaterThan(30.2);
     expect(done.latitude).toBeLessThan(30.3);
@@ -27,16 +48,28 @@ describe('properties', () => {
     const t = await createTenant(server.url);
     const unknown = await t.api.CreateProperty({ input: { ...uniqueAddress('10001'), city: 'New York', state: 'NY' } });
     const rejected = await t.api.CreateProperty({ input: { ...uniqueAddress('99981'), city: 'Nowhere', state: 'AK' } });
-    await waitFor(async () => (await t.api.Property({ id: unknown.createProperty.id })).property.geocodeStatus === 'NOT_FOUND', 30_000, 'NOT_FOUND');
-    await waitFor(async () => (await t.api.Property({ id: rejected.createProperty.id })).property.geocodeStatus === 'FAILED', 30_000, 'FAILED');
+    await waitFor(
+      async () => (await t.api.Property({ id: unknown.createProperty.id })).property.geocodeStatus === 'NOT_FOUND',
+      30_000,
+      'NOT_FOUND',
+    );
+    await waitFor(
+      async () => (await t.api.Property({ id: rejected.createProperty.id })).property.geocodeStatus === 'FAILED',
+      30_000,
+      'FAILED',
+    );
   });
 
   it('rejects the same house entered twice, however it is written, naming the existing property', async () => {
     const t = await createTenant(server.url);
     const street = `${100 + Math.floor(Math.random() * 800)} North ${randomUUID().slice(0, 6)} Street Apartment 4`;
-    const { createProperty: first } = await t.api.CreateProperty({ input: { addressLine: street, city: 'Austin', state: 'TX', zip: '78701' } });
+    const { createProperty: first } = await t.api.CreateProperty({
+      input: { addressLine: street, city: 'Austin', state: 'TX', zip: '78701' },
+    });
     const variant = street.replace('North', 'N.').replace('Street', 'st').replace('Apartment 4', '#4').toLowerCase();
-    const err = await gqlError(t.api.CreateProperty({ input: { addressLine: variant, city: 'AUSTIN', state: 'TX', zip: '78701' } }));
+    const err = await gqlError(
+      t.api.CreateProperty({ input: { addressLine: variant, city: 'AUSTIN', state: 'TX', zip: '78701' } }),
+    );
     expect(err.code).toBe('BAD_USER_INPUT');
     expect(err.extensions).toMatchObject({ field: 'input.addressLine', existingPropertyId: first.id });
     expect(err.message).toContain(first.id);
@@ -71,8 +104,12 @@ describe('properties', () => {
       expect(err, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field } });
     }
     // Enum and scalar coercion errors come from GraphQL itself, also as BAD_USER_INPUT.
-    expect((await gqlError(t.api.CreateProperty({ input: { ...a, propertyType: 'CASTLE' as never } }))).code).toBe('BAD_USER_INPUT');
-    expect((await gqlError(t.api.CreateProperty({ input: { ...a, lastSaleDate: '2020-02-31' } }))).code).toBe('BAD_USER_INPUT');
+    expect((await gqlError(t.api.CreateProperty({ input: { ...a, propertyType: 'CASTLE' as never } }))).code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect((await gqlError(t.api.CreateProperty({ input: { ...a, lastSaleDate: '2020-02-31' } }))).code).toBe(
+      'BAD_USER_INPUT',
+    );
     expect((await t.api.Properties({ first: 10 })).properties.totalCount).toBe(0);
   });
 
@@ -80,7 +117,9 @@ describe('properties', () => {
     const t = await createTenant(server.url);
     expect((await gqlError(t.api.Property({ id: randomUUID() }))).code).toBe('NOT_FOUND');
     expect((await gqlError(t.api.Property({ id: 'not-a-uuid' }))).code).toBe('NOT_FOUND');
-    expect((await gqlError(t.api.UpdateProperty({ id: randomUUID(), input: { city: 'Dallas' } }))).code).toBe('NOT_FOUND');
+    expect((await gqlError(t.api.UpdateProperty({ id: randomUUID(), input: { city: 'Dallas' } }))).code).toBe(
+      'NOT_FOUND',
+    );
     expect((await gqlError(t.api.ArchiveProperty({ id: randomUUID() }))).code).toBe('NOT_FOUND');
   });
 
@@ -89,13 +128,22 @@ describe('properties', () => {
     const values = [100_000, 250_000, 175_000, 400_000, 90_000];
     for (const [i, v] of values.entries()) {
       await t.api.CreateProperty({
-        input: { ...uniqueAddress(i % 2 ? '78702' : '78701'), estimatedValue: v, ownerName: i === 3 ? 'Zed Zimmerman' : 'Pat Owner', tags: i < 2 ? ['absentee'] : ['tired-landlord'] },
+        input: {
+          ...uniqueAddress(i % 2 ? '78702' : '78701'),
+          estimatedValue: v,
+          ownerName: i === 3 ? 'Zed Zimmerman' : 'Pat Owner',
+          tags: i < 2 ? ['absentee'] : ['tired-landlord'],
+        },
       });
     }
     const seen: string[] = [];
     let after: string | null | undefined;
     for (;;) {
-      const { properties } = await t.api.Properties({ first: 2, after, orderBy: { field: 'ESTIMATED_VALUE', direction: 'DESC' } });
+      const { properties } = await t.api.Properties({
+        first: 2,
+        after,
+        orderBy: { field: 'ESTIMATED_VALUE', direction: 'DESC' },
+      });
       expect(properties.totalCount).toBe(5);
       seen.push(...properties.edges.map((e) => String(e.node.estimatedValue)));
       if (!properties.pageInfo.hasNextPage) break;
@@ -124,12 +172,18 @@ describe('properties', () => {
       const seen: { id: string; v: number | null }[] = [];
       let after: string | null | undefined;
       do {
-        const { properties } = await t.api.Properties({ first: 2, after, orderBy: { field: 'ESTIMATED_VALUE', direction } });
+        const { properties } = await t.api.Properties({
+          first: 2,
+          after,
+          orderBy: { field: 'ESTIMATED_VALUE', direction },
+        });
         seen.push(...properties.edges.map((e) => ({ id: e.node.id, v: e.node.estimatedValue ?? null })));
         after = properties.pageInfo.hasNextPage ? properties.pageInfo.endCursor : null;
       } while (after);
       expect(new Set(seen.map((s) => s.id)).size).toBe(values.length);
-      const nonNull = values.filter((v): v is number => v !== null).sort((a, b) => (direction === 'ASC' ? a - b : b - a));
+      const nonNull = values
+        .filter((v): v is number => v !== null)
+        .sort((a, b) => (direction === 'ASC' ? a - b : b - a));
       expect(seen.map((s) => s.v)).toEqual([...nonNull, null, null, null]);
     }
   });

@@ -5,7 +5,10 @@ import { startApiProcess, type ApiProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 
 const LIMIT = 10;
-const server = await startTestServer({ workers: false, config: { rateLimits: { queriesPerMinute: LIMIT, mutationsPerMinute: 1000, authMultiplier: 1 } } });
+const server = await startTestServer({
+  workers: false,
+  config: { rateLimits: { queriesPerMinute: LIMIT, mutationsPerMinute: 1000, authMultiplier: 1 } },
+});
 let other: ApiProcess | undefined;
 afterAll(async () => {
   await other?.stop();
@@ -17,7 +20,10 @@ async function me(url: string, token: string) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: '{ me { id } }' }),
   });
-  const body = (await res.json()) as { data: unknown; errors?: { extensions: { code: string; retryAfter?: number } }[] };
+  const body = (await res.json()) as {
+    data: unknown;
+    errors?: { extensions: { code: string; retryAfter?: number } }[];
+  };
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
 }
 
@@ -38,7 +44,9 @@ describe('rate limits', () => {
       expect(r.body.errors![0]!.extensions.retryAfter).toBe(retryAfter);
     }
     // Both processes answered some of the burst; one shared count limited them.
-    expect(burst.some((r, i) => i % 2 === 0 && r.status === 200) || burst.some((r, i) => i % 2 === 1 && r.status === 200)).toBe(true);
+    expect(
+      burst.some((r, i) => i % 2 === 0 && r.status === 200) || burst.some((r, i) => i % 2 === 1 && r.status === 200),
+    ).toBe(true);
     expect(burst.filter((_, i) => i % 2 === 0).some((r) => r.status === 429)).toBe(true);
     expect(burst.filter((_, i) => i % 2 === 1).some((r) => r.status === 429)).toBe(true);
     // Another user has their own allowance.
@@ -50,7 +58,8 @@ describe('rate limits', () => {
     const email = `someone-${randomUUID()}@example.com`;
     const api = sdk(server.url);
     const attempts = [];
-    for (let i = 0; i < 6; i++) attempts.push(await api.Login({ input: { email, password: 'wrong-password' } }).catch((e) => e));
+    for (let i = 0; i < 6; i++)
+      attempts.push(await api.Login({ input: { email, password: 'wrong-password' } }).catch((e) => e));
     const codes = attempts.map((e) => e.response?.errors?.[0]?.extensions?.code);
     expect(codes.slice(0, 5)).toEqual(Array(5).fill('UNAUTHENTICATED'));
     expect(codes[5]).toBe('RATE_LIMITED');

@@ -15,7 +15,14 @@ describe('Redis unreachable', () => {
     const config = testConfig();
     const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/src/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: config.databaseUrl, DATABASE_OWNER_URL: config.databaseOwnerUrl, REDIS_URL: `redis://127.0.0.1:${port}`, PORT: '0' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: config.databaseUrl,
+        DATABASE_OWNER_URL: config.databaseOwnerUrl,
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -36,22 +43,33 @@ describe('Redis unreachable', () => {
     api.child.stderr!.on('data', (d) => (log += d));
     try {
       await redis.stop();
-      const down = await waitFor(async () => {
-        const res = await fetch(`${base}/readyz`);
-        return res.status === 503 ? ((await res.json()) as { down: string[] }) : null;
-      }, 30_000, 'readyz reports Redis down');
+      const down = await waitFor(
+        async () => {
+          const res = await fetch(`${base}/readyz`);
+          return res.status === 503 ? ((await res.json()) as { down: string[] }) : null;
+        },
+        30_000,
+        'readyz reports Redis down',
+      );
       expect(down.down).toEqual(['redis']);
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 0$/m);
       const before = log.split('\n').length;
       await new Promise((r) => setTimeout(r, 5_000)); // reconnect attempts keep going meanwhile
-      const during = log.split('\n').slice(before - 1).filter((l) => l.trim());
+      const during = log
+        .split('\n')
+        .slice(before - 1)
+        .filter((l) => l.trim());
       expect(during.filter((l) => !l.includes('"graphql operation"'))).toEqual([]);
       expect(log.match(/Redis is unreachable/g)).toHaveLength(1);
       expect(log).not.toMatch(/^Error: /m); // nothing printed raw
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
       await redis.start();
-      await waitFor(async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : null), 30_000, 'readyz recovers');
+      await waitFor(
+        async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : null),
+        30_000,
+        'readyz recovers',
+      );
       await waitFor(async () => (log.includes('Redis connection restored') ? true : null), 30_000, 'restored logged');
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 1$/m);
     } finally {

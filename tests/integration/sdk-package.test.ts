@@ -57,15 +57,43 @@ describe('the SDK as a package', () => {
     const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'))!;
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     const peers = ['graphql@16', 'graphql-request@7', 'graphql-ws@6'];
-    execFileSync('npm', ['install', `./${tarball}`, ...peers, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: scratch, stdio: 'pipe' });
+    execFileSync(
+      'npm',
+      ['install', `./${tarball}`, ...peers, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+      { cwd: scratch, stdio: 'pipe' },
+    );
     writeFileSync(join(scratch, 'consumer.mjs'), consumer);
     writeFileSync(join(scratch, 'typed.ts'), typed);
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    execFileSync(NODE, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,dom', 'typed.ts'], { cwd: scratch, stdio: 'pipe' });
+    execFileSync(
+      NODE,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--lib',
+        'es2022,dom',
+        'typed.ts',
+      ],
+      { cwd: scratch, stdio: 'pipe' },
+    );
 
     // Asynchronously: the server answering it runs in this process.
-    const { stdout: out } = await promisify(execFile)(NODE, ['consumer.mjs', server.url, server.wsUrl], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
-    const result = JSON.parse(out.trim().split('\n').at(-1)!) as { me: boolean; events: string[]; hasSubscriptionOverHttp: boolean; hash: string };
+    const { stdout: out } = await promisify(execFile)(NODE, ['consumer.mjs', server.url, server.wsUrl], {
+      cwd: scratch,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      me: boolean;
+      events: string[];
+      hasSubscriptionOverHttp: boolean;
+      hash: string;
+    };
     expect(result.me).toBe(true);
     expect(result.events).toContain('DEAL_CREATED');
     expect(result.hasSubscriptionOverHttp).toBe(false);

@@ -17,7 +17,11 @@ afterAll(async () => {
 describe('pipelineEvents over graphql-ws', () => {
   it('closes sockets with 4403 when the token is missing, invalid or expired', async () => {
     const t = await createTenant(server.url);
-    const expired = await new TokenSigner(server.config.jwtSecret, -5).signAccess({ id: t.userId, organizationId: t.organizationId, role: 'OWNER' as never });
+    const expired = await new TokenSigner(server.config.jwtSecret, -5).signAccess({
+      id: t.userId,
+      organizationId: t.organizationId,
+      role: 'OWNER' as never,
+    });
     expect(await closeCodeFor(server.wsUrl, null)).toBe(4403);
     expect(await closeCodeFor(server.wsUrl, 'garbage')).toBe(4403);
     expect(await closeCodeFor(server.wsUrl, expired.token)).toBe(4403);
@@ -28,16 +32,35 @@ describe('pipelineEvents over graphql-ws', () => {
     const sub = await subscribe<PipelineEventsSubscription>(server.wsUrl, t.token, QUERY);
     const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('30310') });
     const geocoded = (await sub.next(10_000)).pipelineEvents;
-    expect(geocoded).toMatchObject({ type: 'PROPERTY_UPDATED', property: { id: p.id, geocodeStatus: 'DONE' }, actor: null });
+    expect(geocoded).toMatchObject({
+      type: 'PROPERTY_UPDATED',
+      property: { id: p.id, geocodeStatus: 'DONE' },
+      actor: null,
+    });
     expect(geocoded.property!.latitude).toBeCloseTo(33.73, 1);
 
-    const { createLead: lead } = await t.api.CreateLead({ input: { firstName: 'Lee', lastName: 'Live', propertyId: p.id } });
-    expect((await sub.next()).pipelineEvents).toMatchObject({ type: 'LEAD_CREATED', lead: { id: lead.id, firstName: 'Lee' } });
+    const { createLead: lead } = await t.api.CreateLead({
+      input: { firstName: 'Lee', lastName: 'Live', propertyId: p.id },
+    });
+    expect((await sub.next()).pipelineEvents).toMatchObject({
+      type: 'LEAD_CREATED',
+      lead: { id: lead.id, firstName: 'Lee' },
+    });
     const { createDeal: deal } = await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: p.id } });
-    expect((await sub.next()).pipelineEvents).toMatchObject({ type: 'DEAL_CREATED', toStage: 'NEW', deal: { id: deal.id } });
+    expect((await sub.next()).pipelineEvents).toMatchObject({
+      type: 'DEAL_CREATED',
+      toStage: 'NEW',
+      deal: { id: deal.id },
+    });
     await t.api.MoveDeal({ id: deal.id, stage: 'APPOINTMENT_SET' });
     const moved = (await sub.next()).pipelineEvents;
-    expect(moved).toMatchObject({ type: 'DEAL_MOVED', fromStage: 'NEW', toStage: 'APPOINTMENT_SET', deal: { id: deal.id, stage: 'APPOINTMENT_SET' }, actor: { id: t.userId } });
+    expect(moved).toMatchObject({
+      type: 'DEAL_MOVED',
+      fromStage: 'NEW',
+      toStage: 'APPOINTMENT_SET',
+      deal: { id: deal.id, stage: 'APPOINTMENT_SET' },
+      actor: { id: t.userId },
+    });
     // Each event is read fresh: a second move shows the new stage, not a cached one.
     await t.api.MoveDeal({ id: deal.id, stage: 'OFFER_MADE' });
     expect((await sub.next()).pipelineEvents.deal).toMatchObject({ stage: 'OFFER_MADE' });
@@ -51,12 +74,22 @@ describe('pipelineEvents over graphql-ws', () => {
     const sub = await subscribe<PipelineEventsSubscription>(second.wsUrl, t.token, QUERY);
     const otherSub = await subscribe<PipelineEventsSubscription>(second.wsUrl, other.token, QUERY);
     const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('99999') }); // geocoder "down": no PROPERTY_UPDATED yet
-    const { createLead: lead } = await t.api.CreateLead({ input: { firstName: 'Two', lastName: 'Proc', propertyId: p.id } });
+    const { createLead: lead } = await t.api.CreateLead({
+      input: { firstName: 'Two', lastName: 'Proc', propertyId: p.id },
+    });
     const { createDeal: deal } = await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: p.id } });
     await t.api.MoveDeal({ id: deal.id, stage: 'CONTACTED', note: 'from process one' });
-    const events = [(await sub.next()).pipelineEvents, (await sub.next()).pipelineEvents, (await sub.next()).pipelineEvents];
+    const events = [
+      (await sub.next()).pipelineEvents,
+      (await sub.next()).pipelineEvents,
+      (await sub.next()).pipelineEvents,
+    ];
     expect(events.map((e) => e.type)).toEqual(['LEAD_CREATED', 'DEAL_CREATED', 'DEAL_MOVED']);
-    expect(events[2]).toMatchObject({ fromStage: 'NEW', toStage: 'CONTACTED', deal: { id: deal.id, stage: 'CONTACTED' } });
+    expect(events[2]).toMatchObject({
+      fromStage: 'NEW',
+      toStage: 'CONTACTED',
+      deal: { id: deal.id, stage: 'CONTACTED' },
+    });
     expect(await otherSub.quiet(300)).toBe(true);
     await otherSub.close();
 

@@ -9,9 +9,23 @@ const base = server.url.replace(/\/graphql$/, '');
 async function sendCampaign(t: Tenant, prefix: string, count: number): Promise<{ id: string; emails: string[] }> {
   const emails = await seedOptedInLeads(server.config.databaseUrl, t, count, prefix);
   const { createTemplate } = await t.api.CreateTemplate({
-    input: { name: `Offer ${prefix}`, channel: 'EMAIL', subject: 'An offer', body: 'Hi {{lead.firstName}},\n\nSee our offer: https://offers.example.com/p?id=7&src=mail.\nOr call us.' },
+    input: {
+      name: `Offer ${prefix}`,
+      channel: 'EMAIL',
+      subject: 'An offer',
+      body: 'Hi {{lead.firstName}},\n\nSee our offer: https://offers.example.com/p?id=7&src=mail.\nOr call us.',
+    },
   });
-  const { createCampaign } = await t.api.CreateCampaign({ input: { name: `Tracked ${prefix}`, channel: 'EMAIL', templateId: createTemplate.id, audience: { search: prefix }, windowStartHour: 0, windowEndHour: 24 } });
+  const { createCampaign } = await t.api.CreateCampaign({
+    input: {
+      name: `Tracked ${prefix}`,
+      channel: 'EMAIL',
+      templateId: createTemplate.id,
+      audience: { search: prefix },
+      windowStartHour: 0,
+      windowEndHour: 24,
+    },
+  });
   await t.api.LaunchCampaign({ id: createCampaign.id });
   await campaignCompleted(t, createCampaign.id);
   return { id: createCampaign.id, emails };
@@ -33,7 +47,8 @@ describe('email open and click tracking', () => {
     expect(html).toContain(`<a href="${click}">https://offers.example.com/p?id=7&amp;src=mail</a>`);
     const pixel = /<img src="(http:\/\/[^"]+\/t\/o\/[A-Za-z0-9_-]+)"/.exec(html)![1]!;
 
-    const recipient = async (email: string) => nodes((await a.api.Campaign({ id, first: 10 })).campaign.recipients).find((r) => r.toAddress === email)!;
+    const recipient = async (email: string) =>
+      nodes((await a.api.Campaign({ id, first: 10 })).campaign.recipients).find((r) => r.toAddress === email)!;
     expect((await recipient(emails[0]!)).status).toBe('SENT');
     for (let i = 0; i < 2; i++) {
       const res = await fetch(pixel);
@@ -41,7 +56,11 @@ describe('email open and click tracking', () => {
       expect(res.headers.get('content-type')).toBe('image/gif');
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(30);
     }
-    const opened = await waitFor(async () => ((await recipient(emails[0]!)).status === 'OPENED' ? recipient(emails[0]!) : null), 30_000, 'opened');
+    const opened = await waitFor(
+      async () => ((await recipient(emails[0]!)).status === 'OPENED' ? recipient(emails[0]!) : null),
+      30_000,
+      'opened',
+    );
     expect(opened.openedAt).toBeTruthy();
 
     const res = await fetch(click, { redirect: 'manual' });
@@ -60,7 +79,9 @@ describe('email open and click tracking', () => {
     const leadId = nodes(campaign.recipients).find((r) => r.toAddress === emails[0])!.lead!.id;
     const timeline = (await a.api.Lead({ id: leadId })).lead.activities.filter((x) => x.direction === 'INBOUND');
     expect(timeline.map((x) => x.outcome).sort()).toEqual(['CLICKED', 'OPENED']); // once each, though both were repeated
-    expect(timeline.find((x) => x.outcome === 'CLICKED')!.body).toBe('Followed https://offers.example.com/p?id=7&src=mail');
+    expect(timeline.find((x) => x.outcome === 'CLICKED')!.body).toBe(
+      'Followed https://offers.example.com/p?id=7&src=mail',
+    );
   });
 
   it('refuses forged or altered tokens without recording anything', async () => {
@@ -73,8 +94,14 @@ describe('email open and click tracking', () => {
     const pixel = /\/t\/o\/([A-Za-z0-9_-]+)/.exec(String(mail.html))![1]!;
     const raw = Buffer.from(click, 'base64url');
     // Point the signed link somewhere else, or at another organization: the signature no longer fits.
-    const redirected = Buffer.concat([raw.subarray(0, 32), Buffer.from('https://evil.example.net/'), raw.subarray(raw.length - 16)]).toString('base64url');
-    const otherOrg = Buffer.concat([Buffer.from(b.organizationId.replace(/-/g, ''), 'hex'), raw.subarray(16)]).toString('base64url');
+    const redirected = Buffer.concat([
+      raw.subarray(0, 32),
+      Buffer.from('https://evil.example.net/'),
+      raw.subarray(raw.length - 16),
+    ]).toString('base64url');
+    const otherOrg = Buffer.concat([Buffer.from(b.organizationId.replace(/-/g, ''), 'hex'), raw.subarray(16)]).toString(
+      'base64url',
+    );
     for (const token of [redirected, otherOrg, 'not-a-token', `${click.slice(0, -2)}AA`]) {
       const res = await fetch(`${base}/t/c/${token}`, { redirect: 'manual' });
       expect(res.status).toBe(404);

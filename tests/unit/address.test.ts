@@ -3,7 +3,13 @@ import { normalizeAddressKey, normalizeStreet } from '../../src/util/address.js'
 
 describe('normalizeStreet', () => {
   it('folds case, punctuation, suffixes, directionals and unit designators', () => {
-    const same = ['123 North Main Street, Apt. 4', '123 n main st #4', '123 N. MAIN ST APARTMENT 4', '123 north main street unit 4', '123  N Main St  # 4'];
+    const same = [
+      '123 North Main Street, Apt. 4',
+      '123 n main st #4',
+      '123 N. MAIN ST APARTMENT 4',
+      '123 north main street unit 4',
+      '123  N Main St  # 4',
+    ];
     const keys = new Set(same.map(normalizeStreet));
     expect([...keys]).toEqual(['123 N MAIN ST #4']);
   });

@@ -4,7 +4,13 @@ import { loadConfig } from '../../src/config.js';
 describe('loadConfig', () => {
   it('has working local defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ nodeEnv: 'development', port: 4000, dbAppRole: 'reos_app', geocoder: 'offline', runWorkers: true });
+    expect(c).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      dbAppRole: 'reos_app',
+      geocoder: 'offline',
+      runWorkers: true,
+    });
     expect(c.databaseUrl).toBe('postgres://reos_app@127.0.0.1:5432/reos');
     expect(c.databaseOwnerUrl).toBe('postgres://postgres@127.0.0.1:5432/reos');
   });
@@ -31,6 +37,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).rateLimits!.authMultiplier).toBe(20);
     expect(loadConfig({ NODE_ENV: 'test' }).rateLimits!.authMultiplier).toBe(1);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).rateLimits!.authMultiplier).toBe(1);
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).corsOrigins).toEqual(['https://a.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
   });
 });

@@ -23,7 +23,9 @@ describe('OfflineGeocoder', () => {
   });
 
   it('fails like a real provider: transient outages and permanent rejections', async () => {
-    await expect(g.geocode({ addressLine: '1 A St', city: 'X', state: 'AK', zip: '99995' })).rejects.toMatchObject({ transient: true });
+    await expect(g.geocode({ addressLine: '1 A St', city: 'X', state: 'AK', zip: '99995' })).rejects.toMatchObject({
+      transient: true,
+    });
     const err = await g.geocode({ addressLine: '1 A St', city: 'X', state: 'AK', zip: '99985' }).catch((e) => e);
     expect(err).toBeInstanceOf(GeocoderError);
     expect(err.transient).toBe(false);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_MODEL } from '../../src/underwriting/score-model.js';
-import { applyChanges, counterfactuals, scoreFromSignals, scoreProperty, signalsFor } from '../../src/underwriting/score.js';
+import {
+  applyChanges,
+  counterfactuals,
+  scoreFromSignals,
+  scoreProperty,
+  signalsFor,
+} from '../../src/underwriting/score.js';
 
 const TODAY = new Date('2026-11-23T00:00:00Z');
 const hundredths = (x: number) => Math.round(x * 100);
@@ -14,7 +20,15 @@ describe('seller-motivation score', () => {
 
   it('contributions sum exactly to the score, largest first', () => {
     const s = scoreProperty(
-      { estimatedValue: 300_000, lastSalePrice: 120_000, lastSaleDate: '2009-03-15', ownerOccupied: false, yearBuilt: 1962, tags: ['vacant', 'tax-delinquent'], inboundEngagements: 2 },
+      {
+        estimatedValue: 300_000,
+        lastSalePrice: 120_000,
+        lastSaleDate: '2009-03-15',
+        ownerOccupied: false,
+        yearBuilt: 1962,
+        tags: ['vacant', 'tax-delinquent'],
+        inboundEngagements: 2,
+      },
       TODAY,
     );
     const sum = s.contributions.reduce((acc, c) => acc + hundredths(c.impact), 0);
@@ -30,7 +44,10 @@ describe('seller-motivation score', () => {
   it('estimates equity from the last sale with an assumed 80% 30-year loan at 6%', () => {
     // Bought for 100,000 ten years ago: the 80,000 6% 30-year loan has 66,948.58 left after 120 payments
     // (simulated month by month, separately from the closed form the code uses).
-    const { signals, labels } = signalsFor({ estimatedValue: 200_000, lastSalePrice: 100_000, lastSaleDate: '2016-11-23' }, new Date('2026-11-24T00:00:00Z'));
+    const { signals, labels } = signalsFor(
+      { estimatedValue: 200_000, lastSalePrice: 100_000, lastSaleDate: '2016-11-23' },
+      new Date('2026-11-24T00:00:00Z'),
+    );
     expect(signals.equity).toBeCloseTo((200_000 - 66_948.58) / 200_000, 7);
     expect(labels.equity).toBe('67% equity (estimated)');
   });
@@ -47,7 +64,10 @@ describe('seller-motivation score', () => {
   });
 
   it('counterfactuals: fewest actionable changes that reach the target, then the smallest', () => {
-    const base = signalsFor({ estimatedValue: 200_000, lastSalePrice: 150_000, lastSaleDate: '2019-01-01', ownerOccupied: false, tags: [] }, TODAY).signals;
+    const base = signalsFor(
+      { estimatedValue: 200_000, lastSalePrice: 150_000, lastSaleDate: '2019-01-01', ownerOccupied: false, tags: [] },
+      TODAY,
+    ).signals;
     const now = scoreFromSignals(base).value;
     const options = counterfactuals(base, now + 7);
     expect(options.length).toBeGreaterThan(0);

@@ -19,12 +19,20 @@ describe('sending windows', () => {
     const noonNy = new Date('2026-07-01T16:00:00Z');
     expect(nextWindowOpening(noonNy, 'America/New_York', 9, 20)).toBeNull();
     // 9:00 in Los Angeles is 16:00Z in July: 7:00 there at 14:00Z waits two hours.
-    expect(nextWindowOpening(new Date('2026-07-01T14:00:00Z'), 'America/Los_Angeles', 9, 20)).toEqual(new Date('2026-07-01T16:00:00Z'));
+    expect(nextWindowOpening(new Date('2026-07-01T14:00:00Z'), 'America/Los_Angeles', 9, 20)).toEqual(
+      new Date('2026-07-01T16:00:00Z'),
+    );
     // 21:15 in New York (01:15Z) waits until 9:00 the next morning (13:00Z).
-    expect(nextWindowOpening(new Date('2026-07-02T01:15:00Z'), 'America/New_York', 9, 20)).toEqual(new Date('2026-07-02T13:00:00Z'));
+    expect(nextWindowOpening(new Date('2026-07-02T01:15:00Z'), 'America/New_York', 9, 20)).toEqual(
+      new Date('2026-07-02T13:00:00Z'),
+    );
     // The end hour is exclusive; a window can wrap midnight.
-    expect(nextWindowOpening(new Date('2026-07-02T00:00:00Z'), 'America/New_York', 9, 20)).toEqual(new Date('2026-07-02T13:00:00Z'));
-    expect(nextWindowOpening(new Date('2026-07-02T06:30:00Z'), 'America/New_York', 18, 2)).toEqual(new Date('2026-07-02T22:00:00Z')); // 2:30
+    expect(nextWindowOpening(new Date('2026-07-02T00:00:00Z'), 'America/New_York', 9, 20)).toEqual(
+      new Date('2026-07-02T13:00:00Z'),
+    );
+    expect(nextWindowOpening(new Date('2026-07-02T06:30:00Z'), 'America/New_York', 18, 2)).toEqual(
+      new Date('2026-07-02T22:00:00Z'),
+    ); // 2:30
     expect(nextWindowOpening(new Date('2026-07-02T05:30:00Z'), 'America/New_York', 18, 2)).toBeNull(); // 1:30
   });
 });

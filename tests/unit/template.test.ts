@@ -6,12 +6,16 @@ describe('templates', () => {
   it('lists merge fields and fills them, blank when the recipient lacks a value', () => {
     const body = 'Hi {{lead.firstName}}, is {{ property.address }} for sale? — {{user.name}}';
     expect(mergeFieldsOf(body, 'input.body').sort()).toEqual(['lead.firstName', 'property.address', 'user.name']);
-    expect(render(body, { 'lead.firstName': 'Sam', 'property.address': '12 Elm St' })).toBe('Hi Sam, is 12 Elm St for sale? — ');
+    expect(render(body, { 'lead.firstName': 'Sam', 'property.address': '12 Elm St' })).toBe(
+      'Hi Sam, is 12 Elm St for sale? — ',
+    );
   });
 
   it('rejects unknown or unbalanced merge fields naming them', () => {
     expect(badField(() => mergeFieldsOf('Hi {{lead.nickname}}', 'input.body'))).toBe('input.body');
-    expect(() => mergeFieldsOf('Hi {{lead.nickname}}', 'input.subject')).toThrow(/Unknown merge field \{\{lead\.nickname\}\} in input\.subject/);
+    expect(() => mergeFieldsOf('Hi {{lead.nickname}}', 'input.subject')).toThrow(
+      /Unknown merge field \{\{lead\.nickname\}\} in input\.subject/,
+    );
     expect(badField(() => mergeFieldsOf('Hi {{lead.firstName}', 'input.body'))).toBe('input.body');
   });
 

@@ -76,10 +76,18 @@ describe('NPV and IRR', () => {
 
 describe('flip and wholesale', () => {
   it('70% rule: ARV $200,000 with $30,000 of repairs → offer at most $110,000', () => {
-    const r = analyzeFlip({ arv: 200_000, repairItems: [{ label: 'Kitchen', amount: 18_000 }, { label: 'Roof', amount: 12_000 }] });
+    const r = analyzeFlip({
+      arv: 200_000,
+      repairItems: [
+        { label: 'Kitchen', amount: 18_000 },
+        { label: 'Roof', amount: 12_000 },
+      ],
+    });
     expect(r.repairs).toBe(30_000);
     expect(r.maoByRule).toBe(110_000);
-    expect(analyzeFlip({ arv: 200_000, repairLevel: 'MEDIUM', squareFeet: 750, maoRulePct: 0.75 }).maoByRule).toBe(120_000);
+    expect(analyzeFlip({ arv: 200_000, repairLevel: 'MEDIUM', squareFeet: 750, maoRulePct: 0.75 }).maoByRule).toBe(
+      120_000,
+    );
   });
 
   it('the target-profit offer yields exactly the target profit when plugged back in', () => {
@@ -97,12 +105,22 @@ describe('flip and wholesale', () => {
     expect(atMao.deal!.profit).toBeCloseTo(40_000, 0);
     // Costs add up: profit = ARV - every cost.
     const d = atMao.deal!;
-    expect(d.totalCost).toBeCloseTo(d.purchasePrice + d.buyingCosts + atMao.repairs + d.holdingCosts + d.financingCosts + d.sellingCosts, 1);
+    expect(d.totalCost).toBeCloseTo(
+      d.purchasePrice + d.buyingCosts + atMao.repairs + d.holdingCosts + d.financingCosts + d.sellingCosts,
+      1,
+    );
   });
 
   it('reports ROI, annualized ROI and the end buyer’s numbers for a wholesale assignment', () => {
     // Cash flip: buy 150k, 2% buying, 25k repairs, 4 months at 1k, sell 250k with 8% costs.
-    const r = analyzeFlip({ arv: 250_000, purchasePrice: 150_000, repairItems: [{ label: 'Rehab', amount: 25_000 }], holdingMonths: 4, holdingCostPerMonth: 1_000, assignmentFee: 10_000 });
+    const r = analyzeFlip({
+      arv: 250_000,
+      purchasePrice: 150_000,
+      repairItems: [{ label: 'Rehab', amount: 25_000 }],
+      holdingMonths: 4,
+      holdingCostPerMonth: 1_000,
+      assignmentFee: 10_000,
+    });
     const d = r.deal!;
     expect(d.totalCost).toBe(150_000 + 3_000 + 25_000 + 4_000 + 20_000);
     expect(d.profit).toBe(48_000);
@@ -116,7 +134,9 @@ describe('flip and wholesale', () => {
     expect(badField(() => analyzeFlip({ arv: -1 }))).toBe('input.arv');
     expect(badField(() => analyzeFlip({ arv: 100_000, sellingCostsPct: 1.5 }))).toBe('input.sellingCostsPct');
     expect(badField(() => analyzeFlip({ arv: 100_000, repairLevel: 'LIGHT' }))).toBe('input.squareFeet');
-    expect(badField(() => analyzeFlip({ arv: 100_000, financing: { loanToCost: 0.9, annualRate: 2 } }))).toBe('input.financing.annualRate');
+    expect(badField(() => analyzeFlip({ arv: 100_000, financing: { loanToCost: 0.9, annualRate: 2 } }))).toBe(
+      'input.financing.annualRate',
+    );
   });
 });
 
@@ -160,8 +180,12 @@ describe('rental', () => {
   it('zero-rate loan and bad terms', () => {
     const r = analyzeRental({ ...input, loan: { downPaymentPct: 0.2, annualRate: 0, years: 10 } });
     expect(r.monthlyPayment).toBeCloseTo(160_000 / 120, 2);
-    expect(badField(() => analyzeRental({ ...input, loan: { downPaymentPct: 0.2, annualRate: 0.05, years: 0 } }))).toBe('input.loan.years');
-    expect(badField(() => analyzeRental({ ...input, loan: { downPaymentPct: 0.2, annualRate: 1.2, years: 30 } }))).toBe('input.loan.annualRate');
+    expect(badField(() => analyzeRental({ ...input, loan: { downPaymentPct: 0.2, annualRate: 0.05, years: 0 } }))).toBe(
+      'input.loan.years',
+    );
+    expect(badField(() => analyzeRental({ ...input, loan: { downPaymentPct: 0.2, annualRate: 1.2, years: 30 } }))).toBe(
+      'input.loan.annualRate',
+    );
     expect(badField(() => analyzeRental({ ...input, purchasePrice: 0 }))).toBe('input.purchasePrice');
   });
 });
@@ -169,7 +193,18 @@ describe('rental', () => {
 describe('DCF', () => {
   it('one-year hold: exit at forward NOI / cap rate, IRR and NPV by hand', () => {
     // Price 1,000,000, NOI 80,000 flat, exit cap 8% → sold for 1,000,000; flows -1,000,000, +1,080,000.
-    const r = analyzeDcf({ purchasePrice: 1_000_000, grossIncome: 120_000, vacancyRate: 0, operatingExpenses: 40_000, rentGrowth: 0, expenseGrowth: 0, holdYears: 1, exitCapRate: 0.08, sellingCostsPct: 0, discountRate: 0.1 });
+    const r = analyzeDcf({
+      purchasePrice: 1_000_000,
+      grossIncome: 120_000,
+      vacancyRate: 0,
+      operatingExpenses: 40_000,
+      rentGrowth: 0,
+      expenseGrowth: 0,
+      holdYears: 1,
+      exitCapRate: 0.08,
+      sellingCostsPct: 0,
+      discountRate: 0.1,
+    });
     expect(r.exitValue).toBe(1_000_000);
     expect(r.unleveredCashFlows).toEqual([-1_000_000, 1_080_000]);
     expect(r.unleveredIrr.status === 'OK' && r.unleveredIrr.irr).toBeCloseTo(0.08, 10);
@@ -204,11 +239,53 @@ describe('DCF', () => {
 
   it('explicit "no IRR" when the cash flows never change sign, and clear errors for nonsense', () => {
     // Income below expenses forever, sold for nothing: every flow is negative.
-    const r = analyzeDcf({ purchasePrice: 100_000, grossIncome: 0, operatingExpenses: 10_000, holdYears: 3, exitCapRate: 0.08, discountRate: 0.1, rentGrowth: 0, expenseGrowth: 0 });
+    const r = analyzeDcf({
+      purchasePrice: 100_000,
+      grossIncome: 0,
+      operatingExpenses: 10_000,
+      holdYears: 3,
+      exitCapRate: 0.08,
+      discountRate: 0.1,
+      rentGrowth: 0,
+      expenseGrowth: 0,
+    });
     expect(r.unleveredIrr).toMatchObject({ status: 'NO_IRR' });
-    expect(badField(() => analyzeDcf({ purchasePrice: 1, grossIncome: 1, operatingExpenses: 0, holdYears: 0, exitCapRate: 0.07, discountRate: 0.1 }))).toBe('input.holdYears');
-    expect(badField(() => analyzeDcf({ purchasePrice: 1, grossIncome: 1, operatingExpenses: 0, holdYears: 5, exitCapRate: 0, discountRate: 0.1 }))).toBe('input.exitCapRate');
-    expect(badField(() => analyzeDcf({ purchasePrice: 1, grossIncome: 1, operatingExpenses: 0, holdYears: 5, exitCapRate: 0.07, discountRate: 1.5 }))).toBe('input.discountRate');
+    expect(
+      badField(() =>
+        analyzeDcf({
+          purchasePrice: 1,
+          grossIncome: 1,
+          operatingExpenses: 0,
+          holdYears: 0,
+          exitCapRate: 0.07,
+          discountRate: 0.1,
+        }),
+      ),
+    ).toBe('input.holdYears');
+    expect(
+      badField(() =>
+        analyzeDcf({
+          purchasePrice: 1,
+          grossIncome: 1,
+          operatingExpenses: 0,
+          holdYears: 5,
+          exitCapRate: 0,
+          discountRate: 0.1,
+        }),
+      ),
+    ).toBe('input.exitCapRate');
+    expect(
+      badField(() =>
+        analyzeDcf({
+          purchasePrice: 1,
+          grossIncome: 1,
+          operatingExpenses: 0,
+          holdYears: 5,
+          exitCapRate: 0.07,
+          discountRate: 1.5,
+        }),
+      ),
+    ).toBe('input.discountRate');
   });
 });
 
@@ -259,7 +336,11 @@ describe('reference cases', () => {
   });
 
   it('a rental loan schedules exactly its own term and pays off to zero', () => {
-    const r = analyzeRental({ purchasePrice: 200_000, monthlyRent: 1_800, loan: { downPaymentPct: 0.25, annualRate: 0.07, years: 15 } });
+    const r = analyzeRental({
+      purchasePrice: 200_000,
+      monthlyRent: 1_800,
+      loan: { downPaymentPct: 0.25, annualRate: 0.07, years: 15 },
+    });
     expect(r.amortization).toHaveLength(15);
     expect(r.amortization.at(-1)!.endingBalance).toBe(0);
     expect(r.amortization.reduce((s, y) => s + y.principal, 0)).toBeCloseTo(150_000, 1);
@@ -298,20 +379,41 @@ describe('reference cases', () => {
 
   it('returns null with a reason for ratios that are undefined', () => {
     // Fully financed at no cost: no cash in, profit 66,000.
-    const free = analyzeFlip({ arv: 200_000, purchasePrice: 100_000, repairItems: [{ label: 'All', amount: 18_000 }], buyingCostsPct: 0, sellingCostsPct: 0.08, holdingMonths: 6, financing: { loanToCost: 1, annualRate: 0 } });
+    const free = analyzeFlip({
+      arv: 200_000,
+      purchasePrice: 100_000,
+      repairItems: [{ label: 'All', amount: 18_000 }],
+      buyingCostsPct: 0,
+      sellingCostsPct: 0.08,
+      holdingMonths: 6,
+      financing: { loanToCost: 1, annualRate: 0 },
+    });
     expect(free.deal).toMatchObject({ profit: 66_000, cashInvested: 0, roi: null, annualizedRoi: null });
     expect(free.deal!.undefinedBecause.map((u) => u.field)).toEqual(['roi', 'annualizedRoi']);
     const instant = analyzeFlip({ arv: 200_000, purchasePrice: 100_000, holdingMonths: 0 });
     expect(instant.deal!.roi).toBeGreaterThan(0);
     expect(instant.deal!.annualizedRoi).toBeNull();
     expect(instant.deal!.undefinedBecause).toEqual([{ field: 'annualizedRoi', reason: 'The hold is 0 months' }]);
-    const wipedOut = analyzeFlip({ arv: 10_000, purchasePrice: 100_000, holdingMonths: 6, financing: { loanToCost: 0.9, annualRate: 0.1 } });
+    const wipedOut = analyzeFlip({
+      arv: 10_000,
+      purchasePrice: 100_000,
+      holdingMonths: 6,
+      financing: { loanToCost: 0.9, annualRate: 0.1 },
+    });
     expect(wipedOut.deal!.roi!).toBeLessThan(-1);
     expect(wipedOut.deal!.annualizedRoi).toBeNull();
     const noRent = analyzeRental({ purchasePrice: 100_000, monthlyRent: 0 });
     expect(noRent).toMatchObject({ grossRentMultiplier: null, breakEvenOccupancy: null, dscr: null });
     expect(noRent.undefinedBecause.map((u) => u.field)).toEqual(['dscr', 'grossRentMultiplier', 'breakEvenOccupancy']);
-    const noEquity = analyzeDcf({ purchasePrice: 100_000, grossIncome: 12_000, operatingExpenses: 2_000, holdYears: 3, exitCapRate: 0.08, discountRate: 0.1, loan: { downPaymentPct: 0, annualRate: 0.05, years: 30 } });
+    const noEquity = analyzeDcf({
+      purchasePrice: 100_000,
+      grossIncome: 12_000,
+      operatingExpenses: 2_000,
+      holdYears: 3,
+      exitCapRate: 0.08,
+      discountRate: 0.1,
+      loan: { downPaymentPct: 0, annualRate: 0.05, years: 30 },
+    });
     expect(noEquity.equityMultiple).toBeNull();
     expect(noEquity.undefinedBecause).toEqual([{ field: 'equityMultiple', reason: 'No equity is invested' }]);
   });
@@ -323,20 +425,55 @@ describe('reference cases', () => {
     expect(badField(() => analyzeFlip({ arv: 200_000, targetProfit: huge }))).toBe('input.targetProfit');
     expect(badField(() => analyzeFlip({ arv: 200_000, targetProfit: -5 }))).toBe('input.targetProfit');
     expect(badField(() => analyzeFlip({ arv: 200_000, holdingCostPerMonth: huge }))).toBe('input.holdingCostPerMonth');
-    expect(badField(() => analyzeFlip({ arv: 200_000, repairLevel: 'LIGHT', squareFeet: huge }))).toBe('input.squareFeet');
+    expect(badField(() => analyzeFlip({ arv: 200_000, repairLevel: 'LIGHT', squareFeet: huge }))).toBe(
+      'input.squareFeet',
+    );
     expect(badField(() => analyzeRental({ purchasePrice: huge, monthlyRent: 1_000 }))).toBe('input.purchasePrice');
     expect(badField(() => analyzeRental({ purchasePrice: 100_000, monthlyRent: huge }))).toBe('input.monthlyRent');
-    expect(badField(() => analyzeDcf({ purchasePrice: 100_000, grossIncome: huge, operatingExpenses: 0, holdYears: 3, exitCapRate: 0.08, discountRate: 0.1 }))).toBe('input.grossIncome');
+    expect(
+      badField(() =>
+        analyzeDcf({
+          purchasePrice: 100_000,
+          grossIncome: huge,
+          operatingExpenses: 0,
+          holdYears: 3,
+          exitCapRate: 0.08,
+          discountRate: 0.1,
+        }),
+      ),
+    ).toBe('input.grossIncome');
     // At the bound the numbers stay finite and exact to the cent.
-    const big = analyzeRental({ purchasePrice: 1e11, monthlyRent: 1e9, loan: { downPaymentPct: 0.2, annualRate: 0.05, years: 30 } });
+    const big = analyzeRental({
+      purchasePrice: 1e11,
+      monthlyRent: 1e9,
+      loan: { downPaymentPct: 0.2, annualRate: 0.05, years: 30 },
+    });
     expect(Number.isFinite(big.monthlyPayment) && Number.isFinite(big.annualCashFlow)).toBe(true);
   });
 
   it('computes NPV from unrounded flows and rounds only what is shown', () => {
-    const input = { purchasePrice: 100_000, grossIncome: 12_345.678, vacancyRate: 0.0537, operatingExpenses: 3_210.987, rentGrowth: 0.0313, expenseGrowth: 0.0271, holdYears: 7, exitCapRate: 0.0711, sellingCostsPct: 0.031, discountRate: 0.0913 };
+    const input = {
+      purchasePrice: 100_000,
+      grossIncome: 12_345.678,
+      vacancyRate: 0.0537,
+      operatingExpenses: 3_210.987,
+      rentGrowth: 0.0313,
+      expenseGrowth: 0.0271,
+      holdYears: 7,
+      exitCapRate: 0.0711,
+      sellingCostsPct: 0.031,
+      discountRate: 0.0913,
+    };
     const r = analyzeDcf(input);
-    const noi = (y: number) => input.grossIncome * (1 + input.rentGrowth) ** (y - 1) * (1 - input.vacancyRate) - input.operatingExpenses * (1 + input.expenseGrowth) ** (y - 1);
-    const flows = [-100_000, ...[1, 2, 3, 4, 5, 6, 7].map((y) => noi(y) + (y === 7 ? (noi(8) / input.exitCapRate) * (1 - input.sellingCostsPct) : 0))];
+    const noi = (y: number) =>
+      input.grossIncome * (1 + input.rentGrowth) ** (y - 1) * (1 - input.vacancyRate) -
+      input.operatingExpenses * (1 + input.expenseGrowth) ** (y - 1);
+    const flows = [
+      -100_000,
+      ...[1, 2, 3, 4, 5, 6, 7].map(
+        (y) => noi(y) + (y === 7 ? (noi(8) / input.exitCapRate) * (1 - input.sellingCostsPct) : 0),
+      ),
+    ];
     expect(r.npv).toBe(Math.round(refNpv(input.discountRate, flows) * 100) / 100);
   });
 });

@@ -13,7 +13,8 @@ describe('validators', () => {
 
   it('emails are trimmed and lower-cased; junk is refused', () => {
     expect(v.email('  Sam@Example.COM ')).toBe('sam@example.com');
-    for (const bad of ['a@b', 'no-at.example.com', 'a b@example.com', '@example.com']) expect(badField(() => v.email(bad))).toBe('email');
+    for (const bad of ['a@b', 'no-at.example.com', 'a b@example.com', '@example.com'])
+      expect(badField(() => v.email(bad))).toBe('email');
   });
 
   it('ZIP codes accept ZIP+4 and keep five digits; states are USPS codes', () => {

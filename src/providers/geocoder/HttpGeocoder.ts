@@ -31,8 +31,11 @@ export class HttpGeocoder implements Geocoder {
     if (res.status === 404) return null;
     if (res.status === 429 || res.status >= 500) throw new GeocoderError(`geocoder answered ${res.status}`, true);
     if (!res.ok) throw new GeocoderError(`geocoder answered ${res.status}`, false);
-    const body = (await res.json().catch(() => null)) as { matches?: { lat: number; lng: number; county?: string; score?: number }[] } | null;
-    if (!body || !Array.isArray(body.matches)) throw new GeocoderError('geocoder answered with an unexpected body', true);
+    const body = (await res.json().catch(() => null)) as {
+      matches?: { lat: number; lng: number; county?: string; score?: number }[];
+    } | null;
+    if (!body || !Array.isArray(body.matches))
+      throw new GeocoderError('geocoder answered with an unexpected body', true);
     const m = body.matches[0];
     if (!m || !Number.isFinite(m.lat) || !Number.isFinite(m.lng)) return null;
     return { latitude: m.lat, longitude: m.lng, county: m.county ?? '', confidence: m.score ?? 0.5 };

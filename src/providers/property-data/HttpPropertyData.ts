@@ -1,4 +1,10 @@
-import { ProviderError, type HazardReport, type OwnerFacts, type PropertyDataProvider, type Sale } from './PropertyData.js';
+import {
+  ProviderError,
+  type HazardReport,
+  type OwnerFacts,
+  type PropertyDataProvider,
+  type Sale,
+} from './PropertyData.js';
 
 /**
  * Hosted property data (ATTOM/Regrid/FEMA-style) over HTTP: GET `${base}/sales`, `/hazards`,
@@ -14,7 +20,12 @@ export class HttpPropertyData implements PropertyDataProvider {
   ) {}
 
   async sales(q: { latitude: number; longitude: number; radiusMiles: number; zip: string }): Promise<Sale[] | null> {
-    const body = await this.get<{ sales: Sale[] }>('sales', { lat: q.latitude, lng: q.longitude, radius: q.radiusMiles, zip: q.zip });
+    const body = await this.get<{ sales: Sale[] }>('sales', {
+      lat: q.latitude,
+      lng: q.longitude,
+      radius: q.radiusMiles,
+      zip: q.zip,
+    });
     return body?.sales ?? null;
   }
 
@@ -31,12 +42,16 @@ export class HttpPropertyData implements PropertyDataProvider {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     let res: Response;
     try {
-      res = await fetch(url, { headers: { accept: 'application/json', ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}) }, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, {
+        headers: { accept: 'application/json', ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}) },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
       throw new ProviderError(`property data request failed: ${(err as Error).message}`, true);
     }
     if (res.status === 404) return null;
-    if (res.status === 429 || res.status >= 500) throw new ProviderError(`property data provider answered ${res.status}`, true);
+    if (res.status === 429 || res.status >= 500)
+      throw new ProviderError(`property data provider answered ${res.status}`, true);
     if (!res.ok) throw new ProviderError(`property data provider answered ${res.status}`, false);
     try {
       return (await res.json()) as T;

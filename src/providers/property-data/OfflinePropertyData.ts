@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ZIP_TABLE } from '../geocoder/zip-table.js';
-import { ProviderError, type HazardReport, type OwnerFacts, type PropertyDataProvider, type RiskLevel, type Sale } from './PropertyData.js';
+import {
+  ProviderError,
+  type HazardReport,
+  type OwnerFacts,
+  type PropertyDataProvider,
+  type RiskLevel,
+  type Sale,
+} from './PropertyData.js';
 
 /** Price per square foot and typical age by metro, so generated sales look like their market. */
 const MARKET: Record<string, { ppsf: number; builtFrom: number }> = {
@@ -70,14 +77,26 @@ export class OfflinePropertyData implements PropertyDataProvider {
     if (!ZIP_TABLE[q.zip]) return null;
     const r = rng(`hazard:${q.zip}`);
     const level = (x: number): RiskLevel => (x < 0.6 ? 'LOW' : x < 0.9 ? 'MODERATE' : 'HIGH');
-    return { floodZone: 'X', floodRisk: 'LOW', wildfireRisk: level(r()), heatRisk: level(r()), confidence: 0.7, ...HAZARDS[q.zip] };
+    return {
+      floodZone: 'X',
+      floodRisk: 'LOW',
+      wildfireRisk: level(r()),
+      heatRisk: level(r()),
+      confidence: 0.7,
+      ...HAZARDS[q.zip],
+    };
   }
 
   async ownerFacts(q: { addressLine: string; zip: string }): Promise<OwnerFacts | null> {
     outage(q.zip);
     if (!ZIP_TABLE[q.zip]) return null;
     const r = rng(`owner:${q.addressLine.toUpperCase().replace(/\s+/g, ' ').trim()}:${q.zip}`);
-    return { taxDelinquent: r() < 0.12, openLiens: r() < 0.08 ? 1 + Math.floor(r() * 2) : 0, inProbate: r() < 0.05, confidence: 0.6 };
+    return {
+      taxDelinquent: r() < 0.12,
+      openLiens: r() < 0.08 ? 1 + Math.floor(r() * 2) : 0,
+      inProbate: r() < 0.05,
+      confidence: 0.6,
+    };
   }
 
   private salesIn(zip: string): Sale[] {
@@ -119,6 +138,8 @@ function outage(zip: string): void {
 /** Great-circle distance in miles. */
 export function miles(lat1: number, lng1: number, lat2: number, lng2: number): number {
   const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
   return 3958.8 * 2 * Math.asin(Math.sqrt(a));
 }

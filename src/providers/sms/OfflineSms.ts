@@ -33,8 +33,10 @@ export class OfflineSmsProvider implements SmsProvider {
 
   async send(message: OutgoingSms): Promise<{ providerMessageId: string }> {
     const tail = message.to.slice(-4);
-    if (tail === '0000') throw new SmsSendError(`The 'To' number ${message.to} is not a valid phone number.`, true, '21211');
-    if (tail === '0003') throw new SmsSendError(`Attempt to send to unsubscribed recipient ${message.to}`, true, '21610');
+    if (tail === '0000')
+      throw new SmsSendError(`The 'To' number ${message.to} is not a valid phone number.`, true, '21211');
+    if (tail === '0003')
+      throw new SmsSendError(`Attempt to send to unsubscribed recipient ${message.to}`, true, '21610');
     if (tail === '0002' && !this.outagesSeen.has(message.to)) {
       this.outagesSeen.add(message.to);
       throw new SmsSendError('Service unavailable (HTTP 503)', false, '503');
@@ -58,7 +60,12 @@ export class OfflineSmsProvider implements SmsProvider {
   /** A lead's SMS arriving at our number, handled exactly as the real webhook's would be. */
   async receive(message: Omit<InboundSms, 'providerMessageId'> & { providerMessageId?: string }): Promise<InboundSms> {
     if (!this.sink) throw new Error('The offline SMS provider is not connected to a handler');
-    const inbound = { ...message, providerMessageId: message.providerMessageId ?? `SM${createHash('sha256').update(`in:${message.from}:${Date.now()}:${++this.counter}:${Math.random()}`).digest('hex').slice(0, 32)}` };
+    const inbound = {
+      ...message,
+      providerMessageId:
+        message.providerMessageId ??
+        `SM${createHash('sha256').update(`in:${message.from}:${Date.now()}:${++this.counter}:${Math.random()}`).digest('hex').slice(0, 32)}`,
+    };
     await this.sink.inbound(inbound);
     return inbound;
   }

@@ -43,7 +43,11 @@ export class TwilioSmsProvider implements SmsProvider {
     if (res.ok && body.sid) return { providerMessageId: body.sid };
     const code = body.code != null ? String(body.code) : null;
     const permanent = res.status < 500 && res.status !== 429;
-    throw new SmsSendError(`Twilio refused the message (HTTP ${res.status}${code ? `, code ${code}` : ''}): ${body.message ?? res.statusText}`, permanent, code ?? String(res.status));
+    throw new SmsSendError(
+      `Twilio refused the message (HTTP ${res.status}${code ? `, code ${code}` : ''}): ${body.message ?? res.statusText}`,
+      permanent,
+      code ?? String(res.status),
+    );
   }
 
   close(): void {}

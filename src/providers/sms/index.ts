@@ -5,7 +5,8 @@ import { TwilioSmsProvider } from './TwilioSms.js';
 
 /** SMS_PROVIDER=offline (default: no network, simulated receipts) or twilio (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN). */
 export function createSmsProvider(config: Config): SmsProvider {
-  if (config.sms.provider === 'twilio') return new TwilioSmsProvider(config.sms.twilioAccountSid!, config.sms.twilioAuthToken!, config.sms.twilioApiUrl);
+  if (config.sms.provider === 'twilio')
+    return new TwilioSmsProvider(config.sms.twilioAccountSid!, config.sms.twilioAuthToken!, config.sms.twilioApiUrl);
   return new OfflineSmsProvider(config.sms.offlineReceiptDelayMs);
 }
 
