@@ -44,13 +44,11 @@ export function securityHeaders(sandbox: boolean): express.RequestHandler {
 export function bodyErrors(): express.ErrorRequestHandler {
   return (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
     if (err?.type === 'entity.too.large') {
-      return res
-        .status(413)
-        .json({
-          errors: [
-            { message: `Request body is larger than ${err.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
-          ],
-        });
+      return res.status(413).json({
+        errors: [
+          { message: `Request body is larger than ${err.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+        ],
+      });
     }
     if (
       err?.type === 'entity.parse.failed' ||

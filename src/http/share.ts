@@ -24,13 +24,9 @@ export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler 
       if (count > PER_MINUTE) {
         const retryAfter = 60 - Math.floor((Date.now() / 1000) % 60);
         res.setHeader('retry-after', String(retryAfter));
-        return res
-          .status(429)
-          .json({
-            errors: [
-              { message: 'Too many requests for shared links', extensions: { code: 'RATE_LIMITED', retryAfter } },
-            ],
-          });
+        return res.status(429).json({
+          errors: [{ message: 'Too many requests for shared links', extensions: { code: 'RATE_LIMITED', retryAfter } }],
+        });
       }
       const token = String(req.params.token ?? '');
       if (!TOKEN.test(token)) return notFound(res);
