@@ -60,3 +60,12 @@ export class ServiceUnavailableError extends AppError {
     super('SERVICE_UNAVAILABLE', message);
   }
 }
+
+/**
+ * A unique index refused a row (Postgres 23505, which MikroORM wraps as
+ * UniqueConstraintViolationException). The one test for it: callers turn it into the domain answer
+ * (the existing row, a retry, or BAD_USER_INPUT naming the field).
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string })?.code === '23505' || (err as Error)?.name === 'UniqueConstraintViolationException';
+}

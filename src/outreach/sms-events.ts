@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { isUniqueViolation } from '../errors/index.js';
 import { Activity, CampaignRecipient, ConsentRecord, InboundMessage, Lead } from '../../entities/index.js';
 import {
   ActivityType,
@@ -160,7 +160,7 @@ export async function recordInboundSms(deps: AppDeps, message: InboundSms): Prom
         return { row, campaignId: recipientChanged ? recipient!.campaignId : null };
       });
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) return null; // the same message, handled by a concurrent delivery
+      if (isUniqueViolation(err)) return null; // the same message, handled by a concurrent delivery
       throw err;
     }
   });

@@ -3,7 +3,7 @@ import { Invitation, Organization, RefreshToken, User } from '../../entities/ind
 import { Role } from '../../entities/enums.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password.js';
 import { hashToken, newOpaqueToken, type AuthUser } from '../auth/tokens.js';
-import { UnauthenticatedError, ValidationError } from '../errors/index.js';
+import { isUniqueViolation, UnauthenticatedError, ValidationError } from '../errors/index.js';
 import { forkAnonymous, forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
 import * as v from '../util/validate.js';
 import type { AppDeps } from './scope.js';
@@ -191,8 +191,4 @@ export class AuthService {
       user,
     };
   }
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string })?.code === '23505' || (err as Error)?.name === 'UniqueConstraintViolationException';
 }

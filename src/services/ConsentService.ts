@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConsentRecord, DoNotContact, Suppression } from '../../entities/index.js';
 import { ConsentStatus, MessageChannel } from '../../entities/enums.js';
-import { ValidationError } from '../errors/index.js';
+import { isUniqueViolation, ValidationError } from '../errors/index.js';
 import * as v from '../util/validate.js';
 import { requireActor, type ServiceScope } from './scope.js';
 
@@ -125,8 +125,14 @@ export class ConsentService {
       reason: v.optionalText(reason, 'reason', 500),
       addedById: actor.id,
     });
-    await this.scope.em.flush();
-    return row;
+    try {
+      await this.scope.em.flush();
+      return row;
+    } catch (err) {
+      // Two requests added the same contact point at once: the other one's row is the answer.
+      if (!isUniqueViolation(err)) throw err;
+      return this.scope.em.fork().findOneOrFail(DoNotContact, { contactPoint: point });
+    }
   }
 
   async removeDoNotContact(contactPoint: string): Promise<boolean> {

@@ -2,10 +2,9 @@ import { Property } from '../../entities/index.js';
 import { EnrichmentStatus, GeocodeStatus, type PropertyType } from '../../entities/enums.js';
 import type { PropertyFilter, PropertyOrderColumn } from '../../entities/PropertyRepository.js';
 import type { Page, PageRequest } from '../../entities/pagination.js';
-import { ValidationError } from '../errors/index.js';
+import { isUniqueViolation, ValidationError } from '../errors/index.js';
 import { normalizeAddressKey } from '../util/address.js';
 import * as v from '../util/validate.js';
-import { isUniqueViolation } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 
 export interface PropertyFields {

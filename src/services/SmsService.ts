@@ -1,7 +1,6 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { InboundMessage, Organization } from '../../entities/index.js';
 import type { Page, PageRequest } from '../../entities/pagination.js';
-import { ValidationError } from '../errors/index.js';
+import { isUniqueViolation, ValidationError } from '../errors/index.js';
 import { OfflineSmsProvider } from '../providers/sms/index.js';
 import * as v from '../util/validate.js';
 import { requireActor, type ServiceScope } from './scope.js';
@@ -21,8 +20,7 @@ export class SmsService {
     try {
       await this.scope.em.nativeUpdate(Organization, { id: actor.organizationId }, { smsNumber });
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException)
-        throw new ValidationError('Another organization already uses this number', 'number');
+      if (isUniqueViolation(err)) throw new ValidationError('Another organization already uses this number', 'number');
       throw err;
     }
     const org = await this.scope.em.findOneOrFail(Organization, { id: actor.organizationId }, {

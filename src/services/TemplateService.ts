@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead, MessageTemplate, Organization, Property, User } from '../../entities/index.js';
 import { MessageChannel } from '../../entities/enums.js';
-import { ValidationError } from '../errors/index.js';
+import { isUniqueViolation, ValidationError } from '../errors/index.js';
 import { mergeFieldsOf, render, withOptOutNotice, type MergeValues } from '../outreach/template.js';
 import * as v from '../util/validate.js';
-import { isUniqueViolation } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 
 export interface TemplateFields {

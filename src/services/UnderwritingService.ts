@@ -1,12 +1,11 @@
 import { Deal, Underwriting } from '../../entities/index.js';
 import { UnderwritingKind } from '../../entities/enums.js';
-import { ValidationError } from '../errors/index.js';
+import { isUniqueViolation, ValidationError } from '../errors/index.js';
 import { analyzeDcf, type DcfInput } from '../underwriting/dcf.js';
 import { analyzeFlip, type FlipInput } from '../underwriting/flip.js';
 import { analyzeRental, type RentalInput } from '../underwriting/rental.js';
 import * as v from '../util/validate.js';
 import { memoContentFor } from '../memos/memo-content.js';
-import { isUniqueViolation } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from './scope.js';
 
 export interface SaveUnderwritingInput {

@@ -67,6 +67,17 @@ describe('consent ledger and do-not-contact', () => {
     ).toBe(true);
   });
 
+  it('adds one entry when the same contact point is added by many requests at once', async () => {
+    const owner = await createTenant(server.url);
+    const added = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        owner.api.AddDoNotContact({ contactPoint: i % 2 ? 'RACE@example.com' : 'race@example.com' }),
+      ),
+    );
+    expect(new Set(added.map((a) => a.addDoNotContact.id)).size).toBe(1);
+    expect((await owner.api.DoNotContactList()).doNotContact).toHaveLength(1);
+  });
+
   it('rejects bad contact points and future dates; is isolated per organization and append-only', async () => {
     const a = await createTenant(server.url);
     const b = await createTenant(server.url);
