@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { ValidationError } from '../src/errors/index.js';
 import { snapshotMapper } from './snapshot.js';
+import { isUuid } from '../src/util/validate.js';
 
 export interface Page<T> {
   /** Read snapshots (plain objects with the entity's fields), not managed entities. */
@@ -24,8 +25,6 @@ export interface Order<C extends string> {
   column: C;
   direction: 'asc' | 'desc';
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Keyset pagination over `(sort column NULLS LAST, id)`: stable while rows are inserted, and as
@@ -96,7 +95,7 @@ function decodeCursor(cursor: string, isDate: boolean): [unknown, string] {
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || !UUID.test(parsed[1]))
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || !isUuid(parsed[1]))
     throw invalid();
   const [value, id] = parsed as [unknown, string];
   if (value !== null && typeof value !== 'string' && typeof value !== 'number') throw invalid();

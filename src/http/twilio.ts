@@ -4,8 +4,8 @@ import { recordInboundSms, recordSmsStatus } from '../outreach/sms-events.js';
 import { validTwilioSignature, type SmsDeliveryStatus } from '../providers/sms/index.js';
 import type { AppDeps } from '../services/scope.js';
 import * as v from '../util/validate.js';
+import { isUuid } from '../util/validate.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES = new Set<SmsDeliveryStatus>(['queued', 'sent', 'delivered', 'undelivered', 'failed']);
 
 /**
@@ -79,7 +79,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
       const p = res.locals.twilio as Record<string, string>;
       const org = String(req.query.org ?? '');
       const status = (p.MessageStatus ?? p.SmsStatus) as SmsDeliveryStatus;
-      if (!UUID.test(org) || !p.MessageSid || !STATUSES.has(status))
+      if (!isUuid(org) || !p.MessageSid || !STATUSES.has(status))
         return res.status(400).json({ error: 'org, MessageSid and a known MessageStatus are required' });
       await recordSmsStatus(deps, {
         organizationId: org,

@@ -13,9 +13,9 @@ import {
 } from '../../entities/index.js';
 import { columnsOf, snapshotMapper } from '../../entities/snapshot.js';
 import { runAsTenant } from '../tenancy/tenant-context.js';
+import { isUuid } from '../util/validate.js';
 
 type Ctor<T> = new (...args: never[]) => T;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Loaders return read snapshots: rows selected with SQL derived once from the entity metadata and
@@ -34,7 +34,7 @@ function reader<T extends object>(
   return async (keys: readonly string[]): Promise<T[]> => {
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
-    const ids = `{${keys.filter((k) => UUID.test(k)).join(',')}}`;
+    const ids = `{${keys.filter(isUuid).join(',')}}`;
     return toSnapshots(
       await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids])),
     );

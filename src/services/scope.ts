@@ -10,6 +10,7 @@ import type { Mailer } from '../mail/Mailer.js';
 import type { Queues } from '../queues.js';
 import type { SmsProvider } from '../providers/sms/index.js';
 import type { ObjectStorage } from '../storage/ObjectStorage.js';
+import { isUuid } from '../util/validate.js';
 
 /** Long-lived parts of the running app, shared by requests and jobs. */
 export interface AppDeps {
@@ -40,11 +41,7 @@ export function requireActor(scope: ServiceScope): AuthUser {
   return scope.actor;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
+export { isUuid };
 
 /**
  * Loads one row of the caller's organization or throws NOT_FOUND. A malformed id, a missing id and

@@ -108,8 +108,15 @@ export function password(value: string, field = 'password'): string {
   return value;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a string is a UUID (every id this API hands out is one). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 export function uuid(value: string, field: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+  if (!isUuid(value)) {
     throw new ValidationError(`${field} is not a valid id`, field);
   }
   return value.toLowerCase();
