@@ -64,7 +64,7 @@ export interface MemoReadyPayload {
   memoId: string;
 }
 
-type TopicArgs = {
+export type TopicArgs = {
   [Topics.PIPELINE]: [organizationId: string, payload: PipelineEventPayload];
   [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
   [Topics.JOBS]: [organizationId: string, payload: JobEventPayload];

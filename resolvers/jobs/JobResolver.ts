@@ -16,7 +16,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import { FailedJob } from '../../entities/FailedJob.js';
-import { MANAGERS, subscriberOrg } from '../../src/auth/auth-checker.js';
+import { MANAGERS, organizationSubscription } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
 import { Topics, type JobEventPayload } from '../../src/pubsub.js';
 import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
@@ -75,11 +75,7 @@ export class JobResolver {
 
   @Authorized()
   @Subscription(() => JobProgressEvent, {
-    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.JOBS),
-    topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, args, context }) =>
-      (payload as JobEventPayload).organizationId === subscriberOrg(context as Context) &&
-      (payload as JobEventPayload).jobId === (args as { id: string }).id,
+    ...organizationSubscription(Topics.JOBS, (payload, args) => payload.jobId === args.id),
     description: 'Progress of one of your organization’s jobs until it completes or fails',
   })
   jobProgress(@Arg('id', () => ID) _id: string, @Parent() payload: JobEventPayload): JobProgressEvent {

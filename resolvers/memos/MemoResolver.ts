@@ -17,7 +17,7 @@ import { Memo } from '../../entities/Memo.js';
 import { ShareLink } from '../../entities/ShareLink.js';
 import { Underwriting } from '../../entities/Underwriting.js';
 import { User } from '../../entities/User.js';
-import { subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
+import { organizationSubscription, WRITERS } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
 import { NotFoundError } from '../../src/errors/index.js';
 import { Topics, type MemoReadyPayload } from '../../src/pubsub.js';
@@ -70,10 +70,7 @@ export class MemoResolver {
 
   @Authorized()
   @Subscription(() => Memo, {
-    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.MEMOS),
-    topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, context }) =>
-      (payload as MemoReadyPayload).organizationId === subscriberOrg(context as Context),
+    ...organizationSubscription(Topics.MEMOS),
     description: 'A memo of your organization finished rendering',
   })
   async memoReady(@Parent() payload: MemoReadyPayload, @Ctx() ctx: Context): Promise<Memo> {

@@ -19,7 +19,7 @@ import { CampaignRecipient } from '../../entities/CampaignRecipient.js';
 import { MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
 import { Lead } from '../../entities/Lead.js';
 import { MessageTemplate } from '../../entities/MessageTemplate.js';
-import { subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
+import { organizationSubscription, WRITERS } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
 import { NotFoundError } from '../../src/errors/index.js';
 import { Topics, type CampaignEventPayload } from '../../src/pubsub.js';
@@ -123,11 +123,7 @@ export class CampaignResolver {
 
   @Authorized()
   @Subscription(() => Campaign, {
-    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.CAMPAIGNS),
-    topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, args, context }) =>
-      (payload as CampaignEventPayload).organizationId === subscriberOrg(context as Context) &&
-      (payload as CampaignEventPayload).campaignId === (args as { id: string }).id,
+    ...organizationSubscription(Topics.CAMPAIGNS, (payload, args) => payload.campaignId === args.id),
     description: 'One of your campaigns, each time its status or counts change (at most a few times a second)',
   })
   async campaignProgress(

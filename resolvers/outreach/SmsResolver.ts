@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import { InboundMessage } from '../../entities/InboundMessage.js';
 import { Organization } from '../../entities/Organization.js';
-import { MANAGERS, subscriberOrg, WRITERS } from '../../src/auth/auth-checker.js';
+import { MANAGERS, organizationSubscription, WRITERS } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
 import { NotFoundError } from '../../src/errors/index.js';
 import { Topics, type InboundEventPayload } from '../../src/pubsub.js';
@@ -48,10 +48,7 @@ export class SmsResolver {
 
   @Authorized()
   @Subscription(() => InboundMessage, {
-    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.INBOUND),
-    topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, context }) =>
-      (payload as InboundEventPayload).organizationId === subscriberOrg(context as Context),
+    ...organizationSubscription(Topics.INBOUND),
     description: 'Each message a lead sends to your organization (replies, STOP, START, HELP)',
   })
   async inboundMessageReceived(@Parent() payload: InboundEventPayload, @Ctx() ctx: Context): Promise<InboundMessage> {

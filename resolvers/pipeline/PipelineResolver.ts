@@ -4,7 +4,7 @@ import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
 import { User } from '../../entities/User.js';
-import { subscriberOrg } from '../../src/auth/auth-checker.js';
+import { organizationSubscription } from '../../src/auth/auth-checker.js';
 import type { Context } from '../../src/context.js';
 import { Topics, type PipelineEventPayload } from '../../src/pubsub.js';
 import { PipelineEvent, PipelineStage } from './PipelineTypes.js';
@@ -25,10 +25,7 @@ export class PipelineResolver {
    */
   @Authorized()
   @Subscription(() => PipelineEvent, {
-    topics: ({ context }) => (context as Context).deps.pubsub.topic(Topics.PIPELINE),
-    topicId: ({ context }) => subscriberOrg(context as Context),
-    filter: ({ payload, context }) =>
-      (payload as PipelineEventPayload).organizationId === subscriberOrg(context as Context),
+    ...organizationSubscription(Topics.PIPELINE),
     description: 'DEAL_CREATED, DEAL_UPDATED, DEAL_MOVED, LEAD_CREATED and PROPERTY_UPDATED in your organization',
   })
   pipelineEvents(@Parent() payload: PipelineEventPayload, @Ctx() ctx: Context): PipelineEvent {

@@ -1,7 +1,9 @@
 import type { AuthChecker } from 'type-graphql';
 import { Role } from '../../entities/enums.js';
+import type { SubscribeResolverData, SubscriptionHandlerData } from 'type-graphql';
 import type { Context } from '../context.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/index.js';
+import type { TopicArgs } from '../pubsub.js';
 
 /** Roles that may change data. VIEWER reads only. */
 export const WRITERS = [Role.OWNER, Role.ADMIN, Role.AGENT];
@@ -25,4 +27,23 @@ export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
 export function subscriberOrg(ctx: Context): string {
   if (!ctx.user) throw new UnauthenticatedError();
   return ctx.user.organizationId;
+}
+
+/**
+ * The routing every subscription uses: the channel of `topic` for the subscriber's own
+ * organization (so other organizations' events never reach the socket), the organization checked
+ * again on each event, and `matches` for what the subscription narrows to (one job, one campaign).
+ */
+export function organizationSubscription<T extends keyof TopicArgs>(
+  topic: T,
+  matches: (payload: TopicArgs[T][1], args: Record<string, unknown>) => boolean = () => true,
+) {
+  type Subscribe = SubscribeResolverData<unknown, Record<string, unknown>, Context>;
+  type Event = SubscriptionHandlerData<TopicArgs[T][1], Record<string, unknown>, Context>;
+  return {
+    topics: ({ context }: Subscribe) => context.deps.pubsub.topic(topic),
+    topicId: ({ context }: Subscribe) => subscriberOrg(context),
+    filter: ({ payload, args, context }: Event) =>
+      payload.organizationId === subscriberOrg(context) && matches(payload, args),
+  };
 }
