@@ -1,3 +1,4 @@
+import { sendHttpError } from './http/errors.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
@@ -106,7 +107,7 @@ export class TrustedDocuments {
       const { query, hash } = readRequest(req);
       const { error } = this.resolve(query, hash);
       if (!error) return next();
-      res.status(400).json({ errors: [{ message: error.message, extensions: { code: 'PERSISTED_QUERY_REQUIRED' } }] });
+      sendHttpError(res, 400, 'PERSISTED_QUERY_REQUIRED', error.message);
     };
   }
 }

@@ -18,7 +18,8 @@ import { createContext, type Context } from './context.js';
 import { createDeps, type RunningDeps } from './deps.js';
 import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
-import { bodyErrors, securityHeaders } from './http/hardening.js';
+import { httpErrors } from './http/errors.js';
+import { securityHeaders } from './http/hardening.js';
 import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
 import { trackingRoutes } from './http/tracking.js';
@@ -160,7 +161,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     }),
   );
-  app.use(bodyErrors());
+  app.use(httpErrors(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;

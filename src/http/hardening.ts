@@ -36,29 +36,3 @@ export function securityHeaders(sandbox: boolean): express.RequestHandler {
     crossOriginEmbedderPolicy: false,
   });
 }
-
-/**
- * Turns body-parser failures into GraphQL-shaped JSON errors with the right status (400 for
- * malformed JSON, 413 for too large) instead of Express' HTML error page.
- */
-export function bodyErrors(): express.ErrorRequestHandler {
-  return (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
-    if (err?.type === 'entity.too.large') {
-      return res.status(413).json({
-        errors: [
-          { message: `Request body is larger than ${err.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
-        ],
-      });
-    }
-    if (
-      err?.type === 'entity.parse.failed' ||
-      err?.type === 'encoding.unsupported' ||
-      err?.type === 'charset.unsupported'
-    ) {
-      return res
-        .status(400)
-        .json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-    }
-    next(err);
-  };
-}

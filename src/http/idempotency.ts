@@ -1,3 +1,4 @@
+import { sendHttpError } from './errors.js';
 import type express from 'express';
 import { OperationTypeNode, parse } from 'graphql';
 import type { Redis } from 'ioredis';
@@ -35,7 +36,12 @@ export function idempotency(
     const key = req.header('idempotency-key');
     if (key === undefined || req.method !== 'POST') return next();
     if (!KEY.test(key))
-      return sendError(res, 400, 'BAD_REQUEST', 'Idempotency-Key must be 1-255 characters of letters, digits, _ . : -');
+      return sendHttpError(
+        res,
+        400,
+        'BAD_REQUEST',
+        'Idempotency-Key must be 1-255 characters of letters, digits, _ . : -',
+      );
     const body = (req.body ?? {}) as { query?: string; operationName?: string; variables?: unknown };
     const { query, hash } = readRequest(req);
     const text = trusted.resolve(query, hash).query ?? query;
@@ -61,7 +67,7 @@ export function idempotency(
         if (!raw) return next(); // expired or released between the two calls: run it
         const stored = JSON.parse(raw) as Stored;
         if (stored.fingerprint !== fingerprint) {
-          return sendError(
+          return sendHttpError(
             res,
             422,
             'IDEMPOTENCY_KEY_REUSED',
@@ -74,7 +80,7 @@ export function idempotency(
           return res.end(Buffer.from(stored.body!, 'base64'));
         }
         if (Date.now() > deadline)
-          return sendError(
+          return sendHttpError(
             res,
             409,
             'IDEMPOTENCY_IN_PROGRESS',
@@ -151,8 +157,4 @@ function canonical(value: unknown): unknown {
     );
   }
   return value;
-}
-
-function sendError(res: express.Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }

@@ -1,3 +1,4 @@
+import { sendHttpError } from './errors.js';
 import type express from 'express';
 import { Memo, ShareLink } from '../../entities/index.js';
 import { MemoStatus } from '../../entities/enums.js';
@@ -14,8 +15,7 @@ const PER_MINUTE = 60;
  * all processes); an unknown, revoked or expired token is the same 404; every view is counted.
  */
 export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler {
-  const notFound = (res: express.Response) =>
-    res.status(404).json({ errors: [{ message: 'This link is not valid', extensions: { code: 'NOT_FOUND' } }] });
+  const notFound = (res: express.Response) => sendHttpError(res, 404, 'NOT_FOUND', 'This link is not valid');
   return (req, res, next) => {
     void (async () => {
       const windowKey = `${deps.config.redisPrefix}:share:${req.ip}:${Math.floor(Date.now() / 60_000)}`;

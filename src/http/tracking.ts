@@ -1,3 +1,4 @@
+import { sendHttpError } from './errors.js';
 import type express from 'express';
 import { Activity, CampaignRecipient } from '../../entities/index.js';
 import { ActivityType, Direction, RecipientStatus, statusesBefore } from '../../entities/enums.js';
@@ -29,7 +30,7 @@ export function trackingRoutes(deps: AppDeps): { open: express.RequestHandler; c
     },
     click: (req, res, next) => {
       const found = readClickToken(secret, String(req.params.token ?? ''));
-      if (!found) return void res.status(404).type('text/plain').send('This link is not valid');
+      if (!found) return sendHttpError(res, 404, 'NOT_FOUND', 'This link is not valid');
       record(deps, found, 'click', found.url)
         .then(() => {
           res.setHeader('cache-control', 'no-store, private');

@@ -1,3 +1,4 @@
+import { sendHttpError } from './errors.js';
 import express from 'express';
 import { forkAnonymous } from '../tenancy/tenant-em.js';
 import { recordInboundSms, recordSmsStatus } from '../outreach/sms-events.js';
@@ -22,7 +23,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
   const token = deps.config.sms.twilioAuthToken;
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
   router.use((req, res, next) => {
-    if (!token) return res.status(404).json({ error: 'Twilio webhooks are not configured (TWILIO_AUTH_TOKEN)' });
+    if (!token) return sendHttpError(res, 404, 'NOT_FOUND', 'Twilio webhooks are not configured (TWILIO_AUTH_TOKEN)');
     const base = deps.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
     const params = Object.fromEntries(
       Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, val]) => [k, String(val)]),
@@ -36,7 +37,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
       )
     ) {
       deps.log.warn({ path: req.path }, 'twilio webhook with a bad signature refused');
-      return res.status(403).json({ error: 'Invalid signature' });
+      return sendHttpError(res, 403, 'FORBIDDEN', 'Invalid signature');
     }
     res.locals.twilio = params;
     next();
@@ -48,7 +49,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
     void (async () => {
       const p = res.locals.twilio as Record<string, string>;
       if (!p.MessageSid || !p.From || !p.To)
-        return res.status(400).json({ error: 'MessageSid, From and To are required' });
+        return sendHttpError(res, 400, 'BAD_REQUEST', 'MessageSid, From and To are required');
       let to: string;
       try {
         to = v.phone(p.To, 'To');
@@ -80,7 +81,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
       const org = String(req.query.org ?? '');
       const status = (p.MessageStatus ?? p.SmsStatus) as SmsDeliveryStatus;
       if (!isUuid(org) || !p.MessageSid || !STATUSES.has(status))
-        return res.status(400).json({ error: 'org, MessageSid and a known MessageStatus are required' });
+        return sendHttpError(res, 400, 'BAD_REQUEST', 'org, MessageSid and a known MessageStatus are required');
       await recordSmsStatus(deps, {
         organizationId: org,
         providerMessageId: p.MessageSid,

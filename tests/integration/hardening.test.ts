@@ -52,6 +52,31 @@ describe('HTTP hardening', () => {
     expect((await fetch(server.url.replace('/graphql', '/healthz'))).status).toBe(200);
   });
 
+  it('answers bad encodings and bodies on every route with the one JSON error shape, never an HTML page or a stack', async () => {
+    for (const s of [server, prod]) {
+      const base = s.url.replace('/graphql', '');
+      const requests: [string, RequestInit][] = [
+        [`${base}/share/%E0%A4%A`, {}],
+        [`${base}/u/%E0%A4%A`, {}],
+        [`${base}/t/c/%E0%A4%A`, {}],
+        [`${base}/t/o/%zz`, {}],
+        [s.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip at all' }],
+        [s.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-x' }, body: '{}' }],
+      ];
+      for (const [url, init] of requests) {
+        const res = await fetch(url, init);
+        expect(res.status, url).toBeGreaterThanOrEqual(400);
+        expect(res.status, url).toBeLessThan(500);
+        expect(res.headers.get('content-type'), url).toMatch(/application\/json/);
+        const text = await res.text();
+        expect(text).not.toMatch(/<html|<pre|at \w+ \(|node_modules/i);
+        expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toMatch(
+          /^(BAD_REQUEST|UNSUPPORTED_MEDIA_TYPE)$/,
+        );
+      }
+    }
+  });
+
   it('in production: no introspection, no Sandbox page, no field suggestions', async () => {
     const intro = await send(prod.url, JSON.stringify({ query: '{ __schema { types { name } } }' }));
     expect(((await intro.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
