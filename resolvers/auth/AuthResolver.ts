@@ -14,7 +14,12 @@ export class AuthResolver {
     return ctx.services.auth.register(input);
   }
 
-  @RateLimit({ window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] }, { window: '1m', max: 30, by: 'ip' })
+  @RateLimit(
+    { window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] },
+    { window: '1m', max: 30, by: 'ip' },
+    // Per account, from every address together: guessing one password from many IPs is slow too.
+    { window: '1h', max: 50, by: 'anyone', identityArgs: ['input.email'] },
+  )
   @Mutation(() => AuthPayload, { description: 'Sign in. A wrong email and a wrong password give the same error.' })
   login(@Arg('input') input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.login(input);

@@ -8,6 +8,7 @@ import { defaultFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, 
 import type { Redis } from 'ioredis';
 import type { Context } from '../context.js';
 import { AppError } from '../errors/index.js';
+import { normalizeEmail } from '../util/validate.js';
 
 export class RateLimitedError extends AppError {
   constructor(message: string, retryAfter: number) {
@@ -19,9 +20,15 @@ export class RateLimitedError extends AppError {
 export interface RateRule {
   window: `${number}${'s' | 'm' | 'h'}`;
   max: number;
-  /** `user` (signed-in user, else client IP) or `ip` (always the client IP). */
-  by?: 'user' | 'ip';
-  /** Argument paths that become part of the identity, e.g. ['input.email']. */
+  /**
+   * `user` (signed-in user, else client IP), `ip` (always the client IP) or `anyone` (one count for
+   * every client: with identityArgs, a limit per account whatever the address it comes from).
+   */
+  by?: 'user' | 'ip' | 'anyone';
+  /**
+   * Argument paths that become part of the identity, e.g. ['input.email']. Their string values are
+   * compared normalized (NFKC, trimmed, lower-cased), so re-spelling an email is the same identity.
+   */
   identityArgs?: string[];
 }
 
@@ -140,15 +147,21 @@ export function applyRateLimits(
   ) => {
     for (const rule of rules) {
       const { store, limit } = limiterFor(rule);
-      const who = rule.by === 'ip' || !context.user ? `ip:${context.ip}` : `user:${context.user.id}`;
+      const who =
+        rule.by === 'anyone'
+          ? 'anyone'
+          : rule.by === 'ip' || !context.user
+            ? `ip:${context.ip}`
+            : `user:${context.user.id}`;
+      const identity = normalizedIdentityArgs(args, rule.identityArgs ?? []);
       const message = await limit(
-        { parent: undefined, args, context: who, info },
+        { parent: undefined, args: identity, context: who, info },
         { max: rule.max, window: rule.window, identityArgs: rule.identityArgs ?? [] },
       );
       if (message) {
         const retryAfter = await store.retryAfter({
           contextIdentity: who,
-          fieldIdentity: getFieldIdentity(info.fieldName, rule.identityArgs ?? [], args),
+          fieldIdentity: getFieldIdentity(info.fieldName, rule.identityArgs ?? [], identity),
         });
         throw new RateLimitedError(
           `Too many ${info.fieldName} requests: at most ${rule.max} per ${rule.window}. Retry in ${retryAfter} s.`,
@@ -167,7 +180,9 @@ export function applyRateLimits(
       const resolve = field.resolve ?? defaultFieldResolver;
       const own = FIELD_RULES.get(field.name);
       // Per-IP rules guard the sign-in fields; development scales them so local scripts are not locked out.
-      const rules = own?.map((r) => (r.by === 'ip' ? { ...r, max: r.max * defaults.authMultiplier } : r)) ?? fallback;
+      const rules =
+        own?.map((r) => (r.by === 'ip' || r.by === 'anyone' ? { ...r, max: r.max * defaults.authMultiplier } : r)) ??
+        fallback;
       field.resolve = async (source, args, context: Context, info) => {
         await check(rules, args, context, info);
         return resolve(source, args, context, info);
@@ -177,6 +192,21 @@ export function applyRateLimits(
 }
 
 /** '30s' | '1m' | '1h' to milliseconds (the same forms graphql-rate-limit's own parser accepts). */
+/** `args` with the string values at `paths` normalized (the rest untouched; the resolver still gets the originals). */
+function normalizedIdentityArgs(args: Record<string, unknown>, paths: string[]): Record<string, unknown> {
+  if (!paths.length) return args;
+  const copy = structuredClone(args);
+  for (const path of paths) {
+    const keys = path.split('.');
+    const holder = keys
+      .slice(0, -1)
+      .reduce<Record<string, unknown> | undefined>((o, k) => o?.[k] as Record<string, unknown> | undefined, copy);
+    const last = keys.at(-1)!;
+    if (holder && typeof holder[last] === 'string') holder[last] = normalizeEmail(holder[last]);
+  }
+  return copy;
+}
+
 function windowToMs(window: string): number {
   const m = /^(\d+)(s|m|h)$/.exec(window);
   if (!m) throw new Error(`rate limit window must look like 30s, 1m or 1h (got ${window})`);

@@ -58,7 +58,7 @@ export class AuthService {
   }
 
   async login(input: { email: string; password: string }): Promise<AuthResult> {
-    const addr = input.email.trim().toLowerCase();
+    const addr = v.normalizeEmail(input.email);
     const rows = await forkAnonymous(this.deps.orm)
       .getConnection()
       .execute<{ user_id: string; organization_id: string }[]>('select * from auth_login_lookup(?)', [addr]);

@@ -24,8 +24,16 @@ export function optionalText(value: string | null | undefined, field: string, ma
   return v || undefined;
 }
 
+/**
+ * The one spelling of an email address: Unicode NFKC (so a KELVIN SIGN is a K), trimmed,
+ * lower-cased. Sign-in, storage and the sign-in rate limits all key on it.
+ */
+export function normalizeEmail(value: string): string {
+  return value.normalize('NFKC').trim().toLowerCase();
+}
+
 export function email(value: string, field = 'email'): string {
-  const v = value.trim().toLowerCase();
+  const v = normalizeEmail(value);
   if (v.length > 254 || !EMAIL.test(v)) throw new ValidationError(`${field} is not a valid email address`, field);
   return v;
 }

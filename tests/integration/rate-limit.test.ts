@@ -67,4 +67,52 @@ describe('rate limits', () => {
     const other = await api.Login({ input: { email: `x-${email}`, password: 'wrong-password' } }).catch((e) => e);
     expect(other.response.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
+
+  it('keys the login limit on the email as sign-in reads it: re-spelling it (case, spaces, KELVIN SIGN) is the same account', async () => {
+    const id = randomUUID();
+    const spellings = [
+      `kim-${id}@example.com`,
+      `KIM-${id}@EXAMPLE.COM`,
+      `  kim-${id}@example.com `,
+      `\u212Aim-${id}@example.com`,
+    ];
+    const api = sdk(server.url);
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await api
+        .Login({ input: { email: spellings[i % spellings.length]!, password: 'wrong-password' } })
+        .catch((e) => e);
+      codes.push(res.response?.errors?.[0]?.extensions?.code);
+    }
+    expect(codes).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+
+  it('limits sign-in attempts per account across client addresses', async () => {
+    const behindProxy = await startTestServer({
+      workers: false,
+      config: {
+        trustProxy: 'loopback',
+        rateLimits: { queriesPerMinute: 1000, mutationsPerMinute: 1000, authMultiplier: 1 },
+      },
+    });
+    const email = `target-${randomUUID()}@example.com`;
+    const attempt = async (n: number) => {
+      const res = await fetch(behindProxy.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': `203.0.113.${n + 1}`,
+        },
+        body: JSON.stringify({
+          query: 'mutation($e: String!) { login(input: { email: $e, password: "wrong-password" }) { accessToken } }',
+          variables: { e: email },
+        }),
+      });
+      return ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code;
+    };
+    const codes: string[] = [];
+    for (let n = 0; n < 51; n++) codes.push(await attempt(n)); // every attempt from its own address
+    expect(codes.slice(0, 50).every((c) => c === 'UNAUTHENTICATED')).toBe(true);
+    expect(codes[50]).toBe('RATE_LIMITED');
+  });
 });
