@@ -60,8 +60,18 @@ describe('HTTP hardening', () => {
         [`${base}/u/%E0%A4%A`, {}],
         [`${base}/t/c/%E0%A4%A`, {}],
         [`${base}/t/o/%zz`, {}],
-        [s.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip at all' }],
-        [s.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-x' }, body: '{}' }],
+        [
+          s.url,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+            body: 'not gzip at all',
+          },
+        ],
+        [
+          s.url,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-x' }, body: '{}' },
+        ],
       ];
       for (const [url, init] of requests) {
         const res = await fetch(url, init);
