@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
-    await workers?.close();
+    // Stop taking requests and let those in flight finish while workers finish their jobs; then close the rest.
+    await Promise.all([server.drain(), workers?.close()]);
     await server.close();
     clearTimeout(force);
     process.exit(0);

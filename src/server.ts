@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -44,6 +44,11 @@ export interface RunningServer {
   port: number;
   deps: RunningDeps;
   metrics: Metrics;
+  /**
+   * Stops accepting connections and lets the requests in flight finish (WebSocket clients are told
+   * 1001, going away); the rest stays up so workers can finish their jobs. `close()` calls it too.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,24 @@ export interface ServerOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+/** A socket that has sent nothing this long after connecting is idle, not a request on its way. */
+const FIRST_REQUEST_GRACE_MS = 1_000;
+/** Draining waits for such sockets at most this long. */
+const SETTLE_MAX_MS = 5_000;
+
+/**
+ * Resolves once every socket that connected but has not sent its first request yet is older than
+ * FIRST_REQUEST_GRACE_MS (it is idle), or after SETTLE_MAX_MS: a request written just before
+ * SIGTERM, not yet read by a busy process, is then read and answered instead of reset.
+ */
+async function settled(firstRequestPending: Map<Socket, number>): Promise<void> {
+  const giveUp = Date.now() + SETTLE_MAX_MS;
+  while (Date.now() < giveUp) {
+    const youngest = Math.max(0, ...firstRequestPending.values());
+    if (Date.now() - youngest >= FIRST_REQUEST_GRACE_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /**
  * Starts the API: Apollo Server over Express for HTTP and graphql-ws for WebSocket, both on
@@ -82,6 +105,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
+  let shuttingDown = false;
+  const firstRequestPending = new Map<Socket, number>();
+  httpServer.on('connection', (socket: Socket) => {
+    firstRequestPending.set(socket, Date.now());
+    socket.once('close', () => firstRequestPending.delete(socket));
+  });
+  httpServer.on('request', (req: IncomingMessage) => firstRequestPending.delete(req.socket));
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const wsCleanup = startWebSocket(wsServer, schema, deps, trusted, metrics);
 
@@ -91,6 +121,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     csrfPrevention: true,
+    // The process's own SIGTERM/SIGINT handler (src/main.ts) drains and exits; Apollo's would race it.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     parseOptions: config.queryLimits ? { maxTokens: config.queryLimits.maxTokens } : {},
     persistedQueries:
@@ -124,6 +156,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (shuttingDown) return void res.status(503).json({ status: 'draining', down: [], checks: {} });
     const checks = await readiness(deps, healthRedis);
     const down = Object.entries(checks)
       .filter(([, ok]) => !ok)
@@ -172,17 +205,27 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   log.info({ url, port, persistedOperations: trusted.mode, manifest: trusted.manifest.size }, 'api listening');
 
   let closed = false;
+  let draining: Promise<void> | null = null;
+  const drain = () =>
+    (draining ??= (async () => {
+      // Readiness says "draining" at once so a load balancer stops sending; requests already on their
+      // way (written to a socket, not yet read) get a moment to be read before idle sockets close.
+      shuttingDown = true;
+      await settled(firstRequestPending);
+      await apollo.stop(); // stops accepting, finishes requests in flight, closes sockets
+      await closeServer(httpServer);
+    })());
   return {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     port,
     deps,
     metrics,
+    drain,
     async close() {
       if (closed) return;
       closed = true;
-      await apollo.stop(); // drains HTTP connections and WebSocket clients
-      await closeServer(httpServer);
+      await drain();
       await jobEvents.close();
       healthRedis.disconnect();
       redis.disconnect();
