@@ -49,6 +49,9 @@ export interface Config {
   wsMaxConnectionsPerUser: number;
   /** Express `trust proxy`, so `req.ip` is the client behind a load balancer. */
   trustProxy: string | false;
+  /** Slow clients: headers must arrive within this, the whole request within `httpRequestTimeoutMs`. */
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
   /** Browser origins allowed to call /graphql across origins (CORS); empty: same origin only. `*` allows any. */
   corsOrigins: string[];
   /** Send Access-Control-Allow-Credentials (cookies, HTTP auth) to the listed origins; never with `*`. */
@@ -218,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: env.TRUST_PROXY || false,
     corsOrigins,
     corsCredentials,
+    httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000),
+    httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     getCacheMaxAgeSeconds: int('GET_CACHE_MAX_AGE_SECONDS', 5, 0, 86_400),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     serviceName: str('OTEL_SERVICE_NAME', 'real-estate-os'),

@@ -104,7 +104,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const httpServer = createServer(app);
+  // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_MS, the request within
+  // HTTP_REQUEST_TIMEOUT_MS, checked every second. WebSocket connections are not affected once upgraded.
+  const httpServer = createServer(
+    {
+      headersTimeout: config.httpHeadersTimeoutMs,
+      requestTimeout: Math.max(config.httpRequestTimeoutMs, config.httpHeadersTimeoutMs),
+      connectionsCheckingInterval: 1_000,
+    },
+    app,
+  );
   let shuttingDown = false;
   const firstRequestPending = new Map<Socket, number>();
   httpServer.on('connection', (socket: Socket) => {

@@ -44,6 +44,8 @@ export class TokenSigner {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        // A token without an expiry would never end: refused, even when correctly signed.
+        requiredClaims: ['exp', 'iat', 'sub'],
       });
       const { sub, org, role } = payload as { sub?: string; org?: unknown; role?: unknown };
       if (!sub || typeof org !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {

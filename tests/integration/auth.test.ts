@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { TokenSigner } from '../../src/auth/tokens.js';
 import { addMember, createTenant, gqlError, sdk } from '../helpers/gql.js';
@@ -91,6 +92,15 @@ describe('tokens', () => {
     });
     const e2 = await gqlError(sdk(server.url, expired.token).Me());
     expect(e2).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Access token expired' });
+    // Correctly signed with the server's key, but without an expiry: it would never end, so it is refused.
+    const forever = await new SignJWT({ org: t.organizationId, role: 'OWNER' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(t.userId)
+      .setIssuer('real-estate-os')
+      .setAudience('real-estate-os-api')
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(server.config.jwtSecret));
+    expect(await gqlError(sdk(server.url, forever).Me())).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
   });
 });
 

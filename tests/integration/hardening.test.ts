@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import { createTenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
@@ -6,6 +7,10 @@ import { closeCodeFor } from '../helpers/ws.js';
 
 const server = await startTestServer({ workers: false, config: { wsMaxConnectionsPerUser: 3 } });
 const prod = await startTestServer({ workers: false, config: { nodeEnv: 'production', introspection: false } });
+const impatient = await startTestServer({
+  workers: false,
+  config: { httpHeadersTimeoutMs: 1_000, httpRequestTimeoutMs: 2_000 },
+});
 const withCors = await startTestServer({ workers: false, config: { corsOrigins: ['https://app.example.com'] } });
 
 const send = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
@@ -85,6 +90,27 @@ describe('HTTP hardening', () => {
         );
       }
     }
+  });
+
+  it('cuts off a client that sends its headers or body too slowly (slowloris)', async () => {
+    const { port } = new URL(impatient.url);
+    const closedAfter = (chunks: string[]) =>
+      new Promise<number>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(chunks[0]!));
+        socket.on('data', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+        socket.on('error', () => undefined);
+        setTimeout(() => reject(new Error('still open after 8 s')), 8_000);
+      });
+    // Headers that never finish, and a body that never comes (content-length promised).
+    const headers = await closedAfter(['POST /graphql HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n']);
+    const body = await closedAfter([
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    ]);
+    expect(headers).toBeLessThan(5_000);
+    expect(body).toBeLessThan(6_000);
+    expect((await fetch(impatient.url.replace('/graphql', '/healthz'))).status).toBe(200);
   });
 
   it('in production: no introspection, no Sandbox page, no field suggestions', async () => {
