@@ -129,3 +129,34 @@ export function uuid(value: string, field: string): string {
   }
   return value.toLowerCase();
 }
+
+/** Longest search or match text a list filter takes; longer is refused rather than scanned. */
+export const MAX_FILTER_TEXT = 200;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Most values a list filter's list (tags, statuses, ids) takes. */
+export const MAX_FILTER_VALUES = 100;
+
+/**
+ * Checks a list filter before it reaches SQL: text at most MAX_FILTER_TEXT characters without NUL
+ * or unpaired surrogates (Postgres refuses both), at most MAX_FILTER_VALUES values per list, and
+ * every `...Id` field a UUID (another organization's id simply matches nothing). Returns it as is.
+ */
+export function listFilter<T extends object>(filter: T, field = 'filter'): T {
+  for (const [key, value] of Object.entries(filter)) {
+    const path = `${field}.${key}`;
+    const values = Array.isArray(value) ? value : [value];
+    if (Array.isArray(value) && value.length > MAX_FILTER_VALUES) {
+      throw new ValidationError(`${path} takes at most ${MAX_FILTER_VALUES} values`, path);
+    }
+    for (const item of values) {
+      if (typeof item !== 'string') continue;
+      if (item.length > MAX_FILTER_TEXT)
+        throw new ValidationError(`${path} must be at most ${MAX_FILTER_TEXT} characters`, path);
+      if (item.includes('\u0000') || LONE_SURROGATE.test(item))
+        throw new ValidationError(`${path} contains characters that are not text`, path);
+      if (/Id$/.test(key) && !isUuid(item)) throw new ValidationError(`${path} is not a valid id`, path);
+    }
+  }
+  return filter;
+}
