@@ -36,7 +36,9 @@ export class DealService {
     order: { column: DealOrderColumn; direction: 'asc' | 'desc' },
     page: PageRequest,
   ): Promise<Page<Deal>> {
-    return this.scope.em.getRepository(Deal).page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
+    return this.scope.em
+      .getRepository(Deal)
+      .page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
   }
 
   /** Count and value per stage, every stage present (zeros included), in pipeline order. */

@@ -31,7 +31,9 @@ export class LeadService {
     order: { column: LeadOrderColumn; direction: 'asc' | 'desc' },
     page: PageRequest,
   ): Promise<Page<Lead>> {
-    return this.scope.em.getRepository(Lead).page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
+    return this.scope.em
+      .getRepository(Lead)
+      .page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
   }
 
   async create(input: LeadFields): Promise<Lead> {

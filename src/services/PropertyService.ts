@@ -44,7 +44,9 @@ export class PropertyService {
     order: { column: PropertyOrderColumn; direction: 'asc' | 'desc' },
     page: PageRequest,
   ): Promise<Page<Property>> {
-    return this.scope.em.getRepository(Property).page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
+    return this.scope.em
+      .getRepository(Property)
+      .page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
   }
 
   async create(input: PropertyFields): Promise<Property> {
