@@ -44,7 +44,10 @@ export function smsEventSink(deps: AppDeps): SmsEventSink {
 
 /**
  * A delivery report: the campaign recipient with that provider message id moves from SENT to
- * DELIVERED, BOUNCED (undelivered) or FAILED; a report that arrives after a reply or twice changes nothing.
+ * DELIVERED, BOUNCED (undelivered) or FAILED; a report that arrives after a reply or twice changes
+ * nothing. A report can beat the worker's own record of the send (the carrier answers within
+ * milliseconds, the batch is marked SENT when its sends are done): then it is tried again for a few
+ * seconds instead of being lost.
  */
 export async function recordSmsStatus(deps: AppDeps, report: SmsStatusReport): Promise<void> {
   const target =
@@ -56,31 +59,42 @@ export async function recordSmsStatus(deps: AppDeps, report: SmsStatusReport): P
           ? RecipientStatus.FAILED
           : null;
   if (!target) return;
-  await runAsTenant(report.organizationId, async () => {
-    const em = forkForTenant(deps.orm, report.organizationId);
-    const recipient = await em.findOne(
-      CampaignRecipient,
-      { providerMessageId: report.providerMessageId },
-      { fields: ['id', 'campaignId'] as never, disableIdentityMap: true },
-    );
-    if (!recipient) return;
-    const now = new Date();
-    const changed = await em.nativeUpdate(
-      CampaignRecipient,
-      { id: recipient.id, status: RecipientStatus.SENT },
-      target === RecipientStatus.DELIVERED
-        ? { status: target, deliveredAt: now }
-        : {
-            status: target,
-            error: `Carrier reported ${report.status}${report.errorCode ? ` (error ${report.errorCode})` : ''}`,
-          },
-    );
-    if (changed)
-      deps.pubsub.publish(Topics.CAMPAIGNS, report.organizationId, {
-        organizationId: report.organizationId,
-        campaignId: recipient.campaignId,
-      });
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await runAsTenant(report.organizationId, () => applyStatus(deps, report, target));
+    if (outcome !== 'not-recorded-yet' || attempt >= 8) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1_500)));
+  }
+}
+
+async function applyStatus(
+  deps: AppDeps,
+  report: SmsStatusReport,
+  target: RecipientStatus,
+): Promise<'applied' | 'ignored' | 'not-recorded-yet'> {
+  const em = forkForTenant(deps.orm, report.organizationId);
+  const recipient = await em.findOne(
+    CampaignRecipient,
+    { providerMessageId: report.providerMessageId },
+    { fields: ['id', 'campaignId', 'status'] as never, disableIdentityMap: true },
+  );
+  if (!recipient) return 'not-recorded-yet';
+  const now = new Date();
+  const changed = await em.nativeUpdate(
+    CampaignRecipient,
+    { id: recipient.id, status: RecipientStatus.SENT },
+    target === RecipientStatus.DELIVERED
+      ? { status: target, deliveredAt: now }
+      : {
+          status: target,
+          error: `Carrier reported ${report.status}${report.errorCode ? ` (error ${report.errorCode})` : ''}`,
+        },
+  );
+  if (!changed) return recipient.status === RecipientStatus.SENDING ? 'not-recorded-yet' : 'ignored';
+  deps.pubsub.publish(Topics.CAMPAIGNS, report.organizationId, {
+    organizationId: report.organizationId,
+    campaignId: recipient.campaignId,
   });
+  return 'applied';
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/index.js';
+import { recordSmsStatus } from '../../src/outreach/sms-events.js';
 import { OfflineSmsProvider, SmsSendError, TwilioSmsProvider, twilioSignature } from '../../src/providers/sms/index.js';
 import { asTenant, campaignCompleted, randomPhone, seedSmsLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, nodes, type Tenant } from '../helpers/gql.js';
@@ -373,5 +374,42 @@ describe('Twilio HTTP adapter', () => {
     } finally {
       http.close();
     }
+  });
+});
+
+describe('delivery reports that arrive before the send is recorded', () => {
+  it('are applied once the worker records the send, not lost', async () => {
+    const t = await smsTenant();
+    const prefix = `Early${randomUUID().slice(0, 6)}`;
+    const [leadId] = await seedSmsLeads(server.config.databaseUrl, t, [randomPhone()], prefix);
+    const campaignId = await smsCampaign(t, prefix); // a DRAFT: its recipient is written here by hand
+    const recipientId = randomUUID();
+    const providerMessageId = `SM${randomUUID().replace(/-/g, '')}`;
+    await asTenant(server.config.databaseUrl, t, (db) =>
+      db.query(
+        `insert into campaign_recipients (id, organization_id, campaign_id, lead_id, to_address, status, created_at, updated_at)
+         values ($1, $2, $3, $4, '+15125550123', 'SENDING', now(), now())`,
+        [recipientId, t.organizationId, campaignId, leadId],
+      ),
+    );
+    // The carrier's receipt comes first; the worker records the send 300 ms later.
+    const report = recordSmsStatus(server.deps, {
+      organizationId: t.organizationId,
+      providerMessageId,
+      status: 'delivered',
+      errorCode: null,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await asTenant(server.config.databaseUrl, t, (db) =>
+      db.query(
+        `update campaign_recipients set status = 'SENT', provider_message_id = $2, sent_at = now() where id = $1`,
+        [recipientId, providerMessageId],
+      ),
+    );
+    await report;
+    const status = await asTenant(server.config.databaseUrl, t, (db) =>
+      db.query<{ status: string }>('select status from campaign_recipients where id = $1', [recipientId]),
+    );
+    expect(status.rows[0]!.status).toBe('DELIVERED');
   });
 });
