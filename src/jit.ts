@@ -3,7 +3,7 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLError, printSchema, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -18,6 +18,16 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
   const compiled = new Map<string, CompiledQuery>();
   let announce: GatewaySchemaLoadOrUpdateCallback | null = null;
   const executor: GatewayExecutor = async (rc) => {
+    if (!rc.operation) {
+      // Apollo hands the gateway an operationName that matches nothing; answer as graphql-js does.
+      return {
+        errors: [
+          new GraphQLError(`Unknown operation named "${rc.operationName ?? ''}".`, {
+            extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+          }),
+        ],
+      };
+    }
     const key = `${rc.queryHash}:${rc.operationName ?? ''}`;
     let query = compiled.get(key);
     if (!query) {
@@ -43,7 +53,15 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
         ),
       };
     }
-    return query.query(undefined, rc.context, variables);
+    // graphql-jit does not apply a variable's default when the variable is omitted; do it here, as
+    // graphql-js would (`query($n: Int! = 5)` sent without `n`).
+    const withDefaults: Record<string, unknown> = { ...variables };
+    for (const def of rc.operation.variableDefinitions ?? []) {
+      const name = def.variable.name.value;
+      if (withDefaults[name] === undefined && def.defaultValue)
+        withDefaults[name] = valueFromASTUntyped(def.defaultValue);
+    }
+    return query.query(undefined, rc.context, withDefaults);
   };
   return {
     onSchemaLoadOrUpdate(callback) {

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { isUnexpected } from './errors/format-error.js';
 import { checkQueryLimits } from './limits/query-limits.js';
+import { checkTextInputs } from './limits/text-inputs.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -71,7 +72,8 @@ function httpTransport(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request }) {
       return {
-        async didResolveOperation({ operation }) {
+        async didResolveOperation({ operation, document, request: req }) {
+          checkTextInputs(document, req.variables);
           if (operation?.operation !== 'subscription') return;
           throw new GraphQLError(
             'Subscriptions are served over WebSocket at /graphql (graphql-ws protocol), not over HTTP',

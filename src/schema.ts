@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { DateTimeISO } from './scalars.js';
 import { ActivityResolver } from '../resolvers/activities/ActivityResolver.js';
 import { AuthResolver } from '../resolvers/auth/AuthResolver.js';
 import { DealResolver, DealStageChangeResolver } from '../resolvers/deals/DealResolver.js';
@@ -49,7 +50,14 @@ export const RESOLVERS = [
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: RESOLVERS, authChecker, pubSub, validate: false, emitSchemaFile: false });
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    pubSub,
+    validate: false,
+    emitSchemaFile: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
+  });
 }
 
 /** A pub/sub that refuses to be used; enough to build the schema for printing. */

@@ -7,6 +7,7 @@ import { bearer, type AuthUser } from './auth/tokens.js';
 import { createContext } from './context.js';
 import { formatErrorFor, isUnexpected } from './errors/format-error.js';
 import { checkQueryLimits, selectOperation, tooComplex } from './limits/query-limits.js';
+import { checkTextInputs } from './limits/text-inputs.js';
 import type { Metrics } from './metrics.js';
 import type { TrustedDocuments } from './persisted.js';
 import type { AppDeps } from './services/scope.js';
@@ -99,6 +100,7 @@ export function startWebSocket(
         if (!operation)
           return fail(new GraphQLError('Name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } }));
         try {
+          checkTextInputs(document, payload.variables);
           if (config.queryLimits)
             checkQueryLimits(document, operation, payload.variables ?? undefined, config.queryLimits);
         } catch (err) {

@@ -28,18 +28,24 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}` })
-  first: number = DEFAULT_PAGE_SIZE;
+  // Nullable with a default: an explicit null (e.g. through a nullable variable) means the default.
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `Page size, 1 to ${MAX_PAGE_SIZE} (null: ${DEFAULT_PAGE_SIZE})`,
+  })
+  first: number | null = DEFAULT_PAGE_SIZE;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page' })
   after?: string | null;
 }
 
 export function pageRequest(args: PageArgs): { first: number; after?: string | null } {
-  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE) {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
   }
-  return { first: args.first, after: args.after };
+  return { first, after: args.after };
 }
 
 export interface ConnectionShape<T> {

@@ -21,6 +21,20 @@ const APP_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LI
 export const INTERNAL_MESSAGE = 'Internal server error';
 
 /**
+ * Client mistakes that graphql-js and Apollo report without a code: an argument given null or a bad
+ * value during execution (e.g. `null` for `first: Int! = 20` through a nullable variable), and APQ
+ * requests Apollo refuses. Their messages name only the client's own input.
+ */
+const CLIENT_MISTAKES: [RegExp, string][] = [
+  [/^Argument "[^"]+" (of (non-null )?type "[^"]+" must not be null|has invalid value)/, 'BAD_USER_INPUT'],
+  [
+    /^Variable "\$[^"]+" (got invalid value|of (non-null )?type "[^"]+" (must not be null|was not provided))/,
+    'BAD_USER_INPUT',
+  ],
+  [/^(Unsupported persisted query version|provided sha does not match query)/, 'BAD_REQUEST'],
+];
+
+/**
  * The one place errors become client-facing. Domain errors keep their code and message; GraphQL's
  * own errors keep theirs; everything else (database, bugs) becomes "Internal server error" with no
  * stack or SQL. `isUnexpected` tells the caller which ones to log.
@@ -36,6 +50,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _s, exception: _e, http: _h, ...details } = formatted.extensions ?? {};
     return { ...base, message: formatted.message, extensions: { ...details, code } };
   }
+  const mistake = fromGraphQL ? CLIENT_MISTAKES.find(([pattern]) => pattern.test(formatted.message)) : undefined;
+  if (mistake) return { ...base, message: formatted.message, extensions: { code: mistake[1] } };
   // Parse/validation errors produced by graphql-js itself (e.g. on the WebSocket path) carry no code.
   if (fromGraphQL && code === undefined && !formatted.path) {
     return { ...base, message: formatted.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
@@ -75,5 +91,6 @@ export function formatErrorFor(options: { hideSuggestions: boolean }) {
 /** True for errors that are bugs or outages rather than the client's doing. */
 export function isUnexpected(error: unknown): boolean {
   if (appErrorOf(error)) return false;
+  if (error instanceof GraphQLError && CLIENT_MISTAKES.some(([pattern]) => pattern.test(error.message))) return false;
   return !(error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError));
 }
