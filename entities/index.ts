@@ -75,28 +75,5 @@ export const ENTITIES = [
   Suppression,
 ];
 
-/** Entities owned by one organization through `organization_id`: filtered by the ORM and by RLS. */
-export const TENANT_ENTITIES = [
-  User,
-  RefreshToken,
-  Invitation,
-  Property,
-  Lead,
-  Activity,
-  Deal,
-  DealStageChange,
-  Underwriting,
-  Memo,
-  ShareLink,
-  FailedJob,
-  MessageTemplate,
-  ConsentRecord,
-  DoNotContact,
-  OutboundMessage,
-  Campaign,
-  CampaignRecipient,
-  InboundMessage,
-  Import,
-  ImportIssue,
-  Suppression,
-];
+/** Entities owned by one organization through `organization_id` (all but the organization itself): filtered by the ORM and by RLS. */
+export const TENANT_ENTITIES = ENTITIES.filter((entity) => entity !== Organization);
