@@ -21,7 +21,8 @@ export interface OwnRedis {
 
 /**
  * A Redis server of the test's own (Debian's redis-server) on a free port, so a test can take it
- * down without touching the shared one. Stopped after the file's tests.
+ * down without touching the shared one. Stopped after the file's tests when started at file level;
+ * a test that starts one itself stops it in its own `finally`.
  */
 export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();

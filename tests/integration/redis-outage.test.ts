@@ -74,6 +74,7 @@ describe('Redis unreachable', () => {
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 1$/m);
     } finally {
       expect(await api.stop()).not.toBeNull();
+      await redis.stop(); // afterAll hooks registered inside a running test are not kept
     }
   });
 });
