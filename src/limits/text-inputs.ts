@@ -1,6 +1,5 @@
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
-
-const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { isStorableText } from '../util/validate.js';
 
 function refuse(where: string): GraphQLError {
   return new GraphQLError(`${where} contains a NUL character or an unpaired surrogate, which is not text`, {
@@ -17,7 +16,7 @@ function refuse(where: string): GraphQLError {
 export function checkTextInputs(document: DocumentNode, variables: Record<string, unknown> | null | undefined): void {
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
-      if (NOT_TEXT.test(value)) throw refuse(path);
+      if (!isStorableText(value)) throw refuse(path);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, `${path}[${i}]`));
     } else if (value && typeof value === 'object') {
@@ -27,7 +26,7 @@ export function checkTextInputs(document: DocumentNode, variables: Record<string
   for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`);
   visit(document, {
     [Kind.STRING]: (node) => {
-      if (NOT_TEXT.test(node.value)) throw refuse('A string in the query');
+      if (!isStorableText(node.value)) throw refuse('A string in the query');
     },
   });
 }

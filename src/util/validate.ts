@@ -132,7 +132,12 @@ export function uuid(value: string, field: string): string {
 
 /** Longest search or match text a list filter takes; longer is refused rather than scanned. */
 export const MAX_FILTER_TEXT = 200;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** False for strings PostgreSQL cannot store as given: a NUL character or an unpaired UTF-16 surrogate. */
+export function isStorableText(value: string): boolean {
+  return !NOT_TEXT.test(value);
+}
 
 /** Most values a list filter's list (tags, statuses, ids) takes. */
 export const MAX_FILTER_VALUES = 100;
@@ -153,8 +158,7 @@ export function listFilter<T extends object>(filter: T, field = 'filter'): T {
       if (typeof item !== 'string') continue;
       if (item.length > MAX_FILTER_TEXT)
         throw new ValidationError(`${path} must be at most ${MAX_FILTER_TEXT} characters`, path);
-      if (item.includes('\u0000') || LONE_SURROGATE.test(item))
-        throw new ValidationError(`${path} contains characters that are not text`, path);
+      if (!isStorableText(item)) throw new ValidationError(`${path} contains characters that are not text`, path);
       if (/Id$/.test(key) && !isUuid(item)) throw new ValidationError(`${path} is not a valid id`, path);
     }
   }
