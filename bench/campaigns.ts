@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { CampaignStatus, MessageChannel, Role } from '../entities/enums.js';
 import { Campaign, Organization, User } from '../entities/index.js';
-import type { Config } from '../src/config.js';
-import { createDeps } from '../src/deps.js';
-import { createLogger } from '../src/logger.js';
-import { createRedis } from '../src/redis.js';
-import { createServices } from '../src/services/index.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import type { Config } from '../src/platform/config.js';
+import { createDeps } from '../src/platform/deps.js';
+import { createLogger } from '../src/platform/observability/logger.js';
+import { createRedis } from '../src/platform/redis.js';
+import { createServices } from '../src/domains/index.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 import { startWorkers } from '../workers/index.js';
 import { fmt } from './lib.js';
 

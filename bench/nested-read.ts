@@ -2,12 +2,12 @@ import { print } from 'graphql';
 import { PropertiesNestedDocument } from '../client/index.js';
 import { Role } from '../entities/enums.js';
 import { Organization, User } from '../entities/index.js';
-import type { Config } from '../src/config.js';
-import { createServices } from '../src/services/index.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { startServer } from '../src/server.js';
-import { tenantSwitchCount } from '../src/tenancy/tenant-context.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import type { Config } from '../src/platform/config.js';
+import { createServices } from '../src/domains/index.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { startServer } from '../src/platform/server.js';
+import { tenantSwitchCount } from '../src/platform/tenancy/tenant-context.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 import { fmt, load, spawnService, verify, type LoadResult } from './lib.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

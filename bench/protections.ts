@@ -2,11 +2,11 @@ import { print } from 'graphql';
 import { PropertiesDocument } from '../client/index.js';
 import { sha256 } from '../client/hash.js';
 import { Role } from '../entities/enums.js';
-import type { Config } from '../src/config.js';
-import { startServer } from '../src/server.js';
-import { runAsTenant } from '../src/tenancy/tenant-em.js';
-import { createServices } from '../src/services/index.js';
-import { forkForTenant } from '../src/tenancy/tenant-em.js';
+import type { Config } from '../src/platform/config.js';
+import { startServer } from '../src/platform/server.js';
+import { runAsTenant } from '../src/platform/tenancy/tenant-em.js';
+import { createServices } from '../src/domains/index.js';
+import { forkForTenant } from '../src/platform/tenancy/tenant-em.js';
 import { Organization, User } from '../entities/index.js';
 import { fmt, load, spawnService, verify, type LoadResult } from './lib.js';
 

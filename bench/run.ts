@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile, mkdir } from 'node:fs/promises';
 import pg from 'pg';
-import { loadConfig } from '../src/config.js';
-import { prepareDatabase } from '../src/db/bootstrap.js';
+import { loadConfig } from '../src/platform/config.js';
+import { prepareDatabase } from '../src/platform/db/bootstrap.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';

@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { Role, UnderwritingKind } from '../entities/enums.js';
 import { Memo, Organization, User } from '../entities/index.js';
-import type { Config } from '../src/config.js';
-import { createDeps } from '../src/deps.js';
-import { createLogger } from '../src/logger.js';
-import { renderMemo } from '../src/memos/render-memo.js';
-import { createServices } from '../src/services/index.js';
-import { MemoService } from '../src/services/MemoService.js';
-import { ObjectStorage } from '../src/storage/ObjectStorage.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
-import { SCORE_MODEL } from '../src/underwriting/score-model.js';
-import { scoreProperty } from '../src/underwriting/score.js';
+import type { Config } from '../src/platform/config.js';
+import { createDeps } from '../src/platform/deps.js';
+import { createLogger } from '../src/platform/observability/logger.js';
+import { renderMemo } from '../src/domains/memos/render-memo.js';
+import { createServices } from '../src/domains/index.js';
+import { MemoService } from '../src/domains/memos/MemoService.js';
+import { ObjectStorage } from '../src/platform/storage/ObjectStorage.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
+import { SCORE_MODEL } from '../src/domains/underwriting/score-model.js';
+import { scoreProperty } from '../src/domains/underwriting/score.js';
 import { fmt } from './lib.js';
 
 const pctl = (xs: number[], p: number) =>

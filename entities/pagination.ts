@@ -1,8 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { ValidationError } from '../src/errors/index.js';
+import { ValidationError } from '../src/platform/errors/index.js';
 import { snapshotMapper } from './snapshot.js';
-import { isUuid } from '../src/util/validate.js';
+import { isUuid } from '../src/platform/validate.js';
 
 export interface Page<T> {
   /** Read snapshots (plain objects with the entity's fields), not managed entities. */

@@ -1,8 +1,8 @@
-import { loadConfig } from './config.js';
-import { prepareDatabase } from './db/bootstrap.js';
-import { createLogger } from './logger.js';
-import { assertRedisReachable } from './redis.js';
-import { startServer } from './server.js';
+import { loadConfig } from './platform/config.js';
+import { prepareDatabase } from './platform/db/bootstrap.js';
+import { createLogger } from './platform/observability/logger.js';
+import { assertRedisReachable } from './platform/redis.js';
+import { startServer } from './platform/server.js';
 import { startWorkers } from '../workers/index.js';
 import { DEMO, seed } from './cli/seed.js';
 

@@ -9,20 +9,20 @@ import {
   SkipReason,
   SuppressionReason,
 } from '../entities/enums.js';
-import { mapUrls, textToHtml } from '../src/mail/html.js';
-import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
-import { nextWindowOpening } from '../src/outreach/send-window.js';
-import { withOptOutNotice } from '../src/outreach/template.js';
-import { clickToken, signRecipient } from '../src/outreach/tracking.js';
-import { unsubscribeToken } from '../src/outreach/unsubscribe.js';
-import { SmsSendError } from '../src/providers/sms/index.js';
-import { Topics } from '../src/pubsub.js';
-import type { CampaignSendJob } from '../src/queues.js';
-import { completeIfDone } from '../src/services/CampaignService.js';
-import { contactBlock, contactDecisionSql } from '../src/services/ConsentService.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { loadSender, renderForLead, type Sender } from '../src/services/TemplateService.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import { mapUrls, textToHtml } from '../src/platform/mail/html.js';
+import { isPermanentSmtpFailure } from '../src/platform/mail/Mailer.js';
+import { nextWindowOpening } from '../src/domains/outreach/send-window.js';
+import { withOptOutNotice } from '../src/domains/outreach/template.js';
+import { clickToken, signRecipient } from '../src/domains/outreach/tracking.js';
+import { unsubscribeToken } from '../src/domains/outreach/unsubscribe.js';
+import { SmsSendError } from '../src/platform/providers/sms/index.js';
+import { Topics } from '../src/platform/pubsub.js';
+import type { CampaignSendJob } from '../src/platform/jobs/queues.js';
+import { completeIfDone } from '../src/domains/outreach/CampaignService.js';
+import { contactBlock, contactDecisionSql } from '../src/domains/outreach/ConsentService.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { loadSender, renderForLead, type Sender } from '../src/domains/outreach/TemplateService.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 
 export type { CampaignSendJob };
 

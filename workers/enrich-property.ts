@@ -2,11 +2,11 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { Property } from '../entities/index.js';
 import { EnrichmentStatus } from '../entities/enums.js';
 import type { PropertyEnrichment, Provenance } from '../entities/Property.js';
-import { ProviderError } from '../src/providers/property-data/index.js';
-import type { EnrichPropertyJob } from '../src/queues.js';
-import { publishPipelineEvent, PipelineEventType } from '../src/services/events.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import { ProviderError } from '../src/platform/providers/property-data/index.js';
+import type { EnrichPropertyJob } from '../src/platform/jobs/queues.js';
+import { publishPipelineEvent, PipelineEventType } from '../src/domains/events.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 
 export type { EnrichPropertyJob };
 

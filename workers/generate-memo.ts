@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { Memo } from '../entities/index.js';
 import { MemoStatus } from '../entities/enums.js';
-import { renderMemo } from '../src/memos/render-memo.js';
-import { Topics } from '../src/pubsub.js';
-import type { GenerateMemoJob } from '../src/queues.js';
-import { MemoService } from '../src/services/MemoService.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { ObjectStorage } from '../src/storage/ObjectStorage.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import { renderMemo } from '../src/domains/memos/render-memo.js';
+import { Topics } from '../src/platform/pubsub.js';
+import type { GenerateMemoJob } from '../src/platform/jobs/queues.js';
+import { MemoService } from '../src/domains/memos/MemoService.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { ObjectStorage } from '../src/platform/storage/ObjectStorage.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 
 export type { GenerateMemoJob };
 

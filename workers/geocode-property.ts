@@ -1,12 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Property } from '../entities/index.js';
 import { GeocodeStatus } from '../entities/enums.js';
-import type { Geocoder } from '../src/providers/geocoder/index.js';
-import { GeocoderError } from '../src/providers/geocoder/index.js';
-import type { GeocodePropertyJob } from '../src/queues.js';
-import { publishPipelineEvent, PipelineEventType } from '../src/services/events.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
+import { GeocoderError } from '../src/platform/providers/geocoder/index.js';
+import type { GeocodePropertyJob } from '../src/platform/jobs/queues.js';
+import { publishPipelineEvent, PipelineEventType } from '../src/domains/events.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 
 export type { GeocodePropertyJob };
 

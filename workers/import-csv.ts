@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify';
 import { Import, ImportIssue } from '../entities/index.js';
 import { ImportIssueKind, ImportKind, ImportStatus, LeadSource } from '../entities/enums.js';
-import { CsvFileError, guessDelimiter, readCsv } from '../src/imports/csv.js';
+import { CsvFileError, guessDelimiter, readCsv } from '../src/domains/imports/csv.js';
 import {
   resolveMapping,
   RowError,
@@ -12,11 +12,11 @@ import {
   type LeadRow,
   type PropertyRow,
   type ResolvedMapping,
-} from '../src/imports/fields.js';
-import type { ImportCsvJob } from '../src/queues.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { ObjectStorage } from '../src/storage/ObjectStorage.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+} from '../src/domains/imports/fields.js';
+import type { ImportCsvJob } from '../src/platform/jobs/queues.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { ObjectStorage } from '../src/platform/storage/ObjectStorage.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 
 export type { ImportCsvJob };
 

@@ -1,6 +1,6 @@
 import { Worker, type Job, type Processor } from 'bullmq';
-import type { Metrics } from '../src/metrics.js';
-import { createGeocoder, type Geocoder } from '../src/providers/geocoder/index.js';
+import type { Metrics } from '../src/platform/observability/metrics.js';
+import { createGeocoder, type Geocoder } from '../src/platform/providers/geocoder/index.js';
 import {
   QueueName,
   type EnrichPropertyJob,
@@ -10,10 +10,10 @@ import {
   type SendMessageJob,
   type CampaignSendJob,
   type ImportCsvJob,
-} from '../src/queues.js';
-import { createRedis, redisHealth, type Redis } from '../src/redis.js';
-import { recordDeadLetter } from '../src/services/JobService.js';
-import type { AppDeps } from '../src/services/scope.js';
+} from '../src/platform/jobs/queues.js';
+import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
+import { recordDeadLetter } from '../src/platform/jobs/JobService.js';
+import type { AppDeps } from '../src/domains/scope.js';
 import { enrichPropertyProcessor, markEnrichmentFailed } from './enrich-property.js';
 import { generateMemoProcessor, markMemoFailed } from './generate-memo.js';
 import { geocodePropertyProcessor, markFailed } from './geocode-property.js';

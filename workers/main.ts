@@ -1,6 +1,6 @@
-import { loadConfig } from '../src/config.js';
-import { createDeps } from '../src/deps.js';
-import { createLogger } from '../src/logger.js';
+import { loadConfig } from '../src/platform/config.js';
+import { createDeps } from '../src/platform/deps.js';
+import { createLogger } from '../src/platform/observability/logger.js';
 import { startWorkers } from './index.js';
 
 /** `npm run worker`: workers only, for scaling them apart from the API. */

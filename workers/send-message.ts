@@ -1,12 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Activity, OutboundMessage, Suppression } from '../entities/index.js';
 import { ActivityType, Direction, MessageChannel, MessageStatus, SuppressionReason } from '../entities/enums.js';
-import { textToHtml } from '../src/mail/html.js';
-import { isPermanentSmtpFailure } from '../src/mail/Mailer.js';
-import type { SendMessageJob } from '../src/queues.js';
-import { canContact } from '../src/services/ConsentService.js';
-import type { AppDeps } from '../src/services/scope.js';
-import { forkForTenant, runAsTenant } from '../src/tenancy/tenant-em.js';
+import { textToHtml } from '../src/platform/mail/html.js';
+import { isPermanentSmtpFailure } from '../src/platform/mail/Mailer.js';
+import type { SendMessageJob } from '../src/platform/jobs/queues.js';
+import { canContact } from '../src/domains/outreach/ConsentService.js';
+import type { AppDeps } from '../src/domains/scope.js';
+import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 
 export type { SendMessageJob };
 

@@ -3,8 +3,8 @@ import { Parent } from '../common/Parent.js';
 import { Activity } from '../../entities/Activity.js';
 import { Lead } from '../../entities/Lead.js';
 import { User } from '../../entities/User.js';
-import { WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
+import { WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
 import { LogActivityInput } from './ActivityInput.js';
 
 @Resolver(() => Activity)

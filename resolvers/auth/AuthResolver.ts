@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { User } from '../../entities/User.js';
-import type { Context } from '../../src/context.js';
-import { UnauthenticatedError } from '../../src/errors/index.js';
-import { RateLimit } from '../../src/limits/rate-limit.js';
+import type { Context } from '../../src/platform/context.js';
+import { UnauthenticatedError } from '../../src/platform/errors/index.js';
+import { RateLimit } from '../../src/platform/limits/rate-limit.js';
 import { AcceptInvitationInput, LoginInput, RegisterInput } from './AuthInput.js';
 import { AuthPayload } from './AuthPayload.js';
 

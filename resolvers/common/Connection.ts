@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { Page } from '../../entities/pagination.js';
-import { ValidationError } from '../../src/errors/index.js';
+import { ValidationError } from '../../src/platform/errors/index.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

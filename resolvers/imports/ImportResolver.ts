@@ -15,8 +15,8 @@ import {
 import { ImportIssueKind, ImportKind, LeadSource } from '../../entities/enums.js';
 import { Import } from '../../entities/Import.js';
 import { ImportIssue } from '../../entities/ImportIssue.js';
-import { WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
+import { WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
 import { Parent } from '../common/Parent.js';
 
 @ObjectType({ simpleResolvers: true, description: 'Where to PUT a CSV for importLeads/importProperties' })

@@ -16,9 +16,9 @@ import {
   Subscription,
 } from 'type-graphql';
 import { FailedJob } from '../../entities/FailedJob.js';
-import { MANAGERS, organizationSubscription } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { Topics, type JobEventPayload } from '../../src/pubsub.js';
+import { MANAGERS, organizationSubscription } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { Topics, type JobEventPayload } from '../../src/platform/pubsub.js';
 import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { Parent } from '../common/Parent.js';
 

@@ -17,10 +17,10 @@ import { Memo } from '../../entities/Memo.js';
 import { ShareLink } from '../../entities/ShareLink.js';
 import { Underwriting } from '../../entities/Underwriting.js';
 import { User } from '../../entities/User.js';
-import { organizationSubscription, WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { NotFoundError } from '../../src/errors/index.js';
-import { Topics, type MemoReadyPayload } from '../../src/pubsub.js';
+import { organizationSubscription, WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { NotFoundError } from '../../src/platform/errors/index.js';
+import { Topics, type MemoReadyPayload } from '../../src/platform/pubsub.js';
 import { Parent } from '../common/Parent.js';
 
 @ObjectType({ simpleResolvers: true })

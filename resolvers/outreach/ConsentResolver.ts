@@ -2,8 +2,8 @@ import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Query, Re
 import { ConsentRecord } from '../../entities/ConsentRecord.js';
 import { DoNotContact } from '../../entities/DoNotContact.js';
 import { ConsentStatus, MessageChannel } from '../../entities/enums.js';
-import { MANAGERS, WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
+import { MANAGERS, WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
 
 @InputType()
 export class RecordConsentInput {

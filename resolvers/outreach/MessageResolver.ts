@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { OutboundMessage } from '../../entities/OutboundMessage.js';
-import { WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
+import { WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
 import { Parent } from '../common/Parent.js';
 
 @Resolver(() => OutboundMessage)

@@ -1,11 +1,11 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import { InboundMessage } from '../../entities/InboundMessage.js';
 import { Organization } from '../../entities/Organization.js';
-import { MANAGERS, organizationSubscription, WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { NotFoundError } from '../../src/errors/index.js';
-import { Topics, type InboundEventPayload } from '../../src/pubsub.js';
-import { runAsTenant } from '../../src/tenancy/tenant-em.js';
+import { MANAGERS, organizationSubscription, WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { NotFoundError } from '../../src/platform/errors/index.js';
+import { Topics, type InboundEventPayload } from '../../src/platform/pubsub.js';
+import { runAsTenant } from '../../src/platform/tenancy/tenant-em.js';
 import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { Parent } from '../common/Parent.js';
 

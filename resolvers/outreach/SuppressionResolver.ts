@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { MessageChannel } from '../../entities/enums.js';
 import { Suppression } from '../../entities/Suppression.js';
-import { MANAGERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
+import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
 import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 
 const SuppressionConnection = Connection(Suppression, 'Suppression');

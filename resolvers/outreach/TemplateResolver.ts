@@ -14,9 +14,9 @@ import {
 } from 'type-graphql';
 import { MessageChannel } from '../../entities/enums.js';
 import { MessageTemplate } from '../../entities/MessageTemplate.js';
-import { WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { mergeFieldsOf, smsSize, withOptOutNotice } from '../../src/outreach/template.js';
+import { WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { mergeFieldsOf, smsSize, withOptOutNotice } from '../../src/domains/outreach/template.js';
 import { Parent } from '../common/Parent.js';
 
 @InputType({

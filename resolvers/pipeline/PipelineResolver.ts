@@ -4,9 +4,9 @@ import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
 import { User } from '../../entities/User.js';
-import { organizationSubscription } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { Topics, type PipelineEventPayload } from '../../src/pubsub.js';
+import { organizationSubscription } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { Topics, type PipelineEventPayload } from '../../src/platform/pubsub.js';
 import { PipelineEvent, PipelineStage } from './PipelineTypes.js';
 
 @Resolver(() => PipelineEvent)

@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DealStage } from '../../entities/enums.js';
-import { PipelineEventType, type PipelineEventPayload } from '../../src/pubsub.js';
+import { PipelineEventType, type PipelineEventPayload } from '../../src/platform/pubsub.js';
 
 registerEnumType(PipelineEventType, { name: 'PipelineEventType' });
 

@@ -1,10 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { Property } from '../../entities/Property.js';
-import { WRITERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { ServiceUnavailableError, ValidationError } from '../../src/errors/index.js';
-import { ProviderError } from '../../src/providers/property-data/index.js';
-import { selectComps } from '../../src/underwriting/comps.js';
+import { WRITERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { ServiceUnavailableError, ValidationError } from '../../src/platform/errors/index.js';
+import { ProviderError } from '../../src/platform/providers/property-data/index.js';
+import { selectComps } from '../../src/domains/underwriting/comps.js';
 import { Parent } from '../common/Parent.js';
 import { CompsResult, EnrichmentRequest, FieldProvenance, Hazards } from './PropertyDataTypes.js';
 

@@ -1,14 +1,14 @@
 import { Arg, Ctx, FieldResolver, Float, Resolver } from 'type-graphql';
 import { Direction } from '../../entities/enums.js';
 import { Property } from '../../entities/Property.js';
-import type { Context } from '../../src/context.js';
+import type { Context } from '../../src/platform/context.js';
 import {
   applyChanges,
   counterfactuals,
   scoreFromSignals,
   signalsFor,
   type ScoreFacts,
-} from '../../src/underwriting/score.js';
+} from '../../src/domains/underwriting/score.js';
 import { Parent } from '../common/Parent.js';
 import { PropertyScore, ScoreChangesInput, ScoreCounterfactual } from './ScoreTypes.js';
 

@@ -4,9 +4,9 @@ import { Role } from '../../entities/enums.js';
 import { Invitation } from '../../entities/Invitation.js';
 import { Organization } from '../../entities/Organization.js';
 import { User } from '../../entities/User.js';
-import { MANAGERS } from '../../src/auth/auth-checker.js';
-import type { Context } from '../../src/context.js';
-import { NotFoundError } from '../../src/errors/index.js';
+import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { NotFoundError } from '../../src/platform/errors/index.js';
 import { InvitationPayload, InviteUserInput } from './UserInput.js';
 
 @Resolver(() => User)

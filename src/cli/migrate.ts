@@ -1,6 +1,6 @@
-import { loadConfig } from '../config.js';
-import { prepareDatabase } from '../db/bootstrap.js';
-import { createLogger } from '../logger.js';
+import { loadConfig } from '../platform/config.js';
+import { prepareDatabase } from '../platform/db/bootstrap.js';
+import { createLogger } from '../platform/observability/logger.js';
 
 /** `npm run migrate`: create the database and app role if needed, then apply pending migrations. */
 const config = loadConfig();

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { printAppSchema } from '../schema.js';
+import { printAppSchema } from '../platform/graphql/schema.js';
 
 /** `npm run schema:print` writes schema.graphql; `--check` fails when the committed file drifted. */
 const file = new URL('../../../schema.graphql', import.meta.url);

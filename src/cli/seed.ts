@@ -10,16 +10,16 @@ import {
   PropertyType,
 } from '../../entities/enums.js';
 import { ConsentRecord, Lead, Organization, User } from '../../entities/index.js';
-import { hashPassword } from '../auth/password.js';
-import type { AuthUser } from '../auth/tokens.js';
-import { loadConfig } from '../config.js';
-import { prepareDatabase } from '../db/bootstrap.js';
-import { createDeps } from '../deps.js';
-import { createLogger } from '../logger.js';
-import { createServices } from '../services/index.js';
-import type { AppDeps } from '../services/scope.js';
-import { ZIP_TABLE } from '../providers/geocoder/zip-table.js';
-import { forkAnonymous, forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
+import { hashPassword } from '../platform/auth/password.js';
+import type { AuthUser } from '../platform/auth/tokens.js';
+import { loadConfig } from '../platform/config.js';
+import { prepareDatabase } from '../platform/db/bootstrap.js';
+import { createDeps } from '../platform/deps.js';
+import { createLogger } from '../platform/observability/logger.js';
+import { createServices } from '../domains/index.js';
+import type { AppDeps } from '../domains/scope.js';
+import { ZIP_TABLE } from '../platform/providers/geocoder/zip-table.js';
+import { forkAnonymous, forkForTenant, runAsTenant } from '../platform/tenancy/tenant-em.js';
 
 /**
  * `npm run seed`: a demo organization with a realistic book of business — hundreds of properties,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
 
 /** The database every test file shares; each test still makes its own organizations. */
 export const TEST_DB = process.env.TEST_DB_NAME ?? 'reos_test';

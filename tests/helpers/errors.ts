@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { AppError } from '../../src/errors/index.js';
+import { AppError } from '../../src/platform/errors/index.js';
 
 /** Runs `fn`, which must throw BAD_USER_INPUT, and returns the field the error names. */
 export function badField(fn: () => unknown): string | undefined {

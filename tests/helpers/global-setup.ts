@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { prepareDatabase } from '../../src/db/bootstrap.js';
+import { prepareDatabase } from '../../src/platform/db/bootstrap.js';
 import { TEST_DB, testConfig } from './env.js';
 import { ensureBuilt } from './process.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { expect } from 'vitest';
 import { getSdk, type Role } from '../../client/index.js';
-import { ZIP_TABLE } from '../../src/providers/geocoder/zip-table.js';
+import { ZIP_TABLE } from '../../src/platform/providers/geocoder/zip-table.js';
 
 export type Sdk = ReturnType<typeof getSdk>;
 

@@ -1,9 +1,9 @@
 import type { Options } from '@mikro-orm/postgresql';
 import { afterAll } from 'vitest';
-import type { Config } from '../../src/config.js';
-import type { Geocoder } from '../../src/providers/geocoder/index.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { Config } from '../../src/platform/config.js';
+import type { Geocoder } from '../../src/platform/providers/geocoder/index.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
+import { startServer, type RunningServer } from '../../src/platform/server.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { testConfig } from './env.js';
 

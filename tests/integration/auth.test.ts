@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { TokenSigner } from '../../src/auth/tokens.js';
+import { TokenSigner } from '../../src/platform/auth/tokens.js';
 import { addMember, createTenant, gqlError, sdk } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalSmtp } from '../../src/mail/local-smtp.js';
+import { startLocalSmtp } from '../../src/platform/mail/local-smtp.js';
 import { campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, waitFor } from '../helpers/gql.js';
 import { startWorkerProcess } from '../helpers/process.js';

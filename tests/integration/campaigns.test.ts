@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CampaignProgressDocument, type CampaignProgressSubscription } from '../../client/index.js';
-import { localMinutes } from '../../src/outreach/send-window.js';
+import { localMinutes } from '../../src/domains/outreach/send-window.js';
 import { asTenant, campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, nodes, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';

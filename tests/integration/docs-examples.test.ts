@@ -6,7 +6,7 @@ import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seed } from '../../src/cli/seed.js';
-import { prepareDatabase } from '../../src/db/bootstrap.js';
+import { prepareDatabase } from '../../src/platform/db/bootstrap.js';
 import { testConfig } from '../helpers/env.js';
 import { waitFor } from '../helpers/gql.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

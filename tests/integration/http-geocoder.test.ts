@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GeocoderError } from '../../src/providers/geocoder/Geocoder.js';
-import { HttpGeocoder } from '../../src/providers/geocoder/HttpGeocoder.js';
+import { GeocoderError } from '../../src/platform/providers/geocoder/Geocoder.js';
+import { HttpGeocoder } from '../../src/platform/providers/geocoder/HttpGeocoder.js';
 
 /** A provider on loopback whose answer depends on the street it is asked about. */
 let server: Server;

@@ -1,7 +1,13 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { Lead, Property } from '../../entities/index.js';
-import { forkAnonymous, forkForTenant, runAsTenant, TENANT_FILTER, withTenant } from '../../src/tenancy/tenant-em.js';
+import {
+  forkAnonymous,
+  forkForTenant,
+  runAsTenant,
+  TENANT_FILTER,
+  withTenant,
+} from '../../src/platform/tenancy/tenant-em.js';
 import { createTenant, gqlError, uniqueAddress, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';

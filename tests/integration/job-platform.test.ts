@@ -1,8 +1,8 @@
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { JobProgressDocument, type JobProgressSubscription } from '../../client/index.js';
-import { GeocoderError, type Geocoder, type GeocodeQuery } from '../../src/providers/geocoder/index.js';
-import { OfflineGeocoder } from '../../src/providers/geocoder/OfflineGeocoder.js';
+import { GeocoderError, type Geocoder, type GeocodeQuery } from '../../src/platform/providers/geocoder/index.js';
+import { OfflineGeocoder } from '../../src/platform/providers/geocoder/OfflineGeocoder.js';
 import { addMember, createTenant, gqlError, uniqueAddress, waitFor } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startLocalSmtp } from '../../src/mail/local-smtp.js';
-import { Mailer } from '../../src/mail/Mailer.js';
+import { startLocalSmtp } from '../../src/platform/mail/local-smtp.js';
+import { Mailer } from '../../src/platform/mail/Mailer.js';
 
 describe('email over real SMTP', () => {
   it('nodemailer delivers to the in-process SMTP server, headers and both bodies intact', async () => {

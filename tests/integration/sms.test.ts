@@ -4,8 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/index.js';
-import { recordSmsStatus } from '../../src/outreach/sms-events.js';
-import { OfflineSmsProvider, SmsSendError, TwilioSmsProvider, twilioSignature } from '../../src/providers/sms/index.js';
+import { recordSmsStatus } from '../../src/domains/outreach/sms-events.js';
+import {
+  OfflineSmsProvider,
+  SmsSendError,
+  TwilioSmsProvider,
+  twilioSignature,
+} from '../../src/platform/providers/sms/index.js';
 import { asTenant, campaignCompleted, randomPhone, seedSmsLeads } from '../helpers/campaigns.js';
 import { createTenant, gqlError, nodes, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
@@ -263,7 +268,7 @@ describe("Twilio's webhooks", () => {
     const tampered = await post(
       '/webhooks/twilio/sms',
       { ...inbound, Body: 'START' },
-      (await import('../../src/providers/sms/index.js')).twilioSignature(
+      (await import('../../src/platform/providers/sms/index.js')).twilioSignature(
         TWILIO_TOKEN,
         `${server.url.replace(/\/graphql$/, '')}/webhooks/twilio/sms`,
         inbound,

@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PipelineEventsDocument, type PipelineEventsSubscription } from '../../client/index.js';
-import { TokenSigner } from '../../src/auth/tokens.js';
+import { TokenSigner } from '../../src/platform/auth/tokens.js';
 import { createTenant, uniqueAddress } from '../helpers/gql.js';
 import { startApiProcess, type ApiProcess } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';

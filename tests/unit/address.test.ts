@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAddressKey, normalizeStreet } from '../../src/util/address.js';
+import { normalizeAddressKey, normalizeStreet } from '../../src/domains/properties/address.js';
 
 describe('normalizeStreet', () => {
   it('folds case, punctuation, suffixes, directionals and unit designators', () => {

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { formatError, isUnexpected } from '../../src/errors/format-error.js';
-import { NotFoundError, ValidationError } from '../../src/errors/index.js';
+import { formatError, isUnexpected } from '../../src/platform/errors/format-error.js';
+import { NotFoundError, ValidationError } from '../../src/platform/errors/index.js';
 
 function fromResolver(original: Error): GraphQLError {
   return new GraphQLError(original.message, { path: ['field'], originalError: original });

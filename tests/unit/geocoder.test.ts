@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GeocoderError } from '../../src/providers/geocoder/Geocoder.js';
-import { OfflineGeocoder } from '../../src/providers/geocoder/OfflineGeocoder.js';
+import { GeocoderError } from '../../src/platform/providers/geocoder/Geocoder.js';
+import { OfflineGeocoder } from '../../src/platform/providers/geocoder/OfflineGeocoder.js';
 
 const g = new OfflineGeocoder();
 

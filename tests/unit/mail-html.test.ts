@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapUrls, textToHtml } from '../../src/mail/html.js';
+import { mapUrls, textToHtml } from '../../src/platform/mail/html.js';
 
 /** The URLs each part links to: the text part through `mapUrls`, the HTML part's hrefs (unescaped). */
 const linked = (body: string) => {

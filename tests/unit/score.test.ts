@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SCORE_MODEL } from '../../src/underwriting/score-model.js';
+import { SCORE_MODEL } from '../../src/domains/underwriting/score-model.js';
 import {
   applyChanges,
   counterfactuals,
   scoreFromSignals,
   scoreProperty,
   signalsFor,
-} from '../../src/underwriting/score.js';
+} from '../../src/domains/underwriting/score.js';
 
 const TODAY = new Date('2026-11-23T00:00:00Z');
 const hundredths = (x: number) => Math.round(x * 100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localMinutes, nextWindowOpening, timeZoneForState } from '../../src/outreach/send-window.js';
+import { localMinutes, nextWindowOpening, timeZoneForState } from '../../src/domains/outreach/send-window.js';
 
 describe('sending windows', () => {
   it('maps states to time zones, defaulting to Central', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ObjectStorage } from '../../src/storage/ObjectStorage.js';
+import { ObjectStorage } from '../../src/platform/storage/ObjectStorage.js';
 
 const base = {
   endpoint: 'http://minio:9000',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeFieldsOf, render, smsSize } from '../../src/outreach/template.js';
+import { mergeFieldsOf, render, smsSize } from '../../src/domains/outreach/template.js';
 import { badField } from '../helpers/errors.js';
 
 describe('templates', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDcf } from '../../src/underwriting/dcf.js';
-import { amortizationSchedule, irr, npv, payment, remainingBalance } from '../../src/underwriting/finance.js';
-import { analyzeFlip } from '../../src/underwriting/flip.js';
-import { analyzeRental } from '../../src/underwriting/rental.js';
+import { analyzeDcf } from '../../src/domains/underwriting/dcf.js';
+import { amortizationSchedule, irr, npv, payment, remainingBalance } from '../../src/domains/underwriting/finance.js';
+import { analyzeFlip } from '../../src/domains/underwriting/flip.js';
+import { analyzeRental } from '../../src/domains/underwriting/rental.js';
 import { badField } from '../helpers/errors.js';
 
 /*
@@ -295,7 +295,7 @@ describe('DCF', () => {
  * when undefined, 1e308 inputs accepted, NPV computed from flows rounded to cents).
  */
 describe('reference cases', () => {
-  /** NPV and a bisection IRR written out here, independently of src/underwriting/finance.ts. */
+  /** NPV and a bisection IRR written out here, independently of src/domains/underwriting/finance.ts. */
   const refNpv = (rate: number, flows: number[]) => flows.reduce((s, cf, t) => s + cf / Math.pow(1 + rate, t), 0);
   const refIrr = (flows: number[]) => {
     let lo = -0.5;

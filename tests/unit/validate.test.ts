@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as v from '../../src/util/validate.js';
+import * as v from '../../src/platform/validate.js';
 import { badField } from '../helpers/errors.js';
 
 describe('validators', () => {

@@ -1,0 +1,55 @@
+import { Invitation, User } from '../../../entities/index.js';
+import { Role } from '../../../entities/enums.js';
+import { newOpaqueToken } from '../../platform/auth/tokens.js';
+import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
+import * as v from '../../platform/validate.js';
+import { AuthService } from './AuthService.js';
+import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+
+/** Team management: who is in the organization and with which role. */
+export class UserService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  list(): Promise<User[]> {
+    return this.scope.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  async invite(input: { email: string; name: string; role: Role }): Promise<{ invitation: Invitation; token: string }> {
+    const actor = requireActor(this.scope);
+    const email = v.email(input.email, 'input.email');
+    const name = v.requiredText(input.name, 'input.name');
+    if (input.role === Role.OWNER && actor.role !== Role.OWNER)
+      throw new ForbiddenError('Only an OWNER can invite another OWNER');
+    if (await new AuthService(this.scope.deps).emailTaken(email)) {
+      throw new ValidationError('A user with this email already exists', 'input.email');
+    }
+    const { token, hash } = newOpaqueToken();
+    const expiresAt = new Date(Date.now() + this.scope.deps.config.invitationTtlHours * 3600_000);
+    const invitation = this.scope.em.create(Invitation, {
+      organizationId: actor.organizationId,
+      email,
+      name,
+      role: input.role,
+      tokenHash: hash,
+      invitedById: actor.id,
+      expiresAt,
+    });
+    await this.scope.em.flush();
+    return { invitation, token };
+  }
+
+  async updateRole(userId: string, role: Role): Promise<User> {
+    const actor = requireActor(this.scope);
+    const user = await findOrNotFound(this.scope.em, User, userId, 'User');
+    if (actor.role !== Role.OWNER && (user.role === Role.OWNER || role === Role.OWNER)) {
+      throw new ForbiddenError('Only an OWNER can grant or change the OWNER role');
+    }
+    if (user.role === Role.OWNER && role !== Role.OWNER) {
+      const owners = await this.scope.em.count(User, { role: Role.OWNER });
+      if (owners <= 1) throw new ValidationError('An organization needs at least one OWNER', 'role');
+    }
+    user.role = role;
+    await this.scope.em.flush();
+    return user;
+  }
+}

@@ -1,0 +1,150 @@
+import { LockMode } from '@mikro-orm/core';
+import { Deal, DealStageChange, Lead, Property, User } from '../../../entities/index.js';
+import type { DealFilter, DealOrderColumn, StageTotal } from '../../../entities/DealRepository.js';
+import { CLOSED_STAGES, DealStage, Role } from '../../../entities/enums.js';
+import type { Page, PageRequest } from '../../../entities/pagination.js';
+import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
+import * as v from '../../platform/validate.js';
+import { publishPipelineEvent, PipelineEventType } from '../events.js';
+import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+
+export interface DealFields {
+  title?: string | null;
+  offerAmount?: number | null;
+  contractPrice?: number | null;
+  assignmentFee?: number | null;
+  expectedCloseDate?: string | null;
+  lostReason?: string | null;
+  assignedUserId?: string | null;
+}
+
+export interface NewDeal extends DealFields {
+  leadId: string;
+  propertyId: string;
+  stage?: DealStage | null;
+}
+
+export class DealService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  get(id: string): Promise<Deal> {
+    return findOrNotFound(this.scope.em, Deal, id, 'Deal');
+  }
+
+  page(
+    filter: DealFilter,
+    order: { column: DealOrderColumn; direction: 'asc' | 'desc' },
+    page: PageRequest,
+  ): Promise<Page<Deal>> {
+    return this.scope.em
+      .getRepository(Deal)
+      .page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
+  }
+
+  /** Count and value per stage, every stage present (zeros included), in pipeline order. */
+  async pipeline(): Promise<StageTotal[]> {
+    const actor = requireActor(this.scope);
+    const totals = await this.scope.em.getRepository(Deal).totalsByStage(actor.organizationId);
+    const byStage = new Map(totals.map((t) => [t.stage, t]));
+    return Object.values(DealStage).map((stage) => byStage.get(stage) ?? { stage, count: 0, totalValue: 0 });
+  }
+
+  async create(input: NewDeal): Promise<Deal> {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    const lead = await findOrNotFound(em, Lead, input.leadId, 'Lead');
+    const property = await findOrNotFound(em, Property, input.propertyId, 'Property');
+    if (property.archivedAt) throw new ValidationError('The property is archived', 'input.propertyId');
+    const deal = new Deal();
+    deal.organizationId = actor.organizationId;
+    deal.leadId = lead.id;
+    deal.propertyId = property.id;
+    deal.stage = input.stage ?? DealStage.NEW;
+    deal.title = `${lead.firstName} ${lead.lastName} — ${property.addressLine}, ${property.city}`;
+    await this.apply(deal, input);
+    if (deal.stage === DealStage.CLOSED_LOST && !deal.lostReason) {
+      throw new ValidationError('A lost deal needs input.lostReason', 'input.lostReason');
+    }
+    em.persist(deal);
+    em.create(DealStageChange, {
+      organizationId: actor.organizationId,
+      dealId: deal.id,
+      toStage: deal.stage,
+      byUserId: actor.id,
+      note: 'Created',
+    });
+    await em.flush();
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_CREATED, {
+      dealId: deal.id,
+      toStage: deal.stage,
+    });
+    return deal;
+  }
+
+  async update(id: string, input: DealFields): Promise<Deal> {
+    const actor = requireActor(this.scope);
+    const deal = await this.get(id);
+    await this.apply(deal, input);
+    await this.scope.em.flush();
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_UPDATED, {
+      dealId: deal.id,
+      toStage: deal.stage,
+    });
+    return deal;
+  }
+
+  /**
+   * Moves a deal to another stage and appends to its history in one transaction. Reopening a
+   * closed deal needs OWNER or ADMIN; losing one needs a reason (the note).
+   */
+  async move(id: string, stage: DealStage, note?: string | null): Promise<Deal> {
+    const actor = requireActor(this.scope);
+    const cleanNote = v.optionalText(note, 'note', 2000);
+    // The row lock makes concurrent moves of one deal take turns, so history never skips a stage.
+    const { deal, from } = await this.scope.em.transactional(async (tem) => {
+      const deal = await findOrNotFound(tem, Deal, id, 'Deal', { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const from = deal.stage;
+      if (from === stage) throw new ValidationError(`The deal is already in ${stage}`, 'stage');
+      if (CLOSED_STAGES.has(from) && actor.role !== Role.OWNER && actor.role !== Role.ADMIN) {
+        throw new ForbiddenError(`Only an OWNER or ADMIN can move a deal out of ${from}`);
+      }
+      if (stage === DealStage.CLOSED_LOST) {
+        deal.lostReason = cleanNote ?? deal.lostReason;
+        if (!deal.lostReason) throw new ValidationError('Moving a deal to CLOSED_LOST needs a note saying why', 'note');
+      }
+      const now = new Date();
+      deal.stage = stage;
+      deal.stageChangedAt = now;
+      tem.create(DealStageChange, {
+        organizationId: actor.organizationId,
+        dealId: deal.id,
+        fromStage: from,
+        toStage: stage,
+        at: now,
+        byUserId: actor.id,
+        note: cleanNote,
+      });
+      return { deal, from };
+    });
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_MOVED, {
+      dealId: deal.id,
+      fromStage: from,
+      toStage: stage,
+    });
+    return deal;
+  }
+
+  private async apply(deal: Deal, i: DealFields): Promise<void> {
+    if (i.title != null) deal.title = v.requiredText(i.title, 'input.title', 300);
+    if (i.offerAmount !== undefined) deal.offerAmount = v.money(i.offerAmount, 'input.offerAmount');
+    if (i.contractPrice !== undefined) deal.contractPrice = v.money(i.contractPrice, 'input.contractPrice');
+    if (i.assignmentFee !== undefined) deal.assignmentFee = v.money(i.assignmentFee, 'input.assignmentFee');
+    if (i.expectedCloseDate !== undefined)
+      deal.expectedCloseDate = v.isoDate(i.expectedCloseDate, 'input.expectedCloseDate');
+    if (i.lostReason !== undefined) deal.lostReason = v.optionalText(i.lostReason, 'input.lostReason', 2000);
+    if (i.assignedUserId !== undefined) {
+      deal.assignedUserId =
+        i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { ActivityService } from './leads/ActivityService.js';
+import { AuthService } from './auth/AuthService.js';
+import { CampaignService } from './outreach/CampaignService.js';
+import { ConsentService } from './outreach/ConsentService.js';
+import { DealService } from './deals/DealService.js';
+import { ImportService } from './imports/ImportService.js';
+import { JobService } from '../platform/jobs/JobService.js';
+import { LeadService } from './leads/LeadService.js';
+import { MemoService } from './memos/MemoService.js';
+import { MessageService } from './outreach/MessageService.js';
+import { PropertyService } from './properties/PropertyService.js';
+import { SmsService } from './outreach/SmsService.js';
+import { SuppressionService } from './outreach/SuppressionService.js';
+import { TemplateService } from './outreach/TemplateService.js';
+import type { ServiceScope } from './scope.js';
+import { UnderwritingService } from './underwriting/UnderwritingService.js';
+import { UserService } from './auth/UserService.js';
+
+/** Every service for one scope (request, job or subscription event). */
+export function createServices(scope: ServiceScope) {
+  return {
+    auth: new AuthService(scope.deps),
+    users: new UserService(scope),
+    properties: new PropertyService(scope),
+    leads: new LeadService(scope),
+    activities: new ActivityService(scope),
+    deals: new DealService(scope),
+    underwritings: new UnderwritingService(scope),
+    memos: new MemoService(scope),
+    jobs: new JobService(scope),
+    templates: new TemplateService(scope),
+    consent: new ConsentService(scope),
+    messages: new MessageService(scope),
+    campaigns: new CampaignService(scope),
+    sms: new SmsService(scope),
+    imports: new ImportService(scope),
+    suppressions: new SuppressionService(scope),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+export type { AppDeps, ServiceScope } from './scope.js';

@@ -1,0 +1,80 @@
+import { Lead, Property, User } from '../../../entities/index.js';
+import type { LeadSource, LeadStatus } from '../../../entities/enums.js';
+import type { LeadFilter, LeadOrderColumn } from '../../../entities/LeadRepository.js';
+import type { Page, PageRequest } from '../../../entities/pagination.js';
+import { ValidationError } from '../../platform/errors/index.js';
+import * as v from '../../platform/validate.js';
+import { publishPipelineEvent, PipelineEventType } from '../events.js';
+import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+
+export interface LeadFields {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  source?: LeadSource | null;
+  status?: LeadStatus | null;
+  motivation?: string | null;
+  propertyId?: string | null;
+  assignedUserId?: string | null;
+}
+
+export class LeadService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  get(id: string): Promise<Lead> {
+    return findOrNotFound(this.scope.em, Lead, id, 'Lead');
+  }
+
+  page(
+    filter: LeadFilter,
+    order: { column: LeadOrderColumn; direction: 'asc' | 'desc' },
+    page: PageRequest,
+  ): Promise<Page<Lead>> {
+    return this.scope.em
+      .getRepository(Lead)
+      .page(requireActor(this.scope).organizationId, v.listFilter(filter), order, page);
+  }
+
+  async create(input: LeadFields): Promise<Lead> {
+    const actor = requireActor(this.scope);
+    if (input.firstName == null) throw new ValidationError('input.firstName is required', 'input.firstName');
+    if (input.lastName == null) throw new ValidationError('input.lastName is required', 'input.lastName');
+    const lead = new Lead();
+    lead.organizationId = actor.organizationId;
+    await this.apply(lead, input);
+    await this.scope.em.persist(lead).flush();
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.LEAD_CREATED, {
+      leadId: lead.id,
+      propertyId: lead.propertyId,
+    });
+    return lead;
+  }
+
+  async update(id: string, input: LeadFields): Promise<Lead> {
+    const lead = await this.get(id);
+    await this.apply(lead, input);
+    await this.scope.em.flush();
+    return lead;
+  }
+
+  private async apply(lead: Lead, i: LeadFields): Promise<void> {
+    if (i.firstName != null) lead.firstName = v.requiredText(i.firstName, 'input.firstName', 100);
+    if (i.lastName != null) lead.lastName = v.requiredText(i.lastName, 'input.lastName', 100);
+    if (i.email !== undefined)
+      lead.email = i.email == null || i.email.trim() === '' ? undefined : v.email(i.email, 'input.email');
+    if (i.phone !== undefined)
+      lead.phone = i.phone == null || i.phone.trim() === '' ? undefined : v.phone(i.phone, 'input.phone');
+    if (i.source != null) lead.source = i.source;
+    if (i.status != null) lead.status = i.status;
+    if (i.motivation !== undefined) lead.motivation = v.optionalText(i.motivation, 'input.motivation', 5000);
+    if (i.propertyId !== undefined) {
+      lead.propertyId =
+        i.propertyId == null ? undefined : (await findOrNotFound(this.scope.em, Property, i.propertyId, 'Property')).id;
+    }
+    if (i.assignedUserId !== undefined) {
+      lead.assignedUserId =
+        i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { Role } from '../../../entities/enums.js';
+import { UnauthenticatedError } from '../errors/index.js';
+
+/** Who is calling, as carried by a verified access token. */
+export interface AuthUser {
+  id: string;
+  organizationId: string;
+  role: Role;
+}
+
+const ISSUER = 'real-estate-os';
+const AUDIENCE = 'real-estate-os-api';
+const ROLES = new Set<string>(Object.values(Role));
+
+export class TokenSigner {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly accessTtlSeconds: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async signAccess(user: AuthUser): Promise<{ token: string; expiresAt: Date }> {
+    const expiresAt = new Date(Date.now() + this.accessTtlSeconds * 1000);
+    const token = await new SignJWT({ org: user.organizationId, role: user.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key);
+    return { token, expiresAt };
+  }
+
+  /** Verifies signature, issuer, audience and expiry; any failure is UNAUTHENTICATED. */
+  async verifyAccess(token: string): Promise<AuthUser> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        // A token without an expiry would never end: refused, even when correctly signed.
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
+      const { sub, org, role } = payload as { sub?: string; org?: unknown; role?: unknown };
+      if (!sub || typeof org !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {
+        throw new UnauthenticatedError('Invalid access token');
+      }
+      return { id: sub, organizationId: org, role: role as Role };
+    } catch (err) {
+      if (err instanceof UnauthenticatedError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('Access token expired');
+      throw new UnauthenticatedError('Invalid access token');
+    }
+  }
+}
+
+/** An opaque random token (refresh token, invitation) and the hash that is stored instead of it. */
+export function newOpaqueToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Reads a bearer token from an Authorization header value. */
+export function bearer(header: string | undefined | null): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return m ? m[1]!.trim() : null;
+}

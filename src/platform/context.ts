@@ -1,0 +1,38 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthUser } from './auth/tokens.js';
+import type { Logger } from './observability/logger.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import { createServices, type AppDeps, type Services } from '../domains/index.js';
+import { forkAnonymous, forkForTenant } from './tenancy/tenant-em.js';
+
+/** The typed GraphQL context: one per HTTP request, one per WebSocket subscription. */
+export interface Context {
+  requestId: string;
+  user: AuthUser | null;
+  /** The client's address (behind a proxy only with TRUST_PROXY); identifies anonymous callers. */
+  ip: string;
+  em: EntityManager;
+  loaders: Loaders;
+  services: Services;
+  deps: AppDeps;
+  log: Logger;
+  /** Swaps in a fresh EntityManager and loaders; subscriptions call it per delivered event. */
+  renew(): void;
+}
+
+export function createContext(
+  deps: AppDeps,
+  user: AuthUser | null,
+  requestId: string,
+  log: Logger,
+  ip = 'unknown',
+): Context {
+  const ctx = { requestId, user, ip, deps, log } as Context;
+  ctx.renew = () => {
+    ctx.em = user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm);
+    ctx.loaders = createLoaders(ctx.em, user?.organizationId ?? '');
+    ctx.services = createServices({ em: ctx.em, actor: user, deps });
+  };
+  ctx.renew();
+  return ctx;
+}

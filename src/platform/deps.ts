@@ -1,0 +1,61 @@
+import type { Options } from '@mikro-orm/postgresql';
+import { TokenSigner } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Logger } from './observability/logger.js';
+import { initOrm } from './orm.js';
+import { createPropertyData } from './providers/property-data/index.js';
+import { AppPubSub } from './pubsub.js';
+import { jobOptions, Queues } from './jobs/queues.js';
+import { createRedis, redisHealth } from './redis.js';
+import { startLocalSmtp } from './mail/local-smtp.js';
+import { Mailer } from './mail/Mailer.js';
+import { smsEventSink } from '../domains/outreach/sms-events.js';
+import { createSmsProvider } from './providers/sms/index.js';
+import { startLocalS3 } from './storage/local-s3.js';
+import { ObjectStorage } from './storage/ObjectStorage.js';
+import type { AppDeps } from '../domains/scope.js';
+
+export interface RunningDeps extends AppDeps {
+  /** Closes queues, pub/sub, Redis and the ORM, in that order. */
+  close(): Promise<void>;
+}
+
+/** The long-lived parts every entry point (API, worker, seed, bench) needs, wired once. */
+export async function createDeps(config: Config, log: Logger, ormOptions?: Partial<Options>): Promise<RunningDeps> {
+  redisHealth.use(log);
+  const orm = await initOrm(config, undefined, ormOptions);
+  const localS3 = config.s3.endpoint ? null : await startLocalS3(config.localS3Dir, config.s3.bucket);
+  const localSmtp = config.smtpUrl ? null : await startLocalSmtp();
+  const mailer = new Mailer(config.smtpUrl ?? localSmtp!.url);
+  const storage = new ObjectStorage(localS3?.config ?? { ...config.s3, endpoint: config.s3.endpoint! });
+  if (!localS3)
+    await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
+  const queueRedis = createRedis(config.redisUrl);
+  const deps: AppDeps = {
+    config,
+    orm,
+    log,
+    pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
+    queues: new Queues(queueRedis, config.redisPrefix, jobOptions(config.jobAttempts, config.jobBackoffMs)),
+    tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+    propertyData: createPropertyData(config),
+    storage,
+    mailer,
+    sms: createSmsProvider(config),
+    localSmtp,
+  };
+  deps.sms.connect(smsEventSink(deps));
+  return {
+    ...deps,
+    async close() {
+      deps.sms.close();
+      await deps.queues.close();
+      await deps.pubsub.close();
+      queueRedis.disconnect();
+      mailer.close();
+      await localSmtp?.close();
+      await localS3?.close();
+      await orm.close();
+    },
+  };
+}

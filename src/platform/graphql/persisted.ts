@@ -1,0 +1,131 @@
+import { sendHttpError } from '../http/errors.js';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type express from 'express';
+import { GraphQLError } from 'graphql';
+import type { Redis } from 'ioredis';
+
+/**
+ * Automatic persisted queries in Redis, so every API process knows every hash. Implements Apollo's
+ * KeyValueCache; Apollo prefixes keys with `apq:`. Trusted-document hashes resolve from the manifest
+ * in memory, so hash-only requests for them (GET or POST) need no Redis at all.
+ */
+export class RedisKeyValueCache implements KeyValueCache<string> {
+  /**
+   * Documents are addressed by their own hash and never change, so each process keeps the ones it
+   * has seen (up to 5,000) and asks Redis only for new hashes.
+   */
+  private readonly local = new Map<string, string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    /** Trusted documents (hash -> document), answered without Redis. */
+    private readonly manifest: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  async get(key: string): Promise<string | undefined> {
+    if (key.startsWith('apq:')) {
+      const trusted = this.manifest.get(key.slice(4));
+      if (trusted !== undefined) return trusted;
+    }
+    const hit = this.local.get(key);
+    if (hit !== undefined) return hit;
+    const value = (await this.redis.get(`${this.prefix}:${key}`)) ?? undefined;
+    if (value !== undefined && key.startsWith('apq:')) this.remember(key, value);
+    return value;
+  }
+
+  private remember(key: string, value: string): void {
+    if (this.local.size >= 5_000) this.local.delete(this.local.keys().next().value!);
+    this.local.set(key, value);
+  }
+
+  async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
+    const k = `${this.prefix}:${key}`;
+    if (options?.ttl) await this.redis.set(k, value, 'EX', options.ttl);
+    else await this.redis.set(k, value);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.local.delete(key);
+    return (await this.redis.del(`${this.prefix}:${key}`)) > 0;
+  }
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Trusted documents: the manifest (hash -> document) of the operations shipped in the client SDK,
+ * written by `npm run codegen`. Modes: `off` (APQ only), `allow` (manifest hashes or ad-hoc
+ * queries), `only` (manifest hashes only; anything else is PERSISTED_QUERY_REQUIRED).
+ */
+export class TrustedDocuments {
+  private constructor(
+    readonly mode: 'off' | 'allow' | 'only',
+    readonly manifest: ReadonlyMap<string, string>,
+    private readonly allowIntrospection: boolean,
+  ) {}
+
+  static load(mode: 'off' | 'allow' | 'only', path: string, allowIntrospection: boolean): TrustedDocuments {
+    if (mode === 'off') return new TrustedDocuments(mode, new Map(), allowIntrospection);
+    if (!existsSync(path)) {
+      if (mode === 'only')
+        throw new Error(`PERSISTED_OPERATIONS=only needs the manifest at ${path}; run \`npm run codegen\``);
+      return new TrustedDocuments(mode, new Map(), allowIntrospection);
+    }
+    const entries = Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>);
+    for (const [hash, doc] of entries)
+      if (sha256(doc) !== hash) throw new Error(`manifest entry ${hash} does not match its document`);
+    return new TrustedDocuments(mode, new Map(entries), allowIntrospection);
+  }
+
+  /**
+   * The document to run for a request, or an error when the mode forbids it. `query` is the text
+   * sent (if any), `hash` the persisted-query hash (if any).
+   */
+  resolve(query: string | undefined, hash: string | undefined): { query?: string; error?: GraphQLError } {
+    const known = hash ? this.manifest.get(hash) : query ? this.manifest.get(sha256(query)) : undefined;
+    if (known) return { query: known };
+    if (this.mode !== 'only') return { query };
+    if (query && this.allowIntrospection && /^\s*(query\s+IntrospectionQuery\b|\{\s*__schema\b)/.test(query))
+      return { query };
+    return {
+      error: new GraphQLError('This server only runs persisted operations from the client manifest', {
+        extensions: { code: 'PERSISTED_QUERY_REQUIRED', http: { status: 400 } },
+      }),
+    };
+  }
+
+  /** HTTP guard, before Apollo: in `only` mode refuses what the manifest does not contain. */
+  middleware(): express.RequestHandler {
+    return (req, res, next) => {
+      if (this.mode !== 'only') return next();
+      const { query, hash } = readRequest(req);
+      const { error } = this.resolve(query, hash);
+      if (!error) return next();
+      sendHttpError(res, 400, 'PERSISTED_QUERY_REQUIRED', error.message);
+    };
+  }
+}
+
+/** The query text and persisted-query hash of a POST (JSON) or GET request. */
+export function readRequest(req: express.Request): { query?: string; hash?: string } {
+  const src = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
+  let ext = src?.extensions as { persistedQuery?: { sha256Hash?: string } } | string | undefined;
+  if (typeof ext === 'string') {
+    try {
+      ext = JSON.parse(ext) as { persistedQuery?: { sha256Hash?: string } };
+    } catch {
+      ext = undefined;
+    }
+  }
+  const hash = typeof ext === 'object' ? ext?.persistedQuery?.sha256Hash : undefined;
+  return {
+    query: typeof src?.query === 'string' ? src.query : undefined,
+    hash: typeof hash === 'string' ? hash : undefined,
+  };
+}

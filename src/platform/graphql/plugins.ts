@@ -1,0 +1,152 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import { isUnexpected } from '../errors/format-error.js';
+import { checkQueryLimits } from '../limits/query-limits.js';
+import { checkTextInputs } from '../limits/text-inputs.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+
+/**
+ * Apollo plugins: operation logging (request id, organization, user, operation; slow operations
+ * at warn), query limits with variables applied, HTTP 429 when every root field was rate limited,
+ * cache headers for GET queries, and metrics.
+ */
+export function apolloPlugins(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context>[] {
+  return [
+    operationLog(config, log, metrics),
+    httpTransport(),
+    queryLimits(config),
+    rateLimitStatus(),
+    getCaching(config),
+  ];
+}
+
+function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
+  return {
+    // Failures while building the context never reach didEncounterErrors; a bad token is expected.
+    async contextCreationDidFail({ error }) {
+      if (isUnexpected(error)) log.error({ err: error }, 'context creation failed');
+    },
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async didEncounterErrors({ errors, contextValue: ctx }) {
+          for (const e of errors) {
+            if (isUnexpected(e)) ctx.log.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
+          }
+        },
+        async willSendResponse({ response, operationName, operation }) {
+          const codes: string[] = [];
+          if (response.body.kind === 'single' && response.body.singleResult.errors) {
+            for (const e of response.body.singleResult.errors as unknown as {
+              extensions?: Record<string, unknown>;
+            }[]) {
+              e.extensions = { ...e.extensions, requestId: contextValue.requestId };
+              codes.push(String(e.extensions.code ?? 'UNKNOWN'));
+            }
+          }
+          const ms = performance.now() - started;
+          const type = operation?.operation ?? 'unknown';
+          metrics.observeOperation(operationName ?? 'anonymous', type, ms / 1000, codes);
+          const entry = { operationName, operationType: type, ms: Math.round(ms) };
+          if (ms > config.slowOperationMs) contextValue.log.warn(entry, 'slow graphql operation');
+          else contextValue.log.info(entry, 'graphql operation');
+        },
+      };
+    },
+  };
+}
+
+/** Request errors that the GraphQL-over-HTTP spec answers with 200 to a client that accepts only application/json. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * HTTP is for queries and mutations: a subscription sent over HTTP is refused with a clear
+ * BAD_REQUEST naming the WebSocket endpoint (graphql-ws). Parse, validation and variable-coercion
+ * failures answer 200 to clients that accept only `application/json` (GraphQL over HTTP, "legacy"
+ * media type), and stay 400 for `application/graphql-response+json` and clients that name no type.
+ */
+function httpTransport(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      return {
+        async didResolveOperation({ operation, document, request: req }) {
+          checkTextInputs(document, req.variables);
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError(
+            'Subscriptions are served over WebSocket at /graphql (graphql-ws protocol), not over HTTP',
+            {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            },
+          );
+        },
+        async willSendResponse({ response }) {
+          if (response.http.status !== 400 || response.body.kind !== 'single') return;
+          if (!acceptsOnlyJson(request.http?.headers.get('accept'))) return;
+          const errors = response.body.singleResult.errors ?? [];
+          if (errors.length && errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code))))
+            response.http.status = 200;
+        },
+      };
+    },
+  };
+}
+
+function acceptsOnlyJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
+  return types.includes('application/json') && !types.includes('application/graphql-response+json');
+}
+
+function queryLimits(config: Config): ApolloServerPlugin<Context> {
+  const limits = config.queryLimits;
+  return {
+    async requestDidStart() {
+      if (!limits) return {};
+      return {
+        async didResolveOperation({ document, operation, request }) {
+          if (operation) checkQueryLimits(document, operation, request.variables, limits);
+        },
+      };
+    },
+  };
+}
+
+/** When nothing was answered because of rate limits, say so at the HTTP level: 429 + Retry-After. */
+function rateLimitStatus(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (!errors?.length || !errors.every((e) => e.extensions?.code === 'RATE_LIMITED')) return;
+          const answered = data && Object.values(data).some((v) => v !== null);
+          if (answered) return;
+          const retryAfter = Math.max(...errors.map((e) => Number(e.extensions?.retryAfter) || 1));
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(retryAfter));
+        },
+      };
+    },
+  };
+}
+
+/** GET queries (typically hashed, persisted ones) may be kept briefly by the client's own cache. */
+function getCaching(config: Config): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      return {
+        async willSendResponse({ response, operation }) {
+          if (request.http?.method !== 'GET' || operation?.operation !== 'query') return;
+          if (response.body.kind !== 'single' || response.body.singleResult.errors) return;
+          // Responses depend on who is asking (Authorization): cacheable only by the client.
+          response.http.headers.set('cache-control', `private, max-age=${config.getCacheMaxAgeSeconds}`);
+          response.http.headers.set('vary', 'Authorization');
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { QueueEvents, type Queue } from 'bullmq';
+import { Topics } from '../pubsub.js';
+import { createRedis, redisHealth } from '../redis.js';
+import type { AppDeps } from '../../domains/scope.js';
+
+/**
+ * Relays BullMQ progress, completion and failure events to the job's organization channel, where
+ * the jobProgress subscription listens. One QueueEvents (its own blocking connection) per queue.
+ */
+export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
+  const listeners = deps.queues.all().map((queue) => listen(deps, queue));
+  return {
+    async close() {
+      await Promise.all(listeners.map((l) => l.close()));
+    },
+  };
+}
+
+function listen(deps: AppDeps, queue: Queue): QueueEvents {
+  const events = new QueueEvents(queue.name, {
+    connection: createRedis(deps.config.redisUrl),
+    prefix: deps.config.redisPrefix,
+  });
+  events.on('error', (err) => redisHealth.report(err, `queue events error (${queue.name})`));
+  const relay = async (jobId: string, state: string, progress?: number) => {
+    const job = await queue.getJob(jobId);
+    const organizationId = (job?.data as { organizationId?: string } | undefined)?.organizationId;
+    if (!job || !organizationId) return;
+    deps.pubsub.publish(Topics.JOBS, organizationId, {
+      organizationId,
+      jobId,
+      queue: queue.name,
+      state,
+      progress: progress ?? (typeof job.progress === 'number' ? job.progress : 0),
+      error: state === 'failed' ? (job.failedReason ?? null) : null,
+    });
+  };
+  const guard = (p: Promise<void>) =>
+    p.catch((err: Error) => deps.log.warn({ queue: queue.name, err: err.message }, 'could not relay job event'));
+  events.on('progress', ({ jobId, data }) =>
+    guard(relay(jobId, 'active', typeof data === 'number' ? data : undefined)),
+  );
+  events.on('completed', ({ jobId }) => guard(relay(jobId, 'completed', 100)));
+  events.on('failed', ({ jobId }) => guard(relay(jobId, 'failed')));
+  return events;
+}

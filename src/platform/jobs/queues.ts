@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { Queue, type JobsOptions } from 'bullmq';
+import { MessageChannel } from '../../../entities/enums.js';
+import { redisHealth, type Redis } from '../redis.js';
+
+/** Queue names. One queue per kind of work so each can be scaled and watched alone. */
+export const QueueName = {
+  GEOCODE: 'geocode',
+  ENRICH: 'enrich',
+  MEMO: 'memo',
+  /** One-off emails and email campaign sends. */
+  EMAIL: 'email',
+  /** SMS campaign sends. */
+  SMS: 'sms',
+  IMPORT: 'import',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** Job payloads: ids only, always with the organization so the worker scopes itself. */
+export interface GeocodePropertyJob {
+  organizationId: string;
+  propertyId: string;
+  /** The normalized address the job was made for; a newer address makes this job stale. */
+  normalizedAddress: string;
+}
+
+export interface EnrichPropertyJob {
+  organizationId: string;
+  propertyId: string;
+}
+
+export interface GenerateMemoJob {
+  organizationId: string;
+  memoId: string;
+}
+
+export interface SendMessageJob {
+  organizationId: string;
+  messageId: string;
+}
+
+export interface CampaignSendJob {
+  organizationId: string;
+  campaignId: string;
+  /** The recipients this job sends to (a batch). */
+  recipientIds?: string[];
+  /** One recipient (jobs made before batching). */
+  recipientId?: string;
+}
+
+export interface ImportCsvJob {
+  organizationId: string;
+  importId: string;
+}
+
+/** Jobs on the `email` and `sms` queues, told apart by job name (`send-message`, `campaign-send`). */
+export type OutreachJob = SendMessageJob | CampaignSendJob;
+
+/** Attempts with exponential backoff and jitter; finished jobs kept a day, failed ones a week. */
+export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+export class Queues {
+  readonly geocode: Queue<GeocodePropertyJob>;
+  readonly enrich: Queue<EnrichPropertyJob>;
+  readonly memo: Queue<GenerateMemoJob>;
+  readonly email: Queue<OutreachJob>;
+  readonly sms: Queue<OutreachJob>;
+  readonly import: Queue<ImportCsvJob>;
+
+  constructor(
+    connection: Redis,
+    readonly prefix: string,
+    options: JobsOptions = jobOptions(5, 1_000),
+  ) {
+    const defaultJobOptions = options;
+    this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions });
+    this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
+    this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
+    this.email = new Queue<OutreachJob>(QueueName.EMAIL, { connection, prefix, defaultJobOptions });
+    this.sms = new Queue<OutreachJob>(QueueName.SMS, { connection, prefix, defaultJobOptions });
+    this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
+    // Without a listener BullMQ prints every connection error during an outage.
+    for (const queue of this.all()) queue.on('error', (err) => redisHealth.report(err, `queue error (${queue.name})`));
+  }
+
+  /**
+   * Enqueues geocoding for one address of one property. The job id is derived from the property
+   * and address, so enqueuing the same work twice is a no-op; a finished job for the same address
+   * is cleared first so an address changed back to an earlier value is geocoded again.
+   */
+  async enqueueGeocode(data: GeocodePropertyJob): Promise<string> {
+    const digest = createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16);
+    return addOnce(this.geocode, 'geocode-property', data, `geocode-${data.propertyId}-${digest}`);
+  }
+
+  /** Geocoding for many new properties at once (CSV imports), 1,000 jobs per addBulk, same job ids as enqueueGeocode. */
+  async enqueueGeocodeBulk(items: GeocodePropertyJob[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 1_000) {
+      await this.geocode.addBulk(
+        items.slice(i, i + 1_000).map((data) => ({
+          name: 'geocode-property',
+          data,
+          opts: {
+            jobId: `geocode-${data.propertyId}-${createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16)}`,
+          },
+        })),
+      );
+    }
+  }
+
+  /** Runs one CSV import; the import id makes the job id, so an import runs once however often it is asked for. */
+  async enqueueImport(data: ImportCsvJob): Promise<string> {
+    const jobId = `import-${data.importId}`;
+    await this.import.add('import-csv', data, { jobId });
+    return jobId;
+  }
+
+  /**
+   * Enqueues enrichment of one property. One job per property at a time: asking again while one
+   * is waiting or running is a no-op; a finished one is cleared so the property can be refreshed.
+   */
+  async enqueueEnrich(data: EnrichPropertyJob): Promise<string> {
+    return addOnce(this.enrich, 'enrich-property', data, `enrich-${data.propertyId}`);
+  }
+
+  /** Renders one memo; the memo id makes the job id, so asking twice renders once. */
+  async enqueueMemo(data: GenerateMemoJob): Promise<string> {
+    const jobId = `memo-${data.memoId}`;
+    await this.memo.add('generate-memo', data, { jobId });
+    return jobId;
+  }
+
+  /** Sends one message; the message id makes the job id, so a message is sent at most once per job. */
+  async enqueueSend(data: SendMessageJob): Promise<string> {
+    const jobId = `send-${data.messageId}`;
+    await this.email.add('send-message', data, { jobId });
+    return jobId;
+  }
+
+  /**
+   * Enqueues a campaign's sends in bulk: recipients in batches of `batchSize` per job (one job sends
+   * them all, see workers/campaign-send.ts), 1,000 jobs per addBulk. Recipients that wait for
+   * different times (resume: each one's deferred window) are batched by that time. Job ids carry
+   * the campaign's generation and the batch's first recipient, so a resumed campaign gets fresh jobs
+   * while re-adding within one generation is a no-op.
+   */
+  async enqueueCampaignSends(
+    channel: MessageChannel,
+    organizationId: string,
+    campaignId: string,
+    generation: number,
+    recipients: { id: string; notBefore?: Date | null }[],
+    batchSize = 25,
+  ): Promise<number> {
+    const now = Date.now();
+    const byTime = new Map<number, string[]>();
+    for (const r of recipients) {
+      const at = r.notBefore ? Math.max(now, r.notBefore.getTime()) : now;
+      byTime.set(at, [...(byTime.get(at) ?? []), r.id]);
+    }
+    const jobs: { name: string; data: CampaignSendJob; opts: JobsOptions }[] = [];
+    for (const [at, ids] of byTime) {
+      for (let i = 0; i < ids.length; i += batchSize) {
+        const recipientIds = ids.slice(i, i + batchSize);
+        jobs.push({
+          name: 'campaign-send',
+          data: { organizationId, campaignId, recipientIds },
+          opts: { jobId: `campaign-${recipientIds[0]}-g${generation}`, delay: at > now ? at - now : undefined },
+        });
+      }
+    }
+    for (let i = 0; i < jobs.length; i += 1_000) await this.forChannel(channel).addBulk(jobs.slice(i, i + 1_000));
+    return recipients.length;
+  }
+
+  /** One recipient of a batch that must wait (its sending window, another worker's claim): a job of its own at `at`. */
+  async enqueueCampaignFollowUp(
+    channel: MessageChannel,
+    organizationId: string,
+    campaignId: string,
+    recipientId: string,
+    at: Date,
+  ): Promise<void> {
+    await this.forChannel(channel).add(
+      'campaign-send',
+      { organizationId, campaignId, recipientIds: [recipientId] },
+      { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) },
+    );
+  }
+
+  /** The queue a channel's sends go on. */
+  forChannel(channel: MessageChannel): Queue<OutreachJob> {
+    return channel === MessageChannel.SMS ? this.sms : this.email;
+  }
+
+  /** Every queue, for metrics and shutdown. */
+  all(): Queue[] {
+    return [
+      this.geocode as Queue,
+      this.enrich as Queue,
+      this.memo as Queue,
+      this.email as Queue,
+      this.sms as Queue,
+      this.import as Queue,
+    ];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+  }
+}
+
+/**
+ * Adds a job under a deterministic id: a no-op while one with that id waits or runs; a finished or
+ * failed one is removed first, so the same work can be asked for again later.
+ */
+async function addOnce<T>(queue: Queue<T>, name: string, data: T, jobId: string): Promise<string> {
+  const existing = await queue.getJob(jobId);
+  if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+  await (queue as Queue).add(name, data, { jobId });
+  return jobId;
+}

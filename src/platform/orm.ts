@@ -1,0 +1,55 @@
+import { FlushMode, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import 'reflect-metadata';
+import { ENTITIES, TENANT_ENTITIES } from '../../entities/index.js';
+import type { Config } from './config.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { applyTenantOnReserve } from './tenancy/tenant-context.js';
+import { TENANT_FILTER } from './tenancy/tenant-em.js';
+
+export type { MikroORM };
+
+/**
+ * ORM options. `clientUrl` decides the role: the app role for the service, the owner for migrations.
+ * Tenant isolation is applied twice: the `tenant` filter below, and the connection hook that sets
+ * the organization Postgres' row-level security policies compare against.
+ * The `tenant` filter is on by default and has no default value, so a query on a tenant entity
+ * from an EntityManager that was not scoped to an organization throws instead of reading everything.
+ */
+export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra: Partial<Options> = {}): Options {
+  return {
+    clientUrl,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: true },
+    pool: { min: 0, max: config.dbPoolMax, idleTimeoutMillis: 10_000 },
+    // Row-level security reads app.organization_id; every reserved connection gets the current scope's.
+    onReserveConnection: (connection) => applyTenantOnReserve(connection as Parameters<typeof applyTenantOnReserve>[0]),
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    // Writes happen at explicit flushes only, never as a side effect of a read.
+    flushMode: FlushMode.COMMIT,
+    debug: process.env.ORM_DEBUG === 'true',
+    filters: {
+      [TENANT_FILTER]: {
+        name: TENANT_FILTER,
+        cond: (args: { organizationId: string }) => ({ organizationId: args.organizationId }),
+        entity: TENANT_ENTITIES,
+        default: true,
+      },
+    },
+    migrations: {
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    ...extra,
+  };
+}
+
+export async function initOrm(config: Config, clientUrl?: string, extra?: Partial<Options>): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(config, clientUrl, extra));
+}

@@ -1,0 +1,104 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import type { DealStage } from '../../entities/enums.js';
+import { createRedis, type Redis } from './redis.js';
+
+export enum PipelineEventType {
+  DEAL_CREATED = 'DEAL_CREATED',
+  DEAL_UPDATED = 'DEAL_UPDATED',
+  DEAL_MOVED = 'DEAL_MOVED',
+  LEAD_CREATED = 'LEAD_CREATED',
+  PROPERTY_UPDATED = 'PROPERTY_UPDATED',
+}
+
+/**
+ * What travels over Redis: ids and small facts only. Subscribers re-read the rows with their own
+ * organization-scoped EntityManager, so a payload never carries data a subscriber could not read.
+ */
+export interface PipelineEventPayload {
+  type: PipelineEventType;
+  organizationId: string;
+  dealId?: string;
+  leadId?: string;
+  propertyId?: string;
+  fromStage?: DealStage | null;
+  toStage?: DealStage;
+  actorUserId?: string | null;
+  at: string;
+}
+
+/** The one topic map. Each topic is routed by organization id, so channels are per organization. */
+export const Topics = {
+  PIPELINE: 'PIPELINE',
+  MEMOS: 'MEMOS',
+  JOBS: 'JOBS',
+  CAMPAIGNS: 'CAMPAIGNS',
+  INBOUND: 'INBOUND',
+} as const;
+
+/** A lead's message arrived (an inbound SMS: reply, STOP, START, HELP). */
+export interface InboundEventPayload {
+  organizationId: string;
+  inboundMessageId: string;
+}
+
+/** A campaign's counts changed (sends made, skipped) or it was launched, paused, resumed, cancelled or completed. */
+export interface CampaignEventPayload {
+  organizationId: string;
+  campaignId: string;
+}
+
+/** A job moved: progress, completion or failure. */
+export interface JobEventPayload {
+  organizationId: string;
+  jobId: string;
+  queue: string;
+  state: string;
+  progress: number;
+  error: string | null;
+}
+
+/** A memo finished rendering. */
+export interface MemoReadyPayload {
+  organizationId: string;
+  memoId: string;
+}
+
+export type TopicArgs = {
+  [Topics.PIPELINE]: [organizationId: string, payload: PipelineEventPayload];
+  [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
+  [Topics.JOBS]: [organizationId: string, payload: JobEventPayload];
+  [Topics.CAMPAIGNS]: [organizationId: string, payload: CampaignEventPayload];
+  [Topics.INBOUND]: [organizationId: string, payload: InboundEventPayload];
+};
+
+export class AppPubSub {
+  readonly engine: PubSub<Record<string, [string, unknown]>>;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+
+  constructor(
+    redisUrl: string,
+    /** Namespace for channel names, so test runs and environments sharing a Redis stay apart. */
+    readonly prefix: string,
+  ) {
+    this.publisher = createRedis(redisUrl);
+    this.subscriber = createRedis(redisUrl);
+    const eventTarget = createRedisEventTarget({ publishClient: this.publisher, subscribeClient: this.subscriber });
+    this.engine = createPubSub({ eventTarget }) as unknown as PubSub<Record<string, [string, unknown]>>;
+  }
+
+  /** The channel name type-graphql subscribes to for a topic. */
+  topic(name: keyof TopicArgs): string {
+    return `${this.prefix}:${name}`;
+  }
+
+  publish<K extends keyof TopicArgs>(name: K, ...[organizationId, payload]: TopicArgs[K]): void {
+    this.engine.publish(this.topic(name), organizationId, payload);
+  }
+
+  async close(): Promise<void> {
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,93 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './observability/logger.js';
+
+/**
+ * Redis connection health for this process, shared by every connection: an outage is logged once
+ * when the first connection loses Redis and once when one gets it back, not once per retry.
+ */
+class RedisHealth {
+  up = true;
+  private log: Logger | null = null;
+
+  use(log: Logger): void {
+    this.log = log;
+  }
+
+  down(err: Error): void {
+    if (!this.up) return;
+    this.up = false;
+    this.log?.warn(
+      { err: err.message },
+      'Redis is unreachable; retrying with backoff (requests that need it fail, others keep working)',
+    );
+  }
+
+  restored(): void {
+    if (this.up) return;
+    this.up = true;
+    this.log?.info('Redis connection restored');
+  }
+
+  /** Connection errors mark Redis down (logged once); anything else is logged as it comes. */
+  report(err: Error, what: string): void {
+    if (isConnectionError(err)) this.down(err);
+    else this.log?.error({ err }, what);
+  }
+}
+
+export const redisHealth = new RedisHealth();
+
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE|EAI_AGAIN|Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i;
+
+export function isConnectionError(err: Error): boolean {
+  return CONNECTION_ERROR.test(`${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`);
+}
+
+/** Reconnect after 100 ms, doubling up to 5 s: quiet during an outage, back within 5 s of recovery. */
+const backoff = (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5_000);
+
+/**
+ * A new ioredis connection. BullMQ workers and pub/sub subscribers need their own blocking
+ * connections (`maxRetriesPerRequest: null`), so callers ask for one per purpose. Every connection
+ * reports to `redisHealth` and retries with backoff.
+ */
+export function createRedis(url: string, options: RedisOptions = {}): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: false,
+    retryStrategy: backoff,
+    ...options,
+  });
+  redis.on('error', (err: Error) => redisHealth.report(err, 'redis error'));
+  redis.on('ready', () => redisHealth.restored());
+  return redis;
+}
+
+/** Fails with a message naming Redis and its address when it cannot be reached (used at start). */
+export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+  });
+  let cause: Error | null = null;
+  probe.on('error', (err: Error) => (cause ??= err));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    const { hostname, port } = new URL(url);
+    throw new Error(
+      `Redis is not reachable at ${hostname}:${port || 6379} (${(cause ?? (err as Error)).message}). Start it ` +
+        '(redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no) or set REDIS_URL.',
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export type { Redis };

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { bearer, type AuthUser } from './auth/tokens.js';
+import { createContext } from './context.js';
+import { formatErrorFor, isUnexpected } from './errors/format-error.js';
+import { checkQueryLimits, selectOperation, tooComplex } from './limits/query-limits.js';
+import { checkTextInputs } from './limits/text-inputs.js';
+import type { Metrics } from './observability/metrics.js';
+import type { TrustedDocuments } from './graphql/persisted.js';
+import type { AppDeps } from '../domains/scope.js';
+
+type Extra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  user?: AuthUser;
+  socketId?: string;
+  subscriptions?: Set<string>;
+};
+
+/**
+ * graphql-ws on the shared HTTP server. Sockets authenticate once in `connection_init`
+ * (`connectionParams.authorization`, with or without "Bearer "); a missing, invalid or expired token
+ * closes the socket with 4403, and more than WS_MAX_CONNECTIONS_PER_USER sockets per user with 4429.
+ * Every operation gets the checks HTTP requests get (trusted documents, tokens, validation, query
+ * limits), since Apollo's plugins do not run here.
+ */
+export function startWebSocket(
+  wsServer: WebSocketServer,
+  schema: GraphQLSchema,
+  deps: AppDeps,
+  trusted: TrustedDocuments,
+  metrics: Metrics,
+) {
+  const { config, log } = deps;
+  const perUser = new Map<string, number>();
+  const format = formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' });
+  // graphql-ws serializes errors with toJSON; make that the formatted (masked, coded) form.
+  const fail = (...errors: GraphQLError[]) =>
+    errors.map((e) => {
+      const formatted = format(e.toJSON(), e);
+      return Object.assign(e, { toJSON: () => formatted });
+    });
+
+  return useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const raw =
+          ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.connectionParams?.token;
+        const token = typeof raw === 'string' ? (bearer(raw) ?? raw) : null;
+        if (!token) return false;
+        let user: AuthUser;
+        try {
+          user = await deps.tokens.verifyAccess(token);
+        } catch {
+          return false;
+        }
+        const open = perUser.get(user.id) ?? 0;
+        if (open >= config.wsMaxConnectionsPerUser) {
+          ctx.extra.socket.close(4429, 'Too many connections');
+          return false;
+        }
+        perUser.set(user.id, open + 1);
+        Object.assign(ctx.extra, { user, socketId: randomUUID(), subscriptions: new Set<string>() });
+        return true;
+      },
+      onClose: (ctx) => {
+        const user = ctx.extra.user;
+        if (!user) return;
+        const left = (perUser.get(user.id) ?? 1) - 1;
+        if (left > 0) perUser.set(user.id, left);
+        else perUser.delete(user.id);
+        metrics.activeSubscriptions.dec(ctx.extra.subscriptions?.size ?? 0);
+        ctx.extra.subscriptions?.clear();
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const hash = (payload.extensions?.persistedQuery as { sha256Hash?: string } | undefined)?.sha256Hash;
+        const resolved = trusted.resolve(payload.query || undefined, hash);
+        if (resolved.error) return fail(resolved.error);
+        if (!resolved.query)
+          return fail(
+            new GraphQLError('Send a query or a known persisted-query hash', {
+              extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+            }),
+          );
+        let document: DocumentNode;
+        try {
+          document = parse(resolved.query, { maxTokens: config.queryLimits?.maxTokens });
+        } catch (err) {
+          const e = err as GraphQLError;
+          const tokens = /more tha[nt] (\d+) tokens/.exec(e.message); // graphql-js says "more that"
+          return fail(tokens ? tooComplex('maxTokens', Number(tokens[1]), Number(tokens[1]) + 1) : e);
+        }
+        const errors = validate(schema, document, specifiedRules);
+        if (errors.length) return fail(...errors);
+        const operation = selectOperation(document, payload.operationName);
+        if (!operation)
+          return fail(new GraphQLError('Name the operation to run', { extensions: { code: 'BAD_USER_INPUT' } }));
+        try {
+          checkTextInputs(document, payload.variables);
+          if (config.queryLimits)
+            checkQueryLimits(document, operation, payload.variables ?? undefined, config.queryLimits);
+        } catch (err) {
+          return fail(err as GraphQLError);
+        }
+        const user = ctx.extra.user ?? null;
+        const requestId = randomUUID();
+        const contextValue = createContext(
+          deps,
+          user,
+          requestId,
+          log.child({
+            requestId,
+            socketId: ctx.extra.socketId,
+            userId: user?.id,
+            organizationId: user?.organizationId,
+          }),
+          ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        );
+        if (operation.operation === 'subscription') {
+          ctx.extra.subscriptions?.add(id);
+          metrics.activeSubscriptions.inc();
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onComplete: (ctx, id) => {
+        if (ctx.extra.subscriptions?.delete(id)) metrics.activeSubscriptions.dec();
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!('errors' in result) || !result.errors?.length) return result;
+        for (const e of result.errors)
+          if (isUnexpected(e)) log.error({ err: e.originalError ?? e }, 'subscription error');
+        // graphql-ws sends what we return; formatted errors are what must reach the client.
+        return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } as unknown as typeof result;
+      },
+    },
+    wsServer,
+  );
+}
