@@ -12,7 +12,8 @@ import { createRedis } from '../src/platform/redis.js';
 import { createServices } from '../src/domains/index.js';
 import { uploadKey } from '../src/domains/imports/ImportService.js';
 import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
-import { importCsvProcessor } from '../workers/import-csv.js';
+import { importCsv } from '../workers/import-csv.js';
+import { jobProcessor } from '../workers/index.js';
 import { fmt } from './lib.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
@@ -113,7 +114,7 @@ export async function benchImports(config: Config): Promise<Record<string, unkno
     await db.end();
 
     const connection = createRedis(config.redisUrl);
-    const worker = new Worker(QueueName.IMPORT, importCsvProcessor(deps), {
+    const worker = new Worker(QueueName.IMPORT, jobProcessor(deps, [importCsv]), {
       connection,
       prefix: config.redisPrefix,
       concurrency: 1,

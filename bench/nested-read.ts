@@ -4,7 +4,7 @@ import { Role } from '../entities/enums.js';
 import { Organization, User } from '../entities/index.js';
 import type { Config } from '../src/platform/config.js';
 import { createServices } from '../src/domains/index.js';
-import type { AppDeps } from '../src/domains/scope.js';
+import type { AppDeps } from '../src/platform/deps.js';
 import { startServer } from '../src/platform/server.js';
 import { tenantSwitchCount } from '../src/platform/tenancy/tenant-context.js';
 import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';

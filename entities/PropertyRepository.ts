@@ -20,6 +20,16 @@ export interface PropertyFilter {
 export type PropertyOrderColumn = 'createdAt' | 'updatedAt' | 'estimatedValue' | 'city' | 'addressLine';
 
 export class PropertyRepository extends PagedRepository<Property> {
+  /** Each property's state (for time zones), 5,000 ids per statement. */
+  async statesOf(ids: string[]): Promise<Map<string, string>> {
+    const states = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 5_000) {
+      const rows = await this.find({ id: { $in: ids.slice(i, i + 5_000) } }, { fields: ['id', 'state'] as never });
+      for (const p of rows) states.set(p.id, p.state);
+    }
+    return states;
+  }
+
   findByNormalizedAddress(normalizedAddress: string, excludeId?: string): Promise<Property | null> {
     return this.findOne({
       normalizedAddress,

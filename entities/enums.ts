@@ -127,25 +127,6 @@ export enum RecipientStatus {
   CANCELLED = 'CANCELLED',
 }
 
-/**
- * After a send, a recipient only moves forward: SENT → DELIVERED → OPENED → CLICKED → REPLIED →
- * OPTED_OUT (BOUNCED only from SENT). A late delivery receipt never undoes a reply.
- */
-export const ENGAGEMENT_ORDER: readonly RecipientStatus[] = [
-  RecipientStatus.SENT,
-  RecipientStatus.DELIVERED,
-  RecipientStatus.OPENED,
-  RecipientStatus.CLICKED,
-  RecipientStatus.REPLIED,
-  RecipientStatus.OPTED_OUT,
-];
-
-/** The statuses a recipient may be in for it to move to `to` (those before it in ENGAGEMENT_ORDER). */
-export function statusesBefore(to: RecipientStatus): RecipientStatus[] {
-  const i = ENGAGEMENT_ORDER.indexOf(to);
-  return i < 0 ? [] : ENGAGEMENT_ORDER.slice(0, i);
-}
-
 export enum ImportKind {
   LEADS = 'LEADS',
   PROPERTIES = 'PROPERTIES',

@@ -23,7 +23,6 @@ import { organizationSubscription, WRITERS } from '../../src/platform/auth/auth-
 import type { Context } from '../../src/platform/context.js';
 import { NotFoundError } from '../../src/platform/errors/index.js';
 import { Topics, type CampaignEventPayload } from '../../src/platform/pubsub.js';
-import { runAsTenant } from '../../src/platform/tenancy/tenant-em.js';
 import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { Parent } from '../common/Parent.js';
 import { LeadFilterInput } from '../leads/LeadArgs.js';
@@ -132,10 +131,7 @@ export class CampaignResolver {
     @Ctx() ctx: Context,
   ): Promise<Campaign> {
     ctx.renew(); // a fresh EntityManager for every event
-    // Subscription events run outside the socket's tenant scope; enter the (already filtered) organization's.
-    const campaign = await runAsTenant(payload.organizationId, () =>
-      ctx.services.campaigns.get(payload.campaignId),
-    ).catch(() => null);
+    const campaign = await ctx.services.campaigns.get(payload.campaignId).catch(() => null);
     if (!campaign) throw new NotFoundError('Campaign', payload.campaignId);
     return campaign;
   }

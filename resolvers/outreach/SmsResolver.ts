@@ -5,7 +5,6 @@ import { MANAGERS, organizationSubscription, WRITERS } from '../../src/platform/
 import type { Context } from '../../src/platform/context.js';
 import { NotFoundError } from '../../src/platform/errors/index.js';
 import { Topics, type InboundEventPayload } from '../../src/platform/pubsub.js';
-import { runAsTenant } from '../../src/platform/tenancy/tenant-em.js';
 import { Connection, PageArgs, pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { Parent } from '../common/Parent.js';
 
@@ -53,9 +52,7 @@ export class SmsResolver {
   })
   async inboundMessageReceived(@Parent() payload: InboundEventPayload, @Ctx() ctx: Context): Promise<InboundMessage> {
     ctx.renew();
-    const row = await runAsTenant(payload.organizationId, () =>
-      ctx.em.findOne(InboundMessage, { id: payload.inboundMessageId }),
-    ).catch(() => null);
+    const row = await ctx.em.findOne(InboundMessage, { id: payload.inboundMessageId }).catch(() => null);
     if (!row) throw new NotFoundError('InboundMessage', payload.inboundMessageId);
     return row;
   }

@@ -17,9 +17,10 @@ import { prepareDatabase } from '../platform/db/bootstrap.js';
 import { createDeps } from '../platform/deps.js';
 import { createLogger } from '../platform/observability/logger.js';
 import { createServices } from '../domains/index.js';
-import type { AppDeps } from '../domains/scope.js';
+import type { AppDeps } from '../platform/deps.js';
 import { ZIP_TABLE } from '../platform/providers/geocoder/zip-table.js';
-import { forkAnonymous, forkForTenant, runAsTenant } from '../platform/tenancy/tenant-em.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { forkAnonymous, withTenant } from '../platform/tenancy/tenant-em.js';
 
 /**
  * `npm run seed`: a demo organization with a realistic book of business — hundreds of properties,
@@ -138,14 +139,17 @@ export async function seed(
   const org = new Organization();
   org.name = DEMO.organization;
   org.smsNumber = '+15125550100'; // so SMS campaigns work in the demo (offline SMS provider)
-  await runAsTenant(org.id, () => fill(deps, org, counts));
+  await withTenant(orm, org.id, (em) => fill(deps, org, em, counts));
   return { created: true, organizationId: org.id };
 }
 
-async function fill(deps: AppDeps, org: Organization, counts: { properties: number; deals: number }): Promise<void> {
-  const { orm } = deps;
+async function fill(
+  deps: AppDeps,
+  org: Organization,
+  em: EntityManager,
+  counts: { properties: number; deals: number },
+): Promise<void> {
   const r = rng(20261123);
-  const em = forkForTenant(orm, org.id);
   em.persist(org);
   const people: User[] = [];
   for (const [email, name, role] of [
@@ -162,7 +166,7 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
 
   const owner: AuthUser = { id: people[0]!.id, organizationId: org.id, role: Role.OWNER };
   // A fresh EntityManager per record keeps each flush small, as a request would.
-  const svc = () => createServices({ em: forkForTenant(orm, org.id), actor: owner, deps });
+  const svc = () => createServices({ em: em.fork({ clear: true }), actor: owner, deps });
   const zips = Object.keys(ZIP_TABLE);
   const types = Object.values(PropertyType);
   const propertyIds: string[] = [];
@@ -267,6 +271,7 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
   await seedOutreach(
     deps,
     org,
+    em.fork({ clear: true }),
     leadIds.map((l) => l.lead),
     r,
   );
@@ -279,10 +284,10 @@ async function fill(deps: AppDeps, org: Organization, counts: { properties: numb
 async function seedOutreach(
   deps: AppDeps,
   org: Organization,
+  em: EntityManager,
   leadIds: string[],
   r: ReturnType<typeof rng>,
 ): Promise<void> {
-  const em = forkForTenant(deps.orm, org.id);
   const leads = await em.find(Lead, { id: { $in: leadIds } }, { fields: ['id', 'email', 'phone'] as never });
   const recordedAt = new Date(Date.now() - 30 * 86_400_000);
   for (const lead of leads) {
@@ -300,7 +305,7 @@ async function seedOutreach(
   await em.flush();
   const owner = await em.findOneOrFail(User, { email: DEMO.email });
   const services = createServices({
-    em: forkForTenant(deps.orm, org.id),
+    em: em.fork({ clear: true }),
     actor: { id: owner.id, organizationId: org.id, role: Role.OWNER },
     deps,
   });

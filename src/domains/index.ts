@@ -1,14 +1,19 @@
 import { ActivityService } from './leads/ActivityService.js';
 import { AuthService } from './auth/AuthService.js';
+import { CampaignSender } from './outreach/CampaignSender.js';
 import { CampaignService } from './outreach/CampaignService.js';
 import { ConsentService } from './outreach/ConsentService.js';
 import { DealService } from './deals/DealService.js';
+import { EngagementService } from './outreach/EngagementService.js';
+import { ImportRunner } from './imports/ImportRunner.js';
 import { ImportService } from './imports/ImportService.js';
 import { JobService } from '../platform/jobs/JobService.js';
 import { LeadService } from './leads/LeadService.js';
 import { MemoService } from './memos/MemoService.js';
 import { MessageService } from './outreach/MessageService.js';
+import { PropertyEnrichmentService } from './properties/PropertyEnrichmentService.js';
 import { PropertyService } from './properties/PropertyService.js';
+import { SmsEventService } from './outreach/SmsEventService.js';
 import { SmsService } from './outreach/SmsService.js';
 import { SuppressionService } from './outreach/SuppressionService.js';
 import { TemplateService } from './outreach/TemplateService.js';
@@ -18,10 +23,12 @@ import { UserService } from './auth/UserService.js';
 
 /** Every service for one scope (request, job or subscription event). */
 export function createServices(scope: ServiceScope) {
+  const campaigns = new CampaignService(scope);
   return {
     auth: new AuthService(scope.deps),
     users: new UserService(scope),
     properties: new PropertyService(scope),
+    enrichment: new PropertyEnrichmentService(scope),
     leads: new LeadService(scope),
     activities: new ActivityService(scope),
     deals: new DealService(scope),
@@ -31,12 +38,16 @@ export function createServices(scope: ServiceScope) {
     templates: new TemplateService(scope),
     consent: new ConsentService(scope),
     messages: new MessageService(scope),
-    campaigns: new CampaignService(scope),
+    campaigns,
+    campaignSends: new CampaignSender(scope, campaigns),
     sms: new SmsService(scope),
+    smsEvents: new SmsEventService(scope),
+    engagement: new EngagementService(scope),
     imports: new ImportService(scope),
+    importRuns: new ImportRunner(scope),
     suppressions: new SuppressionService(scope),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
-export type { AppDeps, ServiceScope } from './scope.js';
+export type { ServiceScope } from './scope.js';

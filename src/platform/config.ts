@@ -32,7 +32,12 @@ export interface Config {
   logLevel: string;
   /** Run the BullMQ workers inside the API process (local default). */
   runWorkers: boolean;
-  publicUrl: string | undefined;
+  /**
+   * Where links we hand out point (share, unsubscribe, tracking, SMS callbacks): PUBLIC_URL, else
+   * this server's own address. Computed here once; only a port chosen at listen time (PORT=0) is
+   * filled in by the server.
+   */
+  publicUrl: string;
   /** Introspection and the Sandbox page (default: on except in production). */
   introspection: boolean;
   /** Depth/alias/directive/cost/token limits; `null` when PROTECTIONS=off (benchmark baseline only). */
@@ -189,7 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     geocoderUrl,
     logLevel: str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
     runWorkers: env.RUN_WORKERS !== 'false',
-    publicUrl: env.PUBLIC_URL || undefined,
+    publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
     introspection: bool('ENABLE_INTROSPECTION', !prod),
     queryLimits:
       protections === 'off'
@@ -256,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     importMaxBytes: int('IMPORT_MAX_BYTES', 25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
     ...overrides,
   };
+  config.publicUrl ||= `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   if (problems.length) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }

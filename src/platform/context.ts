@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthUser } from './auth/tokens.js';
 import type { Logger } from './observability/logger.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
-import { createServices, type AppDeps, type Services } from '../domains/index.js';
+import type { AppDeps } from './deps.js';
+import { createServices, type Services } from '../domains/index.js';
 import { forkAnonymous, forkForTenant } from './tenancy/tenant-em.js';
 
 /** The typed GraphQL context: one per HTTP request, one per WebSocket subscription. */

@@ -1,4 +1,8 @@
-import type { Options } from '@mikro-orm/postgresql';
+import type { MikroORM, Options } from '@mikro-orm/postgresql';
+import type { ReceivedMail } from './mail/local-smtp.js';
+import { createGeocoder, type Geocoder } from './providers/geocoder/index.js';
+import type { PropertyDataProvider } from './providers/property-data/index.js';
+import type { SmsProvider } from './providers/sms/index.js';
 import { TokenSigner } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
@@ -9,11 +13,29 @@ import { jobOptions, Queues } from './jobs/queues.js';
 import { createRedis, redisHealth } from './redis.js';
 import { startLocalSmtp } from './mail/local-smtp.js';
 import { Mailer } from './mail/Mailer.js';
-import { smsEventSink } from '../domains/outreach/sms-events.js';
+import { smsEventSink } from './providers/sms/events.js';
 import { createSmsProvider } from './providers/sms/index.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
-import type { AppDeps } from '../domains/scope.js';
+
+/** Long-lived parts of the running app, shared by requests and jobs. */
+export interface AppDeps {
+  config: Config;
+  orm: MikroORM;
+  pubsub: AppPubSub;
+  queues: Queues;
+  tokens: TokenSigner;
+  log: Logger;
+  propertyData: PropertyDataProvider;
+  storage: ObjectStorage;
+  mailer: Mailer;
+  /** SMS gateway (offline adapter by default); its reports and inbound messages go to src/domains/outreach/sms-events.ts. */
+  sms: SmsProvider;
+  /** Address geocoding (offline adapter by default). */
+  geocoder: Geocoder;
+  /** The in-process SMTP server when SMTP_URL is not set (local default, tests); null otherwise. */
+  localSmtp: { url: string; received: ReceivedMail[] } | null;
+}
 
 export interface RunningDeps extends AppDeps {
   /** Closes queues, pub/sub, Redis and the ORM, in that order. */
@@ -42,6 +64,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     storage,
     mailer,
     sms: createSmsProvider(config),
+    geocoder: createGeocoder(config),
     localSmtp,
   };
   deps.sms.connect(smsEventSink(deps));

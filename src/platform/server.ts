@@ -209,8 +209,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}/graphql`;
-  // Links we hand out (share links) point here unless PUBLIC_URL says otherwise.
-  config.publicUrl ??= `http://${host}:${port}`;
+  // PORT=0: the port is known only now (config computed the rest of the public URL).
+  if (config.port === 0) config.publicUrl = config.publicUrl.replace(/:0$/, `:${port}`);
   log.info({ url, port, persistedOperations: trusted.mode, manifest: trusted.manifest.size }, 'api listening');
 
   let closed = false;

@@ -1,16 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearer, type AuthUser } from './auth/tokens.js';
-import { createContext } from './context.js';
+import { createContext, type Context } from './context.js';
 import { formatErrorFor, isUnexpected } from './errors/format-error.js';
 import { checkQueryLimits, selectOperation, tooComplex } from './limits/query-limits.js';
 import { checkTextInputs } from './limits/text-inputs.js';
 import type { Metrics } from './observability/metrics.js';
 import type { TrustedDocuments } from './graphql/persisted.js';
-import type { AppDeps } from '../domains/scope.js';
+import { runAsTenant, scopedIterable } from './tenancy/tenant-context.js';
+import type { AppDeps } from './deps.js';
 
 type Extra = {
   socket: WebSocket;
@@ -25,7 +37,8 @@ type Extra = {
  * (`connectionParams.authorization`, with or without "Bearer "); a missing, invalid or expired token
  * closes the socket with 4403, and more than WS_MAX_CONNECTIONS_PER_USER sockets per user with 4429.
  * Every operation gets the checks HTTP requests get (trusted documents, tokens, validation, query
- * limits), since Apollo's plugins do not run here.
+ * limits), since Apollo's plugins do not run here. Every operation runs in the user's tenant scope
+ * (a subscription's every event too), as an HTTP request does.
  */
 export function startWebSocket(
   wsServer: WebSocketServer,
@@ -47,6 +60,8 @@ export function startWebSocket(
   return useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      execute: (args) => inTenant(args, execute),
+      subscribe: (args) => inTenant(args, subscribe),
       onConnect: async (ctx) => {
         const raw =
           ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.connectionParams?.token;
@@ -145,4 +160,19 @@ export function startWebSocket(
     },
     wsServer,
   );
+}
+
+/** Runs an operation in its user's tenant scope; a subscription's event stream stays in it. */
+async function inTenant<R extends ExecutionResult | AsyncIterable<ExecutionResult>>(
+  args: ExecutionArgs,
+  run: (args: ExecutionArgs) => R | Promise<R>,
+): Promise<ExecutionResult | AsyncIterable<ExecutionResult>> {
+  const organizationId = (args.contextValue as Context).user?.organizationId;
+  if (!organizationId) return run(args);
+  const result = await runAsTenant(organizationId, () => run(args));
+  return isAsyncIterable<ExecutionResult>(result) ? scopedIterable(organizationId, result) : result;
+}
+
+function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
+  return typeof (value as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === 'function';
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GeocoderError } from '../../src/platform/providers/geocoder/Geocoder.js';
+import { ProviderError } from '../../src/platform/providers/geocoder/Geocoder.js';
 import { HttpGeocoder } from '../../src/platform/providers/geocoder/HttpGeocoder.js';
 
 /** A provider on loopback whose answer depends on the street it is asked about. */
@@ -59,11 +59,11 @@ describe('HttpGeocoder against a provider over real HTTP', () => {
     const err = (street: string) =>
       g.geocode(q(street)).then(
         () => null,
-        (e: unknown) => e as GeocoderError,
+        (e: unknown) => e as ProviderError,
       );
-    expect(await err('4 Main St')).toMatchObject({ name: 'GeocoderError', transient: true });
-    expect(await err('5 Main St')).toMatchObject({ name: 'GeocoderError', transient: false });
-    expect(await err('6 Main St')).toMatchObject({ name: 'GeocoderError', transient: true });
-    expect(await err('7 Main St')).toMatchObject({ name: 'GeocoderError', transient: true });
+    expect(await err('4 Main St')).toMatchObject({ name: 'ProviderError', transient: true });
+    expect(await err('5 Main St')).toMatchObject({ name: 'ProviderError', transient: false });
+    expect(await err('6 Main St')).toMatchObject({ name: 'ProviderError', transient: true });
+    expect(await err('7 Main St')).toMatchObject({ name: 'ProviderError', transient: true });
   });
 });

@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { JobProgressDocument, type JobProgressSubscription } from '../../client/index.js';
-import { GeocoderError, type Geocoder, type GeocodeQuery } from '../../src/platform/providers/geocoder/index.js';
+import { ProviderError, type Geocoder, type GeocodeQuery } from '../../src/platform/providers/geocoder/index.js';
 import { OfflineGeocoder } from '../../src/platform/providers/geocoder/OfflineGeocoder.js';
 import { addMember, createTenant, gqlError, uniqueAddress, waitFor } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
@@ -14,7 +14,7 @@ class FlakyGeocoder implements Geocoder {
   answered = 0;
   private readonly real = new OfflineGeocoder();
   async geocode(q: GeocodeQuery) {
-    if (this.down) throw new GeocoderError('geocoder unavailable (503)', true);
+    if (this.down) throw new ProviderError('geocoder unavailable (503)', true);
     this.answered++;
     return this.real.geocode(q);
   }

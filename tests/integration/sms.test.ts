@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { InboundMessageReceivedDocument, type InboundMessageReceivedSubscription } from '../../client/index.js';
-import { recordSmsStatus } from '../../src/domains/outreach/sms-events.js';
+import { recordSmsStatus } from '../../src/platform/providers/sms/events.js';
 import {
   OfflineSmsProvider,
   SmsSendError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GeocoderError } from '../../src/platform/providers/geocoder/Geocoder.js';
+import { ProviderError } from '../../src/platform/providers/geocoder/Geocoder.js';
 import { OfflineGeocoder } from '../../src/platform/providers/geocoder/OfflineGeocoder.js';
 
 const g = new OfflineGeocoder();
@@ -27,7 +27,7 @@ describe('OfflineGeocoder', () => {
       transient: true,
     });
     const err = await g.geocode({ addressLine: '1 A St', city: 'X', state: 'AK', zip: '99985' }).catch((e) => e);
-    expect(err).toBeInstanceOf(GeocoderError);
+    expect(err).toBeInstanceOf(ProviderError);
     expect(err.transient).toBe(false);
   });
 });

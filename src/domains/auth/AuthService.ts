@@ -4,9 +4,10 @@ import { Role } from '../../../entities/enums.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/auth/password.js';
 import { hashToken, newOpaqueToken, type AuthUser } from '../../platform/auth/tokens.js';
 import { isUniqueViolation, UnauthenticatedError, ValidationError } from '../../platform/errors/index.js';
-import { forkAnonymous, forkForTenant, runAsTenant } from '../../platform/tenancy/tenant-em.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { forkAnonymous, withTenant } from '../../platform/tenancy/tenant-em.js';
 import * as v from '../../platform/validate.js';
-import type { AppDeps } from '../scope.js';
+import type { AppDeps } from '../../platform/deps.js';
 
 export interface AuthResult {
   accessToken: string;
@@ -21,7 +22,8 @@ const BAD_REFRESH = 'Invalid or expired refresh token';
 
 /**
  * Sign-up, sign-in and token rotation. These run before an organization is known, so they find it
- * through the narrow SECURITY DEFINER lookups and then continue on an organization-scoped EM.
+ * through the narrow SECURITY DEFINER lookups and then enter it through the platform's `withTenant`
+ * (the one place a domain service switches tenant: the organization is what the lookup found).
  */
 export class AuthService {
   constructor(private readonly deps: AppDeps) {}
@@ -42,8 +44,7 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     const org = new Organization();
     org.name = orgName;
-    return runAsTenant(org.id, async () => {
-      const em = forkForTenant(this.deps.orm, org.id);
+    return withTenant(this.deps.orm, org.id, async (em) => {
       const user = em.create(User, { organizationId: org.id, email: emailAddr, name, role: Role.OWNER, passwordHash });
       em.persist(org);
       try {
@@ -67,8 +68,7 @@ export class AuthService {
       await burnPasswordCheck(input.password);
       throw new UnauthenticatedError(BAD_LOGIN);
     }
-    return runAsTenant(found.organization_id, async () => {
-      const em = forkForTenant(this.deps.orm, found.organization_id);
+    return withTenant(this.deps.orm, found.organization_id, async (em) => {
       const user = await em.findOne(User, { id: found.user_id }, { populate: ['passwordHash'] });
       if (!user || !(await verifyPassword(user.passwordHash, input.password)))
         throw new UnauthenticatedError(BAD_LOGIN);
@@ -82,8 +82,7 @@ export class AuthService {
     const hash = hashToken(token);
     const orgId = await this.lookupOrg('auth_refresh_token_org', hash);
     if (!orgId) throw new UnauthenticatedError(BAD_REFRESH);
-    return runAsTenant(orgId, async () => {
-      const em = forkForTenant(this.deps.orm, orgId);
+    return withTenant(this.deps.orm, orgId, async (em) => {
       const row = await em.findOne(RefreshToken, { tokenHash: hash });
       if (!row) throw new UnauthenticatedError(BAD_REFRESH);
       if (row.revokedAt) {
@@ -108,8 +107,7 @@ export class AuthService {
 
   /** Revokes the session (token family) the refresh token belongs to, if it is the caller's. */
   async logout(actor: AuthUser, token: string): Promise<boolean> {
-    return runAsTenant(actor.organizationId, async () => {
-      const em = forkForTenant(this.deps.orm, actor.organizationId);
+    return withTenant(this.deps.orm, actor.organizationId, async (em) => {
       const row = await em.findOne(RefreshToken, { tokenHash: hashToken(token), userId: actor.id });
       if (row) await this.revokeFamily(em, row.familyId);
       return true;
@@ -123,8 +121,7 @@ export class AuthService {
     const orgId = await this.lookupOrg('auth_invitation_org', hash);
     const invalid = new ValidationError('This invitation is not valid; ask for a new one', 'token');
     if (!orgId) throw invalid;
-    return runAsTenant(orgId, async () => {
-      const em = forkForTenant(this.deps.orm, orgId);
+    return withTenant(this.deps.orm, orgId, async (em) => {
       const invitation = await em.findOne(Invitation, { tokenHash: hash });
       if (!invitation || invitation.acceptedAt) throw invalid;
       if (invitation.expiresAt.getTime() <= Date.now())
@@ -166,11 +163,11 @@ export class AuthService {
     return rows[0]?.org ?? null;
   }
 
-  private async revokeFamily(em: ReturnType<typeof forkForTenant>, familyId: string): Promise<void> {
+  private async revokeFamily(em: EntityManager, familyId: string): Promise<void> {
     await em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() });
   }
 
-  private async issue(em: ReturnType<typeof forkForTenant>, user: User, familyId: string): Promise<AuthResult> {
+  private async issue(em: EntityManager, user: User, familyId: string): Promise<AuthResult> {
     const { tokens, config } = this.deps;
     const access = await tokens.signAccess({ id: user.id, organizationId: user.organizationId, role: user.role });
     const refresh = newOpaqueToken();

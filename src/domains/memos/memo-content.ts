@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Activity, Deal, Lead, Organization, Property, type Underwriting } from '../../../entities/index.js';
 import { Direction, UnderwritingKind } from '../../../entities/enums.js';
 import { NotFoundError } from '../../platform/errors/index.js';
-import type { AppDeps } from '../scope.js';
+import type { AppDeps } from '../../platform/deps.js';
 import { selectComps } from '../underwriting/comps.js';
 import type { DcfResult } from '../underwriting/dcf.js';
 import type { FlipResult } from '../underwriting/flip.js';

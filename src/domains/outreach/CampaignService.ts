@@ -6,9 +6,9 @@ import type { LeadFilter } from '../../../entities/LeadRepository.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import { timeZoneForState } from './send-window.js';
 import { Topics } from '../../platform/pubsub.js';
-import { runAsTenant } from '../../platform/tenancy/tenant-em.js';
 import * as v from '../../platform/validate.js';
 import { normalizeContactPoint } from './ConsentService.js';
+import { RecipientTransitions } from './recipient-status.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 export interface CampaignFields {
@@ -44,7 +44,7 @@ export interface CampaignStats {
 
 /**
  * Campaigns: a template sent to a saved lead filter. `launch` snapshots the audience into
- * recipients and enqueues one `campaign-send` job each (workers/campaign-send.ts), which checks
+ * recipients and enqueues `campaign-send` jobs in batches (CampaignSender, workers/campaign-send.ts), which checks
  * the campaign's state, the sending window, consent and the frequency cap at send time.
  */
 export class CampaignService {
@@ -108,41 +108,8 @@ export class CampaignService {
         );
     }
     await this.template(campaign.templateId, campaign.channel);
-    const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), {
-      fields: ['id', 'email', 'phone', 'propertyId'] as never,
-      orderBy: { createdAt: 'asc', id: 'asc' },
-    });
-    if (leads.length === 0) throw new ValidationError('The audience matches no leads', 'id');
-    const propertyIds = [...new Set(leads.map((l) => l.propertyId).filter((p): p is string => !!p))];
-    const states = new Map<string, string>();
-    for (let i = 0; i < propertyIds.length; i += 5_000) {
-      const rows = await em.find(
-        Property,
-        { id: { $in: propertyIds.slice(i, i + 5_000) } },
-        { fields: ['id', 'state'] as never },
-      );
-      for (const p of rows) states.set(p.id, p.state);
-    }
     const now = new Date();
-    // One copy per contact point: the earliest lead with an address gets it, the others are skipped.
-    const seen = new Set<string>();
-    const rows = leads.map((lead) => {
-      const address = contactPoint(campaign.channel, lead);
-      const duplicate = !!address && seen.has(address);
-      if (address) seen.add(address);
-      return {
-        id: crypto.randomUUID(),
-        organizationId: actor.organizationId,
-        campaignId: campaign.id,
-        leadId: lead.id,
-        toAddress: address ?? undefined,
-        timeZone: timeZoneForState(lead.propertyId ? states.get(lead.propertyId) : null),
-        status: address && !duplicate ? RecipientStatus.QUEUED : RecipientStatus.SKIPPED,
-        reason: !address ? SkipReason.INVALID_ADDRESS : duplicate ? SkipReason.DUPLICATE_CONTACT : undefined,
-        createdAt: now,
-        updatedAt: now,
-      };
-    });
+    const rows = await this.audienceRecipients(campaign, now);
     const startsLater = !!campaign.startAt && campaign.startAt > now;
     await em.transactional(async (tem) => {
       const claimed = await tem.nativeUpdate(
@@ -161,10 +128,45 @@ export class CampaignService {
       campaign.generation,
       queued.map((r) => ({ id: r.id, notBefore: startsLater ? campaign.startAt : null })),
     );
-    if (!queued.length) await completeIfDone(this.scope, campaign.id);
+    if (!queued.length) await this.completeIfDone(campaign.id);
     this.announce(campaign.id);
     await em.refresh(campaign);
     return campaign;
+  }
+
+  /**
+   * The audience snapshot: one recipient per lead in the filter, QUEUED, or SKIPPED as
+   * INVALID_ADDRESS / DUPLICATE_CONTACT (one copy per contact point: the earliest lead with an
+   * address gets it), with the time zone of the lead's property for the sending window.
+   */
+  private async audienceRecipients(campaign: Campaign, now: Date) {
+    const { em } = this.scope;
+    const leads = await em.find(Lead, em.getRepository(Lead).where(campaign.audience), {
+      fields: ['id', 'email', 'phone', 'propertyId'] as never,
+      orderBy: { createdAt: 'asc', id: 'asc' },
+    });
+    if (leads.length === 0) throw new ValidationError('The audience matches no leads', 'id');
+    const states = await em
+      .getRepository(Property)
+      .statesOf([...new Set(leads.map((l) => l.propertyId).filter((p): p is string => !!p))]);
+    const seen = new Set<string>();
+    return leads.map((lead) => {
+      const address = contactPoint(campaign.channel, lead);
+      const duplicate = !!address && seen.has(address);
+      if (address) seen.add(address);
+      return {
+        id: crypto.randomUUID(),
+        organizationId: campaign.organizationId,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        toAddress: address ?? undefined,
+        timeZone: timeZoneForState(lead.propertyId ? states.get(lead.propertyId) : null),
+        status: address && !duplicate ? RecipientStatus.QUEUED : RecipientStatus.SKIPPED,
+        reason: !address ? SkipReason.INVALID_ADDRESS : duplicate ? SkipReason.DUPLICATE_CONTACT : undefined,
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
   }
 
   /** Stops sends not yet made; they stay QUEUED until resumed. */
@@ -195,7 +197,7 @@ export class CampaignService {
       campaign.generation,
       queued.map((r) => ({ id: r.id, notBefore: startsLater ? campaign.startAt : r.deferredUntil })),
     );
-    if (!queued.length) await completeIfDone(this.scope, campaign.id);
+    if (!queued.length) await this.completeIfDone(campaign.id);
     return campaign;
   }
 
@@ -209,22 +211,17 @@ export class CampaignService {
         completedAt: new Date(),
       },
     );
-    await this.scope.em.nativeUpdate(
-      CampaignRecipient,
-      { campaignId: campaign.id, status: RecipientStatus.QUEUED },
-      { status: RecipientStatus.CANCELLED },
-    );
+    await new RecipientTransitions(this.scope.em).cancelQueued({ campaignId: campaign.id });
     return campaign;
   }
 
-  /** Counts by status. Enters the campaign's tenant scope itself, so it also works for subscription events. */
+  /** Counts by status. */
   async stats(campaign: Campaign): Promise<CampaignStats> {
     const rows: { status: RecipientStatus; reason: SkipReason | null; went_out: boolean; n: string }[] =
-      await runAsTenant(campaign.organizationId, () =>
-        this.scope.em.execute(
-          'select status, reason, sent_at is not null as went_out, count(*) as n from campaign_recipients where campaign_id = ? group by 1, 2, 3',
-          [campaign.id],
-        ),
+      await this.scope.em.execute(
+        `select status, reason, sent_at is not null as went_out, count(*) as n
+           from campaign_recipients where campaign_id = ? group by 1, 2, 3`,
+        [campaign.id],
       );
     const stats: CampaignStats = {
       total: 0,
@@ -272,9 +269,41 @@ export class CampaignService {
 
   /** The campaign's recipients, a page at a time, in a stable order. */
   recipients(campaign: Campaign, filter: RecipientFilter, page: PageRequest): Promise<Page<CampaignRecipient>> {
-    return runAsTenant(campaign.organizationId, () =>
-      this.scope.em.getRepository(CampaignRecipient).page(campaign.organizationId, campaign.id, filter, page),
+    return this.scope.em.getRepository(CampaignRecipient).page(campaign.organizationId, campaign.id, filter, page);
+  }
+
+  /** Marks a running campaign COMPLETED once no recipient is QUEUED or SENDING. True when it did. */
+  async completeIfDone(campaignId: string): Promise<boolean> {
+    const rows: unknown[] = await this.scope.em.execute(
+      `update campaigns set status = 'COMPLETED', completed_at = now(), updated_at = now()
+        where id = ? and status = 'RUNNING'
+          and not exists (select 1 from campaign_recipients where campaign_id = ? and status in ('QUEUED', 'SENDING'))
+        returning id`,
+      [campaignId, campaignId],
     );
+    return rows.length > 0;
+  }
+
+  /** A replay reopened recipients of a COMPLETED campaign: it is RUNNING again until they are done. */
+  async reopen(campaignId: string): Promise<void> {
+    await this.scope.em.nativeUpdate(Campaign, { id: campaignId, status: CampaignStatus.COMPLETED }, {
+      status: CampaignStatus.RUNNING,
+      completedAt: null,
+    } as never);
+  }
+
+  /**
+   * Whether a campaign's batch may send now: not while DRAFT, PAUSED or COMPLETED; a SCHEDULED one
+   * whose start came becomes RUNNING with its first batch.
+   */
+  async startSending(campaign: Campaign): Promise<boolean> {
+    if (campaign.status === CampaignStatus.SCHEDULED)
+      await this.scope.em.nativeUpdate(
+        Campaign,
+        { id: campaign.id, status: CampaignStatus.SCHEDULED },
+        { status: CampaignStatus.RUNNING },
+      );
+    return campaign.status === CampaignStatus.SCHEDULED || campaign.status === CampaignStatus.RUNNING;
   }
 
   private async transition(
@@ -341,16 +370,4 @@ function cleanAudience(a: LeadFilter): LeadFilter {
   if (a.createdAfter) out.createdAfter = a.createdAfter;
   if (a.createdBefore) out.createdBefore = a.createdBefore;
   return out;
-}
-
-/** Marks a running campaign COMPLETED once no recipient is QUEUED or SENDING. True when it did. */
-export async function completeIfDone(scope: Pick<ServiceScope, 'em'>, campaignId: string): Promise<boolean> {
-  const rows: unknown[] = await scope.em.execute(
-    `update campaigns set status = 'COMPLETED', completed_at = now(), updated_at = now()
-      where id = ? and status = 'RUNNING'
-        and not exists (select 1 from campaign_recipients where campaign_id = ? and status in ('QUEUED', 'SENDING'))
-      returning id`,
-    [campaignId, campaignId],
-  );
-  return rows.length > 0;
 }

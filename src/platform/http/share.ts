@@ -1,11 +1,10 @@
 import { sendHttpError } from './errors.js';
 import type express from 'express';
-import { Memo, ShareLink } from '../../../entities/index.js';
-import { MemoStatus } from '../../../entities/enums.js';
 import { hashToken } from '../auth/tokens.js';
 import type { Redis } from '../redis.js';
-import type { AppDeps } from '../../domains/scope.js';
-import { forkAnonymous, forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
+import type { AppDeps } from '../deps.js';
+import { inOrganization } from '../tenancy/enter.js';
+import { forkAnonymous } from '../tenancy/tenant-em.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const PER_MINUTE = 60;
@@ -36,23 +35,15 @@ export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler 
         .execute<{ org: string | null }[]>('select share_link_org(?) as org', [hash]);
       const org = rows[0]?.org;
       if (!org) return notFound(res);
-      await runAsTenant(org, async () => {
-        const em = forkForTenant(deps.orm, org);
-        const link = await em.findOne(ShareLink, { tokenHash: hash });
-        if (!link || link.revokedAt || link.expiresAt.getTime() <= Date.now()) return notFound(res);
-        const memo = await em.findOne(Memo, { id: link.memoId });
-        if (!memo || memo.status !== MemoStatus.READY || !memo.storageKey) return notFound(res);
-        await em
-          .getConnection()
-          .execute('update share_links set views = views + 1, last_viewed_at = now() where id = ?', [link.id]);
-        const body = await deps.storage.get(memo.storageKey);
-        res.status(200);
-        res.setHeader('content-type', 'application/pdf');
-        res.setHeader('content-disposition', 'inline; filename="investment-memo.pdf"');
-        res.setHeader('cache-control', 'private, no-store');
-        res.setHeader('x-robots-tag', 'noindex');
-        body.pipe(res);
-      });
+      const memo = await inOrganization(deps, org, (s) => s.memos.openShared(hash));
+      if (!memo) return notFound(res);
+      const body = await deps.storage.get(memo.storageKey!);
+      res.status(200);
+      res.setHeader('content-type', 'application/pdf');
+      res.setHeader('content-disposition', 'inline; filename="investment-memo.pdf"');
+      res.setHeader('cache-control', 'private, no-store');
+      res.setHeader('x-robots-tag', 'noindex');
+      body.pipe(res);
     })().catch(next);
   };
 }

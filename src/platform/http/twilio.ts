@@ -1,9 +1,9 @@
 import { sendHttpError } from './errors.js';
 import express from 'express';
 import { forkAnonymous } from '../tenancy/tenant-em.js';
-import { recordInboundSms, recordSmsStatus } from '../../domains/outreach/sms-events.js';
+import { recordInboundSms, recordSmsStatus } from '../providers/sms/events.js';
 import { validTwilioSignature, type SmsDeliveryStatus } from '../providers/sms/index.js';
-import type { AppDeps } from '../../domains/scope.js';
+import type { AppDeps } from '../deps.js';
 import * as v from '../validate.js';
 import { isUuid } from '../validate.js';
 
@@ -24,7 +24,7 @@ export function twilioRoutes(deps: AppDeps): express.Router {
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
   router.use((req, res, next) => {
     if (!token) return sendHttpError(res, 404, 'NOT_FOUND', 'Twilio webhooks are not configured (TWILIO_AUTH_TOKEN)');
-    const base = deps.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    const base = deps.config.publicUrl;
     const params = Object.fromEntries(
       Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, val]) => [k, String(val)]),
     );

@@ -2,8 +2,10 @@ import type { Job } from 'bullmq';
 import { FailedJob } from '../../../entities/index.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
-import { forkForTenant, runAsTenant } from '../tenancy/tenant-em.js';
-import { findOrNotFound, requireActor, type AppDeps, type ServiceScope } from '../../domains/scope.js';
+import { jobIds } from './job-ids.js';
+import { withTenant } from '../tenancy/tenant-em.js';
+import type { AppDeps } from '../deps.js';
+import { findOrNotFound, requireActor, type ServiceScope } from '../../domains/scope.js';
 
 export interface JobView {
   id: string;
@@ -75,7 +77,7 @@ export class JobService {
     }
     const queue = this.scope.deps.queues.all().find((q) => q.name === dead.queue);
     if (!queue) throw new ValidationError(`Queue ${dead.queue} no longer exists`, 'id');
-    const replayJobId = `${dead.jobId}-replay-${dead.id.slice(0, 8)}`;
+    const replayJobId = jobIds.replay(dead.jobId, dead.id);
     // Claim the record first: two concurrent replays cannot both enqueue.
     const claimed = await this.scope.em.nativeUpdate(
       FailedJob,
@@ -93,8 +95,7 @@ export class JobService {
 export async function recordDeadLetter(deps: AppDeps, queue: string, job: Job, error: Error): Promise<void> {
   const organizationId = (job.data as { organizationId?: string }).organizationId;
   if (!organizationId) return;
-  await runAsTenant(organizationId, async () => {
-    const em = forkForTenant(deps.orm, organizationId);
+  await withTenant(deps.orm, organizationId, async (em) => {
     em.create(FailedJob, {
       organizationId,
       queue,

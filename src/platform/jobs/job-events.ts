@@ -1,7 +1,7 @@
 import { QueueEvents, type Queue } from 'bullmq';
 import { Topics } from '../pubsub.js';
 import { createRedis, redisHealth } from '../redis.js';
-import type { AppDeps } from '../../domains/scope.js';
+import type { AppDeps } from '../deps.js';
 
 /**
  * Relays BullMQ progress, completion and failure events to the job's organization channel, where

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { MessageChannel } from '../../../entities/enums.js';
 import { redisHealth, type Redis } from '../redis.js';
+import { jobIds } from './job-ids.js';
 
 /** Queue names. One queue per kind of work so each can be scaled and watched alone. */
 export const QueueName = {
@@ -96,8 +96,7 @@ export class Queues {
    * is cleared first so an address changed back to an earlier value is geocoded again.
    */
   async enqueueGeocode(data: GeocodePropertyJob): Promise<string> {
-    const digest = createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16);
-    return addOnce(this.geocode, 'geocode-property', data, `geocode-${data.propertyId}-${digest}`);
+    return addOnce(this.geocode, 'geocode-property', data, jobIds.geocode(data.propertyId, data.normalizedAddress));
   }
 
   /** Geocoding for many new properties at once (CSV imports), 1,000 jobs per addBulk, same job ids as enqueueGeocode. */
@@ -107,9 +106,7 @@ export class Queues {
         items.slice(i, i + 1_000).map((data) => ({
           name: 'geocode-property',
           data,
-          opts: {
-            jobId: `geocode-${data.propertyId}-${createHash('sha256').update(data.normalizedAddress).digest('hex').slice(0, 16)}`,
-          },
+          opts: { jobId: jobIds.geocode(data.propertyId, data.normalizedAddress) },
         })),
       );
     }
@@ -117,7 +114,7 @@ export class Queues {
 
   /** Runs one CSV import; the import id makes the job id, so an import runs once however often it is asked for. */
   async enqueueImport(data: ImportCsvJob): Promise<string> {
-    const jobId = `import-${data.importId}`;
+    const jobId = jobIds.import(data.importId);
     await this.import.add('import-csv', data, { jobId });
     return jobId;
   }
@@ -127,19 +124,19 @@ export class Queues {
    * is waiting or running is a no-op; a finished one is cleared so the property can be refreshed.
    */
   async enqueueEnrich(data: EnrichPropertyJob): Promise<string> {
-    return addOnce(this.enrich, 'enrich-property', data, `enrich-${data.propertyId}`);
+    return addOnce(this.enrich, 'enrich-property', data, jobIds.enrich(data.propertyId));
   }
 
   /** Renders one memo; the memo id makes the job id, so asking twice renders once. */
   async enqueueMemo(data: GenerateMemoJob): Promise<string> {
-    const jobId = `memo-${data.memoId}`;
+    const jobId = jobIds.memo(data.memoId);
     await this.memo.add('generate-memo', data, { jobId });
     return jobId;
   }
 
   /** Sends one message; the message id makes the job id, so a message is sent at most once per job. */
   async enqueueSend(data: SendMessageJob): Promise<string> {
-    const jobId = `send-${data.messageId}`;
+    const jobId = jobIds.send(data.messageId);
     await this.email.add('send-message', data, { jobId });
     return jobId;
   }
@@ -172,7 +169,7 @@ export class Queues {
         jobs.push({
           name: 'campaign-send',
           data: { organizationId, campaignId, recipientIds },
-          opts: { jobId: `campaign-${recipientIds[0]}-g${generation}`, delay: at > now ? at - now : undefined },
+          opts: { jobId: jobIds.campaignBatch(recipientIds[0]!, generation), delay: at > now ? at - now : undefined },
         });
       }
     }
@@ -191,7 +188,7 @@ export class Queues {
     await this.forChannel(channel).add(
       'campaign-send',
       { organizationId, campaignId, recipientIds: [recipientId] },
-      { jobId: `campaign-${recipientId}-at${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) },
+      { jobId: jobIds.campaignFollowUp(recipientId, at), delay: Math.max(0, at.getTime() - Date.now()) },
     );
   }
 

@@ -12,7 +12,6 @@ import {
   User,
 } from '../../../entities/index.js';
 import { columnsOf, snapshotMapper } from '../../../entities/snapshot.js';
-import { runAsTenant } from '../tenancy/tenant-context.js';
 import { isUuid } from '../validate.js';
 
 type Ctor<T> = new (...args: never[]) => T;
@@ -35,9 +34,7 @@ function reader<T extends object>(
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter(isUuid).join(',')}}`;
-    return toSnapshots(
-      await runAsTenant(org, () => em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids])),
-    );
+    return toSnapshots(await em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids]));
   };
 }
 
@@ -102,9 +99,8 @@ function byParent<T extends object>(
 }
 
 /**
- * Per-request DataLoaders for field resolvers. Each batch enters the organization's tenant scope
- * itself and filters by the organization explicitly, so loaders stay correct wherever GraphQL runs
- * them (including subscription events, which execute outside the socket's async context).
+ * Per-request DataLoaders for field resolvers. They run in the request's (or the WebSocket
+ * operation's) tenant scope, entered by the platform, and filter by the organization explicitly too.
  */
 export function createLoaders(em: EntityManager, org: string) {
   return {

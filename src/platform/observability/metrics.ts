@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { redisHealth } from '../redis.js';
-import type { AppDeps } from '../../domains/scope.js';
+import type { AppDeps } from '../deps.js';
 
 /**
  * Prometheus metrics for one process, served at /metrics: operations by name and type, their

@@ -15,6 +15,22 @@ export function runAsTenant<T>(organizationId: string, fn: () => T): T {
   return storage.run(organizationId, fn);
 }
 
+/**
+ * An async iterable whose every step runs in `organizationId`'s tenant scope: a subscription's
+ * events are pulled by graphql-ws outside the async context the operation started in, so each pull
+ * (and the event's execution, which runs inside it) enters the scope again.
+ */
+export function scopedIterable<T>(organizationId: string, source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const scoped: AsyncGenerator<T> = {
+    next: (...args) => storage.run(organizationId, () => it.next(...args)),
+    return: (value) => storage.run(organizationId, () => it.return?.(value) ?? Promise.resolve({ done: true, value })),
+    throw: (err) => storage.run(organizationId, () => it.throw?.(err) ?? Promise.reject(err as Error)),
+    [Symbol.asyncIterator]: () => scoped,
+  } as AsyncGenerator<T>;
+  return scoped;
+}
+
 export function currentTenant(): string | undefined {
   return storage.getStore();
 }

@@ -1,3 +1,5 @@
+export { ProviderError } from '../provider-error.js';
+
 /** What the geocoding job needs from a provider. */
 export interface GeocodeQuery {
   addressLine: string;
@@ -12,20 +14,6 @@ export interface GeocodeResult {
   county: string;
   /** Provider's confidence in [0, 1]. */
   confidence: number;
-}
-
-/**
- * Errors a provider reports. `transient` ones (timeouts, 5xx, rate limits) are retried by the job;
- * permanent ones (bad request, bad credentials) are not.
- */
-export class GeocoderError extends Error {
-  constructor(
-    message: string,
-    readonly transient: boolean,
-  ) {
-    super(message);
-    this.name = 'GeocoderError';
-  }
 }
 
 export interface Geocoder {

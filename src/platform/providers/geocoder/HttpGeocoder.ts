@@ -1,4 +1,4 @@
-import { GeocoderError, type Geocoder, type GeocodeQuery, type GeocodeResult } from './Geocoder.js';
+import { ProviderError, type Geocoder, type GeocodeQuery, type GeocodeResult } from './Geocoder.js';
 
 /**
  * A hosted geocoder over HTTP (Census-Geocoder/Nominatim style): GET `${baseUrl}?street&city&state&zip`
@@ -26,16 +26,16 @@ export class HttpGeocoder implements Geocoder {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new GeocoderError(`geocoder request failed: ${(err as Error).message}`, true);
+      throw new ProviderError(`geocoder request failed: ${(err as Error).message}`, true);
     }
     if (res.status === 404) return null;
-    if (res.status === 429 || res.status >= 500) throw new GeocoderError(`geocoder answered ${res.status}`, true);
-    if (!res.ok) throw new GeocoderError(`geocoder answered ${res.status}`, false);
+    if (res.status === 429 || res.status >= 500) throw new ProviderError(`geocoder answered ${res.status}`, true);
+    if (!res.ok) throw new ProviderError(`geocoder answered ${res.status}`, false);
     const body = (await res.json().catch(() => null)) as {
       matches?: { lat: number; lng: number; county?: string; score?: number }[];
     } | null;
     if (!body || !Array.isArray(body.matches))
-      throw new GeocoderError('geocoder answered with an unexpected body', true);
+      throw new ProviderError('geocoder answered with an unexpected body', true);
     const m = body.matches[0];
     if (!m || !Number.isFinite(m.lat) || !Number.isFinite(m.lng)) return null;
     return { latitude: m.lat, longitude: m.lng, county: m.county ?? '', confidence: m.score ?? 0.5 };

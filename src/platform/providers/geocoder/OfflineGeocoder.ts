@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GeocoderError, type Geocoder, type GeocodeQuery, type GeocodeResult } from './Geocoder.js';
+import { ProviderError, type Geocoder, type GeocodeQuery, type GeocodeResult } from './Geocoder.js';
 import { ZIP_TABLE } from './zip-table.js';
 
 /**
@@ -13,8 +13,8 @@ export class OfflineGeocoder implements Geocoder {
   readonly name = 'offline';
 
   async geocode(q: GeocodeQuery): Promise<GeocodeResult | null> {
-    if (/^9999\d$/.test(q.zip)) throw new GeocoderError('geocoder unavailable (503)', true);
-    if (/^9998\d$/.test(q.zip)) throw new GeocoderError('geocoder rejected the request (400)', false);
+    if (/^9999\d$/.test(q.zip)) throw new ProviderError('geocoder unavailable (503)', true);
+    if (/^9998\d$/.test(q.zip)) throw new ProviderError('geocoder rejected the request (400)', false);
     const area = ZIP_TABLE[q.zip];
     if (!area || area.state !== q.state) return null;
     // A stable offset inside the ZIP (about ±2 km) so two houses do not share a point.

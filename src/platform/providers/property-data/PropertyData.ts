@@ -1,3 +1,5 @@
+export { ProviderError } from '../provider-error.js';
+
 /** A recorded sale, as a comparable-sales provider reports it. */
 export interface Sale {
   id: string;
@@ -31,17 +33,6 @@ export interface OwnerFacts {
   openLiens: number;
   inProbate: boolean;
   confidence: number;
-}
-
-/** `transient` failures (timeouts, 5xx, rate limits) are retried by jobs; others are not. */
-export class ProviderError extends Error {
-  constructor(
-    message: string,
-    readonly transient: boolean,
-  ) {
-    super(message);
-    this.name = 'ProviderError';
-  }
 }
 
 /**

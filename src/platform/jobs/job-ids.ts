@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every BullMQ job id, built here and read back only here. Ids are deterministic (derived from the
+ * work), so adding the same work twice is a no-op and a retry is safe; they never contain `:`.
+ */
+export const jobIds = {
+  /** One address of one property: an address changed back to an earlier value gets the earlier id. */
+  geocode: (propertyId: string, normalizedAddress: string) =>
+    `geocode-${propertyId}-${createHash('sha256').update(normalizedAddress).digest('hex').slice(0, 16)}`,
+  enrich: (propertyId: string) => `enrich-${propertyId}`,
+  memo: (memoId: string) => `memo-${memoId}`,
+  send: (messageId: string) => `send-${messageId}`,
+  import: (importId: string) => `import-${importId}`,
+  /** A batch of a campaign's recipients, named by its first recipient and the campaign's generation. */
+  campaignBatch: (firstRecipientId: string, generation: number) => `campaign-${firstRecipientId}-g${generation}`,
+  /** One recipient that waits (sending window, another worker's claim) until `at`. */
+  campaignFollowUp: (recipientId: string, at: Date) => `campaign-${recipientId}-at${at.getTime()}`,
+  /** The replay of a dead-lettered job (one replay per dead letter). */
+  replay: (jobId: string, deadLetterId: string) => `${jobId}${REPLAY}${deadLetterId.slice(0, 8)}`,
+};
+
+const REPLAY = '-replay-';
+
+/** Whether a job is the replay of a dead letter (see JobService.replay). */
+export function isReplay(jobId: string | undefined): boolean {
+  return !!jobId?.includes(REPLAY);
+}
