@@ -42,7 +42,8 @@ const root = {
   properties: async ({ first }: { first: number }, ctx: ReturnType<typeof loaders>, org: string) => {
     const [page, count] = await Promise.all([
       pool.query(
-        'select id, address_line from properties where organization_id = $1 and archived_at is null order by created_at asc, id asc limit $2',
+        'select id, address_line from properties where organization_id = $1 and archived_at is null order by ' +
+          'created_at asc, id asc limit $2',
         [org, first],
       ),
       pool.query('select count(*)::int as n from properties where organization_id = $1 and archived_at is null', [org]),
@@ -75,17 +76,20 @@ function loaders(org: string) {
   return {
     leads: grouped(
       org,
-      'select id, first_name, property_id from leads where organization_id = $1 and property_id = any($2) order by created_at desc, id',
+      'select id, first_name, property_id from leads where organization_id = $1 and property_id = any($2) ' +
+        'order by created_at desc, id',
       'property_id',
     ),
     deals: grouped(
       org,
-      'select id, stage, contract_price, property_id from deals where organization_id = $1 and property_id = any($2) order by created_at desc, id',
+      'select id, stage, contract_price, property_id from deals where organization_id = $1 and property_id = ' +
+        'any($2) order by created_at desc, id',
       'property_id',
     ),
     activities: grouped(
       org,
-      'select id, type, body, lead_id from activities where organization_id = $1 and lead_id = any($2) order by occurred_at desc, id',
+      'select id, type, body, lead_id from activities where organization_id = $1 and lead_id = any($2) order ' +
+        'by occurred_at desc, id',
       'lead_id',
     ),
   };

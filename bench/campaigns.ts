@@ -37,12 +37,14 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
     await em.flush();
     await em.execute(
       `insert into leads (id, organization_id, first_name, last_name, email)
-         select gen_random_uuid(), ?, 'Lead' || g, 'Bench', 'bench-' || g || '@example.com' from generate_series(1, ?) g`,
+         select gen_random_uuid(), ?, 'Lead' || g, 'Bench', 'bench-' || g || '@example.com'
+           from generate_series(1, ?) g`,
       [org.id, RECIPIENTS],
     );
     await em.execute(
       `insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at)
-         select gen_random_uuid(), ?, 'EMAIL', 'bench-' || g || '@example.com', 'OPTED_IN', 'IMPORT', now() from generate_series(1, ?) g`,
+         select gen_random_uuid(), ?, 'EMAIL', 'bench-' || g || '@example.com', 'OPTED_IN', 'IMPORT', now()
+           from generate_series(1, ?) g`,
       [org.id, RECIPIENTS],
     );
     const s = createServices({
@@ -127,7 +129,8 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
   console.log(`  baseline: raw BullMQ addBulk                    ${fmt(out.addBulkSeconds, 2)} s`);
   console.log(`\nCampaign email throughput to the loopback SMTP server (target >= 300/s)`);
   console.log(
-    `  email workers end to end                        ${fmt(RECIPIENTS / out.sendSeconds, 0)} messages/s   (${out.delivered} delivered)`,
+    `  email workers end to end                        ${fmt(RECIPIENTS / out.sendSeconds, 0)} messages/s   ` +
+      `(${out.delivered} delivered)`,
   );
   console.log(`  baseline: nodemailer alone                      ${fmt(RECIPIENTS / out.rawSeconds, 0)} messages/s`);
   return {

@@ -143,13 +143,17 @@ export async function benchImports(config: Config): Promise<Record<string, unkno
 
   const { imp } = out;
   console.log(
-    `\nProperty import, ${ROWS.toLocaleString('en-US')} rows, ${(file.length / 1024 / 1024).toFixed(1)} MB (target >= 5,000 rows/s)`,
+    `\nProperty import, ${ROWS.toLocaleString('en-US')} rows, ${(file.length / 1024 / 1024).toFixed(1)} MB ` +
+      `(target >= 5,000 rows/s)`,
   );
   console.log(
-    `  importProperties end to end (job, validate, de-duplicate, insert, report, geocode jobs)  ${fmt(ROWS / out.importSeconds, 0)} rows/s   (${imp.status}: ${imp.rowsImported} stored, ${imp.rowsInvalid} invalid, ${imp.rowsDuplicate} duplicate)`,
+    `  importProperties end to end (job, validate, de-duplicate, insert, report, geocode jobs)  ` +
+      (`${fmt(ROWS / out.importSeconds, 0)} rows/s   (${imp.status}: ${imp.rowsImported} stored, ` +
+        `${imp.rowsInvalid} invalid, ${imp.rowsDuplicate} duplicate)`),
   );
   console.log(
-    `  baseline: raw COPY of the same file into text columns                                   ${fmt(ROWS / out.copySeconds, 0)} rows/s   (${out.copied} copied)`,
+    `  baseline: raw COPY of the same file into text columns                                   ` +
+      `${fmt(ROWS / out.copySeconds, 0)} rows/s   (${out.copied} copied)`,
   );
   return {
     propertyImport: {

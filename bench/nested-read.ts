@@ -136,27 +136,30 @@ export async function benchNestedRead(
 
   const ratio = results.server!.rps / results.baseline!.rps;
   console.log(
-    `\nNested read: 50 properties x (2 leads x 3 activities + 1 deal), ${TENANTS} organizations round-robin, ${opts.connections} connections, median of ${ROUNDS} alternating ${opts.seconds}s runs each`,
+    `\nNested read: 50 properties x (2 leads x 3 activities + 1 deal), ${TENANTS} organizations round-robin, ` +
+      `${opts.connections} connections, median of ${ROUNDS} alternating ${opts.seconds}s runs each`,
   );
   console.log('  server                       req/s     p50 ms   p95 ms   p99 ms   errors');
   for (const [name, r] of Object.entries(results)) {
     const label = name === 'server' ? 'Real Estate OS (full stack)' : 'baseline (graphql-js + pg)';
     console.log(
-      `  ${label.padEnd(28)} ${fmt(r.rps).padStart(7)}  ${fmt(r.p50).padStart(7)}  ${fmt(r.p95).padStart(7)}  ${fmt(r.p99).padStart(7)}  ${String(r.errors).padStart(6)}`,
+      `  ${label.padEnd(28)} ${fmt(r.rps).padStart(7)}  ${fmt(r.p50).padStart(7)}  ${fmt(r.p95).padStart(7)}  ` +
+        `${fmt(r.p99).padStart(7)}  ${String(r.errors).padStart(6)}`,
     );
   }
   console.log(
-    `  throughput vs baseline: ${fmt(ratio * 100)}% (target >= 50%) ${ratio >= 0.5 ? 'PASS' : 'MISS'}   (rounds: ${ratios.map((r) => `${fmt(r * 100)}%`).join(', ')})`,
+    `  throughput vs baseline: ${fmt(ratio * 100)}% (target >= 50%) ${ratio >= 0.5 ? 'PASS' : 'MISS'}   ` +
+      `(rounds: ${ratios.map((r) => `${fmt(r * 100)}%`).join(', ')})`,
   );
   console.log('\nSQL statements per request (nested read)');
   for (const n of [10, 100]) {
     const c = counts[n]!;
     console.log(
-      `  first: ${String(n).padEnd(4)} ${c.data} data statements, ${c.roundTrips} ORM statements, ${c.tenantSwitches} tenant switch(es) (at most 1 per reserved connection)`,
+      `  first: ${String(n).padEnd(4)} ${c.data} data statements, ${c.roundTrips} ORM statements, ` +
+        `${c.tenantSwitches} tenant switch(es) (at most 1 per reserved connection)`,
     );
   }
-  console.log(
-    `  equal: ${counts[10]!.data === counts[100]!.data && counts[10]!.roundTrips === counts[100]!.roundTrips ? 'yes' : 'NO'}`,
-  );
+  const same = counts[10]!.data === counts[100]!.data && counts[10]!.roundTrips === counts[100]!.roundTrips;
+  console.log(`  equal: ${same ? 'yes' : 'NO'}`);
   return { nestedRead: { ...results, ratio, statements: counts } };
 }

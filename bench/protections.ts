@@ -100,13 +100,15 @@ export async function benchProtections(
   const results: Record<string, LoadResult> = { off: median(runs.off), on: median(runs.on) };
   const drop = 1 - results.on!.rps / results.off!.rps;
   console.log(
-    `\nProtections: 20-property list read, ${opts.connections} connections, median of ${ROUNDS} alternating ${opts.seconds}s runs each`,
+    `\nProtections: 20-property list read, ${opts.connections} connections, median of ${ROUNDS} alternating ` +
+      `${opts.seconds}s runs each`,
   );
   console.log('  variant                                        req/s     p50 ms   p95 ms   errors');
   for (const [name, r] of Object.entries(results)) {
     const label = name === 'on' ? 'all on (limits, rate limits, trusted hash)' : 'all off (full document)';
     console.log(
-      `  ${label.padEnd(44)} ${fmt(r.rps).padStart(7)}  ${fmt(r.p50).padStart(7)}  ${fmt(r.p95).padStart(7)}  ${String(r.errors).padStart(6)}`,
+      `  ${label.padEnd(44)} ${fmt(r.rps).padStart(7)}  ${fmt(r.p50).padStart(7)}  ${fmt(r.p95).padStart(7)}  ` +
+        `${String(r.errors).padStart(6)}`,
     );
   }
   console.log(

@@ -12,7 +12,8 @@ import { benchUnderwriting } from './underwriting.js';
 /**
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
- * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load; BENCH_ONLY=nested,protections,underwriting,campaigns,imports
+ * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports
  * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

@@ -119,15 +119,18 @@ export async function benchUnderwriting(config: Config): Promise<Record<string, 
 
   console.log(`\nMemo generation (${results.pages}-page memo, 30 memos)`);
   console.log(
-    `  full job (gather, render, hash, store)   p50 ${fmt(pctl(results.jobMs, 50))} ms  p95 ${fmt(pctl(results.jobMs, 95))} ms`,
+    `  full job (gather, render, hash, store)   p50 ${fmt(pctl(results.jobMs, 50))} ms  p95 ` +
+      `${fmt(pctl(results.jobMs, 95))} ms`,
   );
   console.log(
-    `  baseline: bare pdfkit document           p50 ${fmt(pctl(results.baseMs, 50))} ms  p95 ${fmt(pctl(results.baseMs, 95))} ms`,
+    `  baseline: bare pdfkit document           p50 ${fmt(pctl(results.baseMs, 50))} ms  p95 ` +
+      `${fmt(pctl(results.baseMs, 95))} ms`,
   );
   console.log('\nScore computation, 100,000 properties');
   console.log(`  explainable score (signals + contributions)  ${fmt(100_000 / scoreSeconds, 0)} properties/s`);
   console.log(
-    `  baseline: bare weighted sum                  ${fmt(100_000 / bareSeconds, 0)} properties/s   (checksums ${checksum.toFixed(0)} / ${bare.toFixed(0)})`,
+    `  baseline: bare weighted sum                  ${fmt(100_000 / bareSeconds, 0)} properties/s   ` +
+      `(checksums ${checksum.toFixed(0)} / ${bare.toFixed(0)})`,
   );
   return {
     memo: {

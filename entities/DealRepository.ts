@@ -34,7 +34,8 @@ export class DealRepository extends PagedRepository<Deal> {
   /** Count and value per stage for one organization; a deal's value is its contract price, else its offer. */
   async totalsByStage(organizationId: string): Promise<StageTotal[]> {
     const rows = await this.getEntityManager().execute<{ stage: DealStage; count: number; total_value: number }[]>(
-      `select stage, count(*)::int as count, coalesce(sum(coalesce(contract_price, offer_amount, 0)), 0)::float8 as total_value
+      `select stage, count(*)::int as count,
+              coalesce(sum(coalesce(contract_price, offer_amount, 0)), 0)::float8 as total_value
          from deals where organization_id = ? group by stage`,
       [organizationId],
     );

@@ -41,7 +41,10 @@ export class Underwriting extends TenantEntity<'notes' | 'compIds' | 'memoConten
   @Column({ type: 'jsonb' })
   compIds: string[] = [];
 
-  /** What a memo of this version prints, as it was when the version was saved (null for versions saved before snapshots). */
+  /**
+   * What a memo of this version prints, as it was when the version was saved (null for versions saved before
+   * snapshots).
+   */
   @Column({ type: 'jsonb', nullable: true })
   memoContent?: Record<string, unknown> | null;
 }

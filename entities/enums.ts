@@ -137,7 +137,10 @@ export enum ImportStatus {
   RUNNING = 'RUNNING',
   /** Every row was read; some may be reported as invalid or duplicate. */
   COMPLETED = 'COMPLETED',
-  /** The file could not be read on (not CSV, not UTF-8, too large, broken quoting); rows before the problem stay imported. */
+  /**
+   * The file could not be read on (not CSV, not UTF-8, too large, broken quoting); rows before the problem stay
+   * imported.
+   */
   FAILED = 'FAILED',
 }
 
@@ -221,7 +224,8 @@ registerEnumType(ImportStatus, { name: 'ImportStatus' });
 registerEnumType(ImportIssueKind, {
   name: 'ImportIssueKind',
   description:
-    'INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists already or appeared earlier in the file',
+    'INVALID: a value failed validation (nothing from the row was stored); DUPLICATE: the record exists ' +
+    'already or appeared earlier in the file',
 });
 registerEnumType(SuppressionReason, {
   name: 'SuppressionReason',

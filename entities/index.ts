@@ -75,5 +75,8 @@ export const ENTITIES = [
   Suppression,
 ];
 
-/** Entities owned by one organization through `organization_id` (all but the organization itself): filtered by the ORM and by RLS. */
+/**
+ * Entities owned by one organization through `organization_id` (all but the organization itself): filtered by the ORM
+ * and by RLS.
+ */
 export const TENANT_ENTITIES = ENTITIES.filter((entity) => entity !== Organization);

@@ -28,7 +28,8 @@ export interface JobSpec<T extends { organizationId: string }> {
   giveUp(data: T, error: Error, services: Services): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of specs; each is typed where it is written
+// A heterogeneous list of specs; each is typed where it is written.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type AnySpec = JobSpec<any>;
 
 export const JOBS: AnySpec[] = [geocodeProperty, enrichProperty, generateMemo, sendMessage, ...campaignSend, importCsv];

@@ -4,7 +4,8 @@ import { DealStage } from '../../entities/enums.js';
 
 @InputType({
   description:
-    'Deal fields. On update, omitted fields stay as they are and null clears an optional one. Stage changes go through moveDeal.',
+    'Deal fields. On update, omitted fields stay as they are and null clears an optional one. Stage changes ' +
+    'go through moveDeal.',
 })
 export class DealInput {
   @Field({ nullable: true, description: 'Default: "<lead name> — <address>"' })

@@ -41,7 +41,8 @@ export class DealResolver {
   @Authorized(WRITERS)
   @Mutation(() => Deal, {
     description:
-      'Move a deal to a stage, recording history; announces DEAL_MOVED. Leaving CLOSED_WON/CLOSED_LOST needs OWNER or ADMIN; CLOSED_LOST needs a note.',
+      'Move a deal to a stage, recording history; announces DEAL_MOVED. Leaving CLOSED_WON/CLOSED_LOST needs ' +
+      'OWNER or ADMIN; CLOSED_LOST needs a note.',
   })
   moveDeal(
     @Arg('id', () => ID) id: string,

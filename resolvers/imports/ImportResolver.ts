@@ -33,7 +33,10 @@ export class ColumnMappingInput {
   @Field({ description: 'A header of the file' }) column!: string;
   @Field({
     description:
-      'The field it fills (leads: firstName, lastName, fullName, email, phone, source, status, motivation, addressLine, city, state, zip; properties: addressLine, city, state, zip, county, propertyType, bedrooms, bathrooms, squareFeet, lotSizeSqft, yearBuilt, estimatedValue, lastSaleDate, lastSalePrice, ownerName, ownerMailingAddress, ownerOccupied, tags)',
+      'The field it fills (leads: firstName, lastName, fullName, email, phone, source, status, motivation, ' +
+      ('addressLine, city, state, zip; properties: addressLine, city, state, zip, county, propertyType, ' +
+        ('bedrooms, bathrooms, squareFeet, lotSizeSqft, yearBuilt, estimatedValue, lastSaleDate, ' +
+          'lastSalePrice, ownerName, ownerMailingAddress, ownerOccupied, tags)')),
   })
   field!: string;
 }
@@ -76,7 +79,8 @@ export class ImportResolver {
   @Authorized(WRITERS)
   @Mutation(() => Import, {
     description:
-      'Imports leads from a CSV in the background (import queue): validates each row, skips duplicates by phone/email, links leads to properties at the same address. Follow it with jobProgress(import.jobId).',
+      'Imports leads from a CSV in the background (import queue): validates each row, skips duplicates by ' +
+      'phone/email, links leads to properties at the same address. Follow it with jobProgress(import.jobId).',
   })
   importLeads(@Arg('input') input: ImportLeadsInput, @Ctx() ctx: Context): Promise<Import> {
     return ctx.services.imports.start(ImportKind.LEADS, input);
@@ -85,7 +89,8 @@ export class ImportResolver {
   @Authorized(WRITERS)
   @Mutation(() => Import, {
     description:
-      'Imports properties from a CSV in the background: validates each row, skips duplicates by normalized address, geocodes what is new. Follow it with jobProgress(import.jobId).',
+      'Imports properties from a CSV in the background: validates each row, skips duplicates by normalized ' +
+      'address, geocodes what is new. Follow it with jobProgress(import.jobId).',
   })
   importProperties(@Arg('input') input: ImportPropertiesInput, @Ctx() ctx: Context): Promise<Import> {
     return ctx.services.imports.start(ImportKind.PROPERTIES, input);

@@ -9,7 +9,9 @@ export class MessageResolver {
   @Authorized(WRITERS)
   @Mutation(() => OutboundMessage, {
     description:
-      'Emails one lead from an EMAIL template. Refused (BAD_USER_INPUT, nothing queued) when the lead has no email or the address is on the do-not-contact list, opted out or never opted in. Sent by the outreach job; follow it with jobProgress(jobId) or read the message again.',
+      'Emails one lead from an EMAIL template. Refused (BAD_USER_INPUT, nothing queued) when the lead has no ' +
+      ('email or the address is on the do-not-contact list, opted out or never opted in. Sent by the outreach ' +
+        'job; follow it with jobProgress(jobId) or read the message again.'),
   })
   sendLeadEmail(
     @Arg('leadId', () => ID) leadId: string,

@@ -15,7 +15,8 @@ export class SmsResolver {
   @Authorized(MANAGERS)
   @Mutation(() => Organization, {
     description:
-      'The number SMS campaigns are sent from (E.164; null clears it). Point its Twilio "message comes in" webhook at /webhooks/twilio/sms.',
+      'The number SMS campaigns are sent from (E.164; null clears it). Point its Twilio "message comes in" ' +
+      'webhook at /webhooks/twilio/sms.',
   })
   setOrganizationSmsNumber(
     @Arg('number', () => String, { nullable: true }) number: string | null,
@@ -35,7 +36,8 @@ export class SmsResolver {
   @Authorized(WRITERS)
   @Mutation(() => InboundMessage, {
     description:
-      'Offline SMS provider only: an SMS from `from` arrives at the organization’s number, handled exactly like a real inbound webhook (STOP/START/HELP keywords, reply tracking, timeline, event).',
+      'Offline SMS provider only: an SMS from `from` arrives at the organization’s number, handled exactly ' +
+      'like a real inbound webhook (STOP/START/HELP keywords, reply tracking, timeline, event).',
   })
   simulateInboundSms(
     @Arg('from') from: string,

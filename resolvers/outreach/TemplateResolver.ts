@@ -21,7 +21,8 @@ import { Parent } from '../common/Parent.js';
 
 @InputType({
   description:
-    'Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, {{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}}',
+    'Merge fields: {{lead.firstName}}, {{lead.lastName}}, {{lead.fullName}}, {{property.address}}, ' +
+    '{{property.city}}, {{property.state}}, {{property.zip}}, {{user.name}}, {{organization.name}}',
 })
 export class TemplateInput {
   @Field({ nullable: true }) name?: string;
@@ -96,7 +97,8 @@ export class TemplateResolver {
   @FieldResolver(() => SmsSizeInfo, {
     nullable: true,
     description:
-      'SMS only: length and segments of the text as sent — the body (merge fields not yet filled) plus "Reply STOP to opt out." when it has no STOP',
+      'SMS only: length and segments of the text as sent — the body (merge fields not yet filled) plus "Reply ' +
+      'STOP to opt out." when it has no STOP',
   })
   sms(@Parent() t: MessageTemplate): SmsSizeInfo | null {
     return t.channel === MessageChannel.SMS ? smsSize(withOptOutNotice(t.body)) : null;

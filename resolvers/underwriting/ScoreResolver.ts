@@ -40,7 +40,8 @@ export class ScoreResolver {
 
   @FieldResolver(() => [ScoreCounterfactual], {
     description:
-      'Smallest changes to actionable features (engagement, vacancy, code violations, absentee) that reach the target; empty when already there or out of reach',
+      'Smallest changes to actionable features (engagement, vacancy, code violations, absentee) that reach ' +
+      'the target; empty when already there or out of reach',
   })
   async scoreCounterfactuals(
     @Parent() p: Property,

@@ -4,7 +4,8 @@ import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 export class ScoreContribution {
   @Field({
     description:
-      'baseline, equity, yearsOwned, absentee, ownerOccupied, vacant, codeViolation, olderHome, taxDelinquent, preForeclosure, probate, lien, engagement',
+      'baseline, equity, yearsOwned, absentee, ownerOccupied, vacant, codeViolation, olderHome, ' +
+      'taxDelinquent, preForeclosure, probate, lien, engagement',
   })
   feature!: string;
 

@@ -34,7 +34,8 @@ export class FlipNumbers {
   @Field(() => Float, {
     nullable: true,
     description:
-      '(1 + roi)^(12 / months) − 1; null when ROI is, with a 0-month hold, or when the loss is at least the cash invested',
+      '(1 + roi)^(12 / months) − 1; null when ROI is, with a 0-month hold, or when the loss is at least the ' +
+      'cash invested',
   })
   annualizedRoi!: number | null;
   @Field(() => [UndefinedRatio], { description: 'Why each null ratio is null' }) undefinedBecause!: UndefinedRatio[];
@@ -99,7 +100,8 @@ export class RentalAnalysis {
 @ObjectType('IrrResult', {
   ...simple,
   description:
-    'Every rate from −99% to 1000% that zeroes the NPV; NO_IRR when there is none (always when the flows never change sign)',
+    'Every rate from −99% to 1000% that zeroes the NPV; NO_IRR when there is none (always when the flows ' +
+    'never change sign)',
 })
 export class IrrResult {
   @Field(() => IrrStatus) status!: IrrStatus;

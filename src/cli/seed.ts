@@ -188,7 +188,7 @@ async function fill(
         lotSizeSqft: r.int(4000, 12000),
         yearBuilt: r.int(1940, 2015),
         estimatedValue: value,
-        lastSaleDate: `${r.int(1995, 2022)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`,
+        lastSaleDate: new Date(Date.UTC(r.int(1995, 2022), r.int(1, 12) - 1, r.int(1, 28))).toISOString().slice(0, 10),
         lastSalePrice: Math.round(value * (0.35 + r.next() * 0.5)),
         ownerName: `${r.pick(FIRST)} ${r.pick(LAST)}`,
         ownerOccupied: r.next() < 0.45,
@@ -313,7 +313,9 @@ async function seedOutreach(
     name: 'First touch',
     channel: MessageChannel.EMAIL,
     subject: 'About {{property.address}}',
-    body: 'Hi {{lead.firstName}},\n\nWould you consider a cash offer for {{property.address}}? No repairs, no fees.\n\n{{user.name}}, {{organization.name}}',
+    body:
+      'Hi {{lead.firstName}},\n\nWould you consider a cash offer for {{property.address}}? No repairs, no ' +
+      'fees.\n\n{{user.name}}, {{organization.name}}',
   });
   await services.templates.create({
     name: 'Quick text',
@@ -332,7 +334,8 @@ async function main(): Promise<void> {
     const { created } = await seed(deps);
     console.log(
       created
-        ? `Seeded the demo organization in ${((Date.now() - started) / 1000).toFixed(1)} s. Sign in as ${DEMO.email} / ${DEMO.password}`
+        ? `Seeded the demo organization in ${((Date.now() - started) / 1000).toFixed(1)} s. Sign in as ` +
+            `${DEMO.email} / ${DEMO.password}`
         : `The demo organization already exists. Sign in as ${DEMO.email} / ${DEMO.password}`,
     );
   } finally {

@@ -43,7 +43,9 @@ export interface Config {
   /** Depth/alias/directive/cost/token limits; `null` when PROTECTIONS=off (benchmark baseline only). */
   queryLimits: QueryLimits | null;
   /** Per-field rate limits; `null` when PROTECTIONS=off. */
-  /** Per-user limits per root field; `authMultiplier` scales the per-IP limits of sign-in fields (login, register, ...). */
+  /**
+   * Per-user limits per root field; `authMultiplier` scales the per-IP limits of sign-in fields (login, register, ...).
+   */
   rateLimits: { queriesPerMinute: number; mutationsPerMinute: number; authMultiplier: number } | null;
   /** Trusted documents: `off` (APQ only), `allow` (manifest or ad-hoc), `only` (manifest only). */
   persistedOperations: 'off' | 'allow' | 'only';

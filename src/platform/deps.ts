@@ -29,7 +29,10 @@ export interface AppDeps {
   propertyData: PropertyDataProvider;
   storage: ObjectStorage;
   mailer: Mailer;
-  /** SMS gateway (offline adapter by default); its reports and inbound messages go to src/domains/outreach/sms-events.ts. */
+  /**
+   * SMS gateway (offline adapter by default); its reports and inbound messages go to
+   * src/domains/outreach/sms-events.ts.
+   */
   sms: SmsProvider;
   /** Address geocoding (offline adapter by default). */
   geocoder: Geocoder;

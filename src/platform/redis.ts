@@ -37,8 +37,13 @@ class RedisHealth {
 
 export const redisHealth = new RedisHealth();
 
-const CONNECTION_ERROR =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE|EAI_AGAIN|Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i;
+const CONNECTION_ERROR = new RegExp(
+  [
+    'ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE|EAI_AGAIN',
+    "Connection is closed|connect ETIMEDOUT|Stream isn't writeable",
+  ].join('|'),
+  'i',
+);
 
 export function isConnectionError(err: Error): boolean {
   return CONNECTION_ERROR.test(`${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`);

@@ -86,7 +86,8 @@ export async function seedSmsLeads(
     );
     await db.query(
       `insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at)
-         select gen_random_uuid(), $1, 'SMS', p, 'OPTED_IN', 'WEB_FORM', now() - interval '1 day' from unnest($2::text[]) p`,
+         select gen_random_uuid(), $1, 'SMS', p, 'OPTED_IN', 'WEB_FORM', now() - interval '1 day'
+           from unnest($2::text[]) p`,
       [t.organizationId, phones.filter((p) => !withoutConsent.includes(p))],
     );
     return ids;

@@ -9,7 +9,10 @@ const interpreted = await startTestServer({ workers: false, config: { graphqlJit
 const addProperty = 'mutation($i: PropertyInput!) { createProperty(input: $i) { id } }';
 const address = { city: 'Austin', state: 'TX', zip: '78701' };
 
-/** Inputs that outside fuzzing turned into INTERNAL_SERVER_ERROR (some only on one executor), with the answer each must get. */
+/**
+ * Inputs that outside fuzzing turned into INTERNAL_SERVER_ERROR (some only on one executor), with the answer each must
+ * get.
+ */
 const CASES: [string, Record<string, unknown>, string][] = [
   [
     'explicit null for a page size (null means the default)',

@@ -27,14 +27,16 @@ async function seedLeads(t: Tenant, kind: Kind, count: number, tag: string): Pro
       emails.push(email);
       const consent = async (status: string) =>
         db.query(
-          "insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at) values ($1, $2, 'EMAIL', $3, $4, 'WEB_FORM', now() - interval '1 day')",
+          'insert into consent_records (id, organization_id, channel, contact_point, status, source, ' +
+            "recorded_at) values ($1, $2, 'EMAIL', $3, $4, 'WEB_FORM', now() - interval '1 day')",
           [randomUUID(), t.organizationId, email, status],
         );
       if (kind === 'ok' || kind === 'dnc' || kind === 'otherStatus') await consent('OPTED_IN');
       if (kind === 'optedOut') {
         await consent('OPTED_IN');
         await db.query(
-          "insert into consent_records (id, organization_id, channel, contact_point, status, source, recorded_at) values ($1, $2, 'EMAIL', $3, 'OPTED_OUT', 'EMAIL_UNSUBSCRIBE', now())",
+          'insert into consent_records (id, organization_id, channel, contact_point, status, source, ' +
+            "recorded_at) values ($1, $2, 'EMAIL', $3, 'OPTED_OUT', 'EMAIL_UNSUBSCRIBE', now())",
           [randomUUID(), t.organizationId, email],
         );
       }
@@ -72,99 +74,104 @@ function received(to: string) {
 }
 
 describe('email campaigns', () => {
-  it('sends a 200-lead campaign once per allowed recipient, skipping opted-out, no-consent, DNC, address-less and quiet-hours leads with reasons', async () => {
-    const t = await createTenant(server.url, 'Acme Home Buyers');
-    const tag = randomUUID().slice(0, 8);
-    const ok = await seedLeads(t, 'ok', 160, tag);
-    const optedOut = await seedLeads(t, 'optedOut', 10, tag);
-    const noConsent = await seedLeads(t, 'noConsent', 10, tag);
-    const dnc = await seedLeads(t, 'dnc', 5, tag);
-    await seedLeads(t, 'noEmail', 5, tag);
-    const outsideAudience = await seedLeads(t, 'otherStatus', 5, tag);
-    // Ten leads whose property is in Nevada (Pacific time), where the window is closed now.
-    const pacific: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const { createProperty } = await t.api.CreateProperty({
-        input: { ...uniqueAddress('89101'), city: 'Las Vegas', state: 'NV' },
-      });
-      const email = `pacific-${i}-${tag}@example.com`;
-      await t.api.CreateLead({
-        input: { firstName: `Vegas${i}`, lastName: 'Owner', email, propertyId: createProperty.id },
-      });
-      await t.api.RecordConsent({
-        input: { channel: 'EMAIL', contactPoint: email, status: 'OPTED_IN', source: 'WEB_FORM' },
-      });
-      pacific.push(email);
-    }
+  it(
+    'sends a 200-lead campaign once per allowed recipient, skipping opted-out, no-consent, DNC, address-less ' +
+      'and quiet-hours leads with reasons',
+    async () => {
+      const t = await createTenant(server.url, 'Acme Home Buyers');
+      const tag = randomUUID().slice(0, 8);
+      const ok = await seedLeads(t, 'ok', 160, tag);
+      const optedOut = await seedLeads(t, 'optedOut', 10, tag);
+      const noConsent = await seedLeads(t, 'noConsent', 10, tag);
+      const dnc = await seedLeads(t, 'dnc', 5, tag);
+      await seedLeads(t, 'noEmail', 5, tag);
+      const outsideAudience = await seedLeads(t, 'otherStatus', 5, tag);
+      // Ten leads whose property is in Nevada (Pacific time), where the window is closed now.
+      const pacific: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const { createProperty } = await t.api.CreateProperty({
+          input: { ...uniqueAddress('89101'), city: 'Las Vegas', state: 'NV' },
+        });
+        const email = `pacific-${i}-${tag}@example.com`;
+        await t.api.CreateLead({
+          input: { firstName: `Vegas${i}`, lastName: 'Owner', email, propertyId: createProperty.id },
+        });
+        await t.api.RecordConsent({
+          input: { channel: 'EMAIL', contactPoint: email, status: 'OPTED_IN', source: 'WEB_FORM' },
+        });
+        pacific.push(email);
+      }
 
-    const { createCampaign } = await t.api.CreateCampaign({
-      input: {
-        name: 'November mailer',
-        channel: 'EMAIL',
-        templateId: await emailTemplate(t),
-        audience: { statuses: ['NEW'] },
-        ...windowOpenInChicagoOnly(),
-      },
-    });
-    expect(createCampaign).toMatchObject({ status: 'DRAFT', stats: { total: 0 } });
-    const { launchCampaign } = await t.api.LaunchCampaign({ id: createCampaign.id });
-    expect(launchCampaign.status).toBe('RUNNING');
-    expect(launchCampaign.stats.total).toBe(200);
+      const { createCampaign } = await t.api.CreateCampaign({
+        input: {
+          name: 'November mailer',
+          channel: 'EMAIL',
+          templateId: await emailTemplate(t),
+          audience: { statuses: ['NEW'] },
+          ...windowOpenInChicagoOnly(),
+        },
+      });
+      expect(createCampaign).toMatchObject({ status: 'DRAFT', stats: { total: 0 } });
+      const { launchCampaign } = await t.api.LaunchCampaign({ id: createCampaign.id });
+      expect(launchCampaign.status).toBe('RUNNING');
+      expect(launchCampaign.stats.total).toBe(200);
 
-    const done = await waitFor(
-      async () => {
-        const { campaign } = await t.api.Campaign({ id: createCampaign.id });
-        return campaign.stats.queued - campaign.stats.deferred === 0 &&
-          campaign.stats.deferred === 10 &&
-          campaign.stats.sending === 0
-          ? campaign
-          : null;
-      },
-      30_000,
-      'campaign sends',
-    );
-    expect(done.stats).toMatchObject({ total: 200, sent: 160, skipped: 30, deferred: 10, failed: 0 });
-    expect(done.stats.skippedByReason).toEqual([
-      { reason: 'NO_CONSENT', count: 10 },
-      { reason: 'OPTED_OUT', count: 10 },
-      { reason: 'DNC', count: 5 },
-      { reason: 'INVALID_ADDRESS', count: 5 },
-    ]);
-    expect(done.status).toBe('RUNNING'); // the Pacific leads are still waiting for their window
-
-    // Every allowed recipient got exactly one email, with its own merge fields; nobody else got any.
-    for (const [i, email] of ok.entries()) {
-      const mails = received(email);
-      expect(mails, email).toHaveLength(1);
-      expect(mails[0]!.parsed.subject).toBe(`Hi First${i}ok`);
-      expect(mails[0]!.parsed.text).toMatch(
-        new RegExp(
-          `^Hello First${i}ok Seller, we buy houses\\. — Acme Home Buyers\\n\\n--\\nTo stop receiving these emails: http://\\S+/u/[\\w-]{64}\\n?$`,
-        ),
+      const done = await waitFor(
+        async () => {
+          const { campaign } = await t.api.Campaign({ id: createCampaign.id });
+          return campaign.stats.queued - campaign.stats.deferred === 0 &&
+            campaign.stats.deferred === 10 &&
+            campaign.stats.sending === 0
+            ? campaign
+            : null;
+        },
+        30_000,
+        'campaign sends',
       );
-      expect(mails[0]!.parsed.headerLines.find((l) => l.key === 'x-reos-campaign-id')?.line).toContain(
-        createCampaign.id,
-      );
-    }
-    for (const email of [...optedOut, ...noConsent, ...dnc, ...outsideAudience, ...pacific])
-      expect(received(email), email).toEqual([]);
+      expect(done.stats).toMatchObject({ total: 200, sent: 160, skipped: 30, deferred: 10, failed: 0 });
+      expect(done.stats.skippedByReason).toEqual([
+        { reason: 'NO_CONSENT', count: 10 },
+        { reason: 'OPTED_OUT', count: 10 },
+        { reason: 'DNC', count: 5 },
+        { reason: 'INVALID_ADDRESS', count: 5 },
+      ]);
+      expect(done.status).toBe('RUNNING'); // the Pacific leads are still waiting for their window
 
-    const { campaign: deferred } = await t.api.Campaign({ id: createCampaign.id, status: 'QUEUED' });
-    expect(nodes(deferred.recipients)).toHaveLength(10);
-    for (const r of nodes(deferred.recipients)) {
-      expect(r).toMatchObject({ reason: 'QUIET_HOURS_DEFERRED', timeZone: 'America/Los_Angeles' });
-      expect(localMinutes(new Date(r.deferredUntil!), 'America/Los_Angeles')).toBe(done.windowStartHour * 60);
-    }
-    const { campaign: sent } = await t.api.Campaign({ id: createCampaign.id, status: 'SENT', first: 1 });
-    const { lead } = await t.api.Lead({ id: nodes(sent.recipients)[0]!.lead!.id });
-    expect(lead.activities).toEqual([
-      expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT (campaign November mailer)' }),
-    ]);
+      // Every allowed recipient got exactly one email, with its own merge fields; nobody else got any.
+      for (const [i, email] of ok.entries()) {
+        const mails = received(email);
+        expect(mails, email).toHaveLength(1);
+        expect(mails[0]!.parsed.subject).toBe(`Hi First${i}ok`);
+        expect(mails[0]!.parsed.text).toMatch(
+          new RegExp(
+            `^Hello First${i}ok Seller, we buy houses\\. — Acme Home Buyers\\n\\n--\\nTo stop receiving these ` +
+              `emails: http://\\S+/u/[\\w-]{64}\\n?$`,
+          ),
+        );
+        expect(mails[0]!.parsed.headerLines.find((l) => l.key === 'x-reos-campaign-id')?.line).toContain(
+          createCampaign.id,
+        );
+      }
+      for (const email of [...optedOut, ...noConsent, ...dnc, ...outsideAudience, ...pacific])
+        expect(received(email), email).toEqual([]);
 
-    // Cancelling ends the wait: the deferred sends are cancelled, not sent later.
-    const { cancelCampaign } = await t.api.CancelCampaign({ id: createCampaign.id });
-    expect(cancelCampaign).toMatchObject({ status: 'CANCELLED', stats: { cancelled: 10, queued: 0, sent: 160 } });
-  });
+      const { campaign: deferred } = await t.api.Campaign({ id: createCampaign.id, status: 'QUEUED' });
+      expect(nodes(deferred.recipients)).toHaveLength(10);
+      for (const r of nodes(deferred.recipients)) {
+        expect(r).toMatchObject({ reason: 'QUIET_HOURS_DEFERRED', timeZone: 'America/Los_Angeles' });
+        expect(localMinutes(new Date(r.deferredUntil!), 'America/Los_Angeles')).toBe(done.windowStartHour * 60);
+      }
+      const { campaign: sent } = await t.api.Campaign({ id: createCampaign.id, status: 'SENT', first: 1 });
+      const { lead } = await t.api.Lead({ id: nodes(sent.recipients)[0]!.lead!.id });
+      expect(lead.activities).toEqual([
+        expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT (campaign November mailer)' }),
+      ]);
+
+      // Cancelling ends the wait: the deferred sends are cancelled, not sent later.
+      const { cancelCampaign } = await t.api.CancelCampaign({ id: createCampaign.id });
+      expect(cancelCampaign).toMatchObject({ status: 'CANCELLED', stats: { cancelled: 10, queued: 0, sent: 160 } });
+    },
+  );
 
   it('pauses and resumes: nothing is sent while paused, everything once after', async () => {
     const t = await createTenant(server.url);
@@ -296,7 +303,7 @@ describe('email campaigns', () => {
 });
 
 describe('unsubscribing from a campaign email', () => {
-  it('the link and one-click header opt the address out; later campaigns skip it; tampered tokens are 404', async () => {
+  it('the link and one-click header opt the address out; later campaigns skip it; tampered tokens 404', async () => {
     const t = await createTenant(server.url);
     const [email] = await seedLeads(t, 'ok', 1, randomUUID().slice(0, 8));
     const templateId = await emailTemplate(t);
@@ -358,63 +365,68 @@ describe('unsubscribing from a campaign email', () => {
 });
 
 describe('a campaign send that fails all its attempts', () => {
-  it('lands in the dead-letter list, marks the recipient FAILED, and on replay sends exactly once; a 5xx is BOUNCED, not retried', async () => {
-    let down = true;
-    let bounceTo = '';
-    const flaky = await startScriptedSmtp((address) =>
-      address === bounceTo
-        ? { code: 550, message: '5.1.1 mailbox unavailable' }
-        : down
-          ? { code: 451, message: '4.3.2 try again later' }
-          : null,
-    );
-    const { delivered } = flaky;
-    const api = await startTestServer({ config: { smtpUrl: flaky.url, jobAttempts: 2, jobBackoffMs: 20 } });
-    try {
-      const t = await createTenant(api.url);
-      const [email, bouncing] = await seedOptedInLeads(api.config.databaseUrl, t, 2, 'flaky');
-      bounceTo = bouncing!;
-      const { createTemplate } = await t.api.CreateTemplate({
-        input: { name: 'One', channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' },
-      });
-      const { createCampaign } = await t.api.CreateCampaign({
-        input: {
-          name: 'Flaky',
-          channel: 'EMAIL',
-          templateId: createTemplate.id,
-          windowStartHour: 0,
-          windowEndHour: 24,
-        },
-      });
-      await t.api.LaunchCampaign({ id: createCampaign.id });
-      const dead = await waitFor(
-        async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node,
-        30_000,
-        'dead letter',
+  it(
+    'lands in the dead-letter list, marks the recipient FAILED, and on replay sends exactly once; a 5xx is ' +
+      'BOUNCED, not retried',
+    async () => {
+      let down = true;
+      let bounceTo = '';
+      const flaky = await startScriptedSmtp((address) =>
+        address === bounceTo
+          ? { code: 550, message: '5.1.1 mailbox unavailable' }
+          : down
+            ? { code: 451, message: '4.3.2 try again later' }
+            : null,
       );
-      expect(dead).toMatchObject({
-        jobName: 'campaign-send',
-        attempts: 2,
-        lastError: expect.stringContaining('try again later'),
-      });
-      const failed = await campaignCompleted(t, createCampaign.id, 10_000);
-      expect(failed.stats).toMatchObject({ failed: 1, bounced: 1, sent: 0 });
-      expect(
-        nodes((await t.api.Campaign({ id: createCampaign.id, status: 'BOUNCED' })).campaign.recipients),
-      ).toMatchObject([{ toAddress: bouncing, error: expect.stringContaining('5.1.1'), sentAt: null }]);
-      expect(delivered).toEqual([]);
+      const { delivered } = flaky;
+      const api = await startTestServer({ config: { smtpUrl: flaky.url, jobAttempts: 2, jobBackoffMs: 20 } });
+      try {
+        const t = await createTenant(api.url);
+        const [email, bouncing] = await seedOptedInLeads(api.config.databaseUrl, t, 2, 'flaky');
+        bounceTo = bouncing!;
+        const { createTemplate } = await t.api.CreateTemplate({
+          input: { name: 'One', channel: 'EMAIL', subject: 'Hi', body: 'Hello {{lead.firstName}}' },
+        });
+        const { createCampaign } = await t.api.CreateCampaign({
+          input: {
+            name: 'Flaky',
+            channel: 'EMAIL',
+            templateId: createTemplate.id,
+            windowStartHour: 0,
+            windowEndHour: 24,
+          },
+        });
+        await t.api.LaunchCampaign({ id: createCampaign.id });
+        const dead = await waitFor(
+          async () => (await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges[0]?.node,
+          30_000,
+          'dead letter',
+        );
+        expect(dead).toMatchObject({
+          jobName: 'campaign-send',
+          attempts: 2,
+          lastError: expect.stringContaining('try again later'),
+        });
+        const failed = await campaignCompleted(t, createCampaign.id, 10_000);
+        expect(failed.stats).toMatchObject({ failed: 1, bounced: 1, sent: 0 });
+        expect(
+          nodes((await t.api.Campaign({ id: createCampaign.id, status: 'BOUNCED' })).campaign.recipients),
+        ).toMatchObject([{ toAddress: bouncing, error: expect.stringContaining('5.1.1'), sentAt: null }]);
+        expect(delivered).toEqual([]);
 
-      down = false;
-      await t.api.ReplayJob({ id: dead.id });
-      const sent = await campaignCompleted(t, createCampaign.id, 10_000, (c) => c.stats.sent === 1);
-      expect(sent.stats).toMatchObject({ failed: 0, bounced: 1, sent: 1 });
-      expect(delivered).toEqual([email]);
-      expect((await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges).toHaveLength(1); // the bounce made no dead letter
-      expect((await gqlError(t.api.ReplayJob({ id: dead.id }))).code).toBe('BAD_USER_INPUT');
-      await new Promise((r) => setTimeout(r, 300));
-      expect(delivered).toEqual([email]);
-    } finally {
-      await flaky.close();
-    }
-  });
+        down = false;
+        await t.api.ReplayJob({ id: dead.id });
+        const sent = await campaignCompleted(t, createCampaign.id, 10_000, (c) => c.stats.sent === 1);
+        expect(sent.stats).toMatchObject({ failed: 0, bounced: 1, sent: 1 });
+        expect(delivered).toEqual([email]);
+        // the bounce made no dead letter
+        expect((await t.api.FailedJobs({ queue: 'email' })).failedJobs.edges).toHaveLength(1);
+        expect((await gqlError(t.api.ReplayJob({ id: dead.id }))).code).toBe('BAD_USER_INPUT');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(delivered).toEqual([email]);
+      } finally {
+        await flaky.close();
+      }
+    },
+  );
 });

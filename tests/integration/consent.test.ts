@@ -6,47 +6,57 @@ import { startTestServer } from '../helpers/server.js';
 const server = await startTestServer({ workers: false });
 
 describe('consent ledger and do-not-contact', () => {
-  it('decides from the latest record: none is NO_CONSENT, opt-in allows, opt-out blocks; every spelling is one contact point', async () => {
-    const t = await createTenant(server.url);
-    const status = async (contactPoint: string) =>
-      (await t.api.ConsentStatus({ channel: 'SMS', contactPoint })).consentStatus;
-    expect(await status('(512) 555-0188')).toMatchObject({ allowed: false, reason: 'NO_CONSENT', latest: null });
-    await t.api.RecordConsent({
-      input: {
-        channel: 'SMS',
-        contactPoint: '512-555-0188',
-        status: 'OPTED_IN',
-        source: 'web_form',
-        evidence: 'form #123',
-      },
-    });
-    expect(await status('+1 512 555 0188')).toMatchObject({
-      allowed: true,
-      reason: null,
-      latest: { status: 'OPTED_IN', source: 'WEB_FORM', contactPoint: '+15125550188' },
-    });
-    await t.api.RecordConsent({
-      input: { channel: 'SMS', contactPoint: '5125550188', status: 'OPTED_OUT', source: 'SMS_REPLY', evidence: 'STOP' },
-    });
-    expect(await status('5125550188')).toMatchObject({ allowed: false, reason: 'OPTED_OUT' });
-    // An older record does not override a newer one.
-    await t.api.RecordConsent({
-      input: {
-        channel: 'SMS',
-        contactPoint: '5125550188',
-        status: 'OPTED_IN',
-        source: 'CALL',
-        recordedAt: new Date(Date.now() - 86_400_000).toISOString(),
-      },
-    });
-    expect(await status('5125550188')).toMatchObject({ allowed: false, reason: 'OPTED_OUT' });
-    const { consentHistory } = await t.api.ConsentHistory({ channel: 'SMS', contactPoint: '5125550188' });
-    expect(consentHistory.map((r) => r.status)).toEqual(['OPTED_OUT', 'OPTED_IN', 'OPTED_IN']);
-    // Consent is per channel.
-    expect(
-      (await t.api.ConsentStatus({ channel: 'EMAIL', contactPoint: 'Someone@Example.com' })).consentStatus.reason,
-    ).toBe('NO_CONSENT');
-  });
+  it(
+    'decides from the latest record: none is NO_CONSENT, opt-in allows, opt-out blocks; every spelling is ' +
+      'one contact point',
+    async () => {
+      const t = await createTenant(server.url);
+      const status = async (contactPoint: string) =>
+        (await t.api.ConsentStatus({ channel: 'SMS', contactPoint })).consentStatus;
+      expect(await status('(512) 555-0188')).toMatchObject({ allowed: false, reason: 'NO_CONSENT', latest: null });
+      await t.api.RecordConsent({
+        input: {
+          channel: 'SMS',
+          contactPoint: '512-555-0188',
+          status: 'OPTED_IN',
+          source: 'web_form',
+          evidence: 'form #123',
+        },
+      });
+      expect(await status('+1 512 555 0188')).toMatchObject({
+        allowed: true,
+        reason: null,
+        latest: { status: 'OPTED_IN', source: 'WEB_FORM', contactPoint: '+15125550188' },
+      });
+      await t.api.RecordConsent({
+        input: {
+          channel: 'SMS',
+          contactPoint: '5125550188',
+          status: 'OPTED_OUT',
+          source: 'SMS_REPLY',
+          evidence: 'STOP',
+        },
+      });
+      expect(await status('5125550188')).toMatchObject({ allowed: false, reason: 'OPTED_OUT' });
+      // An older record does not override a newer one.
+      await t.api.RecordConsent({
+        input: {
+          channel: 'SMS',
+          contactPoint: '5125550188',
+          status: 'OPTED_IN',
+          source: 'CALL',
+          recordedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        },
+      });
+      expect(await status('5125550188')).toMatchObject({ allowed: false, reason: 'OPTED_OUT' });
+      const { consentHistory } = await t.api.ConsentHistory({ channel: 'SMS', contactPoint: '5125550188' });
+      expect(consentHistory.map((r) => r.status)).toEqual(['OPTED_OUT', 'OPTED_IN', 'OPTED_IN']);
+      // Consent is per channel.
+      expect(
+        (await t.api.ConsentStatus({ channel: 'EMAIL', contactPoint: 'Someone@Example.com' })).consentStatus.reason,
+      ).toBe('NO_CONSENT');
+    },
+  );
 
   it('the do-not-contact list overrides an opt-in, until an OWNER/ADMIN removes it', async () => {
     const owner = await createTenant(server.url);

@@ -151,7 +151,8 @@ async function runGraphql(example: Example): Promise<void> {
   if (ops.length > 1 && ops.some((o) => !o.name)) throw new Error('a block with several operations must name each one');
   const given = example.variables ? (JSON.parse(example.variables) as Record<string, unknown>) : {};
   for (const op of ops) {
-    // Each operation takes the variables it declares, resolved just before it runs (so it can use what the previous one returned).
+    // Each operation takes the variables it declares, resolved just before it runs (so it can use what the previous one
+    // returned).
     const declared = new Set((op.variableDefinitions ?? []).map((v) => v.variable.name.value));
     const variables = resolveRefs(Object.fromEntries(Object.entries(given).filter(([k]) => declared.has(k)))) as Record<
       string,

@@ -141,7 +141,7 @@ describe('comps and ARV', () => {
     expect(changes.some((c) => c.startsWith('compIds'))).toBe(true);
   });
 
-  it('explains missing comps, rejects bad arguments, and reports a provider outage as SERVICE_UNAVAILABLE', async () => {
+  it('explains missing comps, rejects bad arguments, reports a provider outage as SERVICE_UNAVAILABLE', async () => {
     const t = await createTenant(server.url);
     const { createProperty: notYet } = await t.api.CreateProperty({
       input: { ...uniqueAddress('10001'), city: 'New York', state: 'NY' },

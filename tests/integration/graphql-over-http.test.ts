@@ -16,27 +16,31 @@ describe('GraphQL over HTTP', () => {
     expect(results.filter((r) => r.status === 'ok').length).toBeGreaterThanOrEqual(55);
   });
 
-  it('answers 200 to application/json clients for parse, validation and variable errors, 400 to graphql-response+json', async () => {
-    const send = (accept: string, body: unknown) =>
-      fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept },
-        body: JSON.stringify(body),
-      });
-    const cases = [
-      { query: '{' },
-      { query: '{ nope }' },
-      { query: 'query($n: Int!) { __typename }', variables: { n: 'x' } },
-    ];
-    for (const body of cases) {
-      const legacy = await send('application/json', body);
-      expect(legacy.status).toBe(200);
-      expect(((await legacy.json()) as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
-      expect((await send('application/graphql-response+json', body)).status).toBe(400);
-    }
-  });
+  it(
+    'answers 200 to application/json clients for parse, validation and variable errors, 400 to ' +
+      'graphql-response+json',
+    async () => {
+      const send = (accept: string, body: unknown) =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept },
+          body: JSON.stringify(body),
+        });
+      const cases = [
+        { query: '{' },
+        { query: '{ nope }' },
+        { query: 'query($n: Int!) { __typename }', variables: { n: 'x' } },
+      ];
+      for (const body of cases) {
+        const legacy = await send('application/json', body);
+        expect(legacy.status).toBe(200);
+        expect(((await legacy.json()) as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+        expect((await send('application/graphql-response+json', body)).status).toBe(400);
+      }
+    },
+  );
 
-  it('refuses a subscription sent over HTTP with BAD_REQUEST naming the WebSocket endpoint, with the jit on or off', async () => {
+  it('refuses a subscription over HTTP (BAD_REQUEST naming the WebSocket endpoint), jit on or off', async () => {
     for (const s of [server, interpreted]) {
       const t = await createTenant(s.url);
       const res = await fetch(s.url, {

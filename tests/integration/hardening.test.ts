@@ -57,7 +57,7 @@ describe('HTTP hardening', () => {
     expect((await fetch(server.url.replace('/graphql', '/healthz'))).status).toBe(200);
   });
 
-  it('answers bad encodings and bodies on every route with the one JSON error shape, never an HTML page or a stack', async () => {
+  it('answers bad encodings and bodies on every route in the one JSON error shape, no HTML or stack', async () => {
     for (const s of [server, prod]) {
       const base = s.url.replace('/graphql', '');
       const requests: [string, RequestInit][] = [
@@ -160,7 +160,7 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
   });
 
-  it('gives other origins, and servers without CORS_ORIGINS, no allow headers; CSRF prevention still applies', async () => {
+  it('gives other origins (or all, without CORS_ORIGINS) no allow headers; CSRF prevention applies', async () => {
     const other = await preflight(withCors.url, 'https://evil.example.net');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(

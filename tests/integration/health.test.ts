@@ -39,37 +39,41 @@ describe('health and readiness', () => {
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED', requestId: 'trace-abc-123' });
   });
 
-  it('never sends stack traces or SQL: a database failure in production mode is "Internal server error" with a request id', async () => {
-    const good = await startTestServer({ workers: false });
-    const t = await createTenant(good.url);
-    // A second API whose database role has no rights on any table: every query fails inside Postgres.
-    const role = `reos_norights_${randomUUID().slice(0, 8)}`;
-    const admin = new pg.Client({ connectionString: good.config.databaseOwnerUrl });
-    await admin.connect();
-    await admin.query(`create role ${role} login`);
-    try {
-      const url = new URL(good.config.databaseUrl);
-      url.username = role;
-      const broken = await startTestServer({
-        workers: false,
-        config: { databaseUrl: url.toString(), nodeEnv: 'production', introspection: false },
-      });
-      const res = await fetch(broken.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
-        body: JSON.stringify({ query: '{ me { id } }' }),
-      });
-      const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
-      expect(body.errors[0]).toMatchObject({
-        message: 'Internal server error',
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      });
-      expect(body.errors[0]!.extensions.requestId).toBeTruthy();
-      expect(JSON.stringify(body)).not.toMatch(/permission|select|users|stack|\.ts:|\.js:/i);
-      await broken.close();
-    } finally {
-      await admin.query(`drop role if exists ${role}`);
-      await admin.end();
-    }
-  });
+  it(
+    'never sends stack traces or SQL: a database failure in production mode is "Internal server error" with ' +
+      'a request id',
+    async () => {
+      const good = await startTestServer({ workers: false });
+      const t = await createTenant(good.url);
+      // A second API whose database role has no rights on any table: every query fails inside Postgres.
+      const role = `reos_norights_${randomUUID().slice(0, 8)}`;
+      const admin = new pg.Client({ connectionString: good.config.databaseOwnerUrl });
+      await admin.connect();
+      await admin.query(`create role ${role} login`);
+      try {
+        const url = new URL(good.config.databaseUrl);
+        url.username = role;
+        const broken = await startTestServer({
+          workers: false,
+          config: { databaseUrl: url.toString(), nodeEnv: 'production', introspection: false },
+        });
+        const res = await fetch(broken.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+          body: JSON.stringify({ query: '{ me { id } }' }),
+        });
+        const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+        expect(body.errors[0]).toMatchObject({
+          message: 'Internal server error',
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
+        expect(body.errors[0]!.extensions.requestId).toBeTruthy();
+        expect(JSON.stringify(body)).not.toMatch(/permission|select|users|stack|\.ts:|\.js:/i);
+        await broken.close();
+      } finally {
+        await admin.query(`drop role if exists ${role}`);
+        await admin.end();
+      }
+    },
+  );
 });

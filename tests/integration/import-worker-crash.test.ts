@@ -18,7 +18,7 @@ const workerEnv = {
 };
 
 describe('a worker killed mid-import', () => {
-  it('leaves the import to a new worker, which resumes after the last stored batch: every row stored once', async () => {
+  it('leaves the import to a new worker, which resumes after the last stored batch: each row once', async () => {
     const t = await createTenant(server.url);
     const rows = 40_000;
     const tag = randomUUID().slice(0, 6);
@@ -65,7 +65,8 @@ describe('a worker killed mid-import', () => {
     }
     const stored = await asTenant(server.config.databaseUrl, t, (db) =>
       db.query<{ n: string; distinct_addresses: string }>(
-        "select count(*) as n, count(distinct normalized_address) as distinct_addresses from properties where address_line like '%' || $1 || '%'",
+        'select count(*) as n, count(distinct normalized_address) as distinct_addresses from properties where ' +
+          "address_line like '%' || $1 || '%'",
         [tag],
       ),
     );

@@ -136,7 +136,7 @@ describe('row-level security underneath the ORM', () => {
     }
   });
 
-  it('even with the ORM filter switched off, a tenant-scoped EntityManager reads only its own organization', async () => {
+  it('with the ORM filter off, a tenant-scoped EntityManager still reads only its own organization', async () => {
     const a = await createTenant(server.url);
     const b = await createTenant(server.url);
     await seedOrg(a);

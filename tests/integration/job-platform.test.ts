@@ -50,7 +50,8 @@ describe('job platform', () => {
 
     // Other organizations see nothing; only OWNER/ADMIN replay.
     expect((await other.api.FailedJobs({})).failedJobs.totalCount).toBe(0);
-    expect((await gqlError(other.api.ReplayJob({ id: dead.id }))).code).toBe('NOT_FOUND'); // an OWNER, of another organization
+    // an OWNER, of another organization
+    expect((await gqlError(other.api.ReplayJob({ id: dead.id }))).code).toBe('NOT_FOUND');
     expect((await gqlError(agent.api.ReplayJob({ id: dead.id }))).code).toBe('FORBIDDEN');
 
     geocoder.down = false;

@@ -66,7 +66,7 @@ describe('emailing a lead', () => {
     expect((await t.api.Job({ id: sent.jobId })).job).toMatchObject({ queue: 'email', state: 'completed' });
   });
 
-  it('refuses what cannot be sent, queuing nothing: no consent, do-not-contact, no email, SMS template, viewers', async () => {
+  it('refuses what cannot be sent, queuing nothing: no consent, DNC, no email, SMS template, viewers', async () => {
     const t = await createTenant(server.url);
     const { lead, template, email } = await leadWithTemplate(t, false);
     const noConsent = await gqlError(t.api.SendLeadEmail({ leadId: lead.id, templateId: template.id }));

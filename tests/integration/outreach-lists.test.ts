@@ -33,52 +33,56 @@ async function runCampaign(t: Tenant, name: string, search?: string) {
 }
 
 describe('suppression list', () => {
-  it('a hard bounce is not tried again by later campaigns until an admin lifts it; other organizations are unaffected', async () => {
-    const a = await createTenant(server.url);
-    const b = await createTenant(server.url);
-    const [good, bad] = await seedOptedInLeads(server.config.databaseUrl, a, 2, `sup${Date.now()}`);
-    refuse = bad!;
-    const first = await runCampaign(a, 'First');
-    expect(first.stats).toMatchObject({ sent: 1, bounced: 1 });
-    const { suppressions } = await a.api.Suppressions({});
-    expect(nodes(suppressions)).toMatchObject([
-      {
-        channel: 'EMAIL',
-        contactPoint: bad,
-        reason: 'HARD_BOUNCE',
-        detail: expect.stringContaining('5.1.1'),
-        liftedAt: null,
-      },
-    ]);
-    expect((await a.api.ConsentStatus({ channel: 'EMAIL', contactPoint: bad! })).consentStatus).toMatchObject({
-      allowed: false,
-      reason: 'BOUNCED_BEFORE',
-    });
-    expect((await b.api.Suppressions({})).suppressions.totalCount).toBe(0);
+  it(
+    'a hard bounce is not tried again by later campaigns until an admin lifts it; other organizations are ' +
+      'unaffected',
+    async () => {
+      const a = await createTenant(server.url);
+      const b = await createTenant(server.url);
+      const [good, bad] = await seedOptedInLeads(server.config.databaseUrl, a, 2, `sup${Date.now()}`);
+      refuse = bad!;
+      const first = await runCampaign(a, 'First');
+      expect(first.stats).toMatchObject({ sent: 1, bounced: 1 });
+      const { suppressions } = await a.api.Suppressions({});
+      expect(nodes(suppressions)).toMatchObject([
+        {
+          channel: 'EMAIL',
+          contactPoint: bad,
+          reason: 'HARD_BOUNCE',
+          detail: expect.stringContaining('5.1.1'),
+          liftedAt: null,
+        },
+      ]);
+      expect((await a.api.ConsentStatus({ channel: 'EMAIL', contactPoint: bad! })).consentStatus).toMatchObject({
+        allowed: false,
+        reason: 'BOUNCED_BEFORE',
+      });
+      expect((await b.api.Suppressions({})).suppressions.totalCount).toBe(0);
 
-    const tries = () => offered.filter((x) => x === bad).length;
-    expect(tries()).toBe(1);
-    const second = await runCampaign(a, 'Second');
-    expect(second.stats.skippedByReason).toEqual([{ reason: 'BOUNCED_BEFORE', count: 1 }]);
-    expect(nodes((await a.api.Campaign({ id: second.id, status: 'SKIPPED' })).campaign.recipients)).toMatchObject([
-      { toAddress: bad, reason: 'BOUNCED_BEFORE' },
-    ]);
-    expect(tries()).toBe(1); // never offered to the mail server again
-    expect(delivered.filter((x) => x === good)).toHaveLength(2);
+      const tries = () => offered.filter((x) => x === bad).length;
+      expect(tries()).toBe(1);
+      const second = await runCampaign(a, 'Second');
+      expect(second.stats.skippedByReason).toEqual([{ reason: 'BOUNCED_BEFORE', count: 1 }]);
+      expect(nodes((await a.api.Campaign({ id: second.id, status: 'SKIPPED' })).campaign.recipients)).toMatchObject([
+        { toAddress: bad, reason: 'BOUNCED_BEFORE' },
+      ]);
+      expect(tries()).toBe(1); // never offered to the mail server again
+      expect(delivered.filter((x) => x === good)).toHaveLength(2);
 
-    const entry = nodes(suppressions)[0]!;
-    const agent = await addMember(server.url, a, 'AGENT');
-    expect((await gqlError(agent.api.LiftSuppression({ id: entry.id }))).code).toBe('FORBIDDEN');
-    expect((await gqlError(b.api.LiftSuppression({ id: entry.id }))).code).toBe('NOT_FOUND');
-    refuse = '';
-    expect((await a.api.LiftSuppression({ id: entry.id })).liftSuppression.liftedAt).toBeTruthy();
-    expect((await gqlError(a.api.LiftSuppression({ id: entry.id }))).code).toBe('BAD_USER_INPUT');
-    expect((await a.api.Suppressions({})).suppressions.totalCount).toBe(0);
-    expect((await a.api.Suppressions({ includeLifted: true })).suppressions.totalCount).toBe(1);
-    const third = await runCampaign(a, 'Third');
-    expect(third.stats).toMatchObject({ sent: 2, bounced: 0 });
-    expect(tries()).toBe(2);
-  });
+      const entry = nodes(suppressions)[0]!;
+      const agent = await addMember(server.url, a, 'AGENT');
+      expect((await gqlError(agent.api.LiftSuppression({ id: entry.id }))).code).toBe('FORBIDDEN');
+      expect((await gqlError(b.api.LiftSuppression({ id: entry.id }))).code).toBe('NOT_FOUND');
+      refuse = '';
+      expect((await a.api.LiftSuppression({ id: entry.id })).liftSuppression.liftedAt).toBeTruthy();
+      expect((await gqlError(a.api.LiftSuppression({ id: entry.id }))).code).toBe('BAD_USER_INPUT');
+      expect((await a.api.Suppressions({})).suppressions.totalCount).toBe(0);
+      expect((await a.api.Suppressions({ includeLifted: true })).suppressions.totalCount).toBe(1);
+      const third = await runCampaign(a, 'Third');
+      expect(third.stats).toMatchObject({ sent: 2, bounced: 0 });
+      expect(tries()).toBe(2);
+    },
+  );
 });
 
 describe('one copy per contact point', () => {
@@ -88,7 +92,8 @@ describe('one copy per contact point', () => {
     const [shared] = await seedOptedInLeads(server.config.databaseUrl, t, 1, tag);
     await asTenant(server.config.databaseUrl, t, (db) =>
       db.query(
-        `insert into leads (id, organization_id, first_name, last_name, email, created_at) values ($1, $2, $3, 'Twin', $4, now() + interval '1 second')`,
+        `insert into leads (id, organization_id, first_name, last_name, email, created_at) values ($1, $2, ` +
+          `$3, 'Twin', $4, now() + interval '1 second')`,
         [randomUUID(), t.organizationId, `${tag}-twin`, shared],
       ),
     );
@@ -113,8 +118,10 @@ describe('long lists are cursor connections', () => {
         [t.organizationId, tag],
       );
       await db.query(
-        `insert into inbound_messages (id, organization_id, channel, from_address, to_address, body, kind, provider_message_id, received_at)
-           select gen_random_uuid(), $1, 'SMS', '+15125550100', '+15125550199', 'msg ' || g, 'REPLY', 'SM' || $2 || g, now() - make_interval(secs => g)
+        `insert into inbound_messages (id, organization_id, channel, from_address, to_address, body, kind,
+                                       provider_message_id, received_at)
+           select gen_random_uuid(), $1, 'SMS', '+15125550100', '+15125550199', 'msg ' || g, 'REPLY', 'SM' || $2 || g,
+                  now() - make_interval(secs => g)
              from generate_series(1, 130) g`,
         [t.organizationId, tag],
       );

@@ -39,7 +39,7 @@ describe('automatic persisted queries', () => {
     expect(mismatch.status).toBe(400);
   });
 
-  it('hashed queries over GET are answered with cache headers; a GET without a preflight header is refused (CSRF)', async () => {
+  it('answers hashed GET queries with cache headers; a GET without a preflight header is refused', async () => {
     const t = await createTenant(server.url);
     const query = print(MeDocument);
     const url = new URL(server.url);

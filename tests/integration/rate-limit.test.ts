@@ -68,24 +68,28 @@ describe('rate limits', () => {
     expect(other.response.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
-  it('keys the login limit on the email as sign-in reads it: re-spelling it (case, spaces, KELVIN SIGN) is the same account', async () => {
-    const id = randomUUID();
-    const spellings = [
-      `kim-${id}@example.com`,
-      `KIM-${id}@EXAMPLE.COM`,
-      `  kim-${id}@example.com `,
-      `\u212Aim-${id}@example.com`,
-    ];
-    const api = sdk(server.url);
-    const codes: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await api
-        .Login({ input: { email: spellings[i % spellings.length]!, password: 'wrong-password' } })
-        .catch((e) => e);
-      codes.push(res.response?.errors?.[0]?.extensions?.code);
-    }
-    expect(codes).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
-  });
+  it(
+    'keys the login limit on the email as sign-in reads it: re-spelling it (case, spaces, KELVIN SIGN) is ' +
+      'the same account',
+    async () => {
+      const id = randomUUID();
+      const spellings = [
+        `kim-${id}@example.com`,
+        `KIM-${id}@EXAMPLE.COM`,
+        `  kim-${id}@example.com `,
+        `\u212Aim-${id}@example.com`,
+      ];
+      const api = sdk(server.url);
+      const codes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await api
+          .Login({ input: { email: spellings[i % spellings.length]!, password: 'wrong-password' } })
+          .catch((e) => e);
+        codes.push(res.response?.errors?.[0]?.extensions?.code);
+      }
+      expect(codes).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+    },
+  );
 
   it('limits sign-in attempts per account across client addresses', async () => {
     const behindProxy = await startTestServer({

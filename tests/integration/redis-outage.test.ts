@@ -34,7 +34,7 @@ describe('Redis unreachable', () => {
     expect(output).not.toContain('is running');
   });
 
-  it('at run time: logs the outage once, reports it in /readyz and /metrics, and recovers without a restart', async () => {
+  it('at run time: logs the outage once, reports it in /readyz and /metrics, recovers without restart', async () => {
     const redis = await startOwnRedis();
     const api = await startApiProcess(testConfig({ redisUrl: redis.url }), []);
     const base = api.url.replace('/graphql', '');

@@ -6,7 +6,7 @@ import { startTestServer } from '../helpers/server.js';
 const server = await startTestServer({ workers: false });
 
 describe('npm run seed', () => {
-  it('creates a demo organization you can sign in to, with deals in every stage; a second run does nothing', async () => {
+  it('creates a demo organization to sign in to, with deals in every stage; a second run does nothing', async () => {
     const first = await seed(server.deps, { properties: 24, deals: 16 });
     expect(first.created).toBe(true);
     const { login } = await sdk(server.url).Login({ input: { email: DEMO.email, password: DEMO.password } });

@@ -57,154 +57,158 @@ const sentTo = (t: Tenant, to: string) =>
   offline.sent.filter((m) => m.organizationId === t.organizationId && m.to === to);
 
 describe('SMS campaigns through the offline provider', () => {
-  it('sends each opted-in lead one text, records delivery receipts and bounces, and an inbound STOP stops later sends', async () => {
-    const a = await smsTenant();
-    const b = await smsTenant();
-    const prefix = `Sms${randomUUID().slice(0, 6)}`;
-    const normal = Array.from({ length: 8 }, () => randomPhone());
-    const undeliverable = randomPhone('0001');
-    const invalid = randomPhone('0000');
-    const flaky = randomPhone('0002');
-    const noConsent = randomPhone();
-    const phones = [...normal, undeliverable, invalid, flaky, noConsent];
-    const leadIds = await seedSmsLeads(server.config.databaseUrl, a, phones, prefix, [noConsent]);
+  it(
+    'sends each opted-in lead one text, records delivery receipts and bounces, and an inbound STOP stops ' +
+      'later sends',
+    async () => {
+      const a = await smsTenant();
+      const b = await smsTenant();
+      const prefix = `Sms${randomUUID().slice(0, 6)}`;
+      const normal = Array.from({ length: 8 }, () => randomPhone());
+      const undeliverable = randomPhone('0001');
+      const invalid = randomPhone('0000');
+      const flaky = randomPhone('0002');
+      const noConsent = randomPhone();
+      const phones = [...normal, undeliverable, invalid, flaky, noConsent];
+      const leadIds = await seedSmsLeads(server.config.databaseUrl, a, phones, prefix, [noConsent]);
 
-    const first = await smsCampaign(a, prefix);
-    await a.api.LaunchCampaign({ id: first });
-    const done = await campaignCompleted(a, first, 60_000, (c) => c.stats.delivered === 9 && c.stats.bounced === 2);
-    expect(done.stats).toMatchObject({
-      total: 12,
-      sent: 10,
-      delivered: 9,
-      bounced: 2,
-      failed: 0,
-      skipped: 1,
-      skippedByReason: [{ reason: 'NO_CONSENT', count: 1 }],
-    });
+      const first = await smsCampaign(a, prefix);
+      await a.api.LaunchCampaign({ id: first });
+      const done = await campaignCompleted(a, first, 60_000, (c) => c.stats.delivered === 9 && c.stats.bounced === 2);
+      expect(done.stats).toMatchObject({
+        total: 12,
+        sent: 10,
+        delivered: 9,
+        bounced: 2,
+        failed: 0,
+        skipped: 1,
+        skippedByReason: [{ reason: 'NO_CONSENT', count: 1 }],
+      });
 
-    // Exactly one accepted text per reachable number (the flaky one after a retried outage), from the
-    // organization's number, with the lead's own merge fields and the opt-out notice.
-    for (const [i, phone] of phones.entries()) {
-      const got = sentTo(a, phone);
-      if (phone === invalid || phone === noConsent) {
-        expect(got).toHaveLength(0);
-        continue;
+      // Exactly one accepted text per reachable number (the flaky one after a retried outage), from the
+      // organization's number, with the lead's own merge fields and the opt-out notice.
+      for (const [i, phone] of phones.entries()) {
+        const got = sentTo(a, phone);
+        if (phone === invalid || phone === noConsent) {
+          expect(got).toHaveLength(0);
+          continue;
+        }
+        expect(got).toHaveLength(1);
+        expect(got[0]!.from).toBe(a.number);
+        expect(got[0]!.body).toBe(
+          `Hi ${prefix}${i + 1}, would you sell Seller place? -Olive Owner\nReply STOP to opt out.`,
+        );
+        expect(got[0]!.statusCallbackUrl).toContain(`/webhooks/twilio/status?org=${a.organizationId}`);
       }
-      expect(got).toHaveLength(1);
-      expect(got[0]!.from).toBe(a.number);
-      expect(got[0]!.body).toBe(
-        `Hi ${prefix}${i + 1}, would you sell Seller place? -Olive Owner\nReply STOP to opt out.`,
+      const { campaign } = await a.api.Campaign({ id: first, first: 100 });
+      const byPhone = new Map(nodes(campaign.recipients).map((r) => [r.toAddress, r]));
+      expect(byPhone.get(undeliverable)).toMatchObject({ status: 'BOUNCED', error: expect.stringContaining('30003') });
+      expect(byPhone.get(invalid)).toMatchObject({
+        status: 'BOUNCED',
+        sentAt: null,
+        error: expect.stringContaining('not a valid phone number'),
+      });
+      expect(byPhone.get(flaky)).toMatchObject({ status: 'DELIVERED', deliveredAt: expect.any(String) });
+      expect(byPhone.get(normal[0]!)!.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
+
+      // Inbound: the organization's subscribers hear it, another organization's do not.
+      const query = print(InboundMessageReceivedDocument);
+      const subA = await subscribe<InboundMessageReceivedSubscription>(server.wsUrl, a.token, query);
+      const subB = await subscribe<InboundMessageReceivedSubscription>(server.wsUrl, b.token, query);
+      const stopper = normal[0]!;
+      const stop = (await a.api.SimulateInboundSms({ from: stopper, body: '  Stop ' })).simulateInboundSms;
+      expect(stop).toMatchObject({
+        kind: 'OPT_OUT',
+        fromAddress: stopper,
+        toAddress: a.number,
+        leadId: leadIds[0],
+        campaignRecipientId: byPhone.get(stopper)!.id,
+      });
+      expect((await subA.next()).inboundMessageReceived).toMatchObject({ id: stop.id, kind: 'OPT_OUT', body: 'Stop' });
+      const reply = (await a.api.SimulateInboundSms({ from: normal[1]!, body: 'How much would you offer?' }))
+        .simulateInboundSms;
+      expect(reply.kind).toBe('REPLY');
+      expect((await subA.next()).inboundMessageReceived.id).toBe(reply.id);
+      expect((await a.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({
+        allowed: false,
+        reason: 'OPTED_OUT',
+        latest: { source: 'SMS_STOP' },
+      });
+      const after = (await a.api.Campaign({ id: first, first: 100 })).campaign;
+      expect(after.stats).toMatchObject({ optedOut: 1, replied: 1, delivered: 7 });
+      expect(nodes(after.recipients).find((r) => r.toAddress === normal[1])).toMatchObject({
+        status: 'REPLIED',
+        repliedAt: expect.any(String),
+      });
+      const timeline = (await a.api.Lead({ id: leadIds[1]! })).lead.activities;
+      expect(timeline.map((x) => [x.type, x.direction, x.body])).toEqual(
+        expect.arrayContaining([
+          ['SMS', 'INBOUND', 'How much would you offer?'],
+          ['SMS', 'OUTBOUND', expect.stringContaining('would you sell')],
+        ]),
       );
-      expect(got[0]!.statusCallbackUrl).toContain(`/webhooks/twilio/status?org=${a.organizationId}`);
-    }
-    const { campaign } = await a.api.Campaign({ id: first, first: 100 });
-    const byPhone = new Map(nodes(campaign.recipients).map((r) => [r.toAddress, r]));
-    expect(byPhone.get(undeliverable)).toMatchObject({ status: 'BOUNCED', error: expect.stringContaining('30003') });
-    expect(byPhone.get(invalid)).toMatchObject({
-      status: 'BOUNCED',
-      sentAt: null,
-      error: expect.stringContaining('not a valid phone number'),
-    });
-    expect(byPhone.get(flaky)).toMatchObject({ status: 'DELIVERED', deliveredAt: expect.any(String) });
-    expect(byPhone.get(normal[0]!)!.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
 
-    // Inbound: the organization's subscribers hear it, another organization's do not.
-    const query = print(InboundMessageReceivedDocument);
-    const subA = await subscribe<InboundMessageReceivedSubscription>(server.wsUrl, a.token, query);
-    const subB = await subscribe<InboundMessageReceivedSubscription>(server.wsUrl, b.token, query);
-    const stopper = normal[0]!;
-    const stop = (await a.api.SimulateInboundSms({ from: stopper, body: '  Stop ' })).simulateInboundSms;
-    expect(stop).toMatchObject({
-      kind: 'OPT_OUT',
-      fromAddress: stopper,
-      toAddress: a.number,
-      leadId: leadIds[0],
-      campaignRecipientId: byPhone.get(stopper)!.id,
-    });
-    expect((await subA.next()).inboundMessageReceived).toMatchObject({ id: stop.id, kind: 'OPT_OUT', body: 'Stop' });
-    const reply = (await a.api.SimulateInboundSms({ from: normal[1]!, body: 'How much would you offer?' }))
-      .simulateInboundSms;
-    expect(reply.kind).toBe('REPLY');
-    expect((await subA.next()).inboundMessageReceived.id).toBe(reply.id);
-    expect((await a.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({
-      allowed: false,
-      reason: 'OPTED_OUT',
-      latest: { source: 'SMS_STOP' },
-    });
-    const after = (await a.api.Campaign({ id: first, first: 100 })).campaign;
-    expect(after.stats).toMatchObject({ optedOut: 1, replied: 1, delivered: 7 });
-    expect(nodes(after.recipients).find((r) => r.toAddress === normal[1])).toMatchObject({
-      status: 'REPLIED',
-      repliedAt: expect.any(String),
-    });
-    const timeline = (await a.api.Lead({ id: leadIds[1]! })).lead.activities;
-    expect(timeline.map((x) => [x.type, x.direction, x.body])).toEqual(
-      expect.arrayContaining([
-        ['SMS', 'INBOUND', 'How much would you offer?'],
-        ['SMS', 'OUTBOUND', expect.stringContaining('would you sell')],
-      ]),
-    );
+      // A second campaign starts in 3 s; a QUIT arriving before then is honoured at send time.
+      const second = await smsCampaign(a, prefix, { startAt: new Date(Date.now() + 3_000).toISOString() });
+      await a.api.LaunchCampaign({ id: second });
+      const quitter = normal[2]!;
+      expect((await a.api.SimulateInboundSms({ from: quitter, body: 'quit' })).simulateInboundSms.kind).toBe('OPT_OUT');
+      const done2 = await campaignCompleted(a, second, 60_000);
+      const skipped = new Map(done2.stats.skippedByReason.map((s) => [s.reason, s.count]));
+      expect(skipped.get('OPTED_OUT')).toBe(2);
+      const recipients2 = nodes((await a.api.Campaign({ id: second, first: 100 })).campaign.recipients);
+      expect(
+        recipients2
+          .filter((r) => r.reason === 'OPTED_OUT')
+          .map((r) => r.toAddress)
+          .sort(),
+      ).toEqual([stopper, quitter].sort());
+      expect(sentTo(a, stopper)).toHaveLength(1); // nothing after STOP
+      expect(sentTo(a, quitter)).toHaveLength(1); // nothing after QUIT
+      expect(sentTo(a, normal[3]!)).toHaveLength(2); // everyone else: one per campaign
 
-    // A second campaign starts in 3 s; a QUIT arriving before then is honoured at send time.
-    const second = await smsCampaign(a, prefix, { startAt: new Date(Date.now() + 3_000).toISOString() });
-    await a.api.LaunchCampaign({ id: second });
-    const quitter = normal[2]!;
-    expect((await a.api.SimulateInboundSms({ from: quitter, body: 'quit' })).simulateInboundSms.kind).toBe('OPT_OUT');
-    const done2 = await campaignCompleted(a, second, 60_000);
-    const skipped = new Map(done2.stats.skippedByReason.map((s) => [s.reason, s.count]));
-    expect(skipped.get('OPTED_OUT')).toBe(2);
-    const recipients2 = nodes((await a.api.Campaign({ id: second, first: 100 })).campaign.recipients);
-    expect(
-      recipients2
-        .filter((r) => r.reason === 'OPTED_OUT')
-        .map((r) => r.toAddress)
-        .sort(),
-    ).toEqual([stopper, quitter].sort());
-    expect(sentTo(a, stopper)).toHaveLength(1); // nothing after STOP
-    expect(sentTo(a, quitter)).toHaveLength(1); // nothing after QUIT
-    expect(sentTo(a, normal[3]!)).toHaveLength(2); // everyone else: one per campaign
+      // START opts back in; a repeated delivery of the same message is recorded once.
+      await offline.receive({
+        organizationId: a.organizationId,
+        from: stopper,
+        to: a.number,
+        body: 'START',
+        providerMessageId: 'SMrepeat-start',
+      });
+      await offline.receive({
+        organizationId: a.organizationId,
+        from: stopper,
+        to: a.number,
+        body: 'START',
+        providerMessageId: 'SMrepeat-start',
+      });
+      expect((await a.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({
+        allowed: true,
+        latest: { source: 'SMS_START' },
+      });
+      expect(
+        (await a.api.ConsentHistory({ channel: 'SMS', contactPoint: stopper })).consentHistory.map((c) => c.source),
+      ).toEqual(['SMS_START', 'SMS_STOP', 'WEB_FORM']);
 
-    // START opts back in; a repeated delivery of the same message is recorded once.
-    await offline.receive({
-      organizationId: a.organizationId,
-      from: stopper,
-      to: a.number,
-      body: 'START',
-      providerMessageId: 'SMrepeat-start',
-    });
-    await offline.receive({
-      organizationId: a.organizationId,
-      from: stopper,
-      to: a.number,
-      body: 'START',
-      providerMessageId: 'SMrepeat-start',
-    });
-    expect((await a.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({
-      allowed: true,
-      latest: { source: 'SMS_START' },
-    });
-    expect(
-      (await a.api.ConsentHistory({ channel: 'SMS', contactPoint: stopper })).consentHistory.map((c) => c.source),
-    ).toEqual(['SMS_START', 'SMS_STOP', 'WEB_FORM']);
-
-    // Organization B heard nothing and sees none of it.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(subB.received).toEqual([]);
-    expect(nodes((await b.api.InboundMessages({})).inboundMessages)).toEqual([]);
-    expect((await b.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({
-      allowed: false,
-      reason: 'NO_CONSENT',
-      latest: null,
-    });
-    expect(nodes((await a.api.InboundMessages({})).inboundMessages).map((m) => m.kind)).toEqual([
-      'OPT_IN',
-      'OPT_OUT',
-      'REPLY',
-      'OPT_OUT',
-    ]);
-    await subA.close();
-    await subB.close();
-  });
+      // Organization B heard nothing and sees none of it.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(subB.received).toEqual([]);
+      expect(nodes((await b.api.InboundMessages({})).inboundMessages)).toEqual([]);
+      expect((await b.api.ConsentStatus({ channel: 'SMS', contactPoint: stopper })).consentStatus).toMatchObject({
+        allowed: false,
+        reason: 'NO_CONSENT',
+        latest: null,
+      });
+      expect(nodes((await a.api.InboundMessages({})).inboundMessages).map((m) => m.kind)).toEqual([
+        'OPT_IN',
+        'OPT_OUT',
+        'REPLY',
+        'OPT_OUT',
+      ]);
+      await subA.close();
+      await subB.close();
+    },
+  );
 
   it('refuses what cannot work and keeps numbers to one organization', async () => {
     const a = await createTenant(server.url);
@@ -392,7 +396,8 @@ describe('delivery reports that arrive before the send is recorded', () => {
     const providerMessageId = `SM${randomUUID().replace(/-/g, '')}`;
     await asTenant(server.config.databaseUrl, t, (db) =>
       db.query(
-        `insert into campaign_recipients (id, organization_id, campaign_id, lead_id, to_address, status, created_at, updated_at)
+        `insert into campaign_recipients (id, organization_id, campaign_id, lead_id, to_address, status, created_at,
+                                          updated_at)
          values ($1, $2, $3, $4, '+15125550123', 'SENDING', now(), now())`,
         [recipientId, t.organizationId, campaignId, leadId],
       ),

@@ -27,7 +27,7 @@ describe('pipelineEvents over graphql-ws', () => {
     expect(await closeCodeFor(server.wsUrl, expired.token)).toBe(4403);
   });
 
-  it('delivers DEAL_MOVED with the deal and its from/to stage, and PROPERTY_UPDATED from the geocoding job', async () => {
+  it('delivers DEAL_MOVED with the deal and its from/to stage, and PROPERTY_UPDATED from geocoding', async () => {
     const t = await createTenant(server.url);
     const sub = await subscribe<PipelineEventsSubscription>(server.wsUrl, t.token, QUERY);
     const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('30310') });
@@ -73,7 +73,8 @@ describe('pipelineEvents over graphql-ws', () => {
     const other = await createTenant(server.url);
     const sub = await subscribe<PipelineEventsSubscription>(second.wsUrl, t.token, QUERY);
     const otherSub = await subscribe<PipelineEventsSubscription>(second.wsUrl, other.token, QUERY);
-    const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('99999') }); // geocoder "down": no PROPERTY_UPDATED yet
+    // geocoder "down": no PROPERTY_UPDATED yet
+    const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('99999') });
     const { createLead: lead } = await t.api.CreateLead({
       input: { firstName: 'Two', lastName: 'Proc', propertyId: p.id },
     });

@@ -131,44 +131,48 @@ describe('underwriting versions', () => {
     expect(analyzeRental.amortization).toHaveLength(30);
   });
 
-  it('bounds inputs near the float limit with BAD_USER_INPUT naming the field, and returns undefined ratios as null with a reason', async () => {
-    const t = await createTenant(server.url);
-    const huge = 1e308;
-    // Thunks, run one at a time: a rejection never waits unobserved.
-    const cases: [() => Promise<unknown>, string][] = [
-      [() => t.api.AnalyzeFlip({ input: { arv: huge } }), 'input.arv'],
-      [() => t.api.AnalyzeFlip({ input: { arv: 200_000, targetProfit: huge } }), 'input.targetProfit'],
-      [() => t.api.AnalyzeRental({ input: { purchasePrice: huge, monthlyRent: 1_000 } }), 'input.purchasePrice'],
-      [
-        () =>
-          t.api.AnalyzeDcf({
-            input: {
-              purchasePrice: 100_000,
-              grossIncome: huge,
-              operatingExpenses: 0,
-              holdYears: 3,
-              exitCapRate: 0.08,
-              discountRate: 0.1,
-            },
-          }),
-        'input.grossIncome',
-      ],
-    ];
-    for (const [call, field] of cases)
-      expect(await gqlError(call())).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field } });
-    const { analyzeRental } = await t.api.AnalyzeRental({ input: { purchasePrice: 100_000, monthlyRent: 0 } });
-    expect(analyzeRental).toMatchObject({ grossRentMultiplier: null, breakEvenOccupancy: null });
-    expect(analyzeRental.undefinedBecause.map((u) => u.field)).toEqual([
-      'dscr',
-      'grossRentMultiplier',
-      'breakEvenOccupancy',
-    ]);
-    const { analyzeFlip } = await t.api.AnalyzeFlip({
-      input: { arv: 200_000, purchasePrice: 100_000, holdingMonths: 0 },
-    });
-    expect(analyzeFlip.deal!.annualizedRoi).toBeNull();
-    expect(analyzeFlip.deal!.undefinedBecause).toEqual([{ field: 'annualizedRoi', reason: 'The hold is 0 months' }]);
-  });
+  it(
+    'bounds inputs near the float limit with BAD_USER_INPUT naming the field, and returns undefined ratios ' +
+      'as null with a reason',
+    async () => {
+      const t = await createTenant(server.url);
+      const huge = 1e308;
+      // Thunks, run one at a time: a rejection never waits unobserved.
+      const cases: [() => Promise<unknown>, string][] = [
+        [() => t.api.AnalyzeFlip({ input: { arv: huge } }), 'input.arv'],
+        [() => t.api.AnalyzeFlip({ input: { arv: 200_000, targetProfit: huge } }), 'input.targetProfit'],
+        [() => t.api.AnalyzeRental({ input: { purchasePrice: huge, monthlyRent: 1_000 } }), 'input.purchasePrice'],
+        [
+          () =>
+            t.api.AnalyzeDcf({
+              input: {
+                purchasePrice: 100_000,
+                grossIncome: huge,
+                operatingExpenses: 0,
+                holdYears: 3,
+                exitCapRate: 0.08,
+                discountRate: 0.1,
+              },
+            }),
+          'input.grossIncome',
+        ],
+      ];
+      for (const [call, field] of cases)
+        expect(await gqlError(call())).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field } });
+      const { analyzeRental } = await t.api.AnalyzeRental({ input: { purchasePrice: 100_000, monthlyRent: 0 } });
+      expect(analyzeRental).toMatchObject({ grossRentMultiplier: null, breakEvenOccupancy: null });
+      expect(analyzeRental.undefinedBecause.map((u) => u.field)).toEqual([
+        'dscr',
+        'grossRentMultiplier',
+        'breakEvenOccupancy',
+      ]);
+      const { analyzeFlip } = await t.api.AnalyzeFlip({
+        input: { arv: 200_000, purchasePrice: 100_000, holdingMonths: 0 },
+      });
+      expect(analyzeFlip.deal!.annualizedRoi).toBeNull();
+      expect(analyzeFlip.deal!.undefinedBecause).toEqual([{ field: 'annualizedRoi', reason: 'The hold is 0 months' }]);
+    },
+  );
 
   it('isolation, roles, and append-only history', async () => {
     const a = await createTenant(server.url);
@@ -208,48 +212,54 @@ describe('underwriting versions', () => {
 });
 
 describe('property score over the API', () => {
-  it('explains the score, counts inbound engagement from the timeline, and answers what-if and counterfactual questions', async () => {
-    const t = await createTenant(server.url);
-    const { createProperty: p } = await t.api.CreateProperty({
-      input: {
-        ...uniqueAddress(),
-        estimatedValue: 320_000,
-        lastSalePrice: 110_000,
-        lastSaleDate: '2008-06-01',
-        ownerOccupied: false,
-        tags: ['vacant'],
-      },
-    });
-    const { createLead } = await t.api.CreateLead({ input: { firstName: 'Sue', lastName: 'Score', propertyId: p.id } });
-    await t.api.LogActivity({ input: { leadId: createLead.id, type: 'SMS', direction: 'INBOUND', body: 'Maybe' } });
-    await t.api.LogActivity({ input: { leadId: createLead.id, type: 'CALL', direction: 'OUTBOUND' } });
+  it(
+    'explains the score, counts inbound engagement from the timeline, and answers what-if and counterfactual ' +
+      'questions',
+    async () => {
+      const t = await createTenant(server.url);
+      const { createProperty: p } = await t.api.CreateProperty({
+        input: {
+          ...uniqueAddress(),
+          estimatedValue: 320_000,
+          lastSalePrice: 110_000,
+          lastSaleDate: '2008-06-01',
+          ownerOccupied: false,
+          tags: ['vacant'],
+        },
+      });
+      const { createLead } = await t.api.CreateLead({
+        input: { firstName: 'Sue', lastName: 'Score', propertyId: p.id },
+      });
+      await t.api.LogActivity({ input: { leadId: createLead.id, type: 'SMS', direction: 'INBOUND', body: 'Maybe' } });
+      await t.api.LogActivity({ input: { leadId: createLead.id, type: 'CALL', direction: 'OUTBOUND' } });
 
-    const { property } = await t.api.PropertyScore({
-      id: p.id,
-      changes: { engagement: 5, codeViolation: true },
-      target: 95,
-    });
-    // 95 is out of reach: every actionable lever together adds 14 points to a score in the low 50s.
-    expect(property.scoreCounterfactuals).toEqual([]);
-    const s = property.score;
-    expect(s.modelVersion).toBe('2026-11.1');
-    expect(s.contributions.reduce((acc, c) => acc + Math.round(c.impact * 100), 0)).toBe(Math.round(s.value * 100));
-    expect(s.contributions.find((c) => c.feature === 'engagement')).toMatchObject({ value: '1 inbound', impact: 2 });
-    expect(s.contributions.find((c) => c.feature === 'vacant')).toMatchObject({ impact: 8 });
-    // What-if: 4 more inbound (+8) and a code violation (+6).
-    expect(property.scoreWhatIf.value).toBeCloseTo(s.value + 8 + 6, 6);
-    // Five more points: a single change does it (a code violation, or three more inbound contacts).
-    const reach = (await t.api.PropertyScore({ id: p.id, changes: {}, target: s.value + 5 })).property
-      .scoreCounterfactuals;
-    expect(reach.map((o) => o.changes.map((c) => c.feature))).toEqual(
-      expect.arrayContaining([['codeViolation'], ['engagement']]),
-    );
-    expect(reach.find((o) => o.changes[0]!.feature === 'engagement')!.changes[0]).toMatchObject({
-      from: '1 inbound',
-      to: '4 inbound',
-    });
-    for (const o of reach) expect(o.score).toBeGreaterThanOrEqual(s.value + 5);
-    const err = await gqlError(t.api.PropertyScore({ id: p.id, changes: { engagement: -1 }, target: 50 }));
-    expect(err).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'changes.engagement' } });
-  });
+      const { property } = await t.api.PropertyScore({
+        id: p.id,
+        changes: { engagement: 5, codeViolation: true },
+        target: 95,
+      });
+      // 95 is out of reach: every actionable lever together adds 14 points to a score in the low 50s.
+      expect(property.scoreCounterfactuals).toEqual([]);
+      const s = property.score;
+      expect(s.modelVersion).toBe('2026-11.1');
+      expect(s.contributions.reduce((acc, c) => acc + Math.round(c.impact * 100), 0)).toBe(Math.round(s.value * 100));
+      expect(s.contributions.find((c) => c.feature === 'engagement')).toMatchObject({ value: '1 inbound', impact: 2 });
+      expect(s.contributions.find((c) => c.feature === 'vacant')).toMatchObject({ impact: 8 });
+      // What-if: 4 more inbound (+8) and a code violation (+6).
+      expect(property.scoreWhatIf.value).toBeCloseTo(s.value + 8 + 6, 6);
+      // Five more points: a single change does it (a code violation, or three more inbound contacts).
+      const reach = (await t.api.PropertyScore({ id: p.id, changes: {}, target: s.value + 5 })).property
+        .scoreCounterfactuals;
+      expect(reach.map((o) => o.changes.map((c) => c.feature))).toEqual(
+        expect.arrayContaining([['codeViolation'], ['engagement']]),
+      );
+      expect(reach.find((o) => o.changes[0]!.feature === 'engagement')!.changes[0]).toMatchObject({
+        from: '1 inbound',
+        to: '4 inbound',
+      });
+      for (const o of reach) expect(o.score).toBeGreaterThanOrEqual(s.value + 5);
+      const err = await gqlError(t.api.PropertyScore({ id: p.id, changes: { engagement: -1 }, target: 50 }));
+      expect(err).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'changes.engagement' } });
+    },
+  );
 });

@@ -45,7 +45,8 @@ describe('links in email bodies', () => {
     );
     expect(html).toContain('A &lt;b&gt;&amp;&lt;/b&gt; &quot;q&quot;<br>');
     expect(html).toContain(
-      '<a href="https://t.test/?u=https%3A%2F%2Fexample.com%2F%3Fa%3D1%26b%3D">https://example.com/?a=1&amp;b=</a>&lt;2&gt;',
+      '<a href="https://t.test/?u=https%3A%2F%2Fexample.com%2F%3Fa%3D1%26b%3D">' +
+        'https://example.com/?a=1&amp;b=</a>&lt;2&gt;',
     );
     expect(html).not.toMatch(/&gt(?!;)|&quot(?!;)/);
   });

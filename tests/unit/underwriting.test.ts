@@ -53,7 +53,7 @@ describe('NPV and IRR', () => {
     expect(r.status === 'OK' && r.irr).toBeCloseTo(0.086631, 5);
   });
 
-  it('alternating signs with two roots (-100, 230, -132 → 10% and 20%): reports both, picks the one nearest zero', () => {
+  it('alternating signs, two roots (-100, 230, -132 → 10% and 20%): reports both, picks the nearest 0', () => {
     const r = irr([-100, 230, -132]);
     expect(r.status).toBe('OK');
     if (r.status === 'OK') {

@@ -117,7 +117,10 @@ export class ImportRunner {
       );
   }
 
-  /** Every reported row as CSV — row number, problem, column, existing record, then the row as it was — under the import's folder. */
+  /**
+   * Every reported row as CSV — row number, problem, column, existing record, then the row as it was — under the
+   * import's folder.
+   */
   private async writeReport(imp: Import): Promise<string | undefined> {
     const { em, deps } = this.scope;
     if (!(await em.count(ImportIssue, { importId: imp.id }))) return undefined;

@@ -48,63 +48,19 @@ export class ImportService {
 
   async start(kind: ImportKind, input: ImportInput): Promise<Import> {
     const actor = requireActor(this.scope);
-    const { storage, config } = this.scope.deps;
+    const { storage } = this.scope.deps;
     if (!!input.uploadId === (input.csv != null))
       throw new ValidationError(
         'Give either uploadId (from createUploadUrl) or csv (inline, up to 512 KB)',
         'input.uploadId',
       );
-    const mapping = (input.mapping ?? []).map((m, i) => ({
-      column: v.requiredText(m.column, `input.mapping[${i}].column`, 200),
-      field: m.field,
-    }));
-    const fields = new Set(FIELDS[kind].map((f) => f.field));
-    mapping.forEach((m, i) => {
-      if (!fields.has(m.field))
-        throw new ValidationError(
-          `Unknown field "${m.field}" for a ${kind.toLowerCase()} import; fields: ${[...fields].join(', ')}`,
-          `input.mapping[${i}].field`,
-        );
-    });
+    const mapping = checkedMapping(kind, input.mapping ?? []);
     const options: Import['options'] = {};
     if (kind === ImportKind.LEADS && input.source) options.source = input.source;
     if (kind === ImportKind.PROPERTIES && input.tags?.length) options.tags = v.tags(input.tags, 'input.tags');
-
-    let key: string;
-    let bytes: number;
-    if (input.uploadId) {
-      const uploadId = v.uuid(input.uploadId, 'input.uploadId');
-      key = uploadKey(actor.organizationId, uploadId);
-      const already = await this.scope.em.findOne(Import, { fileKey: key });
-      if (already?.kind === kind) return already; // the same upload imported again (a retried mutation): one import
-      if (already)
-        throw new ValidationError(
-          `This upload was imported as ${already.kind.toLowerCase()} already (import ${already.id})`,
-          'input.uploadId',
-        );
-      const size = await storage.size(key);
-      if (size === null)
-        throw new ValidationError(
-          'Nothing was uploaded for this uploadId: PUT the file to the URL from createUploadUrl first',
-          'input.uploadId',
-        );
-      bytes = size;
-    } else {
-      bytes = Buffer.byteLength(input.csv!, 'utf8');
-      if (bytes > INLINE_MAX_BYTES)
-        throw new ValidationError(
-          `Inline CSV is at most ${INLINE_MAX_BYTES / 1024} KB; upload bigger files with createUploadUrl`,
-          'input.csv',
-        );
-      key = uploadKey(actor.organizationId, crypto.randomUUID());
-    }
-    if (bytes === 0) throw new ValidationError('The file is empty', input.uploadId ? 'input.uploadId' : 'input.csv');
-    if (bytes > config.importMaxBytes) {
-      throw new ValidationError(
-        `The file is ${(bytes / 1024 / 1024).toFixed(1)} MB; an import takes at most ${(config.importMaxBytes / 1024 / 1024).toFixed(0)} MB — split it`,
-        'input.uploadId',
-      );
-    }
+    const file = await this.locateFile(kind, input, actor.organizationId);
+    if ('already' in file) return file.already; // the same upload imported again (a retried mutation): one import
+    const { key, bytes } = file;
     const head =
       input.csv != null ? Buffer.from(input.csv, 'utf8').subarray(0, 65_536) : await storage.head(key, 65_536);
     const resolved = await checkHeader(kind, head, mapping, input.uploadId ? 'input.uploadId' : 'input.csv');
@@ -126,6 +82,53 @@ export class ImportService {
     await this.scope.em.flush();
     await this.scope.deps.queues.enqueueImport({ organizationId: actor.organizationId, importId: imp.id });
     return imp;
+  }
+
+  /**
+   * Where the file is and how big: an upload that must be there (and not imported as another kind
+   * already), or inline CSV that gets a key of its own. Refuses empty and oversized files.
+   */
+  private async locateFile(
+    kind: ImportKind,
+    input: ImportInput,
+    organizationId: string,
+  ): Promise<{ key: string; bytes: number } | { already: Import }> {
+    const { storage, config } = this.scope.deps;
+    const field = input.uploadId ? 'input.uploadId' : 'input.csv';
+    let key: string;
+    let bytes: number | null;
+    if (input.uploadId) {
+      key = uploadKey(organizationId, v.uuid(input.uploadId, 'input.uploadId'));
+      const already = await this.scope.em.findOne(Import, { fileKey: key });
+      if (already?.kind === kind) return { already };
+      if (already)
+        throw new ValidationError(
+          `This upload was imported as ${already.kind.toLowerCase()} already (import ${already.id})`,
+          field,
+        );
+      bytes = await storage.size(key);
+      if (bytes === null)
+        throw new ValidationError(
+          'Nothing was uploaded for this uploadId: PUT the file to the URL from createUploadUrl first',
+          field,
+        );
+    } else {
+      bytes = Buffer.byteLength(input.csv!, 'utf8');
+      if (bytes > INLINE_MAX_BYTES)
+        throw new ValidationError(
+          `Inline CSV is at most ${INLINE_MAX_BYTES / 1024} KB; upload bigger files with createUploadUrl`,
+          field,
+        );
+      key = uploadKey(organizationId, crypto.randomUUID());
+    }
+    if (bytes === 0) throw new ValidationError('The file is empty', field);
+    const mb = (n: number, digits: number) => (n / 1024 / 1024).toFixed(digits);
+    if (bytes > config.importMaxBytes)
+      throw new ValidationError(
+        `The file is ${mb(bytes, 1)} MB; an import takes at most ${mb(config.importMaxBytes, 0)} MB — split it`,
+        'input.uploadId',
+      );
+    return { key, bytes };
   }
 
   get(id: string): Promise<Import> {
@@ -163,7 +166,9 @@ export function uploadKey(organizationId: string, uploadId: string): string {
   return ObjectStorage.key(organizationId, 'uploads', `${uploadId}.csv`);
 }
 
-/** Reads the header row from the first bytes and fits the mapping to it, so a wrong file or mapping fails the mutation. */
+/**
+ * Reads the header row from the first bytes and fits the mapping to it, so a wrong file or mapping fails the mutation.
+ */
 async function checkHeader(
   kind: ImportKind,
   head: Buffer,
@@ -190,4 +195,21 @@ async function checkHeader(
   if (!header) throw new ValidationError('The file has no header row', fileField);
   const resolved = resolveMapping(kind, header, mapping);
   return { columns: header, unmapped: resolved.unmapped };
+}
+
+/** The column → field mapping, each field one this kind of import knows. */
+function checkedMapping(kind: ImportKind, given: { column: string; field: string }[]) {
+  const mapping = given.map((m, i) => ({
+    column: v.requiredText(m.column, `input.mapping[${i}].column`, 200),
+    field: m.field,
+  }));
+  const fields = new Set(FIELDS[kind].map((f) => f.field));
+  mapping.forEach((m, i) => {
+    if (!fields.has(m.field))
+      throw new ValidationError(
+        `Unknown field "${m.field}" for a ${kind.toLowerCase()} import; fields: ${[...fields].join(', ')}`,
+        `input.mapping[${i}].field`,
+      );
+  });
+  return mapping;
 }

@@ -39,7 +39,8 @@ class Utf8Text extends Transform {
     } catch {
       return done(
         new CsvFileError(
-          `The file is not UTF-8 text (a byte near row ${this.newlines + 1} is not UTF-8); save it as "CSV UTF-8" and upload it again`,
+          `The file is not UTF-8 text (a byte near row ${this.newlines + 1} is not UTF-8); save it as "CSV ` +
+            `UTF-8" and upload it again`,
         ),
       );
     }
@@ -107,15 +108,6 @@ export function readCsv(source: Readable, delimiter = ','): CsvReader {
     ended = true;
     signal();
   });
-  const translate = (err: Error): Error => {
-    if (err instanceof CsvFileError) return err;
-    const e = err as { code?: string; message: string; records?: number };
-    if (e.code?.startsWith('CSV_'))
-      return new CsvFileError(
-        `The file is not valid CSV at row ${(e.records ?? 0) + 1}: ${e.message.replace(/^Invalid [^:]*: /, '')}`,
-      );
-    return err;
-  };
   return {
     bytesRead: () => text.bytes,
     recordsRead: () => parsed,
@@ -128,7 +120,7 @@ export function readCsv(source: Readable, delimiter = ','): CsvReader {
             yield record;
             continue;
           }
-          if (failure) throw translate(failure);
+          if (failure) throw asCsvFileError(failure);
           if (ended) return;
           await new Promise<void>((r) => (wake = r));
         }
@@ -137,6 +129,17 @@ export function readCsv(source: Readable, delimiter = ','): CsvReader {
       }
     })(),
   };
+}
+
+/** The parser's own errors (broken quoting, oversized records) become CsvFileErrors naming the row. */
+function asCsvFileError(err: Error): Error {
+  if (err instanceof CsvFileError) return err;
+  const e = err as { code?: string; message: string; records?: number };
+  if (e.code?.startsWith('CSV_'))
+    return new CsvFileError(
+      `The file is not valid CSV at row ${(e.records ?? 0) + 1}: ${e.message.replace(/^Invalid [^:]*: /, '')}`,
+    );
+  return err;
 }
 
 /** The separator the header line uses: the most frequent of comma, semicolon and tab. */

@@ -241,8 +241,8 @@ function duplicate(p: Pending<unknown>, message: string, existingId: string | nu
   };
 }
 
-const ISSUE_COLUMNS = `id, organization_id, created_at, updated_at, import_id, row_number, kind, field, message, existing_id,
-  "values"`;
+const ISSUE_COLUMNS = `id, organization_id, created_at, updated_at, import_id, row_number, kind, field, message,
+  existing_id, "values"`;
 
 /** The batch's reported rows and the import's counters, in the batch's transaction. */
 async function commitBatch(

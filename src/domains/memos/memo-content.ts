@@ -44,30 +44,18 @@ export async function memoContentFor(
   });
   const score = scoreProperty({ ...property, inboundEngagements: inbound }, uw.createdAt);
   const { comps, arv } = await compsFor(deps, property, uw);
-  const hazards = property.enrichment?.hazards;
-  const prov = property.enrichment?.provenance ?? {};
-  const cite = (f: string) =>
-    prov[f] ? ` (${prov[f]!.source}, ${prov[f]!.fetchedAt.slice(0, 10)}, confidence ${prov[f]!.confidence})` : '';
-  const address = `${property.addressLine}, ${property.city}, ${property.state} ${property.zip}`;
   const { figures, headline } = describe(uw);
   const drivers = score.contributions
     .filter((c) => c.feature !== 'baseline')
     .slice(0, 2)
     .map((c) => c.feature);
+  const address = `${property.addressLine}, ${property.city}, ${property.state} ${property.zip}`;
+  const kind = property.propertyType.toLowerCase().replace('_', ' ');
   return {
     title: `Investment memo — ${property.addressLine}`,
     asOf: uw.createdAt,
     organizationName: org.name,
-    property: {
-      address,
-      type: property.propertyType,
-      beds: String(property.bedrooms ?? '—'),
-      baths: String(property.bathrooms ?? '—'),
-      sqft: property.squareFeet?.toLocaleString('en-US') ?? '—',
-      yearBuilt: String(property.yearBuilt ?? '—'),
-      estimatedValue: usd(property.estimatedValue),
-      owner: property.ownerName ?? '—',
-    },
+    property: propertyFacts(property, address),
     deal: { title: deal.title, stage: deal.stage, lead: `${lead.firstName} ${lead.lastName}` },
     analysis: { kind: uw.kind, version: uw.version, figures, notes: uw.notes ?? null },
     comps,
@@ -78,18 +66,40 @@ export async function memoContentFor(
         .slice(0, 6)
         .map((c) => [c.feature, `${c.impact > 0 ? '+' : ''}${c.impact} (${c.value})`]),
     },
-    hazards: hazards
-      ? [
-          ['Flood zone', `${hazards.floodZone}, ${hazards.floodRisk} risk${cite('floodZone')}`],
-          ['Wildfire risk', `${hazards.wildfireRisk}${cite('wildfireRisk')}`],
-          ['Heat risk', `${hazards.heatRisk}${cite('heatRisk')}`],
-        ]
-      : [],
+    hazards: hazardLines(property),
     narrative:
-      `${lead.firstName} ${lead.lastName} owns ${address}, a ${property.propertyType.toLowerCase().replace('_', ' ')} ` +
+      `${lead.firstName} ${lead.lastName} owns ${address}, a ${kind} ` +
       `the team is working at the ${deal.stage.toLowerCase().replace(/_/g, ' ')} stage. ${headline} ` +
-      `The seller-motivation score is ${score.value.toFixed(0)} of 100, driven most by ${drivers.join(' and ') || 'the baseline'}.`,
+      `The seller-motivation score is ${score.value.toFixed(0)} of 100, ` +
+      `driven most by ${drivers.join(' and ') || 'the baseline'}.`,
   };
+}
+
+function propertyFacts(property: Property, address: string): MemoContent['property'] {
+  return {
+    address,
+    type: property.propertyType,
+    beds: String(property.bedrooms ?? '—'),
+    baths: String(property.bathrooms ?? '—'),
+    sqft: property.squareFeet?.toLocaleString('en-US') ?? '—',
+    yearBuilt: String(property.yearBuilt ?? '—'),
+    estimatedValue: usd(property.estimatedValue),
+    owner: property.ownerName ?? '—',
+  };
+}
+
+/** Hazard lines, each citing its source, date and confidence from the property's provenance. */
+function hazardLines(property: Property): MemoContent['hazards'] {
+  const hazards = property.enrichment?.hazards;
+  if (!hazards) return [];
+  const prov = property.enrichment?.provenance ?? {};
+  const cite = (f: string) =>
+    prov[f] ? ` (${prov[f]!.source}, ${prov[f]!.fetchedAt.slice(0, 10)}, confidence ${prov[f]!.confidence})` : '';
+  return [
+    ['Flood zone', `${hazards.floodZone}, ${hazards.floodRisk} risk${cite('floodZone')}`],
+    ['Wildfire risk', `${hazards.wildfireRisk}${cite('wildfireRisk')}`],
+    ['Heat risk', `${hazards.heatRisk}${cite('heatRisk')}`],
+  ];
 }
 
 /** Stored snapshots are JSON: dates come back as strings. */
@@ -129,49 +139,62 @@ async function compsFor(
 }
 
 /** Key figures and a one-sentence headline per analysis kind. */
-function describe(uw: MemoVersion): { figures: [string, string][]; headline: string } {
-  if (uw.kind === UnderwritingKind.FLIP) {
-    const o = uw.outputs as unknown as FlipResult;
-    const i = uw.inputs as { arv: number };
-    const figures: [string, string][] = [
-      ['ARV', usd(i.arv)],
-      ['Repairs', usd(o.repairs)],
-      ['Maximum offer (rule)', usd(o.maoByRule)],
-      ['Maximum offer (target profit)', usd(o.maoByTargetProfit)],
-    ];
-    if (o.deal)
-      figures.push(
-        ['Purchase price', usd(o.deal.purchasePrice)],
-        ['Profit', usd(o.deal.profit)],
-        ['ROI', pct(o.deal.roi)],
-        ['Annualized ROI', pct(o.deal.annualizedRoi)],
-      );
-    if (o.wholesale)
-      figures.push(
-        ['Assignment fee', usd(o.wholesale.assignmentFee)],
-        ['End buyer profit', usd(o.wholesale.buyer.profit)],
-      );
-    return {
-      figures,
-      headline: `As a flip with an ARV of ${usd(i.arv)}, the maximum allowable offer is ${usd(o.maoByRule)}${o.deal ? ` and buying at ${usd(o.deal.purchasePrice)} leaves ${usd(o.deal.profit)} of profit` : ''}.`,
-    };
-  }
-  if (uw.kind === UnderwritingKind.RENTAL) {
-    const o = uw.outputs as unknown as RentalResult;
-    return {
-      figures: [
-        ['NOI', usd(o.noi)],
-        ['Cap rate', pct(o.capRate)],
-        ['Monthly payment', usd(o.monthlyPayment)],
-        ['Annual cash flow', usd(o.annualCashFlow)],
-        ['Cash-on-cash', pct(o.cashOnCash)],
-        ['DSCR', o.dscr == null ? 'no debt' : o.dscr.toFixed(2)],
-        ['Break-even occupancy', pct(o.breakEvenOccupancy)],
-      ],
-      headline: `As a rental it nets ${usd(o.noi)} a year (cap rate ${pct(o.capRate)}) and cash flows ${usd(o.annualCashFlow)} after debt service.`,
-    };
-  }
-  const o = uw.outputs as unknown as DcfResult;
+function describe(uw: MemoVersion): Described {
+  if (uw.kind === UnderwritingKind.FLIP) return describeFlip(uw);
+  if (uw.kind === UnderwritingKind.RENTAL) return describeRental(uw.outputs as unknown as RentalResult);
+  return describeDcf(uw.outputs as unknown as DcfResult);
+}
+
+type Described = { figures: [string, string][]; headline: string };
+
+function describeFlip(uw: MemoVersion): Described {
+  const o = uw.outputs as unknown as FlipResult;
+  const i = uw.inputs as { arv: number };
+  const figures: [string, string][] = [
+    ['ARV', usd(i.arv)],
+    ['Repairs', usd(o.repairs)],
+    ['Maximum offer (rule)', usd(o.maoByRule)],
+    ['Maximum offer (target profit)', usd(o.maoByTargetProfit)],
+  ];
+  if (o.deal)
+    figures.push(
+      ['Purchase price', usd(o.deal.purchasePrice)],
+      ['Profit', usd(o.deal.profit)],
+      ['ROI', pct(o.deal.roi)],
+      ['Annualized ROI', pct(o.deal.annualizedRoi)],
+    );
+  if (o.wholesale)
+    figures.push(
+      ['Assignment fee', usd(o.wholesale.assignmentFee)],
+      ['End buyer profit', usd(o.wholesale.buyer.profit)],
+    );
+  return {
+    figures,
+    headline:
+      `As a flip with an ARV of ${usd(i.arv)}, the maximum allowable offer is ${usd(o.maoByRule)}` +
+      (o.deal ? ` and buying at ${usd(o.deal.purchasePrice)} leaves ${usd(o.deal.profit)} of profit` : '') +
+      '.',
+  };
+}
+
+function describeRental(o: RentalResult): Described {
+  return {
+    figures: [
+      ['NOI', usd(o.noi)],
+      ['Cap rate', pct(o.capRate)],
+      ['Monthly payment', usd(o.monthlyPayment)],
+      ['Annual cash flow', usd(o.annualCashFlow)],
+      ['Cash-on-cash', pct(o.cashOnCash)],
+      ['DSCR', o.dscr == null ? 'no debt' : o.dscr.toFixed(2)],
+      ['Break-even occupancy', pct(o.breakEvenOccupancy)],
+    ],
+    headline:
+      `As a rental it nets ${usd(o.noi)} a year (cap rate ${pct(o.capRate)}) and cash flows ` +
+      `${usd(o.annualCashFlow)} after debt service.`,
+  };
+}
+
+function describeDcf(o: DcfResult): Described {
   const irrText = (r: DcfResult['unleveredIrr']) => (r.status === 'OK' ? pct(r.irr) : 'not computable');
   return {
     figures: [
@@ -181,6 +204,8 @@ function describe(uw: MemoVersion): { figures: [string, string][]; headline: str
       ['Levered IRR', irrText(o.leveredIrr)],
       ['Equity multiple', o.equityMultiple == null ? 'undefined (no equity)' : `${o.equityMultiple.toFixed(2)}x`],
     ],
-    headline: `Held ${o.years.length} years, the discounted cash flow gives an NPV of ${usd(o.npv)} and a levered IRR of ${irrText(o.leveredIrr)}.`,
+    headline:
+      `Held ${o.years.length} years, the discounted cash flow gives an NPV of ${usd(o.npv)} and a ` +
+      `levered IRR of ${irrText(o.leveredIrr)}.`,
   };
 }

@@ -50,9 +50,25 @@ export function renderMemo(c: MemoContent): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  const page = new MemoPage(doc);
+  page.front(c);
+  page.facts(c);
+  page.comps(c);
+  page.heading(`Seller-motivation score: ${c.score.value}`);
+  page.pairs(c.score.drivers);
+  page.heading('Hazards');
+  if (!c.hazards.length) doc.text('No hazard data (enrich the property to add it).');
+  else page.pairs(c.hazards);
+  doc.end();
+  return done;
+}
 
-  const heading = (text: string) =>
-    doc
+/** The memo's sections, written in order onto one document. */
+class MemoPage {
+  constructor(private readonly doc: PDFKit.PDFDocument) {}
+
+  heading(text: string): void {
+    this.doc
       .moveDown(0.8)
       .font('Helvetica-Bold')
       .fontSize(13)
@@ -62,47 +78,54 @@ export function renderMemo(c: MemoContent): Promise<Buffer> {
       .font('Helvetica')
       .fontSize(10)
       .fillColor('black');
-  const pairs = (rows: [string, string][]) => {
-    for (const [k, v] of rows) doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
-  };
+  }
 
-  doc.font('Helvetica-Bold').fontSize(18).text(c.title);
-  doc
-    .font('Helvetica')
-    .fontSize(10)
-    .fillColor('#555555')
-    .text(
-      `${c.organizationName} — analysis version ${c.analysis.version} (${c.analysis.kind}), as of ${c.asOf.toISOString().slice(0, 10)}`,
-    )
-    .fillColor('black');
+  pairs(rows: [string, string][]): void {
+    for (const [k, v] of rows)
+      this.doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
+  }
 
-  heading('Summary');
-  doc.text(c.narrative);
+  /** Title, the line under it, and the summary. */
+  front(c: MemoContent): void {
+    const asOf = c.asOf.toISOString().slice(0, 10);
+    this.doc.font('Helvetica-Bold').fontSize(18).text(c.title);
+    this.doc
+      .font('Helvetica')
+      .fontSize(10)
+      .fillColor('#555555')
+      .text(`${c.organizationName} — analysis version ${c.analysis.version} (${c.analysis.kind}), as of ${asOf}`)
+      .fillColor('black');
+    this.heading('Summary');
+    this.doc.text(c.narrative);
+  }
 
-  heading('Property');
-  pairs([
-    ['Address', c.property.address],
-    ['Type', c.property.type],
-    ['Beds / baths / sq ft', `${c.property.beds} / ${c.property.baths} / ${c.property.sqft}`],
-    ['Year built', c.property.yearBuilt],
-    ['Estimated value', c.property.estimatedValue],
-    ['Owner', c.property.owner],
-  ]);
+  /** Property, deal and analysis figures. */
+  facts(c: MemoContent): void {
+    this.heading('Property');
+    this.pairs([
+      ['Address', c.property.address],
+      ['Type', c.property.type],
+      ['Beds / baths / sq ft', `${c.property.beds} / ${c.property.baths} / ${c.property.sqft}`],
+      ['Year built', c.property.yearBuilt],
+      ['Estimated value', c.property.estimatedValue],
+      ['Owner', c.property.owner],
+    ]);
+    this.heading('Deal');
+    this.pairs([
+      ['Deal', c.deal.title],
+      ['Stage', c.deal.stage],
+      ['Seller', c.deal.lead],
+    ]);
+    this.heading(`Analysis (${c.analysis.kind})`);
+    this.pairs(c.analysis.figures);
+    if (c.analysis.notes) this.doc.moveDown(0.3).font('Helvetica-Oblique').text(c.analysis.notes).font('Helvetica');
+  }
 
-  heading('Deal');
-  pairs([
-    ['Deal', c.deal.title],
-    ['Stage', c.deal.stage],
-    ['Seller', c.deal.lead],
-  ]);
-
-  heading(`Analysis (${c.analysis.kind})`);
-  pairs(c.analysis.figures);
-  if (c.analysis.notes) doc.moveDown(0.3).font('Helvetica-Oblique').text(c.analysis.notes).font('Helvetica');
-
-  heading('Comparable sales');
-  if (!c.comps.length) doc.text('No comparable sales were recorded with this analysis.');
-  else {
+  /** The comparable sales table and the ARV. */
+  comps(c: MemoContent): void {
+    const { doc } = this;
+    this.heading('Comparable sales');
+    if (!c.comps.length) return void doc.text('No comparable sales were recorded with this analysis.');
     const cols = [54, 250, 320, 400, 460];
     const row = (cells: string[], bold = false) => {
       const y = doc.y;
@@ -118,14 +141,4 @@ export function renderMemo(c: MemoContent): Promise<Buffer> {
     doc.font('Helvetica');
     if (c.arv) doc.moveDown(0.3).text(`ARV from comps: ${c.arv}`);
   }
-
-  heading(`Seller-motivation score: ${c.score.value}`);
-  pairs(c.score.drivers);
-
-  heading('Hazards');
-  if (!c.hazards.length) doc.text('No hazard data (enrich the property to add it).');
-  else pairs(c.hazards);
-
-  doc.end();
-  return done;
 }

@@ -124,7 +124,8 @@ export class CampaignSender {
       const sending = recipient.status === RecipientStatus.SENDING;
       const isStale = sending && recipient.updatedAt < staleBefore;
       if (sending && !isStale) {
-        // Another worker holds the claim (or died holding it): a job of its own comes back when the claim would be stale.
+        // Another worker holds the claim (or died holding it): a job of its own comes back when the claim would be
+        // stale.
         await this.waitFor(
           campaign,
           recipient.id,

@@ -86,7 +86,8 @@ export class CampaignService {
   /**
    * Evaluates the audience, writes one recipient per lead (leads without a usable address are
    * SKIPPED as INVALID_ADDRESS, and a lead whose address an earlier lead of the audience has already
-   * is SKIPPED as DUPLICATE_CONTACT, so each address gets one copy), marks the campaign RUNNING (SCHEDULED with a future start) and
+   * is SKIPPED as DUPLICATE_CONTACT, so each address gets one copy), marks the campaign RUNNING (SCHEDULED with a
+   * future start) and
    * enqueues the sends. An empty audience or a campaign already launched changes nothing.
    */
   async launch(id: string): Promise<Campaign> {

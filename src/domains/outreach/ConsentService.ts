@@ -41,7 +41,9 @@ export function contactBlock(
  */
 export function contactDecisionSql(channel: string, contactPoint: string): string {
   return `exists (select 1 from do_not_contact d where d.contact_point = ${contactPoint}) as dnc,
-          exists (select 1 from suppressions s where s.channel = ${channel} and s.contact_point = ${contactPoint} and s.lifted_at is null) as suppressed,
+          exists (select 1 from suppressions s
+                   where s.channel = ${channel} and s.contact_point = ${contactPoint}
+                     and s.lifted_at is null) as suppressed,
           (select cr.status from consent_records cr where cr.channel = ${channel} and cr.contact_point = ${contactPoint}
             order by cr.recorded_at desc, cr.created_at desc, cr.id desc limit 1) as consent_status`;
 }

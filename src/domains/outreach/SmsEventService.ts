@@ -117,7 +117,10 @@ export class SmsEventService {
   }
 }
 
-/** The inbound message, its consent entry (STOP/START), the leads' timeline entries and the recipient's status, in one transaction. */
+/**
+ * The inbound message, its consent entry (STOP/START), the leads' timeline entries and the recipient's status, in one
+ * transaction.
+ */
 async function storeInbound(em: EntityManager, message: InboundSms, from: string, kind: InboundKind) {
   const { organizationId } = message;
   const now = new Date();

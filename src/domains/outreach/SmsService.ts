@@ -8,7 +8,8 @@ import { requireActor, type ServiceScope } from '../scope.js';
 /**
  * The organization's SMS number and what comes in on it. Sending is the campaign worker's
  * (workers/campaign-send.ts); delivery reports and inbound messages are handled in
- * src/domains/outreach/sms-events.ts, reached from Twilio's webhooks (src/platform/http/twilio.ts) or the offline adapter.
+ * src/domains/outreach/sms-events.ts, reached from Twilio's webhooks (src/platform/http/twilio.ts) or the offline
+ * adapter.
  */
 export class SmsService {
   constructor(private readonly scope: ServiceScope) {}

@@ -53,7 +53,8 @@ export function sendCampaignEmail(
     ? `<img src="${base}/t/o/${signRecipient(config.jwtSecret, 'open', org, recipient.id)}" width="1" height="1"` +
       ` alt="" style="display:block;border:0">`
     : '';
-  const footer = `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a> from these emails.</p>`;
+  const footer =
+    `<p style="font-size:12px;color:#666"><a href="${unsubscribeUrl}">Unsubscribe</a>` + ' from these emails.</p>';
   return deps.mailer.send({
     from: config.mailFrom,
     to: recipient.toAddress!,

@@ -150,7 +150,8 @@ export class PropertyService {
 
 function duplicate(existing: Property): ValidationError {
   return new ValidationError(
-    `A property at this address already exists: ${existing.addressLine}, ${existing.city}, ${existing.state} ${existing.zip} (id ${existing.id})`,
+    `A property at this address already exists: ${existing.addressLine}, ${existing.city}, ${existing.state} ` +
+      `${existing.zip} (id ${existing.id})`,
     'input.addressLine',
     { existingPropertyId: existing.id },
   );

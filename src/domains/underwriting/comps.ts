@@ -84,7 +84,9 @@ export function selectComps(subject: Subject, sales: readonly Sale[], opts: Comp
       value: roundTo(value, 500),
       low: Math.min(...prices),
       high: Math.max(...prices),
-      method: `similarity-weighted mean of ${chosen.length} adjusted sales within ${opts.radiusMiles} mi, last ${opts.months} months`,
+      method:
+        `similarity-weighted mean of ${chosen.length} adjusted sales within ${opts.radiusMiles} mi, ` +
+        `last ${opts.months} months`,
       compIds: chosen.map((c) => c.id),
     },
     reason: null,

@@ -53,63 +53,28 @@ export interface DcfResult {
 export function analyzeDcf(input: DcfInput): DcfResult {
   const price = positive(input.purchasePrice, 'input.purchasePrice');
   const closing = nonNegative(input.closingCosts ?? 0, 'input.closingCosts');
-  const gross = nonNegative(input.grossIncome, 'input.grossIncome');
-  const vacancy = share(input.vacancyRate ?? 0.05, 'input.vacancyRate');
-  const opex1 = nonNegative(input.operatingExpenses, 'input.operatingExpenses');
-  const g = growth(input.rentGrowth ?? 0.03, 'input.rentGrowth');
-  const ge = growth(input.expenseGrowth ?? 0.03, 'input.expenseGrowth');
-  const capex1 = nonNegative(input.capexReserve ?? 0, 'input.capexReserve');
+  const operations = checkedOperations(input);
   whole(input.holdYears, 'input.holdYears', 1, 30, 'years');
   const exitCap = share(input.exitCapRate, 'input.exitCapRate');
   if (exitCap === 0) throw new ValidationError('input.exitCapRate must be above zero', 'input.exitCapRate');
   const selling = share(input.sellingCostsPct ?? 0.03, 'input.sellingCostsPct');
   const discount = share(input.discountRate, 'input.discountRate');
-
   const loan = input.loan ?? null;
-  let loanAmount = 0;
-  let annualDebt = 0;
-  let points = 0;
-  if (loan) {
-    const rate = share(loan.annualRate, 'input.loan.annualRate');
-    whole(loan.years, 'input.loan.years', 1, 40, 'years');
-    loanAmount = price * (1 - share(loan.downPaymentPct, 'input.loan.downPaymentPct'));
-    points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
-    annualDebt = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) * 12 : 0;
-  }
-
-  const noiFor = (year: number) => {
-    const egi = gross * (1 + g) ** (year - 1) * (1 - vacancy);
-    const opex = opex1 * (1 + ge) ** (year - 1);
-    return { egi, opex, noi: egi - opex, capex: capex1 * (1 + ge) ** (year - 1) };
-  };
-  // Flows are kept unrounded for NPV and IRR; only what is shown is rounded to cents.
-  const loanYears = loan ? loan.years : 0;
-  const rawUnlevered: number[] = [];
-  const rawLevered: number[] = [];
-  const years: DcfYear[] = [];
-  for (let y = 1; y <= input.holdYears; y++) {
-    const { egi, opex, noi, capex } = noiFor(y);
-    // A loan shorter than the hold is paid off at the end of its term: no debt service after it.
-    const debt = y <= loanYears ? annualDebt : 0;
-    rawUnlevered.push(noi - capex);
-    rawLevered.push(noi - capex - debt);
-    years.push({
-      year: y,
-      effectiveGrossIncome: round(egi),
-      operatingExpenses: round(opex),
-      noi: round(noi),
-      capex: round(capex),
-      unleveredCashFlow: round(noi - capex),
-      debtService: round(debt),
-      leveredCashFlow: round(noi - capex - debt),
-    });
-  }
-  const exitValue = noiFor(input.holdYears + 1).noi / exitCap;
+  const financing = loanTerms(loan, price);
+  const { years, rawUnlevered, rawLevered } = yearByYear(
+    operations,
+    input.holdYears,
+    loan ? loan.years : 0,
+    financing.annualDebt,
+  );
+  const exitValue = operations.noiFor(input.holdYears + 1).noi / exitCap;
   const netSale = exitValue * (1 - selling);
   const payoff =
-    loan && loanAmount > 0 ? remainingBalance(loanAmount, loan.annualRate, loan.years, input.holdYears * 12) : 0;
+    loan && financing.loanAmount > 0
+      ? remainingBalance(financing.loanAmount, loan.annualRate, loan.years, input.holdYears * 12)
+      : 0;
   const allIn = price + closing;
-  const equity = allIn - loanAmount + points;
+  const equity = allIn - financing.loanAmount + financing.points;
   const last = input.holdYears - 1;
   const unlevered = [-allIn, ...rawUnlevered.map((cf, n) => cf + (n === last ? netSale : 0))];
   const levered = [-equity, ...rawLevered.map((cf, n) => cf + (n === last ? netSale - payoff : 0))];
@@ -130,6 +95,63 @@ export function analyzeDcf(input: DcfInput): DcfResult {
     equityMultiple,
     undefinedBecause,
   };
+}
+
+/** Income and expenses, checked, as a function of the year (growth compounds from year 1). */
+function checkedOperations(input: DcfInput) {
+  const gross = nonNegative(input.grossIncome, 'input.grossIncome');
+  const vacancy = share(input.vacancyRate ?? 0.05, 'input.vacancyRate');
+  const opex1 = nonNegative(input.operatingExpenses, 'input.operatingExpenses');
+  const g = growth(input.rentGrowth ?? 0.03, 'input.rentGrowth');
+  const ge = growth(input.expenseGrowth ?? 0.03, 'input.expenseGrowth');
+  const capex1 = nonNegative(input.capexReserve ?? 0, 'input.capexReserve');
+  return {
+    noiFor(year: number) {
+      const egi = gross * (1 + g) ** (year - 1) * (1 - vacancy);
+      const opex = opex1 * (1 + ge) ** (year - 1);
+      return { egi, opex, noi: egi - opex, capex: capex1 * (1 + ge) ** (year - 1) };
+    },
+  };
+}
+
+function loanTerms(loan: DcfInput['loan'] | null, price: number) {
+  if (!loan) return { loanAmount: 0, annualDebt: 0, points: 0 };
+  const rate = share(loan.annualRate, 'input.loan.annualRate');
+  whole(loan.years, 'input.loan.years', 1, 40, 'years');
+  const loanAmount = price * (1 - share(loan.downPaymentPct, 'input.loan.downPaymentPct'));
+  const points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
+  const annualDebt = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) * 12 : 0;
+  return { loanAmount, annualDebt, points };
+}
+
+/** The hold's years: flows kept unrounded for NPV and IRR; only what is shown is rounded to cents. */
+function yearByYear(
+  operations: ReturnType<typeof checkedOperations>,
+  holdYears: number,
+  loanYears: number,
+  annualDebt: number,
+) {
+  const rawUnlevered: number[] = [];
+  const rawLevered: number[] = [];
+  const years: DcfYear[] = [];
+  for (let y = 1; y <= holdYears; y++) {
+    const { egi, opex, noi, capex } = operations.noiFor(y);
+    // A loan shorter than the hold is paid off at the end of its term: no debt service after it.
+    const debt = y <= loanYears ? annualDebt : 0;
+    rawUnlevered.push(noi - capex);
+    rawLevered.push(noi - capex - debt);
+    years.push({
+      year: y,
+      effectiveGrossIncome: round(egi),
+      operatingExpenses: round(opex),
+      noi: round(noi),
+      capex: round(capex),
+      unleveredCashFlow: round(noi - capex),
+      debtService: round(debt),
+      leveredCashFlow: round(noi - capex - debt),
+    });
+  }
+  return { years, rawUnlevered, rawLevered };
 }
 
 function growth(v: number, field: string): number {

@@ -102,7 +102,9 @@ export function irr(cashFlows: readonly number[]): IrrResult {
     const minAbsNpv = Math.abs(horner(coeffs, best));
     return {
       status: 'NO_IRR',
-      reason: `No rate between -99% and 1000% makes the NPV zero; it comes closest at ${(closestRate * 100).toFixed(4)}% (|NPV| ${minAbsNpv.toFixed(2)})`,
+      reason:
+        `No rate between -99% and 1000% makes the NPV zero; it comes closest at ` +
+        `${(closestRate * 100).toFixed(4)}% (|NPV| ${minAbsNpv.toFixed(2)})`,
       closestRate,
       minAbsNpv,
     };

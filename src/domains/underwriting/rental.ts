@@ -67,33 +67,10 @@ export function analyzeRental(input: RentalInput): RentalResult {
   const vacancyLoss = gsi * vacancy;
   const egi = gsi - vacancyLoss;
   const rentYear = rent * 12;
-  const expenses = [
-    { label: 'Property taxes', annual: nonNegative(input.propertyTaxes ?? 0, 'input.propertyTaxes') },
-    { label: 'Insurance', annual: nonNegative(input.insurance ?? 0, 'input.insurance') },
-    { label: 'HOA', annual: nonNegative(input.hoa ?? 0, 'input.hoa') },
-    { label: 'Utilities', annual: nonNegative(input.utilities ?? 0, 'input.utilities') },
-    { label: 'Other', annual: nonNegative(input.otherExpenses ?? 0, 'input.otherExpenses') },
-    { label: 'Maintenance', annual: rentYear * share(input.maintenancePct ?? 0.05, 'input.maintenancePct') },
-    { label: 'Management', annual: rentYear * share(input.managementPct ?? 0.08, 'input.managementPct') },
-    { label: 'Capital reserves', annual: rentYear * share(input.capexPct ?? 0.05, 'input.capexPct') },
-  ];
+  const expenses = expenseLines(input, rentYear);
   const opex = expenses.reduce((s, e) => s + e.annual, 0);
   const noi = egi - opex;
-
-  const loan = input.loan ?? null;
-  let loanAmount = 0;
-  let monthlyPayment = 0;
-  let points = 0;
-  let amortization: RentalResult['amortization'] = [];
-  if (loan) {
-    const down = share(loan.downPaymentPct, 'input.loan.downPaymentPct');
-    const rate = share(loan.annualRate, 'input.loan.annualRate');
-    whole(loan.years, 'input.loan.years', 1, 40, 'years');
-    loanAmount = price * (1 - down);
-    points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
-    monthlyPayment = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) : 0;
-    amortization = loanAmount > 0 ? yearly(amortizationSchedule(loanAmount, rate, loan.years)) : [];
-  }
+  const { loanAmount, monthlyPayment, points, amortization } = loanTerms(input.loan ?? null, price);
   const debtService = monthlyPayment * 12;
   const cashFlow = noi - debtService;
   const cashInvested =
@@ -134,6 +111,31 @@ export function analyzeRental(input: RentalInput): RentalResult {
     amortization,
     undefinedBecause,
   };
+}
+
+function expenseLines(input: RentalInput, rentYear: number): { label: string; annual: number }[] {
+  return [
+    { label: 'Property taxes', annual: nonNegative(input.propertyTaxes ?? 0, 'input.propertyTaxes') },
+    { label: 'Insurance', annual: nonNegative(input.insurance ?? 0, 'input.insurance') },
+    { label: 'HOA', annual: nonNegative(input.hoa ?? 0, 'input.hoa') },
+    { label: 'Utilities', annual: nonNegative(input.utilities ?? 0, 'input.utilities') },
+    { label: 'Other', annual: nonNegative(input.otherExpenses ?? 0, 'input.otherExpenses') },
+    { label: 'Maintenance', annual: rentYear * share(input.maintenancePct ?? 0.05, 'input.maintenancePct') },
+    { label: 'Management', annual: rentYear * share(input.managementPct ?? 0.08, 'input.managementPct') },
+    { label: 'Capital reserves', annual: rentYear * share(input.capexPct ?? 0.05, 'input.capexPct') },
+  ];
+}
+
+function loanTerms(loan: RentalInput['loan'] | null, price: number) {
+  if (!loan) return { loanAmount: 0, monthlyPayment: 0, points: 0, amortization: [] };
+  const down = share(loan.downPaymentPct, 'input.loan.downPaymentPct');
+  const rate = share(loan.annualRate, 'input.loan.annualRate');
+  whole(loan.years, 'input.loan.years', 1, 40, 'years');
+  const loanAmount = price * (1 - down);
+  const points = loanAmount * share(loan.pointsPct ?? 0, 'input.loan.pointsPct');
+  const monthlyPayment = loanAmount > 0 ? payment(loanAmount, rate / 12, loan.years * 12) : 0;
+  const amortization = loanAmount > 0 ? yearly(amortizationSchedule(loanAmount, rate, loan.years)) : [];
+  return { loanAmount, monthlyPayment, points, amortization };
 }
 
 function yearly(rows: ReturnType<typeof amortizationSchedule>): RentalResult['amortization'] {

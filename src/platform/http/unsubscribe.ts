@@ -5,13 +5,16 @@ import type { AppDeps } from '../deps.js';
 import { inOrganization } from '../tenancy/enter.js';
 
 const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">${body}</body></html>`;
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" ` +
+  (`content="width=device-width"><meta name="robots" content="noindex"><title>${title}</title></head><body ` +
+    `style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">${body}</body></html>`);
 
 /**
  * /u/:token — the unsubscribe link of campaign emails. GET shows a confirmation form (link
  * scanners follow GETs, so a GET never unsubscribes); POST — the form, or a mail client's RFC 8058
  * one-click request — unsubscribes (EngagementService.unsubscribe: consent entry, recipient
- * marked, timeline entry). Repeating it changes nothing more. A bad or tampered token is a 404 that says nothing about why.
+ * marked, timeline entry). Repeating it changes nothing more. A bad or tampered token is a 404 that says nothing about
+ * why.
  */
 export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler; post: express.RequestHandler } {
   const notFound = (res: express.Response) =>
@@ -36,7 +39,8 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
             .send(
               page(
                 'Unsubscribed',
-                `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these emails again.</p>`,
+                `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these ` +
+                  `emails again.</p>`,
               ),
             );
         res
@@ -44,7 +48,8 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
           .send(
             page(
               'Unsubscribe',
-              `<h1>Unsubscribe</h1><p>Stop emails to ${escapeHtml(found.recipient.toAddress)}?</p><form method="post"><button type="submit">Unsubscribe</button></form>`,
+              `<h1>Unsubscribe</h1><p>Stop emails to ${escapeHtml(found.recipient.toAddress)}?</p><form ` +
+                `method="post"><button type="submit">Unsubscribe</button></form>`,
             ),
           );
       })().catch(next);
@@ -61,7 +66,8 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
           .send(
             page(
               'Unsubscribed',
-              `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these emails again.</p>`,
+              `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these ` +
+                `emails again.</p>`,
             ),
           );
       })().catch(next);

@@ -99,7 +99,9 @@ export class Queues {
     return addOnce(this.geocode, 'geocode-property', data, jobIds.geocode(data.propertyId, data.normalizedAddress));
   }
 
-  /** Geocoding for many new properties at once (CSV imports), 1,000 jobs per addBulk, same job ids as enqueueGeocode. */
+  /**
+   * Geocoding for many new properties at once (CSV imports), 1,000 jobs per addBulk, same job ids as enqueueGeocode.
+   */
   async enqueueGeocodeBulk(items: GeocodePropertyJob[]): Promise<void> {
     for (let i = 0; i < items.length; i += 1_000) {
       await this.geocode.addBulk(

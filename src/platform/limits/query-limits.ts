@@ -54,7 +54,10 @@ interface Shape {
   directives: number;
 }
 
-/** Introspection roots: their subtrees are bounded by the schema (and by graphql-js's MaxIntrospectionDepthRule), not by data. */
+/**
+ * Introspection roots: their subtrees are bounded by the schema (and by graphql-js's MaxIntrospectionDepthRule), not by
+ * data.
+ */
 const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 
 /**

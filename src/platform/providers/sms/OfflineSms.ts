@@ -42,7 +42,7 @@ export class OfflineSmsProvider implements SmsProvider {
       throw new SmsSendError('Service unavailable (HTTP 503)', false, '503');
     }
     if (!message.body.trim()) throw new SmsSendError('Message body is required.', true, '21602');
-    const providerMessageId = `SM${createHash('sha256').update(`${message.organizationId}:${message.to}:${Date.now()}:${++this.counter}:${Math.random()}`).digest('hex').slice(0, 32)}`;
+    const providerMessageId = this.messageSid(`${message.organizationId}:${message.to}`);
     this.sent.push({ ...message, providerMessageId, acceptedAt: new Date() });
     if (this.sent.length > 100_000) this.sent.splice(0, this.sent.length - 100_000);
     const undelivered = tail === '0001';
@@ -57,14 +57,18 @@ export class OfflineSmsProvider implements SmsProvider {
     return { providerMessageId };
   }
 
+  /** A unique Twilio-style message id (`SM` + 32 hex digits). */
+  private messageSid(seed: string): string {
+    const unique = `${seed}:${Date.now()}:${++this.counter}:${Math.random()}`;
+    return `SM${createHash('sha256').update(unique).digest('hex').slice(0, 32)}`;
+  }
+
   /** A lead's SMS arriving at our number, handled exactly as the real webhook's would be. */
   async receive(message: Omit<InboundSms, 'providerMessageId'> & { providerMessageId?: string }): Promise<InboundSms> {
     if (!this.sink) throw new Error('The offline SMS provider is not connected to a handler');
     const inbound = {
       ...message,
-      providerMessageId:
-        message.providerMessageId ??
-        `SM${createHash('sha256').update(`in:${message.from}:${Date.now()}:${++this.counter}:${Math.random()}`).digest('hex').slice(0, 32)}`,
+      providerMessageId: message.providerMessageId ?? this.messageSid(`in:${message.from}`),
     };
     await this.sink.inbound(inbound);
     return inbound;

@@ -44,7 +44,8 @@ export class TwilioSmsProvider implements SmsProvider {
     const code = body.code != null ? String(body.code) : null;
     const permanent = res.status < 500 && res.status !== 429;
     throw new SmsSendError(
-      `Twilio refused the message (HTTP ${res.status}${code ? `, code ${code}` : ''}): ${body.message ?? res.statusText}`,
+      `Twilio refused the message (HTTP ${res.status}${code ? `, code ${code}` : ''}): ` +
+        `${body.message ?? res.statusText}`,
       permanent,
       code ?? String(res.status),
     );
