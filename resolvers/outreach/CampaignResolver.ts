@@ -96,8 +96,8 @@ export class CampaignResolver {
   @Authorized(WRITERS)
   @Mutation(() => Campaign, {
     description:
-      'Snapshots the audience into recipients and enqueues the sends (outreach queue). Follow it with ' +
-      'campaignProgress(id).',
+      'Snapshots the audience into recipients and enqueues the sends (the email or sms queue, in batches). ' +
+      'Follow it with campaignProgress(id).',
   })
   launchCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign> {
     return ctx.services.campaigns.launch(id);

@@ -30,8 +30,8 @@ export interface AppDeps {
   storage: ObjectStorage;
   mailer: Mailer;
   /**
-   * SMS gateway (offline adapter by default); its reports and inbound messages go to
-   * src/domains/outreach/sms-events.ts.
+   * SMS gateway (offline adapter by default); its reports and inbound messages enter through
+   * src/platform/providers/sms/events.ts.
    */
   sms: SmsProvider;
   /** Address geocoding (offline adapter by default). */

@@ -41,7 +41,7 @@ interface Delivery {
 const lastAnnounced = new Map<string, number>();
 
 /**
- * The `campaign-send` job: a batch of recipients (up to CAMPAIGN_SEND_BATCH) at send time. Nothing
+ * The `campaign-send` job: a batch of recipients (25 by default, see Queues.enqueueCampaignSends) at send time. Nothing
  * while the campaign is paused (recipients stay QUEUED for resume); CANCELLED when it was cancelled;
  * outside a recipient's sending window, or while another worker holds its claim, the recipient gets
  * a job of its own that waits until then. The rest are checked against consent and the frequency cap

@@ -6,10 +6,9 @@ import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 
 /**
- * The organization's SMS number and what comes in on it. Sending is the campaign worker's
- * (workers/campaign-send.ts); delivery reports and inbound messages are handled in
- * src/domains/outreach/sms-events.ts, reached from Twilio's webhooks (src/platform/http/twilio.ts) or the offline
- * adapter.
+ * The organization's SMS number, and simulated inbound SMS. Sending is CampaignSender's; delivery
+ * reports and inbound messages are SmsEventService's, reached from Twilio's webhooks
+ * (src/platform/http/twilio.ts) or the offline adapter.
  */
 export class SmsService {
   constructor(private readonly scope: ServiceScope) {}

@@ -39,7 +39,7 @@ export class SmsSendError extends Error {
   }
 }
 
-/** Where delivery reports and inbound messages go once received (workers/sms-events wires it). */
+/** Where delivery reports and inbound messages go once received (src/platform/providers/sms/events.ts). */
 export interface SmsEventSink {
   status(report: SmsStatusReport): Promise<void>;
   inbound(message: InboundSms): Promise<void>;
