@@ -2,7 +2,8 @@ import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { Deal } from '../../entities/Deal.js';
 import type { DealOrderColumn } from '../../entities/DealRepository.js';
 import { DealStage } from '../../entities/enums.js';
-import { Connection, OrderDirection, PageArgs } from '../common/Connection.js';
+import { Connection } from '../common/Connection.js';
+import { ListArgs, listOrder, OrderBy, type OrderByShape } from '../common/ListArgs.js';
 
 export enum DealOrderField {
   CREATED_AT = 'createdAt',
@@ -37,26 +38,13 @@ export class DealFilterInput {
   createdBefore?: Date;
 }
 
-@InputType()
-export class DealOrderBy {
-  @Field(() => DealOrderField)
-  field!: DealOrderField;
-
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC })
-  direction: OrderDirection = OrderDirection.DESC;
-}
+export const DealOrderBy = OrderBy<DealOrderColumn>(DealOrderField, 'Deal');
 
 @ArgsType()
-export class DealsArgs extends PageArgs {
-  @Field(() => DealFilterInput, { nullable: true })
-  filter?: DealFilterInput;
+export class DealsArgs extends ListArgs(DealFilterInput, DealOrderBy) {}
 
-  @Field(() => DealOrderBy, { nullable: true, description: 'Default: newest first' })
-  orderBy?: DealOrderBy;
-}
-
-export function dealOrder(o?: DealOrderBy): { column: DealOrderColumn; direction: 'asc' | 'desc' } {
-  return { column: o?.field ?? DealOrderField.CREATED_AT, direction: o?.direction ?? OrderDirection.DESC };
+export function dealOrder(o?: OrderByShape<DealOrderColumn>): { column: DealOrderColumn; direction: 'asc' | 'desc' } {
+  return listOrder(o, DealOrderField.CREATED_AT);
 }
 
 export const DealConnection = Connection(Deal, 'Deal');

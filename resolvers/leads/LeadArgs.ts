@@ -2,7 +2,8 @@ import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { LeadSource, LeadStatus } from '../../entities/enums.js';
 import { Lead } from '../../entities/Lead.js';
 import type { LeadOrderColumn } from '../../entities/LeadRepository.js';
-import { Connection, OrderDirection, PageArgs } from '../common/Connection.js';
+import { Connection } from '../common/Connection.js';
+import { ListArgs, listOrder, OrderBy, type OrderByShape } from '../common/ListArgs.js';
 
 export enum LeadOrderField {
   CREATED_AT = 'createdAt',
@@ -35,26 +36,13 @@ export class LeadFilterInput {
   createdBefore?: Date;
 }
 
-@InputType()
-export class LeadOrderBy {
-  @Field(() => LeadOrderField)
-  field!: LeadOrderField;
-
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC })
-  direction: OrderDirection = OrderDirection.DESC;
-}
+export const LeadOrderBy = OrderBy<LeadOrderColumn>(LeadOrderField, 'Lead');
 
 @ArgsType()
-export class LeadsArgs extends PageArgs {
-  @Field(() => LeadFilterInput, { nullable: true })
-  filter?: LeadFilterInput;
+export class LeadsArgs extends ListArgs(LeadFilterInput, LeadOrderBy) {}
 
-  @Field(() => LeadOrderBy, { nullable: true, description: 'Default: newest first' })
-  orderBy?: LeadOrderBy;
-}
-
-export function leadOrder(o?: LeadOrderBy): { column: LeadOrderColumn; direction: 'asc' | 'desc' } {
-  return { column: o?.field ?? LeadOrderField.CREATED_AT, direction: o?.direction ?? OrderDirection.DESC };
+export function leadOrder(o?: OrderByShape<LeadOrderColumn>): { column: LeadOrderColumn; direction: 'asc' | 'desc' } {
+  return listOrder(o, LeadOrderField.CREATED_AT);
 }
 
 export const LeadConnection = Connection(Lead, 'Lead');

@@ -2,7 +2,8 @@ import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
 import { PropertyType } from '../../entities/enums.js';
 import { Property } from '../../entities/Property.js';
 import type { PropertyOrderColumn } from '../../entities/PropertyRepository.js';
-import { Connection, OrderDirection, PageArgs } from '../common/Connection.js';
+import { Connection } from '../common/Connection.js';
+import { ListArgs, listOrder, OrderBy, type OrderByShape } from '../common/ListArgs.js';
 
 export enum PropertyOrderField {
   CREATED_AT = 'createdAt',
@@ -49,26 +50,16 @@ export class PropertyFilterInput {
   includeArchived?: boolean;
 }
 
-@InputType()
-export class PropertyOrderBy {
-  @Field(() => PropertyOrderField)
-  field!: PropertyOrderField;
-
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC })
-  direction: OrderDirection = OrderDirection.DESC;
-}
+export const PropertyOrderBy = OrderBy<PropertyOrderColumn>(PropertyOrderField, 'Property');
 
 @ArgsType()
-export class PropertiesArgs extends PageArgs {
-  @Field(() => PropertyFilterInput, { nullable: true })
-  filter?: PropertyFilterInput;
+export class PropertiesArgs extends ListArgs(PropertyFilterInput, PropertyOrderBy) {}
 
-  @Field(() => PropertyOrderBy, { nullable: true, description: 'Default: newest first' })
-  orderBy?: PropertyOrderBy;
-}
-
-export function propertyOrder(o?: PropertyOrderBy): { column: PropertyOrderColumn; direction: 'asc' | 'desc' } {
-  return { column: o?.field ?? PropertyOrderField.CREATED_AT, direction: o?.direction ?? OrderDirection.DESC };
+export function propertyOrder(o?: OrderByShape<PropertyOrderColumn>): {
+  column: PropertyOrderColumn;
+  direction: 'asc' | 'desc';
+} {
+  return listOrder(o, PropertyOrderField.CREATED_AT);
 }
 
 export const PropertyConnection = Connection(Property, 'Property');

@@ -72,11 +72,9 @@ export function intRange(
   min: number,
   max: number,
 ): number | undefined {
-  if (value == null) return undefined;
-  if (!Number.isInteger(value) || value < min || value > max) {
+  if (value != null && !Number.isInteger(value))
     throw new ValidationError(`${field} must be a whole number from ${min} to ${max}`, field);
-  }
-  return value;
+  return numberRange(value, field, min, max, `${field} must be a whole number from ${min} to ${max}`);
 }
 
 export function numberRange(
@@ -84,10 +82,10 @@ export function numberRange(
   field: string,
   min: number,
   max: number,
+  message = `${field} must be between ${min} and ${max}`,
 ): number | undefined {
   if (value == null) return undefined;
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new ValidationError(`${field} must be between ${min} and ${max}`, field);
+  if (!Number.isFinite(value) || value < min || value > max) throw new ValidationError(message, field);
   return value;
 }
 

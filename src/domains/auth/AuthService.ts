@@ -45,7 +45,7 @@ export class AuthService {
     const org = new Organization();
     org.name = orgName;
     return withTenant(this.deps.orm, org.id, async (em) => {
-      const user = em.create(User, { organizationId: org.id, email: emailAddr, name, role: Role.OWNER, passwordHash });
+      const user = em.create(User, { email: emailAddr, name, role: Role.OWNER, passwordHash });
       em.persist(org);
       try {
         await em.flush();
@@ -138,7 +138,6 @@ export class AuthService {
         );
         if (claimed !== 1) throw invalid;
         const user = tem.create(User, {
-          organizationId: orgId,
           email: invitation.email,
           name,
           role: invitation.role,
@@ -173,7 +172,6 @@ export class AuthService {
     const refresh = newOpaqueToken();
     const refreshTokenExpiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
     em.create(RefreshToken, {
-      organizationId: user.organizationId,
       userId: user.id,
       tokenHash: refresh.hash,
       familyId,

@@ -26,7 +26,6 @@ export class UserService {
     const { token, hash } = newOpaqueToken();
     const expiresAt = new Date(Date.now() + this.scope.deps.config.invitationTtlHours * 3600_000);
     const invitation = this.scope.em.create(Invitation, {
-      organizationId: actor.organizationId,
       email,
       name,
       role: input.role,

@@ -67,7 +67,6 @@ export class DealService {
     }
     em.persist(deal);
     em.create(DealStageChange, {
-      organizationId: actor.organizationId,
       dealId: deal.id,
       toStage: deal.stage,
       byUserId: actor.id,
@@ -116,7 +115,6 @@ export class DealService {
       deal.stage = stage;
       deal.stageChangedAt = now;
       tem.create(DealStageChange, {
-        organizationId: actor.organizationId,
         dealId: deal.id,
         fromStage: from,
         toStage: stage,

@@ -67,7 +67,6 @@ export class ImportService {
     if (input.csv != null) await storage.put(key, Buffer.from(input.csv, 'utf8'), 'text/csv; charset=utf-8');
 
     const imp = this.scope.em.create(Import, {
-      organizationId: actor.organizationId,
       kind,
       fileName:
         v.optionalText(input.fileName, 'input.fileName', 255) ?? (input.csv != null ? 'inline.csv' : 'upload.csv'),

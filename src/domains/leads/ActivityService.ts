@@ -27,7 +27,6 @@ export class ActivityService {
       throw new ValidationError('input.occurredAt cannot be in the future', 'input.occurredAt');
     }
     const activity = this.scope.em.create(Activity, {
-      organizationId: actor.organizationId,
       leadId: lead.id,
       type: input.type,
       direction: input.direction ?? Direction.OUTBOUND,

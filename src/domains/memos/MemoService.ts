@@ -23,7 +23,6 @@ export class MemoService {
     const uw = await findOrNotFound(em, Underwriting, underwritingId, 'Underwriting');
     if (uw.dealId !== deal.id) throw new ValidationError('That underwriting belongs to another deal', 'underwritingId');
     const memo = em.create(Memo, {
-      organizationId: actor.organizationId,
       dealId: deal.id,
       underwritingId: uw.id,
       createdById: actor.id,
@@ -52,7 +51,6 @@ export class MemoService {
     if (memo.status !== MemoStatus.READY) throw new ValidationError('The memo is not ready yet', 'memoId');
     const { token, hash } = newOpaqueToken();
     const link = this.scope.em.create(ShareLink, {
-      organizationId: actor.organizationId,
       memoId: memo.id,
       tokenHash: hash,
       expiresAt: new Date(Date.now() + expiresInHours * 3600_000),

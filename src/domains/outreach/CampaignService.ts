@@ -66,7 +66,6 @@ export class CampaignService {
     if (start === end)
       throw new ValidationError('The sending window is empty (start equals end)', 'input.windowEndHour');
     const campaign = this.scope.em.create(Campaign, {
-      organizationId: actor.organizationId,
       name: v.requiredText(input.name, 'input.name', 200),
       channel: input.channel,
       templateId: template.id,

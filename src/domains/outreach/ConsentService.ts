@@ -87,7 +87,6 @@ export class ConsentService {
       throw new ValidationError('input.recordedAt cannot be in the future', 'input.recordedAt');
     }
     const row = this.scope.em.create(ConsentRecord, {
-      organizationId: actor.organizationId,
       channel: input.channel,
       contactPoint: normalizeContactPoint(input.channel, input.contactPoint, 'input.contactPoint'),
       status: input.status,
@@ -122,7 +121,6 @@ export class ConsentService {
     const existing = await this.scope.em.findOne(DoNotContact, { contactPoint: point });
     if (existing) return existing;
     const row = this.scope.em.create(DoNotContact, {
-      organizationId: actor.organizationId,
       contactPoint: point,
       reason: v.optionalText(reason, 'reason', 500),
       addedById: actor.id,

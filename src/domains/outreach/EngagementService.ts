@@ -66,7 +66,6 @@ export class EngagementService {
       if (first !== 1) return;
       await new RecipientTransitions(em).advance(recipient.id, RecipientStatus.OPTED_OUT);
       em.create(ConsentRecord, {
-        organizationId: recipient.organizationId,
         channel: MessageChannel.EMAIL,
         contactPoint: recipient.toAddress!,
         status: ConsentStatus.OPTED_OUT,
@@ -75,7 +74,6 @@ export class EngagementService {
         recordedAt: now,
       });
       em.create(Activity, {
-        organizationId: recipient.organizationId,
         leadId: recipient.leadId,
         type: ActivityType.EMAIL,
         direction: Direction.INBOUND,

@@ -40,7 +40,6 @@ export class MessageService {
       await loadSender(em, actor.id, actor.organizationId),
     );
     const message = em.create(OutboundMessage, {
-      organizationId: actor.organizationId,
       leadId: lead.id,
       templateId: template.id,
       channel: MessageChannel.EMAIL,
@@ -88,7 +87,6 @@ export class MessageService {
     const providerMessageId = await this.sendOverSmtp(message);
     Object.assign(message, { status: MessageStatus.SENT, providerMessageId, sentAt: new Date(), error: undefined });
     em.create(Activity, {
-      organizationId: message.organizationId,
       leadId: message.leadId,
       type: ActivityType.EMAIL,
       direction: Direction.OUTBOUND,

@@ -122,7 +122,6 @@ export class SmsEventService {
  * transaction.
  */
 async function storeInbound(em: EntityManager, message: InboundSms, from: string, kind: InboundKind) {
-  const { organizationId } = message;
   const now = new Date();
   if (await em.count(InboundMessage, { providerMessageId: message.providerMessageId })) return null;
   const [leads, recipient] = await Promise.all([
@@ -135,7 +134,6 @@ async function storeInbound(em: EntityManager, message: InboundSms, from: string
   ]);
   const body = message.body.slice(0, 5_000);
   const row = em.create(InboundMessage, {
-    organizationId,
     channel: MessageChannel.SMS,
     fromAddress: from,
     toAddress: message.to,
@@ -148,7 +146,6 @@ async function storeInbound(em: EntityManager, message: InboundSms, from: string
   });
   if (kind === InboundKind.OPT_OUT || kind === InboundKind.OPT_IN)
     em.create(ConsentRecord, {
-      organizationId,
       channel: MessageChannel.SMS,
       contactPoint: from,
       status: kind === InboundKind.OPT_OUT ? ConsentStatus.OPTED_OUT : ConsentStatus.OPTED_IN,
@@ -158,7 +155,6 @@ async function storeInbound(em: EntityManager, message: InboundSms, from: string
     });
   for (const lead of leads)
     em.create(Activity, {
-      organizationId,
       leadId: lead.id,
       type: ActivityType.SMS,
       direction: Direction.INBOUND,

@@ -86,7 +86,6 @@ export class UnderwritingService {
       );
       const version = (latest?.version ?? 0) + 1;
       const row = em.create(Underwriting, {
-        organizationId: actor.organizationId,
         dealId: deal.id,
         version,
         kind: input.kind,

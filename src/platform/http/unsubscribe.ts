@@ -33,23 +33,15 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
         const found = await recipientFor(String(req.params.token ?? ''));
         if (!found?.recipient?.toAddress) return notFound(res);
         res.setHeader('cache-control', 'no-store');
-        if (found.recipient.unsubscribedAt)
-          return res
-            .type('html')
-            .send(
-              page(
-                'Unsubscribed',
-                `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these ` +
-                  `emails again.</p>`,
-              ),
-            );
+        if (found.recipient.unsubscribedAt) return unsubscribed(res, found.recipient.toAddress);
+        const address = escapeHtml(found.recipient.toAddress);
         res
           .type('html')
           .send(
             page(
               'Unsubscribe',
-              `<h1>Unsubscribe</h1><p>Stop emails to ${escapeHtml(found.recipient.toAddress)}?</p><form ` +
-                `method="post"><button type="submit">Unsubscribe</button></form>`,
+              `<h1>Unsubscribe</h1><p>Stop emails to ${address}?</p>` +
+                '<form method="post"><button type="submit">Unsubscribe</button></form>',
             ),
           );
       })().catch(next);
@@ -61,16 +53,19 @@ export function unsubscribeRoutes(deps: AppDeps): { get: express.RequestHandler;
         const { recipient } = found;
         await inOrganization(deps, found.ids.organizationId, (s) => s.engagement.unsubscribe(recipient));
         res.setHeader('cache-control', 'no-store');
-        res
-          .type('html')
-          .send(
-            page(
-              'Unsubscribed',
-              `<h1>You are unsubscribed</h1><p>${escapeHtml(found.recipient.toAddress)} will not get these ` +
-                `emails again.</p>`,
-            ),
-          );
+        unsubscribed(res, recipient.toAddress!);
       })().catch(next);
     },
   };
+}
+
+function unsubscribed(res: express.Response, address: string): void {
+  res
+    .type('html')
+    .send(
+      page(
+        'Unsubscribed',
+        `<h1>You are unsubscribed</h1><p>${escapeHtml(address)} will not get these emails again.</p>`,
+      ),
+    );
 }
