@@ -20,6 +20,10 @@ export class Organization {
   @Column({ type: 'text', nullable: true, unique: true })
   smsNumber?: string;
 
+  @Field({ description: 'IANA time zone that places all-day tasks and "today" (default America/Chicago)' })
+  @Column({ type: 'text' })
+  timeZone: string = 'America/Chicago';
+
   @Field()
   @Column({ type: 'timestamptz' })
   createdAt: Date = new Date();

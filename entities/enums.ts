@@ -193,6 +193,46 @@ export enum UnderwritingKind {
 
 export const CLOSED_STAGES: ReadonlySet<DealStage> = new Set([DealStage.CLOSED_WON, DealStage.CLOSED_LOST]);
 
+export enum TaskType {
+  CALL = 'CALL',
+  TEXT = 'TEXT',
+  EMAIL = 'EMAIL',
+  FOLLOW_UP = 'FOLLOW_UP',
+  APPOINTMENT = 'APPOINTMENT',
+  SITE_VISIT = 'SITE_VISIT',
+  OFFER = 'OFFER',
+  OTHER = 'OTHER',
+}
+
+export enum TaskStatus {
+  OPEN = 'OPEN',
+  DONE = 'DONE',
+  CANCELED = 'CANCELED',
+}
+
+export enum TaskPriority {
+  LOW = 'LOW',
+  NORMAL = 'NORMAL',
+  HIGH = 'HIGH',
+  URGENT = 'URGENT',
+}
+
+export enum RecurrenceUnit {
+  DAYS = 'DAYS',
+  WEEKS = 'WEEKS',
+}
+
+export enum NotificationKind {
+  TASK_DUE = 'TASK_DUE',
+  TASK_ASSIGNED = 'TASK_ASSIGNED',
+  LEAD_ASSIGNED = 'LEAD_ASSIGNED',
+  DEAL_ASSIGNED = 'DEAL_ASSIGNED',
+  DEAL_MOVED = 'DEAL_MOVED',
+  REPLY_RECEIVED = 'REPLY_RECEIVED',
+  JOB_FINISHED = 'JOB_FINISHED',
+  MENTION = 'MENTION',
+}
+
 registerEnumType(Role, { name: 'Role', description: 'What a user may do in their organization' });
 registerEnumType(PropertyType, { name: 'PropertyType' });
 registerEnumType(GeocodeStatus, { name: 'GeocodeStatus', description: 'State of the background geocoding job' });
@@ -237,3 +277,8 @@ registerEnumType(InboundKind, {
     'What an inbound message was taken as: STOP-type keyword (OPT_OUT), START-type (OPT_IN), HELP, or a reply',
 });
 registerEnumType(UnderwritingKind, { name: 'UnderwritingKind', description: 'Which analysis an underwriting holds' });
+registerEnumType(TaskType, { name: 'TaskType' });
+registerEnumType(TaskStatus, { name: 'TaskStatus' });
+registerEnumType(TaskPriority, { name: 'TaskPriority' });
+registerEnumType(RecurrenceUnit, { name: 'RecurrenceUnit' });
+registerEnumType(NotificationKind, { name: 'NotificationKind', description: 'What a notification is about' });

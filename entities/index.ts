@@ -13,12 +13,14 @@ import { Invitation } from './Invitation.js';
 import { Lead } from './Lead.js';
 import { Memo } from './Memo.js';
 import { MessageTemplate } from './MessageTemplate.js';
+import { Notification } from './Notification.js';
 import { Organization } from './Organization.js';
 import { OutboundMessage } from './OutboundMessage.js';
 import { Property } from './Property.js';
 import { RefreshToken } from './RefreshToken.js';
 import { ShareLink } from './ShareLink.js';
 import { Suppression } from './Suppression.js';
+import { Task } from './Task.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 
@@ -38,12 +40,14 @@ export {
   Lead,
   Memo,
   MessageTemplate,
+  Notification,
   Organization,
   OutboundMessage,
   Property,
   RefreshToken,
   ShareLink,
   Suppression,
+  Task,
   Underwriting,
   User,
 };
@@ -73,6 +77,8 @@ export const ENTITIES = [
   Import,
   ImportIssue,
   Suppression,
+  Task,
+  Notification,
 ];
 
 /**

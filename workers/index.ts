@@ -14,6 +14,7 @@ import { generateMemo } from './generate-memo.js';
 import { geocodeProperty } from './geocode-property.js';
 import { importCsv } from './import-csv.js';
 import { sendMessage } from './send-message.js';
+import { taskReminder } from './task-reminder.js';
 
 /** One kind of job: which queue and job name it takes, and the service method it calls. */
 export interface JobSpec<T extends { organizationId: string }> {
@@ -32,7 +33,15 @@ export interface JobSpec<T extends { organizationId: string }> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type AnySpec = JobSpec<any>;
 
-export const JOBS: AnySpec[] = [geocodeProperty, enrichProperty, generateMemo, sendMessage, ...campaignSend, importCsv];
+export const JOBS: AnySpec[] = [
+  geocodeProperty,
+  enrichProperty,
+  generateMemo,
+  sendMessage,
+  ...campaignSend,
+  importCsv,
+  taskReminder,
+];
 
 export interface RunningWorkers {
   workers: Worker[];

@@ -81,6 +81,17 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
+
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -276,6 +287,39 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PropertiesNested(variables: Operations.PropertiesNestedQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.PropertiesNestedQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.PropertiesNestedQuery>({ document: Operations.PropertiesNestedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PropertiesNested', 'query', variables);
+    },
+    Task(variables: Operations.TaskQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.TaskQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.TaskQuery>({ document: Operations.TaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Task', 'query', variables);
+    },
+    Tasks(variables?: Operations.TasksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.TasksQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.TasksQuery>({ document: Operations.TasksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Tasks', 'query', variables);
+    },
+    CreateTask(variables: Operations.CreateTaskMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CreateTaskMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CreateTaskMutation>({ document: Operations.CreateTaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTask', 'mutation', variables);
+    },
+    UpdateTask(variables: Operations.UpdateTaskMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateTaskMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateTaskMutation>({ document: Operations.UpdateTaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateTask', 'mutation', variables);
+    },
+    CompleteTask(variables: Operations.CompleteTaskMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CompleteTaskMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CompleteTaskMutation>({ document: Operations.CompleteTaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CompleteTask', 'mutation', variables);
+    },
+    ReopenTask(variables: Operations.ReopenTaskMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ReopenTaskMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ReopenTaskMutation>({ document: Operations.ReopenTaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReopenTask', 'mutation', variables);
+    },
+    CancelTask(variables: Operations.CancelTaskMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CancelTaskMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CancelTaskMutation>({ document: Operations.CancelTaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelTask', 'mutation', variables);
+    },
+    SetOrganizationTimeZone(variables: Operations.SetOrganizationTimeZoneMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SetOrganizationTimeZoneMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SetOrganizationTimeZoneMutation>({ document: Operations.SetOrganizationTimeZoneDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetOrganizationTimeZone', 'mutation', variables);
+    },
+    Notifications(variables?: Operations.NotificationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.NotificationsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.NotificationsQuery>({ document: Operations.NotificationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Notifications', 'query', variables);
+    },
+    MarkNotificationsRead(variables?: Operations.MarkNotificationsReadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MarkNotificationsReadMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MarkNotificationsReadMutation>({ document: Operations.MarkNotificationsReadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarkNotificationsRead', 'mutation', variables);
+    },
+    NotificationReceived(variables?: Operations.NotificationReceivedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.NotificationReceivedSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.NotificationReceivedSubscription>({ document: Operations.NotificationReceivedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NotificationReceived', 'subscription', variables);
     },
     AnalyzeFlip(variables: Operations.AnalyzeFlipQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AnalyzeFlipQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AnalyzeFlipQuery>({ document: Operations.AnalyzeFlipDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeFlip', 'query', variables);

@@ -26,6 +26,14 @@ export class UserResolver {
   }
 
   @Authorized(MANAGERS)
+  @Mutation(() => Organization, {
+    description: 'The organization’s IANA time zone, e.g. America/New_York: it places all-day tasks and "today"',
+  })
+  setOrganizationTimeZone(@Arg('timeZone') timeZone: string, @Ctx() ctx: Context): Promise<Organization> {
+    return ctx.services.users.setTimeZone(timeZone);
+  }
+
+  @Authorized(MANAGERS)
   @Mutation(() => InvitationPayload, { description: 'Invite someone to your organization (OWNER/ADMIN)' })
   inviteUser(@Arg('input') input: InviteUserInput, @Ctx() ctx: Context): Promise<InvitationPayload> {
     return ctx.services.users.invite(input);

@@ -1,6 +1,7 @@
 import {
   Role,
   ActivityType,
+  TaskType,
   ConsentStatus,
   DealStage,
   Direction,
@@ -275,6 +276,33 @@ async function fill(
     leadIds.map((l) => l.lead),
     r,
   );
+  await seedTasks(svc, people.slice(0, 3), leadIds.map((l) => l.lead).slice(0, 24), r);
+}
+
+/**
+ * Open tasks across the agents — some overdue, some today, some this week, one all-day — so the
+ * demo's task lists and notifications have something in them (tasks given to someone else notify
+ * them; overdue ones fire their reminder as soon as a worker runs).
+ */
+async function seedTasks(
+  svc: () => ReturnType<typeof createServices>,
+  people: User[],
+  leadIds: string[],
+  r: ReturnType<typeof rng>,
+): Promise<void> {
+  const kinds = [TaskType.CALL, TaskType.FOLLOW_UP, TaskType.TEXT, TaskType.APPOINTMENT, TaskType.SITE_VISIT];
+  for (const [i, leadId] of leadIds.entries()) {
+    const hours = r.int(-48, 7 * 24);
+    await svc().tasks.create({
+      title: r.pick(['Call back', 'Follow up on the offer', 'Text about the walkthrough', 'Confirm the appointment']),
+      type: kinds[i % kinds.length]!,
+      leadId,
+      assigneeId: people[i % people.length]!.id,
+      ...(i % 6 === 5
+        ? { dueDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) }
+        : { dueAt: new Date(Date.now() + hours * 3_600_000) }),
+    });
+  }
 }
 
 /**

@@ -10,6 +10,8 @@ import { ImportService } from './imports/ImportService.js';
 import { JobService } from '../platform/jobs/JobService.js';
 import { LeadService } from './leads/LeadService.js';
 import { MemoService } from './memos/MemoService.js';
+import { NotificationService } from './notifications/NotificationService.js';
+import { TaskService } from './tasks/TaskService.js';
 import { MessageService } from './outreach/MessageService.js';
 import { PropertyEnrichmentService } from './properties/PropertyEnrichmentService.js';
 import { PropertyService } from './properties/PropertyService.js';
@@ -46,6 +48,8 @@ export function createServices(scope: ServiceScope) {
     imports: new ImportService(scope),
     importRuns: new ImportRunner(scope),
     suppressions: new SuppressionService(scope),
+    tasks: new TaskService(scope),
+    notifications: new NotificationService(scope),
   };
 }
 

@@ -12,6 +12,7 @@ import { Migration20261124000000_sms_tracking } from './Migration20261124000000_
 import { Migration20261124010000_imports } from './Migration20261124010000_imports.js';
 import { Migration20261203000000_suppressions } from './Migration20261203000000_suppressions.js';
 import { Migration20261203010000_memo_snapshots } from './Migration20261203010000_memo_snapshots.js';
+import { Migration20261203020000_tasks } from './Migration20261203020000_tasks.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124010000_imports', class: Migration20261124010000_imports },
   { name: 'Migration20261203000000_suppressions', class: Migration20261203000000_suppressions },
   { name: 'Migration20261203010000_memo_snapshots', class: Migration20261203010000_memo_snapshots },
+  { name: 'Migration20261203020000_tasks', class: Migration20261203020000_tasks },
 ];

@@ -34,6 +34,8 @@ export const Topics = {
   JOBS: 'JOBS',
   CAMPAIGNS: 'CAMPAIGNS',
   INBOUND: 'INBOUND',
+  /** Routed by user id, not organization: a notification reaches only its user's sockets. */
+  NOTIFICATIONS: 'NOTIFICATIONS',
 } as const;
 
 /** A lead's message arrived (an inbound SMS: reply, STOP, START, HELP). */
@@ -64,12 +66,20 @@ export interface MemoReadyPayload {
   memoId: string;
 }
 
+/** A notification was stored for one user. */
+export interface NotificationEventPayload {
+  organizationId: string;
+  userId: string;
+  notificationId: string;
+}
+
 export type TopicArgs = {
   [Topics.PIPELINE]: [organizationId: string, payload: PipelineEventPayload];
   [Topics.MEMOS]: [organizationId: string, payload: MemoReadyPayload];
   [Topics.JOBS]: [organizationId: string, payload: JobEventPayload];
   [Topics.CAMPAIGNS]: [organizationId: string, payload: CampaignEventPayload];
   [Topics.INBOUND]: [organizationId: string, payload: InboundEventPayload];
+  [Topics.NOTIFICATIONS]: [userId: string, payload: NotificationEventPayload];
 };
 
 export class AppPubSub {
@@ -93,8 +103,8 @@ export class AppPubSub {
     return `${this.prefix}:${name}`;
   }
 
-  publish<K extends keyof TopicArgs>(name: K, ...[organizationId, payload]: TopicArgs[K]): void {
-    this.engine.publish(this.topic(name), organizationId, payload);
+  publish<K extends keyof TopicArgs>(name: K, ...[routingId, payload]: TopicArgs[K]): void {
+    this.engine.publish(this.topic(name), routingId, payload);
   }
 
   async close(): Promise<void> {

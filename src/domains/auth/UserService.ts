@@ -1,8 +1,9 @@
-import { Invitation, User } from '../../../entities/index.js';
+import { Invitation, Organization, User } from '../../../entities/index.js';
 import { Role } from '../../../entities/enums.js';
 import { newOpaqueToken } from '../../platform/auth/tokens.js';
 import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
+import { isTimeZone } from '../tasks/calendar.js';
 import { AuthService } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
@@ -50,5 +51,16 @@ export class UserService {
     user.role = role;
     await this.scope.em.flush();
     return user;
+  }
+
+  /** The organization's time zone (IANA name), which places all-day tasks and "today". */
+  async setTimeZone(timeZone: string): Promise<Organization> {
+    const actor = requireActor(this.scope);
+    const zone = v.requiredText(timeZone, 'timeZone', 64);
+    if (!isTimeZone(zone)) throw new ValidationError(`Unknown time zone "${zone}" (use an IANA name)`, 'timeZone');
+    const org = await this.scope.em.findOneOrFail(Organization, { id: actor.organizationId });
+    org.timeZone = zone;
+    await this.scope.em.flush();
+    return org;
   }
 }

@@ -47,3 +47,25 @@ export function organizationSubscription<T extends keyof TopicArgs>(
       payload.organizationId === subscriberOrg(context) && matches(payload, args),
   };
 }
+
+/**
+ * The routing of a per-user subscription: the channel of `topic` for the subscriber alone (other
+ * users, of this organization or another, are never sent the event), checked again on each event.
+ */
+export function userSubscription<T extends keyof TopicArgs>(topic: T) {
+  type Subscribe = SubscribeResolverData<unknown, Record<string, unknown>, Context>;
+  type Event = SubscriptionHandlerData<TopicArgs[T][1], Record<string, unknown>, Context>;
+  const subscriber = (ctx: Context) => {
+    if (!ctx.user) throw new UnauthenticatedError();
+    return ctx.user;
+  };
+  return {
+    topics: ({ context }: Subscribe) => context.deps.pubsub.topic(topic),
+    topicId: ({ context }: Subscribe) => subscriber(context).id,
+    filter: ({ payload, context }: Event) => {
+      const user = subscriber(context);
+      const p = payload as { organizationId: string; userId?: string };
+      return p.organizationId === user.organizationId && p.userId === user.id;
+    },
+  };
+}

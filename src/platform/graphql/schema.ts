@@ -23,6 +23,8 @@ import {
   UnderwritingResolver,
 } from '../../../resolvers/underwriting/UnderwritingResolver.js';
 import { InvitationResolver, UserResolver } from '../../../resolvers/users/UserResolver.js';
+import { NotificationResolver } from '../../../resolvers/notifications/NotificationResolver.js';
+import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
 import { authChecker } from '../auth/auth-checker.js';
 
 export const RESOLVERS = [
@@ -42,6 +44,8 @@ export const RESOLVERS = [
   MemoResolver,
   DealMemosResolver,
   JobResolver,
+  TaskResolver,
+  NotificationResolver,
   TemplateResolver,
   ConsentResolver,
   MessageResolver,

@@ -16,6 +16,8 @@ export const jobIds = {
   campaignBatch: (firstRecipientId: string, generation: number) => `campaign-${firstRecipientId}-g${generation}`,
   /** One recipient that waits (sending window, another worker's claim) until `at`. */
   campaignFollowUp: (recipientId: string, at: Date) => `campaign-${recipientId}-at${at.getTime()}`,
+  /** A task's reminder for one schedule of it (the version changes when the task is rescheduled). */
+  taskReminder: (taskId: string, version: number) => `reminder-${taskId}-v${version}`,
   /** The replay of a dead-lettered job (one replay per dead letter). */
   replay: (jobId: string, deadLetterId: string) => `${jobId}${REPLAY}${deadLetterId.slice(0, 8)}`,
 };

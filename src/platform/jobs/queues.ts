@@ -13,6 +13,8 @@ export const QueueName = {
   /** SMS campaign sends. */
   SMS: 'sms',
   IMPORT: 'import',
+  /** Task reminders, delayed until they are due. */
+  REMINDER: 'reminder',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -48,6 +50,13 @@ export interface CampaignSendJob {
   recipientId?: string;
 }
 
+export interface TaskReminderJob {
+  organizationId: string;
+  taskId: string;
+  /** The task's reminderVersion when the reminder was scheduled; a rescheduled task has moved on. */
+  version: number;
+}
+
 export interface ImportCsvJob {
   organizationId: string;
   importId: string;
@@ -73,6 +82,7 @@ export class Queues {
   readonly email: Queue<OutreachJob>;
   readonly sms: Queue<OutreachJob>;
   readonly import: Queue<ImportCsvJob>;
+  readonly reminder: Queue<TaskReminderJob>;
 
   constructor(
     connection: Redis,
@@ -86,6 +96,7 @@ export class Queues {
     this.email = new Queue<OutreachJob>(QueueName.EMAIL, { connection, prefix, defaultJobOptions });
     this.sms = new Queue<OutreachJob>(QueueName.SMS, { connection, prefix, defaultJobOptions });
     this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
+    this.reminder = new Queue<TaskReminderJob>(QueueName.REMINDER, { connection, prefix, defaultJobOptions });
     // Without a listener BullMQ prints every connection error during an outage.
     for (const queue of this.all()) queue.on('error', (err) => redisHealth.report(err, `queue error (${queue.name})`));
   }
@@ -194,6 +205,24 @@ export class Queues {
     );
   }
 
+  /**
+   * A task's reminder at `at` (at once when that has passed). The id names the task and its
+   * schedule version, so scheduling the same reminder twice is a no-op.
+   */
+  async scheduleTaskReminder(data: TaskReminderJob, at: Date): Promise<void> {
+    const jobId = jobIds.taskReminder(data.taskId, data.version);
+    await this.reminder.add('task-reminder', data, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
+  }
+
+  /**
+   * Drops a reminder that has not fired. One already running is left alone: it finds its task
+   * rescheduled, done or cancelled and does nothing.
+   */
+  async cancelTaskReminder(taskId: string, version: number): Promise<void> {
+    const job = await this.reminder.getJob(jobIds.taskReminder(taskId, version));
+    if (job && (await job.isDelayed())) await job.remove().catch(() => undefined);
+  }
+
   /** The queue a channel's sends go on. */
   forChannel(channel: MessageChannel): Queue<OutreachJob> {
     return channel === MessageChannel.SMS ? this.sms : this.email;
@@ -208,6 +237,7 @@ export class Queues {
       this.email as Queue,
       this.sms as Queue,
       this.import as Queue,
+      this.reminder as Queue,
     ];
   }
 
