@@ -39,8 +39,10 @@ create table tasks (
   completed_by_id uuid,
   created_by_id uuid,
   foreign key (organization_id, assignee_id) references users (organization_id, id) deferrable initially deferred,
-  foreign key (organization_id, lead_id) references leads (organization_id, id) on delete cascade deferrable initially deferred,
-  foreign key (organization_id, deal_id) references deals (organization_id, id) on delete cascade deferrable initially deferred,
+  foreign key (organization_id, lead_id) references leads (organization_id, id)
+    on delete cascade deferrable initially deferred,
+  foreign key (organization_id, deal_id) references deals (organization_id, id)
+    on delete cascade deferrable initially deferred,
   foreign key (organization_id, property_id) references properties (organization_id, id)
     on delete cascade deferrable initially deferred,
   check ((recurrence_every is null) = (recurrence_unit is null))
@@ -51,10 +53,12 @@ create index tasks_org_due_idx on tasks (organization_id, status, due_at nulls l
 create index tasks_lead_idx on tasks (organization_id, lead_id) where lead_id is not null;
 create index tasks_deal_idx on tasks (organization_id, deal_id) where deal_id is not null;
 alter table tasks enable row level security;
-create policy tenant_isolation on tasks using (organization_id = app_current_org()) with check (organization_id = app_current_org());
+create policy tenant_isolation on tasks
+  using (organization_id = app_current_org()) with check (organization_id = app_current_org());
 
 create type notification_kind as enum (
-  'TASK_DUE', 'TASK_ASSIGNED', 'LEAD_ASSIGNED', 'DEAL_ASSIGNED', 'DEAL_MOVED', 'REPLY_RECEIVED', 'JOB_FINISHED', 'MENTION'
+  'TASK_DUE', 'TASK_ASSIGNED', 'LEAD_ASSIGNED', 'DEAL_ASSIGNED', 'DEAL_MOVED', 'REPLY_RECEIVED', 'JOB_FINISHED',
+  'MENTION'
 );
 create table notifications (
   id uuid primary key,
@@ -71,13 +75,15 @@ create table notifications (
   actor_user_id uuid,
   dedupe_key text not null,
   read_at timestamptz,
-  foreign key (organization_id, user_id) references users (organization_id, id) on delete cascade deferrable initially deferred
+  foreign key (organization_id, user_id) references users (organization_id, id)
+    on delete cascade deferrable initially deferred
 );
 create unique index notifications_dedupe_idx on notifications (organization_id, dedupe_key);
 create index notifications_user_idx on notifications (organization_id, user_id, created_at desc, id);
 create index notifications_unread_idx on notifications (organization_id, user_id) where read_at is null;
 alter table notifications enable row level security;
-create policy tenant_isolation on notifications using (organization_id = app_current_org()) with check (organization_id = app_current_org());
+create policy tenant_isolation on notifications
+  using (organization_id = app_current_org()) with check (organization_id = app_current_org());
 `);
   }
 

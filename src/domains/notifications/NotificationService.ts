@@ -62,9 +62,7 @@ export class NotificationService {
   /** The caller's notifications, newest first. */
   page(unreadOnly: boolean, page: PageRequest): Promise<Page<Notification>> {
     const actor = requireActor(this.scope);
-    return this.scope.em
-      .getRepository(Notification)
-      .page(actor.organizationId, actor.id, unreadOnly, page);
+    return this.scope.em.getRepository(Notification).page(actor.organizationId, actor.id, unreadOnly, page);
   }
 
   unreadCount(): Promise<number> {
