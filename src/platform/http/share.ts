@@ -10,17 +10,14 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const PER_MINUTE = 60;
 
 /**
- * GET /share/:token — the public memo link. Rate limited per client IP (60/min, Redis, shared by
- * all processes); an unknown, revoked or expired token is the same 404; every view is counted.
+ * GET /share/:token — the public memo link. Rate limited per client IP (60 a minute, sliding, in
+ * Redis, shared by all processes); an unknown, revoked or expired token is the same 404; every view is counted.
  */
 export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler {
   const notFound = (res: express.Response) => sendHttpError(res, 404, 'NOT_FOUND', 'This link is not valid');
   return (req, res, next) => {
     void (async () => {
-      const windowKey = `${deps.config.redisPrefix}:share:${req.ip}:${Math.floor(Date.now() / 60_000)}`;
-      const count = await redis.incr(windowKey);
-      if (count === 1) await redis.expire(windowKey, 61);
-      if (count > PER_MINUTE) {
+      if ((await recentRequests(redis, `${deps.config.redisPrefix}:share:${req.ip}`)) > PER_MINUTE) {
         const retryAfter = 60 - Math.floor((Date.now() / 1000) % 60);
         res.setHeader('retry-after', String(retryAfter));
         return res.status(429).json({
@@ -46,4 +43,22 @@ export function shareRoute(deps: AppDeps, redis: Redis): express.RequestHandler 
       body.pipe(res);
     })().catch(next);
   };
+}
+
+/**
+ * This minute's requests plus the share of last minute's that falls inside the past 60 seconds (a
+ * sliding window over two fixed ones), so a burst across a minute boundary is still one burst.
+ */
+async function recentRequests(redis: Redis, key: string): Promise<number> {
+  const now = Date.now();
+  const minute = Math.floor(now / 60_000);
+  const results = await redis
+    .multi()
+    .incr(`${key}:${minute}`)
+    .expire(`${key}:${minute}`, 121)
+    .get(`${key}:${minute - 1}`)
+    .exec();
+  const current = Number(results?.[0]?.[1] ?? 0);
+  const previous = Number(results?.[2]?.[1] ?? 0);
+  return current + Math.ceil(previous * (1 - (now % 60_000) / 60_000));
 }
