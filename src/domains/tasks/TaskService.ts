@@ -305,9 +305,8 @@ export class TaskService {
 
   private async schedule(task: Task): Promise<void> {
     if (task.status !== TaskStatus.OPEN || !task.dueAt) return;
-    const at = task.allDay
-      ? startOfDay(localDay(task.dueAt, await this.timeZone()), await this.timeZone(), ALL_DAY_REMINDER_HOUR)
-      : task.dueAt;
+    const tz = task.allDay ? await this.timeZone() : null;
+    const at = tz ? startOfDay(localDay(task.dueAt, tz), tz, ALL_DAY_REMINDER_HOUR) : task.dueAt;
     const data = { organizationId: task.organizationId, taskId: task.id, version: task.reminderVersion };
     await this.scope.deps.queues.scheduleTaskReminder(data, new Date(at.getTime() - task.remindMinutesBefore * 60_000));
   }
