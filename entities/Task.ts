@@ -73,6 +73,10 @@ export class Task extends TenantEntity<'priority' | 'status' | 'allDay' | 'remin
   @Column({ type: 'text', nullable: true })
   recurrenceUnit?: RecurrenceUnit;
 
+  /** The occurrence this one recurs from: a recurring task spawns its next occurrence once. */
+  @Column({ type: 'uuid', nullable: true })
+  recursFromId?: string;
+
   @Field({ nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   completedAt?: Date;

@@ -35,6 +35,7 @@ create table tasks (
   property_id uuid,
   recurrence_every int check (recurrence_every between 1 and 365),
   recurrence_unit text check (recurrence_unit in ('DAYS', 'WEEKS')),
+  recurs_from_id uuid,
   completed_at timestamptz,
   completed_by_id uuid,
   created_by_id uuid,
@@ -51,6 +52,7 @@ create unique index tasks_org_id_idx on tasks (organization_id, id);
 create index tasks_assignee_due_idx on tasks (organization_id, assignee_id, status, due_at nulls last, id);
 create index tasks_org_due_idx on tasks (organization_id, status, due_at nulls last, id);
 create index tasks_lead_idx on tasks (organization_id, lead_id) where lead_id is not null;
+create unique index tasks_recurs_from_idx on tasks (organization_id, recurs_from_id) where recurs_from_id is not null;
 create index tasks_deal_idx on tasks (organization_id, deal_id) where deal_id is not null;
 alter table tasks enable row level security;
 create policy tenant_isolation on tasks

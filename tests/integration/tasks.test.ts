@@ -133,6 +133,10 @@ describe('tasks', () => {
       status: 'OPEN',
       completedAt: null,
     });
+    await t.api.CompleteTask({ id: createTask.id }); // again: its next occurrence exists already
+    const weekly = await t.api.Tasks({ filter: { statuses: ['OPEN'] } });
+    expect(weekly.tasks.edges.filter((x) => x.node.title === 'Weekly check-in')).toHaveLength(1);
+    await t.api.ReopenTask({ id: createTask.id });
     expect((await t.api.CancelTask({ id: createTask.id })).cancelTask.status).toBe('CANCELED');
     const noLead = (await t.api.CreateTask({ input: { title: 'Alone' } })).createTask;
     const e = await gqlError(t.api.CompleteTask({ id: noLead.id, input: { activity: { type: 'CALL' } } }));

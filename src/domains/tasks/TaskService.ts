@@ -64,6 +64,8 @@ const ALL_DAY_REMINDER_HOUR = 9;
  * and exactly once (its notification has a dedupe key).
  */
 export class TaskService {
+  private zone: Promise<string> | null = null;
+
   constructor(private readonly scope: ServiceScope) {}
 
   get(id: string): Promise<Task> {
@@ -259,9 +261,13 @@ export class TaskService {
     return next;
   }
 
-  /** A recurring task's next occurrence: the same task, due N days or weeks after this one. */
+  /**
+   * A recurring task's next occurrence: the same task, due N days or weeks after this one. Once per
+   * occurrence: completing it again after a reopen does not add a second one.
+   */
   private async nextOccurrence(tem: ServiceScope['em'], task: Task): Promise<Task | null> {
     if (!task.recurrenceEvery || !task.recurrenceUnit || !task.dueAt) return null;
+    if (await tem.count(Task, { recursFromId: task.id })) return null;
     const days = task.recurrenceEvery * (task.recurrenceUnit === RecurrenceUnit.WEEKS ? 7 : 1);
     const tz = await this.timeZone();
     const dueAt = task.allDay
@@ -281,6 +287,7 @@ export class TaskService {
       propertyId: task.propertyId,
       recurrenceEvery: task.recurrenceEvery,
       recurrenceUnit: task.recurrenceUnit,
+      recursFromId: task.id,
       createdById: task.createdById,
     });
   }
@@ -329,7 +336,12 @@ export class TaskService {
     return { ...q, dueFrom: start, dueBefore: startOfDay(addDays(today, 7), tz) };
   }
 
-  private async timeZone(): Promise<string> {
+  /** The organization's time zone, read once per service (one unit of work). */
+  private timeZone(): Promise<string> {
+    return (this.zone ??= this.readTimeZone());
+  }
+
+  private async readTimeZone(): Promise<string> {
     const actor = requireActor(this.scope);
     const org = await this.scope.em.findOne(
       Organization,
