@@ -5,6 +5,7 @@ import {
   ArgsType,
   Authorized,
   Ctx,
+  Extensions,
   Field,
   Float,
   ID,
@@ -15,6 +16,7 @@ import {
   Resolver,
   Subscription,
 } from 'type-graphql';
+import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { FailedJob } from '../../entities/FailedJob.js';
 import { MANAGERS, organizationSubscription } from '../../src/platform/auth/auth-checker.js';
 import type { Context } from '../../src/platform/context.js';
@@ -74,6 +76,7 @@ export class JobResolver {
   }
 
   @Authorized()
+  @Extensions({ [FANOUT_EXTENSION]: 'organization' })
   @Subscription(() => JobProgressEvent, {
     ...organizationSubscription(Topics.JOBS, (payload, args) => payload.jobId === args.id),
     description: 'Progress of one of your organization’s jobs until it completes or fails',

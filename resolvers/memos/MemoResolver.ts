@@ -2,6 +2,7 @@ import {
   Arg,
   Authorized,
   Ctx,
+  Extensions,
   Field,
   FieldResolver,
   ID,
@@ -12,6 +13,7 @@ import {
   Resolver,
   Subscription,
 } from 'type-graphql';
+import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { Deal } from '../../entities/Deal.js';
 import { Memo } from '../../entities/Memo.js';
 import { ShareLink } from '../../entities/ShareLink.js';
@@ -69,6 +71,7 @@ export class MemoResolver {
   }
 
   @Authorized()
+  @Extensions({ [FANOUT_EXTENSION]: 'organization' })
   @Subscription(() => Memo, {
     ...organizationSubscription(Topics.MEMOS),
     description: 'A memo of your organization finished rendering',

@@ -3,6 +3,7 @@ import {
   Args,
   Authorized,
   Ctx,
+  Extensions,
   Field,
   FieldResolver,
   ID,
@@ -14,6 +15,7 @@ import {
   Resolver,
   Subscription,
 } from 'type-graphql';
+import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { Campaign } from '../../entities/Campaign.js';
 import { CampaignRecipient } from '../../entities/CampaignRecipient.js';
 import { MessageChannel, RecipientStatus, SkipReason } from '../../entities/enums.js';
@@ -122,6 +124,7 @@ export class CampaignResolver {
   }
 
   @Authorized()
+  @Extensions({ [FANOUT_EXTENSION]: 'organization' })
   @Subscription(() => Campaign, {
     ...organizationSubscription(Topics.CAMPAIGNS, (payload, args) => payload.campaignId === args.id),
     description: 'One of your campaigns, each time its status or counts change (at most a few times a second)',

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Extensions, Mutation, Query, Resolver, Subscription } from 'type-graphql';
+import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { InboundMessage } from '../../entities/InboundMessage.js';
 import { Organization } from '../../entities/Organization.js';
 import { MANAGERS, organizationSubscription, WRITERS } from '../../src/platform/auth/auth-checker.js';
@@ -48,6 +49,7 @@ export class SmsResolver {
   }
 
   @Authorized()
+  @Extensions({ [FANOUT_EXTENSION]: 'organization' })
   @Subscription(() => InboundMessage, {
     ...organizationSubscription(Topics.INBOUND),
     description: 'Each message a lead sends to your organization (replies, STOP, START, HELP)',

@@ -1,4 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Query, Resolver, Subscription } from 'type-graphql';
+import { Authorized, Ctx, Extensions, FieldResolver, Query, Resolver, Subscription } from 'type-graphql';
+import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { Parent } from '../common/Parent.js';
 import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
@@ -24,6 +25,7 @@ export class PipelineResolver {
    * organization, so events of other organizations are never routed to this socket.
    */
   @Authorized()
+  @Extensions({ [FANOUT_EXTENSION]: 'organization' })
   @Subscription(() => PipelineEvent, {
     ...organizationSubscription(Topics.PIPELINE),
     description: 'DEAL_CREATED, DEAL_UPDATED, DEAL_MOVED, LEAD_CREATED and PROPERTY_UPDATED in your organization',

@@ -54,6 +54,8 @@ export interface Config {
   /** Operations slower than this are logged at warn. */
   slowOperationMs: number;
   wsMaxConnectionsPerUser: number;
+  /** Unsent bytes a socket may hold before it is closed as a slow consumer (code 4413). */
+  wsMaxBufferedBytes: number;
   /** Express `trust proxy`, so `req.ip` is the client behind a load balancer. */
   trustProxy: string | false;
   /** Slow clients: headers must arrive within this, the whole request within `httpRequestTimeoutMs`. */
@@ -225,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apqTtlSeconds: int('APQ_TTL_SECONDS', 24 * 3600, 60),
     slowOperationMs: int('SLOW_OPERATION_MS', 1_000, 1),
     wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
+    wsMaxBufferedBytes: int('WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: env.TRUST_PROXY || false,
     corsOrigins,
     corsCredentials,

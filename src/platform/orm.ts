@@ -10,6 +10,9 @@ import { TENANT_FILTER } from './tenancy/tenant-em.js';
 
 export type { MikroORM };
 
+/** SQL statements this process has sent through the ORM (served as db_statements_total). */
+export const sqlStatements = { count: 0 };
+
 /**
  * ORM options. `clientUrl` decides the role: the app role for the service, the owner for migrations.
  * Tenant isolation is applied twice: the `tenant` filter below, and the connection hook that sets
@@ -32,6 +35,10 @@ export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra
     // Writes happen at explicit flushes only, never as a side effect of a read.
     flushMode: FlushMode.COMMIT,
     debug: process.env.ORM_DEBUG === 'true',
+    onQuery: (sql) => {
+      sqlStatements.count++;
+      return sql;
+    },
     filters: {
       [TENANT_FILTER]: {
         name: TENANT_FILTER,

@@ -13,6 +13,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { FanoutHub, isAsyncIterable, type Member } from './graphql/fanout.js';
+import { fanoutKey } from './graphql/fanout-key.js';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearer, type AuthUser } from './auth/tokens.js';
 import { createContext, type Context } from './context.js';
@@ -56,12 +58,41 @@ export function startWebSocket(
       const formatted = format(e.toJSON(), e);
       return Object.assign(e, { toJSON: () => formatted });
     });
+  const hub = new FanoutHub({
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+    log,
+    formatErrors: (errors) =>
+      errors.map((e) => {
+        if (isUnexpected(e)) log.error({ err: e.originalError ?? e }, 'subscription error');
+        return format(e.toJSON(), e);
+      }),
+    onSlowConsumer: () => metrics.slowConsumers.inc(),
+  });
+  // A subscription's fan-out key and socket, by its context (set in onSubscribe, read in subscribe).
+  const members = new WeakMap<object, Member & { key: string }>();
+  /** Joins the shared stream of the operation's key; the stream runs with a context of its own. */
+  const subscribeShared = (args: ExecutionArgs) => {
+    const context = args.contextValue as Context;
+    const member = members.get(context);
+    if (!member || !context.user) return inTenant(args, subscribe);
+    const user = context.user;
+    return hub.join(member.key, member, () => {
+      const requestId = randomUUID();
+      const shared = createContext(
+        deps,
+        user,
+        requestId,
+        log.child({ requestId, organizationId: user.organizationId }),
+      );
+      return inTenant({ ...args, contextValue: shared }, subscribe);
+    });
+  };
 
   return useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
       execute: (args) => inTenant(args, execute),
-      subscribe: (args) => inTenant(args, subscribe),
+      subscribe: subscribeShared,
       onConnect: async (ctx) => {
         const raw =
           ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.connectionParams?.token;
@@ -138,6 +169,10 @@ export function startWebSocket(
         if (operation.operation === 'subscription') {
           ctx.extra.subscriptions?.add(id);
           metrics.activeSubscriptions.inc();
+          if (user) {
+            const key = fanoutKey(schema, document, operation, resolved.query, payload.variables, user);
+            members.set(contextValue, { id, socket: ctx.extra.socket, key });
+          }
         }
         return {
           schema,
@@ -171,8 +206,4 @@ async function inTenant<R extends ExecutionResult | AsyncIterable<ExecutionResul
   if (!organizationId) return run(args);
   const result = await runAsTenant(organizationId, () => run(args));
   return isAsyncIterable<ExecutionResult>(result) ? scopedIterable(organizationId, result) : result;
-}
-
-function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
-  return typeof (value as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === 'function';
 }

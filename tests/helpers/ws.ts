@@ -109,3 +109,71 @@ export function closeCodeFor(wsUrl: string, token: string | null): Promise<numbe
     socket.on('error', reject);
   });
 }
+
+export interface RawSubscriber<T> {
+  socket: WebSocket;
+  /** Every `next` payload's data, in arrival order. */
+  events: T[];
+  /** Errors sent in `next` or `error` messages. */
+  errors: unknown[];
+  /** Resolves once `count` events have arrived (rejects after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+  /** The close code once the socket closes. */
+  closed: Promise<number>;
+}
+
+/**
+ * A bare graphql-transport-ws socket with one subscription (id "1"): cheap enough to open hundreds,
+ * and it shows exactly the frames the server writes. Resolves once the subscription is registered.
+ */
+export async function rawSubscribe<T>(
+  wsUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<RawSubscriber<T>> {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  const events: T[] = [];
+  const errors: unknown[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    socket.on('open', () =>
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: token } })),
+    );
+    socket.on('message', (raw) => {
+      const message = JSON.parse(String(raw)) as { type: string; payload?: { data: T; errors?: unknown[] } };
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+        resolve();
+      } else if (message.type === 'error') {
+        errors.push(message.payload);
+      } else if (message.type === 'next') {
+        errors.push(...(message.payload?.errors ?? []));
+        events.push(message.payload!.data);
+        for (const w of waiters.filter((w) => events.length >= w.count)) w.resolve();
+      }
+    });
+    void closed.then((code) => reject(new Error(`socket closed: ${code}`)));
+  });
+  return {
+    socket,
+    events,
+    errors,
+    closed,
+    waitFor(count, timeoutMs = 15_000) {
+      if (events.length >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${events.length} of ${count} events arrived`)), timeoutMs);
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { redisHealth } from '../redis.js';
+import { sqlStatements } from '../orm.js';
 import type { AppDeps } from '../deps.js';
 
 /**
@@ -14,6 +15,7 @@ export class Metrics {
   private readonly duration: Histogram<'operation_name' | 'operation_type'>;
   private readonly errors: Counter<'code'>;
   readonly activeSubscriptions: Gauge;
+  readonly slowConsumers: Counter;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
 
   constructor(deps: Pick<AppDeps, 'orm' | 'queues'>) {
@@ -42,6 +44,20 @@ export class Metrics {
       name: 'graphql_active_subscriptions',
       help: 'Open GraphQL subscriptions',
       registers,
+    });
+    this.slowConsumers = new Counter({
+      name: 'ws_slow_consumer_closes_total',
+      help: 'Sockets closed with 4413 because their send buffer passed WS_MAX_BUFFERED_BYTES',
+      registers,
+    });
+    new Counter({
+      name: 'db_statements_total',
+      help: 'SQL statements sent through the ORM',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sqlStatements.count);
+      },
     });
     this.jobDuration = new Histogram({
       name: 'bullmq_job_duration_seconds',
