@@ -4,6 +4,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/platform/config.js';
 import { prepareDatabase } from '../src/platform/db/bootstrap.js';
 import { benchCampaigns } from './campaigns.js';
+import { benchFanout } from './fanout.js';
 import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
@@ -13,7 +14,7 @@ import { benchUnderwriting } from './underwriting.js';
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
- * BENCH_ONLY=nested,protections,underwriting,campaigns,imports
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout
  * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -43,6 +44,7 @@ const results = {
   ...(!only || only.includes('underwriting') ? await benchUnderwriting(config) : {}),
   ...(!only || only.includes('campaigns') ? await benchCampaigns(config) : {}),
   ...(!only || only.includes('imports') ? await benchImports(config) : {}),
+  ...(!only || only.includes('fanout') ? await benchFanout(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(
