@@ -15,7 +15,7 @@ const QUERY = print(PropertiesNestedDocument);
 const TENANTS = 4;
 
 /** 100 properties, each with 2 leads (3 activities each) and 1 deal, made through the services. */
-async function fixture(deps: AppDeps): Promise<{ organizationId: string; userId: string }> {
+export async function fixture(deps: AppDeps): Promise<{ organizationId: string; userId: string }> {
   const org = new Organization();
   org.name = 'Bench Org';
   return runAsTenant(org.id, () => fill(deps, org));

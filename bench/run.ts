@@ -5,6 +5,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { prepareDatabase } from '../src/platform/db/bootstrap.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchFanout } from './fanout.js';
+import { benchMixed } from './mixed.js';
 import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
@@ -14,7 +15,7 @@ import { benchUnderwriting } from './underwriting.js';
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
- * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed
  * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -45,6 +46,7 @@ const results = {
   ...(!only || only.includes('campaigns') ? await benchCampaigns(config) : {}),
   ...(!only || only.includes('imports') ? await benchImports(config) : {}),
   ...(!only || only.includes('fanout') ? await benchFanout(config) : {}),
+  ...(!only || only.includes('mixed') ? await benchMixed(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(

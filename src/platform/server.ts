@@ -128,6 +128,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ...(config.graphqlJit ? { gateway: jitGateway(schema) } : { schema }),
     formatError: formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' }),
     includeStacktraceInErrorResponses: false,
+    // Compact JSON: Apollo's default pretty-prints every response (≈30% more bytes to build and send).
+    stringifyResult: (value) => JSON.stringify(value),
     introspection: config.introspection,
     csrfPrevention: true,
     // The process's own SIGTERM/SIGINT handler (src/main.ts) drains and exits; Apollo's would race it.

@@ -14,8 +14,13 @@ const ISSUER = 'real-estate-os';
 const AUDIENCE = 'real-estate-os-api';
 const ROLES = new Set<string>(Object.values(Role));
 
+/** Verified access tokens kept per process; past this many, the oldest are dropped first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenSigner {
   private readonly key: Uint8Array;
+  /** token → who it names and when it expires (epoch seconds): a token is checked once per process. */
+  private readonly verified = new Map<string, { user: AuthUser; exp: number }>();
 
   constructor(
     secret: string,
@@ -37,8 +42,25 @@ export class TokenSigner {
     return { token, expiresAt };
   }
 
-  /** Verifies signature, issuer, audience and expiry; any failure is UNAUTHENTICATED. */
+  /**
+   * Verifies signature, issuer, audience and expiry; any failure is UNAUTHENTICATED. A verified
+   * token is remembered until it expires (access tokens are stateless, so nothing can revoke one
+   * sooner): later calls with it skip the HMAC and claim checks, and still refuse it once expired.
+   */
   async verifyAccess(token: string): Promise<AuthUser> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp > Date.now() / 1000) return known.user;
+      this.verified.delete(token);
+      throw new UnauthenticatedError('Access token expired');
+    }
+    const { user, exp } = await this.verify(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { user, exp });
+    return user;
+  }
+
+  private async verify(token: string): Promise<{ user: AuthUser; exp: number }> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
@@ -47,11 +69,11 @@ export class TokenSigner {
         // A token without an expiry would never end: refused, even when correctly signed.
         requiredClaims: ['exp', 'iat', 'sub'],
       });
-      const { sub, org, role } = payload as { sub?: string; org?: unknown; role?: unknown };
+      const { sub, org, role, exp } = payload as { sub?: string; org?: unknown; role?: unknown; exp?: number };
       if (!sub || typeof org !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {
         throw new UnauthenticatedError('Invalid access token');
       }
-      return { id: sub, organizationId: org, role: role as Role };
+      return { user: { id: sub, organizationId: org, role: role as Role }, exp: exp! };
     } catch (err) {
       if (err instanceof UnauthenticatedError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('Access token expired');

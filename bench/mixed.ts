@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Role } from '../entities/enums.js';
+import type { Config } from '../src/platform/config.js';
+import { startServer } from '../src/platform/server.js';
+import { cpuMs, fmt, median, percentile, spawnService } from './lib.js';
+import { fixture } from './nested-read.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const ROUNDS = 3;
+const FIXED_RATE = 50;
+const STEPS = [50, 100, 150, 200, 250, 300, 400, 500];
+const STEP_SECONDS = 5;
+
+/** The 20/10/10/4/3/3 mix: props list, deal, pipeline, createLead, moveDeal, logActivity. */
+const MIX: [Op, number][] = [
+  ['props', 20],
+  ['deal', 10],
+  ['pipeline', 10],
+  ['createLead', 4],
+  ['moveDeal', 3],
+  ['logActivity', 3],
+];
+type Op = 'props' | 'deal' | 'pipeline' | 'createLead' | 'moveDeal' | 'logActivity';
+const SCHEDULE: Op[] = MIX.flatMap(([op, n]) => Array<Op>(n).fill(op));
+
+interface Rows {
+  organizationId: string;
+  userId: string;
+  properties: string[];
+  leads: string[];
+  deals: string[];
+  stages: Map<string, string>;
+}
+
+type Request = { query: string; variables: Record<string, unknown> };
+
+/** The same six operations in this API's schema and in PostGraphile's. */
+const OPERATIONS: Record<'app' | 'postgraphile', (op: Op, r: Rows, i: number) => Request> = {
+  app: (op, r, i) => {
+    switch (op) {
+      case 'props':
+        return {
+          query:
+            'query P { properties(first: 20) { totalCount edges { node { id addressLine city estimatedValue } } } }',
+          variables: {},
+        };
+      case 'deal':
+        return {
+          query:
+            'query D($id: ID!) { deal(id: $id) { id title stage contractPrice lead { firstName lastName } ' +
+            'property { addressLine } } }',
+          variables: { id: r.deals[i % r.deals.length] },
+        };
+      case 'pipeline':
+        return { query: 'query S { pipeline { stage count totalValue } }', variables: {} };
+      case 'createLead':
+        return {
+          query: 'mutation L($input: LeadInput!) { createLead(input: $input) { id } }',
+          variables: { input: { firstName: `Mix${i}`, lastName: 'Bench', propertyId: r.properties[i % 100] } },
+        };
+      case 'moveDeal':
+        return {
+          query: 'mutation M($id: ID!, $stage: DealStage!) { moveDeal(id: $id, stage: $stage) { id stage } }',
+          variables: nextMove(r, i),
+        };
+      case 'logActivity':
+        return {
+          query: 'mutation A($input: LogActivityInput!) { logActivity(input: $input) { id } }',
+          variables: { input: { leadId: r.leads[i % r.leads.length], type: 'NOTE', body: `Called back ${i}` } },
+        };
+    }
+  },
+  postgraphile: (op, r, i) => {
+    switch (op) {
+      case 'props':
+        return {
+          query:
+            'query P { allProperties(first: 20, orderBy: CREATED_AT_DESC, condition: { archivedAt: null }) ' +
+            '{ totalCount nodes { id addressLine city estimatedValue } } }',
+          variables: {},
+        };
+      case 'deal':
+        return {
+          query:
+            'query D($id: UUID!) { dealById(id: $id) { id title stage contractPrice ' +
+            'leadByOrganizationIdAndLeadId { firstName lastName } propertyByOrganizationIdAndPropertyId ' +
+            '{ addressLine } } }',
+          variables: { id: r.deals[i % r.deals.length] },
+        };
+      case 'pipeline':
+        return { query: 'query S { pipeline { stage count totalValue } }', variables: {} };
+      case 'createLead':
+        return {
+          query: 'mutation L($lead: LeadInput!) { createLead(input: { lead: $lead }) { lead { id } } }',
+          variables: {
+            lead: {
+              id: randomUUID(),
+              organizationId: r.organizationId,
+              firstName: `Mix${i}`,
+              lastName: 'Bench',
+              propertyId: r.properties[i % 100],
+            },
+          },
+        };
+      case 'moveDeal':
+        return {
+          query: 'mutation M($id: UUID!, $stage: DealStage!) { moveDeal(id: $id, stage: $stage) { id stage } }',
+          variables: nextMove(r, i),
+        };
+      case 'logActivity':
+        return {
+          query: 'mutation A($a: ActivityInput!) { createActivity(input: { activity: $a }) { activity { id } } }',
+          variables: {
+            a: {
+              id: randomUUID(),
+              organizationId: r.organizationId,
+              leadId: r.leads[i % r.leads.length],
+              type: 'NOTE',
+              body: `Called back ${i}`,
+              occurredAt: new Date().toISOString(),
+            },
+          },
+        };
+    }
+  },
+};
+
+/** Each move takes the next deal to the stage it is not in (the deals are shared by both systems). */
+function nextMove(r: Rows, i: number): { id: string; stage: string } {
+  const id = r.deals[i % r.deals.length]!;
+  const stage = r.stages.get(id) === 'CONTACTED' ? 'APPOINTMENT_SET' : 'CONTACTED';
+  r.stages.set(id, stage);
+  return { id, stage };
+}
+
+interface Target {
+  name: 'app' | 'postgraphile';
+  url: string;
+  pid: number;
+  headers: Record<string, string>;
+}
+
+interface Result {
+  rate: number;
+  sent: number;
+  p50: number;
+  p95: number;
+  errors: number;
+  cpuPerRequest: number;
+}
+
+/** Open loop: a request every 1/rate s whatever the answers do; latency from send to full answer. */
+async function drive(t: Target, rows: Rows, rate: number, seconds: number): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const inflight: Promise<void>[] = [];
+  const cpu0 = cpuMs(t.pid);
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const op = SCHEDULE[i % SCHEDULE.length]!;
+    const body = JSON.stringify(OPERATIONS[t.name](op, rows, i));
+    inflight.push(
+      fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body })
+        .then(async (res) => {
+          const json = (await res.json()) as { errors?: unknown };
+          if (res.status !== 200 || json.errors) errors++;
+          latencies.push(performance.now() - due);
+        })
+        .catch(() => void errors++),
+    );
+  }
+  await Promise.all(inflight);
+  const cpu = cpuMs(t.pid) - cpu0;
+  latencies.sort((a, b) => a - b);
+  return {
+    rate,
+    sent: total,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    errors,
+    cpuPerRequest: cpu / total,
+  };
+}
+
+/** The highest step rate whose p95 stays under 100 ms with no errors. */
+async function stepSearch(t: Target, rows: Rows): Promise<number> {
+  let best = 0;
+  for (const rate of STEPS) {
+    const r = await drive(t, rows, rate, STEP_SECONDS);
+    if (r.p95 >= 100 || r.errors > 0) break;
+    best = rate;
+  }
+  return best;
+}
+
+async function loadRows(config: Config, organizationId: string, userId: string): Promise<Rows> {
+  const client = new pg.Client({ connectionString: config.databaseOwnerUrl });
+  await client.connect();
+  const q = async (sql: string) => (await client.query(sql, [organizationId])).rows as { id: string; s?: string }[];
+  const rows: Rows = {
+    organizationId,
+    userId,
+    properties: (await q('select id from properties where organization_id = $1 order by id')).map((r) => r.id),
+    leads: (await q('select id from leads where organization_id = $1 order by id')).map((r) => r.id),
+    deals: [],
+    stages: new Map(),
+  };
+  for (const d of await q('select id, stage as s from deals where organization_id = $1 order by id')) {
+    rows.deals.push(d.id);
+    rows.stages.set(d.id, d.s!);
+  }
+  await client.end();
+  return rows;
+}
+
+/**
+ * The mixed workload (80% reads, 20% writes), authenticated, open loop: at a fixed FIXED_RATE/s
+ * (p50, p95, server CPU per request) and a step search for the highest rate with p95 < 100 ms,
+ * this API beside PostGraphile v4 on the same tables through the app role; ROUNDS alternating
+ * rounds, medians.
+ */
+export async function benchMixed(config: Config): Promise<Record<string, unknown>> {
+  const server = await startServer(config);
+  const { organizationId, userId } = await fixture(server.deps);
+  const { token } = await server.deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
+  await server.close();
+  const rows = await loadRows(config, organizationId, userId);
+  const env = {
+    NODE_ENV: 'production',
+    PORT: '0',
+    JWT_SECRET: config.jwtSecret,
+    DATABASE_URL: config.databaseUrl,
+    DATABASE_OWNER_URL: config.databaseOwnerUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    LOG_LEVEL: 'info', // the ready line is logged at info
+    RUN_WORKERS: 'false',
+    RATE_LIMIT_QUERIES_PER_MINUTE: '1000000',
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+  };
+  const app = await spawnService(`${ROOT}dist/src/main.js`, ['--no-worker'], env, 'api listening');
+  const peer = await spawnService(
+    `${ROOT}dist/bench/postgraphile-server.js`,
+    [],
+    { DATABASE_URL: config.databaseUrl },
+    'postgraphile listening',
+  );
+  const targets: Target[] = [
+    {
+      name: 'postgraphile',
+      url: peer.url,
+      pid: peer.pid,
+      headers: { 'x-org-id': organizationId, 'x-user-id': userId },
+    },
+    { name: 'app', url: app.url, pid: app.pid, headers: { authorization: `Bearer ${token}` } },
+  ];
+  for (const t of targets) {
+    const warm = await drive(t, rows, FIXED_RATE, 5);
+    if (warm.errors) throw new Error(`${t.name}: ${warm.errors} errors in the warm-up; the operations are wrong`);
+  }
+  const fixed: Record<string, Result[]> = { app: [], postgraphile: [] };
+  const best: Record<string, number[]> = { app: [], postgraphile: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) fixed[t.name]!.push(await drive(t, rows, FIXED_RATE, 10));
+    for (const t of targets) best[t.name]!.push(await stepSearch(t, rows));
+  }
+  await Promise.all([app.stop(), peer.stop()]);
+  return report(fixed, best);
+}
+
+function report(fixed: Record<string, Result[]>, best: Record<string, number[]>): Record<string, unknown> {
+  const m = (name: string, f: (r: Result) => number) => median(fixed[name]!.map(f));
+  console.log(
+    `\nMixed workload (props 20, deal 10, pipeline 10, createLead 4, moveDeal 3, logActivity 3; open loop), ` +
+      `medians of ${ROUNDS} alternating rounds`,
+  );
+  console.log(`  system        @${FIXED_RATE}/s: p50 ms  p95 ms  CPU ms/req  errors   max rate with p95 < 100 ms`);
+  const out: Record<string, unknown> = {};
+  for (const name of ['postgraphile', 'app']) {
+    const row = {
+      p50: m(name, (r) => r.p50),
+      p95: m(name, (r) => r.p95),
+      cpuPerRequest: m(name, (r) => r.cpuPerRequest),
+      errors: fixed[name]!.reduce((s, r) => s + r.errors, 0),
+      maxRate: median(best[name]!),
+      maxRateRounds: best[name]!,
+    };
+    out[name] = row;
+    console.log(
+      `  ${(name === 'app' ? 'Real Estate OS' : 'PostGraphile v4').padEnd(16)} ${fmt(row.p50).padStart(13)}  ` +
+        `${fmt(row.p95).padStart(6)}  ${fmt(row.cpuPerRequest, 2).padStart(10)}  ${String(row.errors).padStart(6)}   ` +
+        `${String(row.maxRate).padStart(4)} req/s (rounds ${row.maxRateRounds.join('/')})`,
+    );
+  }
+  const a = out.app as { maxRate: number; cpuPerRequest: number };
+  const p = out.postgraphile as { maxRate: number; cpuPerRequest: number };
+  console.log(
+    `  max rate ×${fmt(a.maxRate / p.maxRate, 2)} of PostGraphile ` +
+      `(target ≥ 1.0 ${a.maxRate >= p.maxRate ? 'PASS' : 'MISS'}); ` +
+      `CPU/request ×${fmt(a.cpuPerRequest / p.cpuPerRequest, 2)} (target ≤ 1.2 ` +
+      `${a.cpuPerRequest <= 1.2 * p.cpuPerRequest ? 'PASS' : 'MISS'})`,
+  );
+  return { mixed: out };
+}
