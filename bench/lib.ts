@@ -14,6 +14,7 @@ export interface LoadResult {
 
 /** V8 flags `npm start` uses; every benchmarked server gets the same ones. */
 export const NODE_FLAGS = ['--max-semi-space-size=64'];
+const PROFILES = new URL('../../bench/results/profiles/', import.meta.url).pathname;
 
 /** Starts a Node process and resolves with the URL from its first JSON log line whose `msg` matches. */
 export async function spawnService(
@@ -22,7 +23,9 @@ export async function spawnService(
   env: NodeJS.ProcessEnv,
   readyMsg: string,
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, ...args], {
+  // BENCH_PROFILE=1 writes a V8 CPU profile of every benchmarked server to bench/results/profiles/.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, ...profile, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

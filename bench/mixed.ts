@@ -7,7 +7,7 @@ import { cpuMs, fmt, median, percentile, spawnService } from './lib.js';
 import { fixture } from './nested-read.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FIXED_RATE = 50;
 const STEPS = [50, 100, 150, 200, 250, 300, 400, 500];
 const STEP_SECONDS = 5;
@@ -147,6 +147,7 @@ interface Result {
   p50: number;
   p95: number;
   errors: number;
+  firstError: string;
   cpuPerRequest: number;
 }
 
@@ -154,6 +155,7 @@ interface Result {
 async function drive(t: Target, rows: Rows, rate: number, seconds: number): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError = '';
   const inflight: Promise<void>[] = [];
   const cpu0 = cpuMs(t.pid);
   const start = performance.now();
@@ -168,10 +170,16 @@ async function drive(t: Target, rows: Rows, rate: number, seconds: number): Prom
       fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body })
         .then(async (res) => {
           const json = (await res.json()) as { errors?: unknown };
-          if (res.status !== 200 || json.errors) errors++;
+          if (res.status !== 200 || json.errors) {
+            errors++;
+            firstError ||= `${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`;
+          }
           latencies.push(performance.now() - due);
         })
-        .catch(() => void errors++),
+        .catch((err: Error) => {
+          errors++;
+          firstError ||= `${op}: ${err.message}`;
+        }),
     );
   }
   await Promise.all(inflight);
@@ -183,6 +191,7 @@ async function drive(t: Target, rows: Rows, rate: number, seconds: number): Prom
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     errors,
+    firstError,
     cpuPerRequest: cpu / total,
   };
 }
@@ -192,6 +201,7 @@ async function stepSearch(t: Target, rows: Rows): Promise<number> {
   let best = 0;
   for (const rate of STEPS) {
     const r = await drive(t, rows, rate, STEP_SECONDS);
+    if (r.errors > 0) console.log(`  ${t.name} @${rate}/s: ${r.errors} errors, first: ${r.firstError}`);
     if (r.p95 >= 100 || r.errors > 0) break;
     best = rate;
   }
@@ -261,7 +271,7 @@ export async function benchMixed(config: Config): Promise<Record<string, unknown
   ];
   for (const t of targets) {
     const warm = await drive(t, rows, FIXED_RATE, 5);
-    if (warm.errors) throw new Error(`${t.name}: ${warm.errors} errors in the warm-up; the operations are wrong`);
+    if (warm.errors) throw new Error(`${t.name}: ${warm.errors} errors in the warm-up, first: ${warm.firstError}`);
   }
   const fixed: Record<string, Result[]> = { app: [], postgraphile: [] };
   const best: Record<string, number[]> = { app: [], postgraphile: [] };
