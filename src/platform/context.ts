@@ -29,11 +29,17 @@ export function createContext(
   ip = 'unknown',
 ): Context {
   const ctx = { requestId, user, ip, deps, log } as Context;
+  // The EntityManager, loaders and services are made on first use: many operations need only some
+  // of them (a token check, a rate-limited refusal, a persisted-query miss need none).
+  let state: { em?: EntityManager; loaders?: Loaders; services?: Services } = {};
+  const em = () => (state.em ??= user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm));
+  Object.defineProperties(ctx, {
+    em: { get: em, enumerable: true },
+    loaders: { get: () => (state.loaders ??= createLoaders(em(), user?.organizationId ?? '')), enumerable: true },
+    services: { get: () => (state.services ??= createServices({ em: em(), actor: user, deps })), enumerable: true },
+  });
   ctx.renew = () => {
-    ctx.em = user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm);
-    ctx.loaders = createLoaders(ctx.em, user?.organizationId ?? '');
-    ctx.services = createServices({ em: ctx.em, actor: user, deps });
+    state = {};
   };
-  ctx.renew();
   return ctx;
 }
