@@ -5,7 +5,7 @@ import type { Config } from '../src/platform/config.js';
 import { createServices } from '../src/domains/index.js';
 import { startServer } from '../src/platform/server.js';
 import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
-import { cpuMs, fmt, median, percentile, postgresCpuMs, spawnService } from './lib.js';
+import { apiEnv, cpuMs, fmt, median, percentile, postgresCpuMs, spawnService } from './lib.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const MOVES = 50;
@@ -180,19 +180,10 @@ type Key = 'none' | `${number}`;
  */
 export async function benchFanout(config: Config): Promise<Record<string, unknown>> {
   const f = await fixture(config);
-  const appEnv = {
-    NODE_ENV: 'production',
-    PORT: '0',
-    JWT_SECRET: config.jwtSecret,
-    DATABASE_URL: config.databaseUrl,
-    DATABASE_OWNER_URL: config.databaseOwnerUrl,
-    REDIS_URL: config.redisUrl,
-    REDIS_PREFIX: config.redisPrefix,
-    LOG_LEVEL: 'info',
-    RUN_WORKERS: 'false',
+  const appEnv = apiEnv(config, {
     WS_MAX_CONNECTIONS_PER_USER: '10000',
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
-  };
+  });
   const bareEnv = {
     DATABASE_URL: config.databaseOwnerUrl,
     REDIS_URL: config.redisUrl,

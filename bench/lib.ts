@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
+import type { Config } from '../src/platform/config.js';
 
 export interface LoadResult {
   requests: number;
@@ -152,4 +153,23 @@ export function median(xs: number[]): number {
     [...xs].sort((a, b) => a - b),
     50,
   );
+}
+
+/**
+ * The environment of this API as a benchmarked process (`dist/src/main.js --no-worker`): production
+ * mode, the bench database, Redis namespace and secret, info logs (the ready line), plus `extra`.
+ */
+export function apiEnv(config: Config, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PORT: '0',
+    JWT_SECRET: config.jwtSecret,
+    DATABASE_URL: config.databaseUrl,
+    DATABASE_OWNER_URL: config.databaseOwnerUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    LOG_LEVEL: 'info',
+    RUN_WORKERS: 'false',
+    ...extra,
+  };
 }

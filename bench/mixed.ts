@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Role } from '../entities/enums.js';
 import type { Config } from '../src/platform/config.js';
 import { startServer } from '../src/platform/server.js';
-import { cpuMs, fmt, median, percentile, spawnService } from './lib.js';
+import { apiEnv, cpuMs, fmt, median, percentile, spawnService } from './lib.js';
 import { fixture } from './nested-read.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -240,19 +240,10 @@ export async function benchMixed(config: Config): Promise<Record<string, unknown
   const { token } = await server.deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
   await server.close();
   const rows = await loadRows(config, organizationId, userId);
-  const env = {
-    NODE_ENV: 'production',
-    PORT: '0',
-    JWT_SECRET: config.jwtSecret,
-    DATABASE_URL: config.databaseUrl,
-    DATABASE_OWNER_URL: config.databaseOwnerUrl,
-    REDIS_URL: config.redisUrl,
-    REDIS_PREFIX: config.redisPrefix,
-    LOG_LEVEL: 'info', // the ready line is logged at info
-    RUN_WORKERS: 'false',
+  const env = apiEnv(config, {
     RATE_LIMIT_QUERIES_PER_MINUTE: '1000000',
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
-  };
+  });
   const app = await spawnService(`${ROOT}dist/src/main.js`, ['--no-worker'], env, 'api listening');
   const peer = await spawnService(
     `${ROOT}dist/bench/postgraphile-server.js`,

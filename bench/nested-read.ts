@@ -8,7 +8,7 @@ import type { AppDeps } from '../src/platform/deps.js';
 import { startServer } from '../src/platform/server.js';
 import { tenantSwitchCount } from '../src/platform/tenancy/tenant-context.js';
 import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
-import { fmt, load, spawnService, verify, type LoadResult } from './lib.js';
+import { apiEnv, fmt, load, spawnService, verify, type LoadResult } from './lib.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const QUERY = print(PropertiesNestedDocument);
@@ -93,19 +93,10 @@ export async function benchNestedRead(
   }
   await server.close();
 
-  const env = {
-    NODE_ENV: 'production',
-    PORT: '0',
-    JWT_SECRET: config.jwtSecret,
-    DATABASE_URL: config.databaseUrl,
-    DATABASE_OWNER_URL: config.databaseOwnerUrl,
-    REDIS_URL: config.redisUrl,
-    REDIS_PREFIX: config.redisPrefix,
-    LOG_LEVEL: 'info',
-    RUN_WORKERS: 'false',
+  const env = apiEnv(config, {
     // Rate limits stay on (the same check per field), with room for minutes of load from one user.
     RATE_LIMIT_QUERIES_PER_MINUTE: '100000000',
-  };
+  });
   // All servers run side by side (idle when not loaded) and are loaded alternately, ROUNDS times;
   // the median of each is reported, so drift on the machine hits all alike.
   const [baseline, peer, app] = await Promise.all([

@@ -8,7 +8,7 @@ import { runAsTenant } from '../src/platform/tenancy/tenant-em.js';
 import { createServices } from '../src/domains/index.js';
 import { forkForTenant } from '../src/platform/tenancy/tenant-em.js';
 import { Organization, User } from '../entities/index.js';
-import { fmt, load, spawnService, verify, type LoadResult } from './lib.js';
+import { apiEnv, fmt, load, spawnService, verify, type LoadResult } from './lib.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const ROUNDS = 3;
@@ -61,17 +61,7 @@ export async function benchProtections(
     operationName: 'Properties',
   });
   const headers = [{ authorization: `Bearer ${token}` }];
-  const base = {
-    NODE_ENV: 'production',
-    PORT: '0',
-    RUN_WORKERS: 'false',
-    LOG_LEVEL: 'info',
-    JWT_SECRET: config.jwtSecret,
-    DATABASE_URL: config.databaseUrl,
-    DATABASE_OWNER_URL: config.databaseOwnerUrl,
-    REDIS_URL: config.redisUrl,
-    REDIS_PREFIX: config.redisPrefix,
-  };
+  const base = apiEnv(config);
   const variants = {
     off: { env: { ...base, PROTECTIONS: 'off', PERSISTED_OPERATIONS: 'off' }, body: plainBody },
     on: {
