@@ -1,13 +1,13 @@
 import { EntityRepositoryType } from '@mikro-orm/core';
 import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { LeadSource, LeadStatus } from './enums.js';
 import { LeadRepository } from './LeadRepository.js';
 import { TenantEntity } from './TenantEntity.js';
 
 @ObjectType({ description: 'A seller (or prospective seller) the team is working', simpleResolvers: true })
 @Entity({ tableName: 'leads', repository: () => LeadRepository })
-export class Lead extends TenantEntity<'source' | 'status'> {
+export class Lead extends TenantEntity<'source' | 'status' | 'openTaskCount' | 'awaitingReply'> {
   [EntityRepositoryType]?: LeadRepository;
 
   @Field()
@@ -43,4 +43,44 @@ export class Lead extends TenantEntity<'source' | 'status'> {
 
   @Column({ type: 'uuid', nullable: true })
   assignedUserId?: string;
+
+  @Field({ nullable: true, description: 'Last outbound call, text, email, meeting, voicemail or mail (not notes)' })
+  @Column({ type: 'timestamptz', nullable: true })
+  lastContactedAt?: Date;
+
+  @Field({ nullable: true, description: 'Last message or call from the lead' })
+  @Column({ type: 'timestamptz', nullable: true })
+  lastInboundAt?: Date;
+
+  @Field({ nullable: true, description: 'Last entry of any kind on the timeline' })
+  @Column({ type: 'timestamptz', nullable: true })
+  lastActivityAt?: Date;
+
+  @Field({ nullable: true, description: 'Due time of the earliest open task (null: none, or none with a date)' })
+  @Column({ type: 'timestamptz', nullable: true })
+  nextTaskAt?: Date;
+
+  @Field(() => Int)
+  @Column({ type: 'integer' })
+  openTaskCount: number = 0;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "The property's seller-motivation score (0–100) as last computed; null without a property",
+  })
+  @Column({ type: 'double', nullable: true })
+  score?: number;
+
+  @Field({
+    description: 'An inbound message arrived after the last outbound contact: a reply waits for an answer',
+  })
+  @Column({
+    type: 'boolean',
+    generated: "(coalesce(last_inbound_at > coalesce(last_contacted_at, '-infinity'::timestamptz), false)) stored",
+  })
+  awaitingReply: boolean = false;
+
+  /** When the team last opened the conversation (conversation.unreadCount counts inbound after it). */
+  @Column({ type: 'timestamptz', nullable: true })
+  conversationReadAt?: Date;
 }

@@ -11,9 +11,28 @@ export interface LeadFilter {
   propertyId?: string | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  /** Only leads never contacted (true) or contacted at least once (false). */
+  contacted?: boolean | null;
+  lastContactedBefore?: Date | null;
+  lastContactedAfter?: Date | null;
+  /** Only leads with (true) or without (false) an open task. */
+  hasOpenTasks?: boolean | null;
+  nextTaskBefore?: Date | null;
+  /** A reply waits for an answer (an inbound message after the last outbound contact). */
+  awaitingReply?: boolean | null;
+  minScore?: number | null;
+  maxScore?: number | null;
 }
 
-export type LeadOrderColumn = 'createdAt' | 'updatedAt' | 'lastName';
+export type LeadOrderColumn =
+  | 'createdAt'
+  | 'updatedAt'
+  | 'lastName'
+  | 'lastContactedAt'
+  | 'nextTaskAt'
+  | 'openTaskCount'
+  | 'lastActivityAt'
+  | 'score';
 
 export class LeadRepository extends PagedRepository<Lead> {
   page(
@@ -45,6 +64,14 @@ export class LeadRepository extends PagedRepository<Lead> {
     if (f.propertyId) and.push({ propertyId: f.propertyId });
     if (f.createdAfter) and.push({ createdAt: { $gte: f.createdAfter } });
     if (f.createdBefore) and.push({ createdAt: { $lt: f.createdBefore } });
+    if (f.contacted != null) and.push({ lastContactedAt: f.contacted ? { $ne: null } : null });
+    if (f.lastContactedBefore) and.push({ lastContactedAt: { $lt: f.lastContactedBefore } });
+    if (f.lastContactedAfter) and.push({ lastContactedAt: { $gte: f.lastContactedAfter } });
+    if (f.hasOpenTasks != null) and.push({ openTaskCount: f.hasOpenTasks ? { $gt: 0 } : 0 });
+    if (f.nextTaskBefore) and.push({ nextTaskAt: { $lt: f.nextTaskBefore } });
+    if (f.awaitingReply != null) and.push({ awaitingReply: f.awaitingReply });
+    if (f.minScore != null) and.push({ score: { $gte: f.minScore } });
+    if (f.maxScore != null) and.push({ score: { $lte: f.maxScore } });
     return and.length ? { $and: and } : {};
   }
 }

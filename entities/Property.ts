@@ -126,4 +126,8 @@ export class Property extends TenantEntity<
   /** Hazards and owner facts from the property-data provider, with provenance per field (see PropertyDataResolver). */
   @Column({ type: 'jsonb', nullable: true })
   enrichment?: PropertyEnrichment;
+
+  /** The seller-motivation score as last computed, for sorting and filtering (`score` in GraphQL is live). */
+  @Column({ type: 'double', nullable: true })
+  score?: number;
 }

@@ -15,9 +15,11 @@ export interface PropertyFilter {
   createdAfter?: Date | null;
   createdBefore?: Date | null;
   includeArchived?: boolean | null;
+  minScore?: number | null;
+  maxScore?: number | null;
 }
 
-export type PropertyOrderColumn = 'createdAt' | 'updatedAt' | 'estimatedValue' | 'city' | 'addressLine';
+export type PropertyOrderColumn = 'createdAt' | 'updatedAt' | 'estimatedValue' | 'city' | 'addressLine' | 'score';
 
 export class PropertyRepository extends PagedRepository<Property> {
   /** Each property's state (for time zones), 5,000 ids per statement. */
@@ -70,6 +72,8 @@ export class PropertyRepository extends PagedRepository<Property> {
     if (f.ownerOccupied != null) and.push({ ownerOccupied: f.ownerOccupied });
     if (f.createdAfter) and.push({ createdAt: { $gte: f.createdAfter } });
     if (f.createdBefore) and.push({ createdAt: { $lt: f.createdBefore } });
+    if (f.minScore != null) and.push({ score: { $gte: f.minScore } });
+    if (f.maxScore != null) and.push({ score: { $lte: f.maxScore } });
     return and.length ? { $and: and } : {};
   }
 }

@@ -14,6 +14,7 @@ import { generateMemo } from './generate-memo.js';
 import { geocodeProperty } from './geocode-property.js';
 import { importCsv } from './import-csv.js';
 import { sendMessage } from './send-message.js';
+import { notificationDigest } from './notification-digest.js';
 import { taskReminder } from './task-reminder.js';
 
 /** One kind of job: which queue and job name it takes, and the service method it calls. */
@@ -41,6 +42,7 @@ export const JOBS: AnySpec[] = [
   ...campaignSend,
   importCsv,
   taskReminder,
+  notificationDigest,
 ];
 
 export interface RunningWorkers {

@@ -92,6 +92,10 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -309,6 +313,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     CancelTask(variables: Operations.CancelTaskMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CancelTaskMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.CancelTaskMutation>({ document: Operations.CancelTaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelTask', 'mutation', variables);
     },
+    UpdateOrganizationSettings(variables: Operations.UpdateOrganizationSettingsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateOrganizationSettingsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateOrganizationSettingsMutation>({ document: Operations.UpdateOrganizationSettingsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateOrganizationSettings', 'mutation', variables);
+    },
+    MyDay(variables?: Operations.MyDayQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyDayQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyDayQuery>({ document: Operations.MyDayDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyDay', 'query', variables);
+    },
     SetOrganizationTimeZone(variables: Operations.SetOrganizationTimeZoneMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SetOrganizationTimeZoneMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.SetOrganizationTimeZoneMutation>({ document: Operations.SetOrganizationTimeZoneDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetOrganizationTimeZone', 'mutation', variables);
     },
@@ -320,6 +330,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     NotificationReceived(variables?: Operations.NotificationReceivedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.NotificationReceivedSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.NotificationReceivedSubscription>({ document: Operations.NotificationReceivedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NotificationReceived', 'subscription', variables);
+    },
+    NotificationPreferences(variables?: Operations.NotificationPreferencesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.NotificationPreferencesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.NotificationPreferencesQuery>({ document: Operations.NotificationPreferencesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NotificationPreferences', 'query', variables);
+    },
+    UpdateNotificationPreferences(variables: Operations.UpdateNotificationPreferencesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateNotificationPreferencesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateNotificationPreferencesMutation>({ document: Operations.UpdateNotificationPreferencesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateNotificationPreferences', 'mutation', variables);
     },
     AnalyzeFlip(variables: Operations.AnalyzeFlipQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AnalyzeFlipQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AnalyzeFlipQuery>({ document: Operations.AnalyzeFlipDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyzeFlip', 'query', variables);

@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
 import { LeadSource, LeadStatus } from '../../entities/enums.js';
 import { Lead } from '../../entities/Lead.js';
 import type { LeadOrderColumn } from '../../entities/LeadRepository.js';
@@ -9,6 +9,12 @@ export enum LeadOrderField {
   CREATED_AT = 'createdAt',
   UPDATED_AT = 'updatedAt',
   LAST_NAME = 'lastName',
+  LAST_CONTACTED_AT = 'lastContactedAt',
+  NEXT_TASK_AT = 'nextTaskAt',
+  OPEN_TASK_COUNT = 'openTaskCount',
+  LAST_ACTIVITY_AT = 'lastActivityAt',
+  /** The property's stored score (leads without one last). */
+  SCORE = 'score',
 }
 registerEnumType(LeadOrderField, { name: 'LeadOrderField' });
 
@@ -34,6 +40,30 @@ export class LeadFilterInput {
 
   @Field({ nullable: true })
   createdBefore?: Date;
+
+  @Field({ nullable: true, description: 'true: contacted at least once; false: never contacted' })
+  contacted?: boolean;
+
+  @Field({ nullable: true })
+  lastContactedBefore?: Date;
+
+  @Field({ nullable: true })
+  lastContactedAfter?: Date;
+
+  @Field({ nullable: true, description: 'true: has an open task; false: none' })
+  hasOpenTasks?: boolean;
+
+  @Field({ nullable: true, description: 'Earliest open task due before this time' })
+  nextTaskBefore?: Date;
+
+  @Field({ nullable: true, description: 'true: a reply waits for an answer' })
+  awaitingReply?: boolean;
+
+  @Field(() => Float, { nullable: true, description: "Property's score at least this (0–100)" })
+  minScore?: number;
+
+  @Field(() => Float, { nullable: true, description: "Property's score at most this (0–100)" })
+  maxScore?: number;
 }
 
 export const LeadOrderBy = OrderBy<LeadOrderColumn>(LeadOrderField, 'Lead');

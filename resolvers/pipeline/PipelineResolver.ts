@@ -1,9 +1,12 @@
 import { Authorized, Ctx, Extensions, FieldResolver, Query, Resolver, Subscription } from 'type-graphql';
 import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { Parent } from '../common/Parent.js';
+import { Activity } from '../../entities/Activity.js';
 import { Deal } from '../../entities/Deal.js';
+import { InboundMessage } from '../../entities/InboundMessage.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
+import { Task } from '../../entities/Task.js';
 import { User } from '../../entities/User.js';
 import { organizationSubscription } from '../../src/platform/auth/auth-checker.js';
 import type { Context } from '../../src/platform/context.js';
@@ -28,7 +31,9 @@ export class PipelineResolver {
   @Extensions({ [FANOUT_EXTENSION]: 'organization' })
   @Subscription(() => PipelineEvent, {
     ...organizationSubscription(Topics.PIPELINE),
-    description: 'DEAL_CREATED, DEAL_UPDATED, DEAL_MOVED, LEAD_CREATED and PROPERTY_UPDATED in your organization',
+    description:
+      'Every change to deals, leads, properties, tasks, timelines and inbound messages in your organization, ' +
+      'with the changed object (deal, lead, property, task, activity, inboundMessage)',
   })
   pipelineEvents(@Parent() payload: PipelineEventPayload, @Ctx() ctx: Context): PipelineEvent {
     ctx.renew(); // a fresh EntityManager and loaders for every event
@@ -48,6 +53,21 @@ export class PipelineResolver {
   @FieldResolver(() => Property, { nullable: true })
   property(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<Property | null> | null {
     return e.propertyId ? ctx.loaders.property.load(e.propertyId) : null;
+  }
+
+  @FieldResolver(() => Task, { nullable: true, description: 'TASK_CREATED, TASK_COMPLETED' })
+  task(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<Task | null> | null {
+    return e.taskId ? ctx.loaders.task.load(e.taskId) : null;
+  }
+
+  @FieldResolver(() => Activity, { nullable: true, description: 'ACTIVITY_LOGGED: the timeline entry' })
+  activity(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<Activity | null> | null {
+    return e.activityId ? ctx.loaders.activity.load(e.activityId) : null;
+  }
+
+  @FieldResolver(() => InboundMessage, { nullable: true, description: 'MESSAGE_RECEIVED: the message' })
+  inboundMessage(@Parent() e: PipelineEvent, @Ctx() ctx: Context): Promise<InboundMessage | null> | null {
+    return e.inboundMessageId ? ctx.loaders.inboundMessage.load(e.inboundMessageId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who made the change (null for background jobs)' })

@@ -16,7 +16,9 @@ export class PipelineStage {
   totalValue!: number;
 }
 
-@ObjectType({ description: 'Something changed in your organization’s pipeline' })
+@ObjectType({
+  description: 'Something changed in your organization: a deal, lead, property, task, timeline entry or message',
+})
 export class PipelineEvent {
   @Field(() => PipelineEventType)
   type!: PipelineEventType;
@@ -34,6 +36,9 @@ export class PipelineEvent {
   dealId?: string;
   leadId?: string;
   propertyId?: string;
+  activityId?: string;
+  taskId?: string;
+  inboundMessageId?: string;
   actorUserId?: string | null;
 
   static from(p: PipelineEventPayload): PipelineEvent {
@@ -45,6 +50,9 @@ export class PipelineEvent {
       dealId: p.dealId,
       leadId: p.leadId,
       propertyId: p.propertyId,
+      activityId: p.activityId,
+      taskId: p.taskId,
+      inboundMessageId: p.inboundMessageId,
       actorUserId: p.actorUserId,
     });
   }

@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, InputType, registerEnumType } from 'type-graphql';
 import { PropertyType } from '../../entities/enums.js';
 import { Property } from '../../entities/Property.js';
 import type { PropertyOrderColumn } from '../../entities/PropertyRepository.js';
@@ -11,6 +11,8 @@ export enum PropertyOrderField {
   ESTIMATED_VALUE = 'estimatedValue',
   CITY = 'city',
   ADDRESS = 'addressLine',
+  /** The stored seller-motivation score (unscored properties last). */
+  SCORE = 'score',
 }
 registerEnumType(PropertyOrderField, { name: 'PropertyOrderField' });
 
@@ -45,6 +47,12 @@ export class PropertyFilterInput {
 
   @Field({ nullable: true })
   createdBefore?: Date;
+
+  @Field(() => Float, { nullable: true, description: 'Score at least this (0–100)' })
+  minScore?: number;
+
+  @Field(() => Float, { nullable: true, description: 'Score at most this (0–100)' })
+  maxScore?: number;
 
   @Field({ nullable: true, defaultValue: false })
   includeArchived?: boolean;

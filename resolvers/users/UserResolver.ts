@@ -7,7 +7,7 @@ import { User } from '../../entities/User.js';
 import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
 import type { Context } from '../../src/platform/context.js';
 import { NotFoundError } from '../../src/platform/errors/index.js';
-import { InvitationPayload, InviteUserInput } from './UserInput.js';
+import { InvitationPayload, InviteUserInput, OrganizationSettingsInput } from './UserInput.js';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -31,6 +31,15 @@ export class UserResolver {
   })
   setOrganizationTimeZone(@Arg('timeZone') timeZone: string, @Ctx() ctx: Context): Promise<Organization> {
     return ctx.services.users.setTimeZone(timeZone);
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => Organization, { description: 'Stale-lead days and texting hours (OWNER/ADMIN)' })
+  updateOrganizationSettings(
+    @Arg('input') input: OrganizationSettingsInput,
+    @Ctx() ctx: Context,
+  ): Promise<Organization> {
+    return ctx.services.users.updateSettings(input);
   }
 
   @Authorized(MANAGERS)

@@ -1,4 +1,3 @@
-import type { DealStage } from '../../entities/enums.js';
 import { PipelineEventType, Topics, type PipelineEventPayload } from '../platform/pubsub.js';
 import type { ServiceScope } from './scope.js';
 
@@ -7,7 +6,10 @@ export function publishPipelineEvent(
   scope: Pick<ServiceScope, 'deps' | 'actor'>,
   organizationId: string,
   type: PipelineEventType,
-  ids: { dealId?: string; leadId?: string; propertyId?: string; fromStage?: DealStage | null; toStage?: DealStage },
+  ids: Pick<
+    PipelineEventPayload,
+    'dealId' | 'leadId' | 'propertyId' | 'activityId' | 'taskId' | 'inboundMessageId' | 'fromStage' | 'toStage'
+  >,
 ): void {
   const payload: PipelineEventPayload = {
     type,

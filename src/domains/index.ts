@@ -11,6 +11,7 @@ import { JobService } from '../platform/jobs/JobService.js';
 import { LeadService } from './leads/LeadService.js';
 import { MemoService } from './memos/MemoService.js';
 import { NotificationService } from './notifications/NotificationService.js';
+import { MyDayService } from './tasks/MyDayService.js';
 import { TaskService } from './tasks/TaskService.js';
 import { MessageService } from './outreach/MessageService.js';
 import { PropertyEnrichmentService } from './properties/PropertyEnrichmentService.js';
@@ -49,6 +50,7 @@ export function createServices(scope: ServiceScope) {
     importRuns: new ImportRunner(scope),
     suppressions: new SuppressionService(scope),
     tasks: new TaskService(scope),
+    myDay: new MyDayService(scope),
     notifications: new NotificationService(scope),
   };
 }

@@ -8,7 +8,17 @@ export enum PipelineEventType {
   DEAL_UPDATED = 'DEAL_UPDATED',
   DEAL_MOVED = 'DEAL_MOVED',
   LEAD_CREATED = 'LEAD_CREATED',
+  LEAD_UPDATED = 'LEAD_UPDATED',
+  /** The lead got another (or no) assignee; also sent as LEAD_UPDATED is not. */
+  LEAD_ASSIGNED = 'LEAD_ASSIGNED',
+  ACTIVITY_LOGGED = 'ACTIVITY_LOGGED',
+  PROPERTY_CREATED = 'PROPERTY_CREATED',
   PROPERTY_UPDATED = 'PROPERTY_UPDATED',
+  PROPERTY_ARCHIVED = 'PROPERTY_ARCHIVED',
+  TASK_CREATED = 'TASK_CREATED',
+  TASK_COMPLETED = 'TASK_COMPLETED',
+  /** A lead's message arrived (an inbound SMS); the event names the lead and the message. */
+  MESSAGE_RECEIVED = 'MESSAGE_RECEIVED',
 }
 
 /**
@@ -21,6 +31,9 @@ export interface PipelineEventPayload {
   dealId?: string;
   leadId?: string;
   propertyId?: string;
+  activityId?: string;
+  taskId?: string;
+  inboundMessageId?: string;
   fromStage?: DealStage | null;
   toStage?: DealStage;
   actorUserId?: string | null;

@@ -31,6 +31,11 @@ describe('pipelineEvents over graphql-ws', () => {
     const t = await createTenant(server.url);
     const sub = await subscribe<PipelineEventsSubscription>(server.wsUrl, t.token, QUERY);
     const { createProperty: p } = await t.api.CreateProperty({ input: uniqueAddress('30310') });
+    expect((await sub.next()).pipelineEvents).toMatchObject({
+      type: 'PROPERTY_CREATED',
+      property: { id: p.id },
+      actor: { id: t.userId },
+    });
     const geocoded = (await sub.next(10_000)).pipelineEvents;
     expect(geocoded).toMatchObject({
       type: 'PROPERTY_UPDATED',
@@ -80,13 +85,10 @@ describe('pipelineEvents over graphql-ws', () => {
     });
     const { createDeal: deal } = await t.api.CreateDeal({ input: { leadId: lead.id, propertyId: p.id } });
     await t.api.MoveDeal({ id: deal.id, stage: 'CONTACTED', note: 'from process one' });
-    const events = [
-      (await sub.next()).pipelineEvents,
-      (await sub.next()).pipelineEvents,
-      (await sub.next()).pipelineEvents,
-    ];
-    expect(events.map((e) => e.type)).toEqual(['LEAD_CREATED', 'DEAL_CREATED', 'DEAL_MOVED']);
-    expect(events[2]).toMatchObject({
+    const events = [];
+    for (let i = 0; i < 4; i++) events.push((await sub.next()).pipelineEvents);
+    expect(events.map((e) => e.type)).toEqual(['PROPERTY_CREATED', 'LEAD_CREATED', 'DEAL_CREATED', 'DEAL_MOVED']);
+    expect(events[3]).toMatchObject({
       fromStage: 'NEW',
       toStage: 'CONTACTED',
       deal: { id: deal.id, stage: 'CONTACTED' },

@@ -63,4 +63,24 @@ export class UserService {
     await this.scope.em.flush();
     return org;
   }
+
+  /** Daily-loop settings: when a lead counts as stale, and the hours one-to-one texts may go out. */
+  async updateSettings(input: {
+    staleLeadDays?: number | null;
+    smsWindowStartHour?: number | null;
+    smsWindowEndHour?: number | null;
+  }): Promise<Organization> {
+    const actor = requireActor(this.scope);
+    const org = await this.scope.em.findOneOrFail(Organization, { id: actor.organizationId });
+    const stale = v.intRange(input.staleLeadDays, 'input.staleLeadDays', 1, 365);
+    const start = v.intRange(input.smsWindowStartHour, 'input.smsWindowStartHour', 0, 23);
+    const end = v.intRange(input.smsWindowEndHour, 'input.smsWindowEndHour', 1, 24);
+    if ((start ?? org.smsWindowStartHour) === (end ?? org.smsWindowEndHour))
+      throw new ValidationError('The texting window cannot start and end at the same hour', 'input.smsWindowEndHour');
+    if (stale != null) org.staleLeadDays = stale;
+    if (start != null) org.smsWindowStartHour = start;
+    if (end != null) org.smsWindowEndHour = end;
+    await this.scope.em.flush();
+    return org;
+  }
 }

@@ -1,11 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import { Deal, DealStageChange, Lead, Property, User } from '../../../entities/index.js';
 import type { DealFilter, DealOrderColumn, StageTotal } from '../../../entities/DealRepository.js';
-import { CLOSED_STAGES, DealStage, Role } from '../../../entities/enums.js';
+import { CLOSED_STAGES, DealStage, NotificationKind, Role } from '../../../entities/enums.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
+import { NotificationService } from '../notifications/NotificationService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 export interface DealFields {
@@ -77,18 +78,21 @@ export class DealService {
       dealId: deal.id,
       toStage: deal.stage,
     });
+    await this.notifyAssignee(deal);
     return deal;
   }
 
   async update(id: string, input: DealFields): Promise<Deal> {
     const actor = requireActor(this.scope);
     const deal = await this.get(id);
+    const assignee = deal.assignedUserId;
     await this.apply(deal, input);
     await this.scope.em.flush();
     publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_UPDATED, {
       dealId: deal.id,
       toStage: deal.stage,
     });
+    if (deal.assignedUserId !== assignee) await this.notifyAssignee(deal);
     return deal;
   }
 
@@ -129,7 +133,29 @@ export class DealService {
       fromStage: from,
       toStage: stage,
     });
+    await new NotificationService(this.scope).notifyOther(actor.id, {
+      userId: deal.assignedUserId,
+      kind: NotificationKind.DEAL_MOVED,
+      title: `${deal.title} moved from ${from} to ${stage}`,
+      body: cleanNote ?? null,
+      dealId: deal.id,
+      leadId: deal.leadId,
+      actorUserId: actor.id,
+    });
     return deal;
+  }
+
+  /** DEAL_ASSIGNED to the deal's (new) assignee, unless they assigned it to themselves. */
+  private notifyAssignee(deal: Deal): Promise<boolean> {
+    const actor = requireActor(this.scope);
+    return new NotificationService(this.scope).notifyOther(actor.id, {
+      userId: deal.assignedUserId,
+      kind: NotificationKind.DEAL_ASSIGNED,
+      title: `Deal assigned to you: ${deal.title}`,
+      dealId: deal.id,
+      leadId: deal.leadId,
+      actorUserId: actor.id,
+    });
   }
 
   private async apply(deal: Deal, i: DealFields): Promise<void> {

@@ -1,9 +1,10 @@
 import { stringify } from 'csv-stringify';
 import { Import, ImportIssue } from '../../../entities/index.js';
-import { ImportKind, ImportStatus } from '../../../entities/enums.js';
+import { ImportKind, ImportStatus, NotificationKind } from '../../../entities/enums.js';
 import type { JobRun } from '../../platform/jobs/job-run.js';
 import type { ImportCsvJob } from '../../platform/jobs/queues.js';
 import { ObjectStorage } from '../../platform/storage/ObjectStorage.js';
+import { NotificationService } from '../notifications/NotificationService.js';
 import type { ServiceScope } from '../scope.js';
 import { CsvFileError, guessDelimiter, readCsv } from './csv.js';
 import { resolveMapping, type ResolvedMapping } from './fields.js';
@@ -61,7 +62,31 @@ export class ImportRunner {
       completedAt: imp.completedAt,
     } as never);
     await job.progress(100);
+    await this.notifyStarter(imp);
     return summary(imp);
+  }
+
+  /** JOB_FINISHED to whoever started the import (once per import: a repeated job finds it finished). */
+  private async notifyStarter(imp: Import): Promise<void> {
+    if (!imp.createdById) return;
+    const counts = await this.scope.em.findOneOrFail(
+      Import,
+      { id: imp.id },
+      {
+        fields: ['rowsImported', 'rowsInvalid', 'rowsDuplicate'] as never,
+        disableIdentityMap: true,
+      },
+    );
+    await new NotificationService(this.scope).notify({
+      userId: imp.createdById,
+      kind: NotificationKind.JOB_FINISHED,
+      title:
+        imp.status === ImportStatus.FAILED
+          ? `Import of ${imp.fileName} stopped: ${imp.error ?? 'the file could not be read on'}`
+          : `Import of ${imp.fileName} finished: ${counts.rowsImported} imported, ` +
+            `${counts.rowsInvalid} invalid, ${counts.rowsDuplicate} duplicate`,
+      dedupeKey: `import-done:${imp.id}`,
+    });
   }
 
   /** After the last attempt: the import is FAILED with the job's error (what was committed stays). */

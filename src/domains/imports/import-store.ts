@@ -3,6 +3,7 @@ import type { Import } from '../../../entities/index.js';
 import { ImportIssueKind, LeadSource } from '../../../entities/enums.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { RowError, toLeadRow, toPropertyRow, type LeadRow, type PropertyRow, type ResolvedMapping } from './fields.js';
+import { scoreProperty } from '../underwriting/score.js';
 
 /** A reported row: invalid, or a duplicate (of an earlier row or a stored record). */
 export interface Issue {
@@ -83,7 +84,7 @@ export async function storeProperties(ctx: BatchContext, rows: RawRow[]): Promis
 
 const PROPERTY_COLUMNS = `id, organization_id, created_at, updated_at, address_line, city, state, zip, county,
   normalized_address, property_type, bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, estimated_value,
-  last_sale_date, last_sale_price, owner_name, owner_mailing_address, owner_occupied, tags`;
+  last_sale_date, last_sale_price, owner_name, owner_mailing_address, owner_occupied, tags, score`;
 
 async function insertProperties(
   tem: EntityManager,
@@ -98,6 +99,14 @@ async function insertProperties(
     created_at: now,
     updated_at: now,
     ...p.row,
+    score: scoreProperty({
+      estimatedValue: p.row.estimated_value,
+      lastSalePrice: p.row.last_sale_price,
+      lastSaleDate: p.row.last_sale_date,
+      ownerOccupied: p.row.owner_occupied,
+      yearBuilt: p.row.year_built,
+      tags: p.row.tags,
+    }).value,
   }));
   return tem.execute(
     `insert into properties (${PROPERTY_COLUMNS})

@@ -1,10 +1,11 @@
 import { Lead, Property, User } from '../../../entities/index.js';
-import type { LeadSource, LeadStatus } from '../../../entities/enums.js';
+import { NotificationKind, type LeadSource, type LeadStatus } from '../../../entities/enums.js';
 import type { LeadFilter, LeadOrderColumn } from '../../../entities/LeadRepository.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
+import { NotificationService } from '../notifications/NotificationService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 export interface LeadFields {
@@ -48,14 +49,42 @@ export class LeadService {
       leadId: lead.id,
       propertyId: lead.propertyId,
     });
+    if (lead.assignedUserId) await this.announceAssignee(lead);
     return lead;
   }
 
+  /**
+   * Changes the lead. Announces LEAD_UPDATED when a field other than the assignee changed and
+   * LEAD_ASSIGNED (with a notification to the new assignee, unless they made the change) when the
+   * assignee did.
+   */
   async update(id: string, input: LeadFields): Promise<Lead> {
+    const actor = requireActor(this.scope);
     const lead = await this.get(id);
+    const assignee = lead.assignedUserId;
+    const before = fieldsOf(lead);
     await this.apply(lead, input);
     await this.scope.em.flush();
+    const ids = { leadId: lead.id, propertyId: lead.propertyId };
+    if (fieldsOf(lead) !== before)
+      publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.LEAD_UPDATED, ids);
+    if (lead.assignedUserId !== assignee) await this.announceAssignee(lead);
     return lead;
+  }
+
+  private async announceAssignee(lead: Lead): Promise<void> {
+    const actor = requireActor(this.scope);
+    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.LEAD_ASSIGNED, {
+      leadId: lead.id,
+      propertyId: lead.propertyId,
+    });
+    await new NotificationService(this.scope).notifyOther(actor.id, {
+      userId: lead.assignedUserId,
+      kind: NotificationKind.LEAD_ASSIGNED,
+      title: `Lead assigned to you: ${lead.firstName} ${lead.lastName}`,
+      leadId: lead.id,
+      actorUserId: actor.id,
+    });
   }
 
   private async apply(lead: Lead, i: LeadFields): Promise<void> {
@@ -69,12 +98,19 @@ export class LeadService {
     if (i.status != null) lead.status = i.status;
     if (i.motivation !== undefined) lead.motivation = v.optionalText(i.motivation, 'input.motivation', 5000);
     if (i.propertyId !== undefined) {
-      lead.propertyId =
-        i.propertyId == null ? undefined : (await findOrNotFound(this.scope.em, Property, i.propertyId, 'Property')).id;
+      const property =
+        i.propertyId == null ? null : await findOrNotFound(this.scope.em, Property, i.propertyId, 'Property');
+      lead.propertyId = property?.id;
+      lead.score = property?.score; // the leads_copy_score trigger stores the same
     }
     if (i.assignedUserId !== undefined) {
       lead.assignedUserId =
         i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
     }
   }
+}
+
+/** What LEAD_UPDATED reports a change of (everything a user edits but the assignee). */
+function fieldsOf(l: Lead): string {
+  return JSON.stringify([l.firstName, l.lastName, l.email, l.phone, l.source, l.status, l.motivation, l.propertyId]);
 }

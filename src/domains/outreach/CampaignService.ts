@@ -1,7 +1,13 @@
 import type { RecipientFilter } from '../../../entities/CampaignRecipientRepository.js';
 import { Campaign, CampaignRecipient, Lead, MessageTemplate, Organization, Property } from '../../../entities/index.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
-import { CampaignStatus, MessageChannel, RecipientStatus, SkipReason } from '../../../entities/enums.js';
+import {
+  CampaignStatus,
+  MessageChannel,
+  NotificationKind,
+  RecipientStatus,
+  SkipReason,
+} from '../../../entities/enums.js';
 import type { LeadFilter } from '../../../entities/LeadRepository.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import { timeZoneForState } from './send-window.js';
@@ -9,6 +15,7 @@ import { Topics } from '../../platform/pubsub.js';
 import * as v from '../../platform/validate.js';
 import { normalizeContactPoint } from './ConsentService.js';
 import { RecipientTransitions } from './recipient-status.js';
+import { NotificationService } from '../notifications/NotificationService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 export interface CampaignFields {
@@ -274,13 +281,21 @@ export class CampaignService {
 
   /** Marks a running campaign COMPLETED once no recipient is QUEUED or SENDING. True when it did. */
   async completeIfDone(campaignId: string): Promise<boolean> {
-    const rows: unknown[] = await this.scope.em.execute(
+    const rows = await this.scope.em.execute<{ id: string; name: string; created_by_id: string | null }[]>(
       `update campaigns set status = 'COMPLETED', completed_at = now(), updated_at = now()
         where id = ? and status = 'RUNNING'
           and not exists (select 1 from campaign_recipients where campaign_id = ? and status in ('QUEUED', 'SENDING'))
-        returning id`,
+        returning id, name, created_by_id`,
       [campaignId, campaignId],
     );
+    const done = rows[0];
+    if (done?.created_by_id)
+      await new NotificationService(this.scope).notify({
+        userId: done.created_by_id,
+        kind: NotificationKind.JOB_FINISHED,
+        title: `Campaign “${done.name}” finished sending`,
+        dedupeKey: `campaign-done:${done.id}:${Date.now()}`, // a replay that reopens it may finish it again
+      });
     return rows.length > 0;
   }
 

@@ -6,13 +6,17 @@ import {
   Direction,
   InboundKind,
   MessageChannel,
+  NotificationKind,
   RecipientStatus,
 } from '../../../entities/enums.js';
 import { isUniqueViolation } from '../../platform/errors/index.js';
 import type { InboundSms, SmsStatusReport } from '../../platform/providers/sms/index.js';
 import { Topics } from '../../platform/pubsub.js';
 import * as v from '../../platform/validate.js';
+import { publishPipelineEvent, PipelineEventType } from '../events.js';
+import { NotificationService } from '../notifications/NotificationService.js';
 import type { ServiceScope } from '../scope.js';
+import { refreshScores } from '../underwriting/score-store.js';
 import { RecipientTransitions } from './recipient-status.js';
 
 /** Carrier-standard keywords (CTIA), matched against the whole message, any case, trailing punctuation ignored. */
@@ -99,7 +103,7 @@ export class SmsEventService {
     } catch {
       from = message.from.trim(); // short codes and alphanumeric senders are kept as given
     }
-    let result: { row: InboundMessage; campaignId: string | null } | null;
+    let result: { row: InboundMessage; leads: Lead[]; campaignId: string | null } | null;
     try {
       result = await this.scope.em.transactional((em) =>
         storeInbound(em, message, from, classifyInbound(message.body)),
@@ -113,7 +117,37 @@ export class SmsEventService {
     pubsub.publish(Topics.INBOUND, organizationId, { organizationId, inboundMessageId: result.row.id });
     if (result.campaignId)
       pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId: result.campaignId });
+    await this.afterInbound(result.row, result.leads);
     return result.row;
+  }
+
+  /**
+   * For each lead with the sender's number: the score (inbound engagement) recomputed, MESSAGE_RECEIVED on
+   * the organization's feed, and a REPLY_RECEIVED notification to the lead's assignee.
+   */
+  private async afterInbound(row: InboundMessage, leads: Lead[]): Promise<void> {
+    const { em } = this.scope;
+    await refreshScores(
+      em,
+      leads.flatMap((l) => (l.propertyId ? [l.propertyId] : [])),
+    );
+    const notifications = new NotificationService(this.scope);
+    for (const lead of leads) {
+      publishPipelineEvent(this.scope, row.organizationId, PipelineEventType.MESSAGE_RECEIVED, {
+        leadId: lead.id,
+        propertyId: lead.propertyId,
+        inboundMessageId: row.id,
+      });
+      if (row.kind === InboundKind.REPLY || row.kind === InboundKind.OPT_OUT)
+        await notifications.notifyOther(null, {
+          userId: lead.assignedUserId,
+          kind: NotificationKind.REPLY_RECEIVED,
+          title: `${lead.firstName} ${lead.lastName} ${row.kind === InboundKind.OPT_OUT ? 'opted out' : 'replied'}`,
+          body: row.body.slice(0, 500),
+          leadId: lead.id,
+          dedupeKey: `reply:${row.id}:${lead.id}`,
+        });
+    }
   }
 }
 
@@ -125,7 +159,13 @@ async function storeInbound(em: EntityManager, message: InboundSms, from: string
   const now = new Date();
   if (await em.count(InboundMessage, { providerMessageId: message.providerMessageId })) return null;
   const [leads, recipient] = await Promise.all([
-    em.find(Lead, { phone: from }, { fields: ['id'] as never }),
+    em.find(
+      Lead,
+      { phone: from },
+      {
+        fields: ['id', 'propertyId', 'assignedUserId', 'firstName', 'lastName'] as never,
+      },
+    ),
     em.findOne(
       CampaignRecipient,
       { toAddress: from, sentAt: { $ne: null } },
@@ -168,5 +208,5 @@ async function storeInbound(em: EntityManager, message: InboundSms, from: string
     kind !== InboundKind.OPT_IN &&
     (await new RecipientTransitions(em).advance(recipient.id, to, { repliedAt: now }));
   await em.flush();
-  return { row, campaignId: moved ? recipient.campaignId : null };
+  return { row, leads, campaignId: moved ? recipient.campaignId : null };
 }

@@ -7,6 +7,7 @@ import type { GeocodeResult } from '../../platform/providers/geocoder/index.js';
 import { ProviderError } from '../../platform/providers/provider-error.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import type { ServiceScope } from '../scope.js';
+import { refreshScores } from '../underwriting/score-store.js';
 
 /** Owner facts that become tags, so lists can filter on them and the score reads them. */
 const FACT_TAGS = { taxDelinquent: 'tax-delinquent', openLiens: 'lien', inProbate: 'probate' } as const;
@@ -87,6 +88,7 @@ export class PropertyEnrichmentService {
     property.enrichment = enrichment;
     property.enrichmentStatus = hazards || owner ? EnrichmentStatus.DONE : EnrichmentStatus.NO_DATA;
     await em.flush();
+    await refreshScores(em, [property.id]); // owner facts became tags the score reads
     await job.progress(100);
     this.announce(job.data.organizationId, job.data.propertyId);
     return { status: property.enrichmentStatus };

@@ -6,6 +6,8 @@ import { isUniqueViolation, ValidationError } from '../../platform/errors/index.
 import { normalizeAddressKey } from './address.js';
 import * as v from '../../platform/validate.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+import { refreshScores } from '../underwriting/score-store.js';
+import { publishPipelineEvent, PipelineEventType } from '../events.js';
 
 export interface PropertyFields {
   addressLine?: string | null;
@@ -57,7 +59,9 @@ export class PropertyService {
     property.organizationId = actor.organizationId;
     this.apply(property, input);
     await this.saveUnique(property);
+    await this.rescore(property);
     await this.enqueueGeocode(property);
+    this.announce(PipelineEventType.PROPERTY_CREATED, property);
     return property;
   }
 
@@ -69,7 +73,9 @@ export class PropertyService {
     const addressChanged = property.normalizedAddress !== before;
     if (addressChanged) property.geocodeStatus = GeocodeStatus.PENDING;
     await this.saveUnique(property);
+    await this.rescore(property);
     if (addressChanged) await this.enqueueGeocode(property);
+    this.announce(PipelineEventType.PROPERTY_UPDATED, property);
     return property;
   }
 
@@ -78,6 +84,7 @@ export class PropertyService {
     if (!property.archivedAt) {
       property.archivedAt = new Date();
       await this.scope.em.flush();
+      this.announce(PipelineEventType.PROPERTY_ARCHIVED, property);
     }
     return property;
   }
@@ -137,6 +144,15 @@ export class PropertyService {
         ? duplicate(existing)
         : new ValidationError('A property at this address already exists', 'input.addressLine');
     }
+  }
+
+  private announce(type: PipelineEventType, property: Property): void {
+    publishPipelineEvent(this.scope, property.organizationId, type, { propertyId: property.id });
+  }
+
+  /** The stored score (and its leads' copies) after the facts changed. */
+  private async rescore(property: Property): Promise<void> {
+    property.score = (await refreshScores(this.scope.em, [property.id])).get(property.id);
   }
 
   private async enqueueGeocode(property: Property): Promise<void> {

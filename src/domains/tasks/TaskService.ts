@@ -13,6 +13,7 @@ import type { TaskOrderColumn, TaskQuery } from '../../../entities/TaskRepositor
 import { ValidationError } from '../../platform/errors/index.js';
 import type { TaskReminderJob } from '../../platform/jobs/queues.js';
 import * as v from '../../platform/validate.js';
+import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 import { addDays, localDay, parseDay, startOfDay } from './calendar.js';
@@ -132,6 +133,7 @@ export class TaskService {
       if (recurring) next.push(recurring);
     });
     await this.scope.deps.queues.cancelTaskReminder(task.id, task.reminderVersion);
+    this.announce(PipelineEventType.TASK_COMPLETED, task);
     for (const t of next) await this.afterChange(t, null);
     return this.scope.em.refresh(task) as Promise<Task>;
   }
@@ -296,6 +298,7 @@ export class TaskService {
   private async afterChange(task: Task, before: { version: number; assigneeId: string } | null): Promise<void> {
     const actor = requireActor(this.scope);
     if (before) await this.scope.deps.queues.cancelTaskReminder(task.id, before.version);
+    else this.announce(PipelineEventType.TASK_CREATED, task);
     await this.schedule(task);
     if (task.assigneeId !== actor.id && task.assigneeId !== before?.assigneeId)
       await new NotificationService(this.scope).notify({
@@ -308,6 +311,15 @@ export class TaskService {
         actorUserId: actor.id,
         dedupeKey: `task-assigned:${task.id}:${task.assigneeId}:v${task.reminderVersion}`,
       });
+  }
+
+  private announce(type: PipelineEventType, task: Task): void {
+    publishPipelineEvent(this.scope, task.organizationId, type, {
+      taskId: task.id,
+      leadId: task.leadId,
+      dealId: task.dealId,
+      propertyId: task.propertyId,
+    });
   }
 
   private async schedule(task: Task): Promise<void> {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { initOrm } from '../orm.js';
+import { scoreUnscored } from '../../domains/underwriting/score-store.js';
 
 /**
  * Makes the database usable by the service: creates the database and the unprivileged app role
@@ -23,6 +24,9 @@ export async function prepareDatabase(config: Config, log?: Logger): Promise<{ a
     try {
       const applied = await orm.migrator.up();
       if (applied.length) log?.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+      // Properties stored before the score was (the owner role reads every organization's rows).
+      const scored = await scoreUnscored(orm.em.fork() as never);
+      if (scored) log?.info({ properties: scored }, 'stored missing property scores');
       const role = pg.escapeIdentifier(config.dbAppRole);
       await orm.em.getConnection().execute(`
         grant usage on schema public to ${role};

@@ -18,6 +18,8 @@ export const jobIds = {
   campaignFollowUp: (recipientId: string, at: Date) => `campaign-${recipientId}-at${at.getTime()}`,
   /** A task's reminder for one schedule of it (the version changes when the task is rescheduled). */
   taskReminder: (taskId: string, version: number) => `reminder-${taskId}-v${version}`,
+  /** A user's notification digest for one local day at one hour. */
+  digest: (userId: string, day: string, hour: number) => `digest-${userId}-${day}-h${hour}`,
   /** The replay of a dead-lettered job (one replay per dead letter). */
   replay: (jobId: string, deadLetterId: string) => `${jobId}${REPLAY}${deadLetterId.slice(0, 8)}`,
 };

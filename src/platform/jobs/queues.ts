@@ -13,7 +13,7 @@ export const QueueName = {
   /** SMS campaign sends. */
   SMS: 'sms',
   IMPORT: 'import',
-  /** Task reminders, delayed until they are due. */
+  /** Task reminders and notification digests, delayed until they are due. */
   REMINDER: 'reminder',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -57,6 +57,14 @@ export interface TaskReminderJob {
   version: number;
 }
 
+export interface NotificationDigestJob {
+  organizationId: string;
+  userId: string;
+  /** The local day (`YYYY-MM-DD`, organization's time zone) and hour it is for. */
+  day: string;
+  hour: number;
+}
+
 export interface ImportCsvJob {
   organizationId: string;
   importId: string;
@@ -82,7 +90,7 @@ export class Queues {
   readonly email: Queue<OutreachJob>;
   readonly sms: Queue<OutreachJob>;
   readonly import: Queue<ImportCsvJob>;
-  readonly reminder: Queue<TaskReminderJob>;
+  readonly reminder: Queue<TaskReminderJob | NotificationDigestJob>;
 
   constructor(
     connection: Redis,
@@ -96,7 +104,11 @@ export class Queues {
     this.email = new Queue<OutreachJob>(QueueName.EMAIL, { connection, prefix, defaultJobOptions });
     this.sms = new Queue<OutreachJob>(QueueName.SMS, { connection, prefix, defaultJobOptions });
     this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
-    this.reminder = new Queue<TaskReminderJob>(QueueName.REMINDER, { connection, prefix, defaultJobOptions });
+    this.reminder = new Queue<TaskReminderJob | NotificationDigestJob>(QueueName.REMINDER, {
+      connection,
+      prefix,
+      defaultJobOptions,
+    });
     // Without a listener BullMQ prints every connection error during an outage.
     for (const queue of this.all()) queue.on('error', (err) => redisHealth.report(err, `queue error (${queue.name})`));
   }
@@ -212,6 +224,12 @@ export class Queues {
   async scheduleTaskReminder(data: TaskReminderJob, at: Date): Promise<void> {
     const jobId = jobIds.taskReminder(data.taskId, data.version);
     await this.reminder.add('task-reminder', data, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
+  }
+
+  /** A user's daily digest for one day and hour; scheduling it twice is a no-op. */
+  async scheduleDigest(data: NotificationDigestJob, at: Date): Promise<void> {
+    const jobId = jobIds.digest(data.userId, data.day, data.hour);
+    await this.reminder.add('notification-digest', data, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
   }
 
   /**
