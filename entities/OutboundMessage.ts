@@ -13,8 +13,9 @@ export class OutboundMessage extends TenantEntity<'status'> {
   @Column({ type: 'uuid' })
   leadId!: string;
 
-  @Column({ type: 'uuid' })
-  templateId!: string;
+  /** The template it was rendered from; none for a typed text. */
+  @Column({ type: 'uuid', nullable: true })
+  templateId?: string;
 
   @Field(() => MessageChannel)
   @Enum({ items: () => MessageChannel, nativeEnumName: 'message_channel' })
@@ -36,7 +37,10 @@ export class OutboundMessage extends TenantEntity<'status'> {
   @Enum({ items: () => MessageStatus, nativeEnumName: 'message_status' })
   status: MessageStatus = MessageStatus.QUEUED;
 
-  @Field({ nullable: true, description: 'BLOCKED: DNC, OPTED_OUT or NO_CONSENT; FAILED: what the mail server said' })
+  @Field({
+    nullable: true,
+    description: 'BLOCKED: DNC, OPTED_OUT or NO_CONSENT; FAILED/UNDELIVERED: what the server or carrier said',
+  })
   @Column({ type: 'text', nullable: true })
   error?: string;
 
@@ -50,4 +54,12 @@ export class OutboundMessage extends TenantEntity<'status'> {
 
   @Column({ type: 'uuid', nullable: true })
   sentById?: string;
+
+  @Field({ nullable: true, description: 'A text held for the texting window goes out at this time' })
+  @Column({ type: 'timestamptz', nullable: true })
+  scheduledFor?: Date;
+
+  @Field({ nullable: true, description: 'SMS: when the carrier reported delivery' })
+  @Column({ type: 'timestamptz', nullable: true })
+  deliveredAt?: Date;
 }

@@ -92,6 +92,10 @@ export enum MessageStatus {
   /** Refused at send time: do-not-contact, opted out, or no consent. */
   BLOCKED = 'BLOCKED',
   FAILED = 'FAILED',
+  /** SMS: the carrier reported delivery to the handset. */
+  DELIVERED = 'DELIVERED',
+  /** SMS: the carrier could not deliver it (unreachable, blocked). */
+  UNDELIVERED = 'UNDELIVERED',
 }
 
 export enum CampaignStatus {

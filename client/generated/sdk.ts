@@ -96,6 +96,9 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -231,6 +234,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     SendLeadEmail(variables: Operations.SendLeadEmailMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SendLeadEmailMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.SendLeadEmailMutation>({ document: Operations.SendLeadEmailDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendLeadEmail', 'mutation', variables);
+    },
+    SendLeadSms(variables: Operations.SendLeadSmsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SendLeadSmsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SendLeadSmsMutation>({ document: Operations.SendLeadSmsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendLeadSms', 'mutation', variables);
+    },
+    Conversation(variables: Operations.ConversationQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ConversationQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ConversationQuery>({ document: Operations.ConversationDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Conversation', 'query', variables);
+    },
+    MarkConversationRead(variables: Operations.MarkConversationReadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MarkConversationReadMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MarkConversationReadMutation>({ document: Operations.MarkConversationReadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarkConversationRead', 'mutation', variables);
     },
     Message(variables: Operations.MessageQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MessageQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.MessageQuery>({ document: Operations.MessageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Message', 'query', variables);

@@ -21,6 +21,22 @@ export class MessageResolver {
     return ctx.services.messages.sendEmail(leadId, templateId);
   }
 
+  @Authorized(WRITERS)
+  @Mutation(() => OutboundMessage, {
+    description:
+      'Texts one lead from the organization’s number: a typed body or an SMS template (one of them). Refused ' +
+      '(BAD_USER_INPUT, nothing queued) without a phone, an SMS number or consent (DNC, STOP, no opt-in). ' +
+      'Outside the texting hours in the lead’s time zone it waits (QUEUED, scheduledFor).',
+  })
+  sendLeadSms(
+    @Arg('leadId', () => ID) leadId: string,
+    @Ctx() ctx: Context,
+    @Arg('body', () => String, { nullable: true }) body?: string | null,
+    @Arg('templateId', () => ID, { nullable: true }) templateId?: string | null,
+  ): Promise<OutboundMessage> {
+    return ctx.services.messages.sendSms(leadId, { body, templateId });
+  }
+
   @Authorized()
   @Query(() => OutboundMessage)
   message(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<OutboundMessage> {

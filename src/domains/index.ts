@@ -3,6 +3,7 @@ import { AuthService } from './auth/AuthService.js';
 import { CampaignSender } from './outreach/CampaignSender.js';
 import { CampaignService } from './outreach/CampaignService.js';
 import { ConsentService } from './outreach/ConsentService.js';
+import { ConversationService } from './outreach/ConversationService.js';
 import { DealService } from './deals/DealService.js';
 import { EngagementService } from './outreach/EngagementService.js';
 import { ImportRunner } from './imports/ImportRunner.js';
@@ -41,6 +42,7 @@ export function createServices(scope: ServiceScope) {
     templates: new TemplateService(scope),
     consent: new ConsentService(scope),
     messages: new MessageService(scope),
+    conversations: new ConversationService(scope),
     campaigns,
     campaignSends: new CampaignSender(scope, campaigns),
     sms: new SmsService(scope),

@@ -1,11 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Activity, CampaignRecipient, ConsentRecord, InboundMessage, Lead } from '../../../entities/index.js';
+import {
+  Activity,
+  CampaignRecipient,
+  ConsentRecord,
+  InboundMessage,
+  Lead,
+  OutboundMessage,
+} from '../../../entities/index.js';
 import {
   ActivityType,
   ConsentStatus,
   Direction,
   InboundKind,
   MessageChannel,
+  MessageStatus,
   NotificationKind,
   RecipientStatus,
 } from '../../../entities/enums.js';
@@ -76,7 +84,7 @@ export class SmsEventService {
       { providerMessageId: report.providerMessageId },
       { fields: ['id', 'campaignId', 'status'] as never, disableIdentityMap: true },
     );
-    if (!recipient) return 'not-recorded-yet';
+    if (!recipient) return this.applyToMessage(report, target);
     const error =
       target === RecipientStatus.DELIVERED
         ? null
@@ -86,6 +94,32 @@ export class SmsEventService {
     const { organizationId } = report;
     deps.pubsub.publish(Topics.CAMPAIGNS, organizationId, { organizationId, campaignId: recipient.campaignId });
     return 'applied';
+  }
+
+  /** The same report for a one-to-one text (outbound_messages): SENT → DELIVERED or UNDELIVERED. */
+  private async applyToMessage(
+    report: SmsStatusReport,
+    target: (typeof REPORTED)[keyof typeof REPORTED],
+  ): Promise<'applied' | 'ignored' | 'not-recorded-yet'> {
+    const { em } = this.scope;
+    const message = await em.findOne(
+      OutboundMessage,
+      { providerMessageId: report.providerMessageId },
+      { fields: ['id', 'status'] as never, disableIdentityMap: true },
+    );
+    if (!message) return 'not-recorded-yet';
+    const delivered = target === RecipientStatus.DELIVERED;
+    const changed = await em.nativeUpdate(
+      OutboundMessage,
+      { id: message.id, status: MessageStatus.SENT },
+      delivered
+        ? { status: MessageStatus.DELIVERED, deliveredAt: new Date() }
+        : {
+            status: MessageStatus.UNDELIVERED,
+            error: `Carrier reported ${report.status}${report.errorCode ? ` (error ${report.errorCode})` : ''}`,
+          },
+    );
+    return changed ? 'applied' : 'ignored';
   }
 
   /**

@@ -24,6 +24,7 @@ import {
 } from '../../../resolvers/underwriting/UnderwritingResolver.js';
 import { InvitationResolver, UserResolver } from '../../../resolvers/users/UserResolver.js';
 import { NotificationResolver } from '../../../resolvers/notifications/NotificationResolver.js';
+import { ConversationResolver } from '../../../resolvers/outreach/ConversationResolver.js';
 import { MyDayResolver } from '../../../resolvers/tasks/MyDayResolver.js';
 import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
 import { authChecker } from '../auth/auth-checker.js';
@@ -47,6 +48,7 @@ export const RESOLVERS = [
   JobResolver,
   TaskResolver,
   MyDayResolver,
+  ConversationResolver,
   NotificationResolver,
   TemplateResolver,
   ConsentResolver,

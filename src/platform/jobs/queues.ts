@@ -160,9 +160,13 @@ export class Queues {
   }
 
   /** Sends one message; the message id makes the job id, so a message is sent at most once per job. */
-  async enqueueSend(data: SendMessageJob): Promise<string> {
-    const jobId = jobIds.send(data.messageId);
-    await this.email.add('send-message', data, { jobId });
+  async enqueueSend(data: SendMessageJob, at?: Date | null): Promise<string> {
+    // A message held for its window gets a job per time it waits for, so the running job can hand over.
+    const jobId = at ? `${jobIds.send(data.messageId)}-at-${at.getTime()}` : jobIds.send(data.messageId);
+    await this.email.add('send-message', data, {
+      jobId,
+      delay: at ? Math.max(0, at.getTime() - Date.now()) : undefined,
+    });
     return jobId;
   }
 
