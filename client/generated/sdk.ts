@@ -99,6 +99,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -285,6 +286,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     LiftSuppression(variables: Operations.LiftSuppressionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.LiftSuppressionMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.LiftSuppressionMutation>({ document: Operations.LiftSuppressionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'LiftSuppression', 'mutation', variables);
+    },
+    RecordConsentBulk(variables: Operations.RecordConsentBulkMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RecordConsentBulkMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RecordConsentBulkMutation>({ document: Operations.RecordConsentBulkDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordConsentBulk', 'mutation', variables);
     },
     Property(variables: Operations.PropertyQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.PropertyQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.PropertyQuery>({ document: Operations.PropertyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Property', 'query', variables);

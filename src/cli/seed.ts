@@ -277,6 +277,37 @@ async function fill(
     r,
   );
   await seedTasks(svc, people.slice(0, 3), leadIds.map((l) => l.lead).slice(0, 24), r);
+  await seedConversations(svc, org, em.fork({ clear: true }), leadIds.map((l) => l.lead).slice(24, 40), people);
+}
+
+/**
+ * A few sellers texted back (their replies wait for an answer in the assignee's myDay and notify
+ * them) and a note mentions a teammate, so the demo's conversations, notifications and feed are alive.
+ */
+async function seedConversations(
+  svc: () => ReturnType<typeof createServices>,
+  org: Organization,
+  em: EntityManager,
+  leadIds: string[],
+  people: User[],
+): Promise<void> {
+  const leads = await em.find(Lead, { id: { $in: leadIds }, phone: { $ne: null } }, { limit: 4 });
+  const replies = ['Who is this? How did you get my number?', 'Maybe. What would you offer?', 'Call me after 5pm'];
+  for (const [i, lead] of leads.slice(0, 3).entries())
+    await svc().smsEvents.recordInbound({
+      organizationId: org.id,
+      providerMessageId: `SMdemo${String(i).padStart(30, '0')}`,
+      from: lead.phone!,
+      to: org.smsNumber!,
+      body: replies[i]!,
+    });
+  const teammate = people[1]?.name.split(/\s+/)[0];
+  if (leads[3] && teammate)
+    await svc().activities.log({
+      leadId: leads[3].id,
+      type: ActivityType.NOTE,
+      body: `@${teammate} can you drive by this one on Thursday? Roof looked rough in the photos.`,
+    });
 }
 
 /**

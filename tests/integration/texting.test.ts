@@ -131,7 +131,9 @@ describe('two-way texting', () => {
         hourCycle: 'h23',
       }).format(at),
     ).toBe(`${String(start).padStart(2, '0')}:00`);
-    const waiting = (await server.deps.queues.email.getDelayed()).filter((j) => j.data.messageId === sendLeadSms.id);
+    const waiting = (await server.deps.queues.email.getDelayed()).filter(
+      (j) => (j.data as { messageId?: string }).messageId === sendLeadSms.id,
+    );
     expect(waiting).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(sentTo(t, phone)).toEqual([]);

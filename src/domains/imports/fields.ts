@@ -1,4 +1,11 @@
-import { ImportKind, LeadSource, LeadStatus, PropertyType } from '../../../entities/enums.js';
+import {
+  ConsentStatus,
+  ImportKind,
+  LeadSource,
+  LeadStatus,
+  MessageChannel,
+  PropertyType,
+} from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import { normalizeAddressKey } from '../properties/address.js';
 import * as v from '../../platform/validate.js';
@@ -89,6 +96,14 @@ export const FIELDS: Record<ImportKind, FieldSpec[]> = {
     { field: 'status', headers: ['status', 'leadstatus'] },
     { field: 'motivation', headers: ['motivation', 'notes', 'motivationnotes', 'comments', 'note'] },
     ...ADDRESS,
+    {
+      field: 'consent',
+      headers: ['consent', 'optin', 'optedin', 'smsoptin', 'textoptin', 'emailoptin', 'tcpaconsent', 'consentgiven'],
+    },
+    { field: 'consentChannel', headers: ['consentchannel', 'optinchannel', 'consenttype'] },
+    { field: 'consentDate', headers: ['consentdate', 'optindate', 'consentedat', 'optinat', 'consenttimestamp'] },
+    { field: 'consentSource', headers: ['consentsource', 'optinsource', 'consentmethod'] },
+    { field: 'consentEvidence', headers: ['consentevidence', 'optinurl', 'consenturl', 'formurl', 'evidence'] },
   ],
 };
 
@@ -335,6 +350,77 @@ export interface LeadRow {
   motivation: string | null;
   /** To link the lead to a property of the organization at this address, when there is one. */
   normalized_address: string | null;
+  /** What the consent columns say, for the ledger (none when the row says nothing). */
+  consent: ImportedConsent | null;
+}
+
+export interface ImportedConsent {
+  status: ConsentStatus;
+  channels: MessageChannel[];
+  /** When it was given (the row's date), or null: the time of the import. */
+  at: Date | null;
+  source: string | null;
+  evidence: string | null;
+}
+
+const CONSENT_YES = /^(y|yes|true|1|t|opted ?in|opt ?in|granted|given|consented|subscribed)$/i;
+const CONSENT_NO = /^(n|no|false|0|f|opted ?out|opt ?out|revoked|declined|withdrawn|unsubscribed|dnc)$/i;
+
+/** A row's consent columns: yes/no, channel (SMS, EMAIL, BOTH; default: those it has), date, source, evidence. */
+function consentOf(
+  c: Cells,
+  mapping: ResolvedMapping,
+  email: string | null,
+  phone: string | null,
+): ImportedConsent | null {
+  const answer = c('consent');
+  if (answer === undefined) return null;
+  const status = check(mapping, 'consent', () => {
+    if (CONSENT_YES.test(answer)) return ConsentStatus.OPTED_IN;
+    if (CONSENT_NO.test(answer)) return ConsentStatus.OPTED_OUT;
+    throw new ValidationError(`consent must say yes or no (opted in / opted out), not "${answer}"`, 'consent');
+  });
+  const named = c('consentChannel');
+  const channels = named
+    ? check(mapping, 'consentChannel', () => consentChannels(named))
+    : [...(phone ? [MessageChannel.SMS] : []), ...(email ? [MessageChannel.EMAIL] : [])];
+  for (const channel of channels)
+    if (!(channel === MessageChannel.SMS ? phone : email))
+      throw new RowError(
+        mapping.byName.consentChannel ?? mapping.byName.consent!,
+        `consent for ${channel} needs the row's ${channel === MessageChannel.SMS ? 'phone' : 'email'}`,
+      );
+  const when = c('consentDate');
+  const at = when ? check(mapping, 'consentDate', () => consentDate(when)) : null;
+  return {
+    status,
+    channels,
+    at,
+    source: check(mapping, 'consentSource', () => v.optionalText(c('consentSource'), 'consentSource', 100) ?? null),
+    evidence: check(
+      mapping,
+      'consentEvidence',
+      () => v.optionalText(c('consentEvidence'), 'consentEvidence', 2_000) ?? null,
+    ),
+  };
+}
+
+function consentChannels(s: string): MessageChannel[] {
+  const t = s.trim().toUpperCase();
+  if (/^(SMS|TEXT|TEXTS|MOBILE|PHONE|CELL)$/.test(t)) return [MessageChannel.SMS];
+  if (/^(EMAIL|E-MAIL|MAIL)$/.test(t)) return [MessageChannel.EMAIL];
+  if (/^(BOTH|ALL|SMS ?[+&/,] ?EMAIL|EMAIL ?[+&/,] ?SMS)$/.test(t)) return [MessageChannel.SMS, MessageChannel.EMAIL];
+  throw new ValidationError(`consentChannel must be SMS, EMAIL or BOTH, not "${s}"`, 'consentChannel');
+}
+
+/** A date (as for sale dates) or an ISO time; never in the future. */
+function consentDate(s: string): Date {
+  const day = /^\d{4}-\d{2}-\d{2}$|^\d{1,2}\/\d{1,2}\/\d{2,4}$/.test(s) ? date(s, 'consentDate') : undefined;
+  const at = day ? new Date(`${day}T12:00:00Z`) : new Date(s);
+  if (Number.isNaN(at.getTime())) throw new ValidationError(`consentDate is not a date ("${s}")`, 'consentDate');
+  if (at.getTime() > Date.now() + 86_400_000)
+    throw new ValidationError(`consentDate is in the future ("${s}")`, 'consentDate');
+  return at;
 }
 
 /** "Smith, John" → John Smith; "John Q Smith" → John Q / Smith. */
@@ -380,14 +466,17 @@ export function toLeadRow(values: string[], mapping: ResolvedMapping, defaultSou
       `${mapping.byName.fullName} "${c('fullName')}" has no ${first ? 'last' : 'first'} name`,
     );
   }
+  const emailValue = email ? check(mapping, 'email', () => v.email(email, 'email')) : null;
+  const phoneValue = phone ? check(mapping, 'phone', () => v.phone(phone, 'phone')) : null;
   return {
     first_name: check(mapping, nameField('firstName'), () => v.requiredText(first, 'firstName', 100)),
     last_name: check(mapping, nameField('lastName'), () => v.requiredText(last, 'lastName', 100)),
-    email: email ? check(mapping, 'email', () => v.email(email, 'email')) : null,
-    phone: phone ? check(mapping, 'phone', () => v.phone(phone, 'phone')) : null,
+    email: emailValue,
+    phone: phoneValue,
     source: source ? check(mapping, 'source', () => enumValue(LeadSource, source, 'source')) : defaultSource,
     status: status ? check(mapping, 'status', () => enumValue(LeadStatus, status, 'status')) : LeadStatus.NEW,
     motivation: check(mapping, 'motivation', () => v.optionalText(c('motivation'), 'motivation', 5_000) ?? null),
     normalized_address: normalized,
+    consent: consentOf(c, mapping, emailValue, phoneValue),
   };
 }

@@ -1,8 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Import } from '../../../entities/index.js';
-import { ImportIssueKind, LeadSource } from '../../../entities/enums.js';
+import { ImportIssueKind, LeadSource, MessageChannel } from '../../../entities/enums.js';
 import type { AppDeps } from '../../platform/deps.js';
-import { RowError, toLeadRow, toPropertyRow, type LeadRow, type PropertyRow, type ResolvedMapping } from './fields.js';
+import {
+  RowError,
+  toLeadRow,
+  toPropertyRow,
+  type ImportedConsent,
+  type LeadRow,
+  type PropertyRow,
+  type ResolvedMapping,
+} from './fields.js';
 import { scoreProperty } from '../underwriting/score.js';
 
 /** A reported row: invalid, or a duplicate (of an earlier row or a stored record). */
@@ -153,6 +161,7 @@ export async function storeLeads(ctx: BatchContext, rows: RawRow[]): Promise<voi
     const propertyFor = await propertiesAt(tem, fresh.map((p) => p.row.normalized_address).filter(Boolean) as string[]);
     const now = new Date().toISOString();
     const toInsert: Record<string, unknown>[] = [];
+    const consents: Record<string, unknown>[] = [];
     for (const p of fresh) {
       const samePhone = p.row.phone ? byPhone.get(p.row.phone) : undefined;
       const same = samePhone ?? (p.row.email ? byEmail.get(p.row.email) : undefined);
@@ -160,7 +169,7 @@ export async function storeLeads(ctx: BatchContext, rows: RawRow[]): Promise<voi
         issues.push(duplicate(p, `A lead with this ${samePhone ? 'phone' : 'email'} exists already`, same));
         continue;
       }
-      const { normalized_address, ...row } = p.row;
+      const { normalized_address, consent, ...row } = p.row;
       const propertyId = normalized_address ? (propertyFor.get(normalized_address) ?? null) : null;
       toInsert.push({
         id: crypto.randomUUID(),
@@ -170,8 +179,10 @@ export async function storeLeads(ctx: BatchContext, rows: RawRow[]): Promise<voi
         ...row,
         property_id: propertyId,
       });
+      if (consent) consents.push(...consentRecords(imp, p.rowNumber, p.row, consent, now));
     }
     await insertLeads(tem, toInsert);
+    await insertConsent(tem, consents);
     await commitBatch(tem, imp, rows.length, toInsert.length, issues);
   });
 }
@@ -204,6 +215,44 @@ async function insertLeads(tem: EntityManager, rows: Record<string, unknown>[]):
   await tem.execute(
     `insert into leads (${LEAD_COLUMNS})
      select ${LEAD_COLUMNS} from json_populate_recordset(null::leads, ?::json)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * The ledger entries a row's consent columns make: one per channel, appended (never overwriting),
+ * recorded as given on the row's date, with the row's source and evidence or the import's.
+ */
+function consentRecords(
+  imp: BatchContext['imp'],
+  rowNumber: number,
+  row: LeadRow,
+  consent: ImportedConsent,
+  now: string,
+): Record<string, unknown>[] {
+  return consent.channels.map((channel) => ({
+    id: crypto.randomUUID(),
+    organization_id: imp.organizationId,
+    created_at: now,
+    updated_at: now,
+    channel,
+    contact_point: channel === MessageChannel.SMS ? row.phone : row.email,
+    status: consent.status,
+    source: (consent.source ?? 'LIST_IMPORT').toUpperCase(),
+    evidence: consent.evidence ?? `Import of ${imp.fileName}, row ${rowNumber}`,
+    recorded_at: consent.at?.toISOString() ?? now,
+    recorded_by_id: imp.createdById ?? null,
+  }));
+}
+
+const CONSENT_COLUMNS = `id, organization_id, created_at, updated_at, channel, contact_point, status, source, evidence,
+  recorded_at, recorded_by_id`;
+
+async function insertConsent(tem: EntityManager, rows: Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  await tem.execute(
+    `insert into consent_records (${CONSENT_COLUMNS})
+     select ${CONSENT_COLUMNS} from json_populate_recordset(null::consent_records, ?::json)`,
     [JSON.stringify(rows)],
   );
 }

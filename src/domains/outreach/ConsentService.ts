@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConsentRecord, DoNotContact, Suppression } from '../../../entities/index.js';
+import { ConsentRecord, DoNotContact, Lead, Suppression } from '../../../entities/index.js';
+import type { LeadFilter } from '../../../entities/LeadRepository.js';
 import { ConsentStatus, MessageChannel } from '../../../entities/enums.js';
-import { isUniqueViolation, ValidationError } from '../../platform/errors/index.js';
+import { isUniqueViolation, NotFoundError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 
@@ -70,6 +71,9 @@ export async function canContact(
   return { allowed: !reason, reason, latest };
 }
 
+const BULK_COLUMNS =
+  'id, organization_id, channel, contact_point, status, source, evidence, recorded_at, recorded_by_id';
+
 export class ConsentService {
   constructor(private readonly scope: ServiceScope) {}
 
@@ -97,6 +101,93 @@ export class ConsentService {
     });
     await this.scope.em.flush();
     return row;
+  }
+
+  /**
+   * Consent for many leads: the given ids (at most 10,000) or a lead filter (at most 50,000 matches),
+   * one ledger entry per lead and channel where the lead has that contact point. Source and evidence
+   * are required. One transaction: all of it is recorded, or (bad input) none.
+   */
+  async recordBulk(input: {
+    leadIds?: string[] | null;
+    filter?: LeadFilter | null;
+    channels: MessageChannel[];
+    status: ConsentStatus;
+    source: string;
+    evidence: string;
+    recordedAt?: Date | null;
+  }): Promise<{ leadsMatched: number; recorded: number; skippedNoContactPoint: number }> {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    if ((input.leadIds == null) === (input.filter == null))
+      throw new ValidationError('Give leadIds or filter (one of them)', 'input.leadIds');
+    if (!input.channels.length) throw new ValidationError('Name at least one channel', 'input.channels');
+    const source = v.requiredText(input.source, 'input.source', 100).toUpperCase();
+    const evidence = v.requiredText(input.evidence, 'input.evidence', 5_000);
+    const recordedAt = input.recordedAt ?? new Date();
+    if (Number.isNaN(recordedAt.getTime()) || recordedAt.getTime() > Date.now() + 5 * 60_000)
+      throw new ValidationError('input.recordedAt cannot be in the future', 'input.recordedAt');
+    const leads = await this.bulkLeads(input.leadIds, input.filter);
+    const channels = [...new Set(input.channels)];
+    const rows = leads.flatMap((lead) =>
+      channels.flatMap((channel) => {
+        const point = channel === MessageChannel.SMS ? lead.phone : lead.email;
+        if (!point) return [];
+        return [
+          {
+            id: crypto.randomUUID(),
+            organization_id: actor.organizationId,
+            channel,
+            contact_point: point,
+            status: input.status,
+            source,
+            evidence,
+            recorded_at: recordedAt.toISOString(),
+            recorded_by_id: actor.id,
+          },
+        ];
+      }),
+    );
+    await em.transactional(async (tem) => {
+      for (let i = 0; i < rows.length; i += 5_000)
+        await tem.execute(
+          `insert into consent_records (${BULK_COLUMNS})
+           select ${BULK_COLUMNS} from json_populate_recordset(null::consent_records, ?::json)`,
+          [JSON.stringify(rows.slice(i, i + 5_000))],
+        );
+    });
+    return {
+      leadsMatched: leads.length,
+      recorded: rows.length,
+      skippedNoContactPoint: leads.length * channels.length - rows.length,
+    };
+  }
+
+  private async bulkLeads(
+    ids: string[] | null | undefined,
+    filter: LeadFilter | null | undefined,
+  ): Promise<Pick<Lead, 'id' | 'phone' | 'email'>[]> {
+    const { em } = this.scope;
+    const fields = { fields: ['id', 'phone', 'email'] as never, disableIdentityMap: true };
+    if (ids) {
+      if (!ids.length) throw new ValidationError('input.leadIds is empty', 'input.leadIds');
+      if (ids.length > 10_000) throw new ValidationError('At most 10,000 leadIds at once', 'input.leadIds');
+      const wanted = [...new Set(ids.map((id, i) => v.uuid(id, `input.leadIds[${i}]`)))];
+      const found = await em.find(Lead, { id: { $in: wanted } }, fields);
+      if (found.length !== wanted.length) {
+        const have = new Set(found.map((l) => l.id));
+        throw new NotFoundError(
+          'Lead',
+          wanted.find((id) => !have.has(id))!,
+        );
+      }
+      return found;
+    }
+    const where = em.getRepository(Lead).where(v.listFilter(filter!, 'input.filter'));
+    const count = await em.count(Lead, where);
+    if (count > 50_000)
+      throw new ValidationError(`The filter matches ${count} leads; at most 50,000 at once`, 'input.filter');
+    return em.find(Lead, where, fields);
   }
 
   history(channel: MessageChannel, contactPoint: string): Promise<ConsentRecord[]> {

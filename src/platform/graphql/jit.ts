@@ -3,7 +3,19 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { GraphQLError, printSchema, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
+import {
+  astFromValue,
+  getNullableType,
+  GraphQLError,
+  isInputObjectType,
+  isInputType,
+  isListType,
+  printSchema,
+  typeFromAST,
+  valueFromASTUntyped,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -55,11 +67,15 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
     }
     // graphql-jit does not apply a variable's default when the variable is omitted; do it here, as
     // graphql-js would (`query($n: Int! = 5)` sent without `n`).
+    // Nor the defaults of input object fields (`input X { status: S! = OPTED_IN }`): fill those too.
     const withDefaults: Record<string, unknown> = { ...variables };
     for (const def of rc.operation.variableDefinitions ?? []) {
       const name = def.variable.name.value;
       if (withDefaults[name] === undefined && def.defaultValue)
         withDefaults[name] = valueFromASTUntyped(def.defaultValue);
+      const type = typeFromAST(schema, def.type);
+      if (type && isInputType(type) && withDefaults[name] != null)
+        withDefaults[name] = withFieldDefaults(withDefaults[name], type);
     }
     return query.query(undefined, rc.context, withDefaults);
   };
@@ -76,4 +92,23 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
     },
     async stop() {},
   };
+}
+
+/** A variable's value with every omitted input-object field that has a default given it, at any depth. */
+function withFieldDefaults(value: unknown, type: GraphQLInputType): unknown {
+  const t = getNullableType(type);
+  if (value == null) return value;
+  if (isListType(t))
+    return Array.isArray(value)
+      ? value.map((item) => withFieldDefaults(item, t.ofType))
+      : withFieldDefaults(value, t.ofType);
+  if (!isInputObjectType(t) || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const field of Object.values(t.getFields())) {
+    if (out[field.name] === undefined && field.defaultValue !== undefined) {
+      const ast = astFromValue(field.defaultValue, field.type);
+      if (ast) out[field.name] = valueFromASTUntyped(ast);
+    } else if (out[field.name] != null) out[field.name] = withFieldDefaults(out[field.name], field.type);
+  }
+  return out;
 }
