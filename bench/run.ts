@@ -6,6 +6,8 @@ import { prepareDatabase } from '../src/platform/db/bootstrap.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchFanout } from './fanout.js';
 import { benchMixed } from './mixed.js';
+import { benchMyDay } from './myday.js';
+import { benchReminders } from './reminders.js';
 import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
@@ -15,7 +17,7 @@ import { benchUnderwriting } from './underwriting.js';
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
- * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders
  * picks benchmarks.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -47,6 +49,8 @@ const results = {
   ...(!only || only.includes('imports') ? await benchImports(config) : {}),
   ...(!only || only.includes('fanout') ? await benchFanout(config) : {}),
   ...(!only || only.includes('mixed') ? await benchMixed(config) : {}),
+  ...(!only || only.includes('myday') ? await benchMyDay(config) : {}),
+  ...(!only || only.includes('reminders') ? await benchReminders(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(

@@ -50,7 +50,8 @@ export class MyDay implements MyDayShape {
   awaitingReply!: Lead[];
 
   @Field(() => [Lead], {
-    description: 'Your leads still being worked with no activity for staleLeadDays, highest score first',
+    description:
+      'Your leads still being worked with no activity for staleLeadDays, highest score first (unscored last)',
   })
   staleLeads!: Lead[];
 

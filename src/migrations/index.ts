@@ -14,6 +14,7 @@ import { Migration20261203000000_suppressions } from './Migration20261203000000_
 import { Migration20261203010000_memo_snapshots } from './Migration20261203010000_memo_snapshots.js';
 import { Migration20261203020000_tasks } from './Migration20261203020000_tasks.js';
 import { Migration20261203030000_daily_loop } from './Migration20261203030000_daily_loop.js';
+import { Migration20261203040000_daily_loop_indexes } from './Migration20261203040000_daily_loop_indexes.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203010000_memo_snapshots', class: Migration20261203010000_memo_snapshots },
   { name: 'Migration20261203020000_tasks', class: Migration20261203020000_tasks },
   { name: 'Migration20261203030000_daily_loop', class: Migration20261203030000_daily_loop },
+  { name: 'Migration20261203040000_daily_loop_indexes', class: Migration20261203040000_daily_loop_indexes },
 ];

@@ -88,7 +88,7 @@ describe('consent that comes with a list', () => {
     expect(sent.sort()).toEqual([phones[0], phones[1]].sort());
   });
 
-  it('recordConsentBulk appends for a filter or ids (source, evidence required); bad input writes nothing', async () => {
+  it('recordConsentBulk appends for a filter or ids, source and evidence required; bad input: nothing', async () => {
     const t = await createTenant(server.url);
     const other = await createTenant(server.url);
     const tag = `Bulk${randomUUID().slice(0, 6)}`;

@@ -18,6 +18,9 @@ export interface MyDay {
   counts: { overdueTasks: number; todayTasks: number; newLeads: number; awaitingReply: number; staleLeads: number };
 }
 
+/** Counts stop here: "1,000" reads "1,000 or more", and counting never costs more than that. */
+export const COUNT_CAP = 1_000;
+
 /** Statuses a stale lead can have: still being worked (not DEAD). */
 const WORKED = `('NEW', 'CONTACTED', 'QUALIFIED', 'NURTURE')`;
 
@@ -26,7 +29,7 @@ const WORKED = `('NEW', 'CONTACTED', 'QUALIFIED', 'NURTURE')`;
  * contacted, the leads whose reply waits for an answer, and those with no activity for the
  * organization's `staleLeadDays`. Each list is ranked (tasks by due time, then the lead's score;
  * new leads oldest first; replies oldest first; stale leads by score) and capped at `limit`; the
- * counts are the full numbers. Every statement reads through an index made for it (see the
+ * counts are the full numbers up to COUNT_CAP. Every statement reads through an index made for it (see the
  * daily-loop migration), so the cost follows the agent's own list, not the organization's size.
  */
 export class MyDayService {
@@ -59,7 +62,7 @@ export class MyDayService {
       q.leads(
         `l.status in ${WORKED} and not l.awaiting_reply and coalesce(l.last_activity_at, l.created_at) < ?`,
         [staleBefore],
-        'l.score desc nulls last, coalesce(l.last_activity_at, l.created_at) asc, l.id',
+        'l.score desc nulls last, l.id', // leads_assignee_score_idx order: the walk stops at `limit`
       ),
     ]);
     return {
@@ -116,7 +119,10 @@ class MyDayQueries {
           where ${scope} order by t.due_at asc, l.score desc nulls last, t.id limit ?`,
         [...base, this.limit],
       ),
-      this.em.execute<{ n: string }[]>(`select count(*) as n from tasks t where ${scope}`, base),
+      this.em.execute<{ n: string }[]>(
+        `select count(*) as n from (select 1 from tasks t where ${scope} limit ${COUNT_CAP}) x`,
+        base,
+      ),
     ]);
     return { rows: this.toTasks(rows), total: Number(count[0]!.n) };
   }
@@ -130,7 +136,10 @@ class MyDayQueries {
         `select ${this.leadColumns} from leads l where ${scope} order by ${order} limit ?`,
         [...base, this.limit],
       ),
-      this.em.execute<{ n: string }[]>(`select count(*) as n from leads l where ${scope}`, base),
+      this.em.execute<{ n: string }[]>(
+        `select count(*) as n from (select 1 from leads l where ${scope} limit ${COUNT_CAP}) x`,
+        base,
+      ),
     ]);
     return { rows: this.toLeads(rows), total: Number(count[0]!.n) };
   }
