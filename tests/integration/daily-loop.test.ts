@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMember, createTenant, gqlError, nodes, uniqueAddress, waitFor, type Tenant } from '../helpers/gql.js';
+import { randomPhone } from '../helpers/campaigns.js';
 import { startTestServer } from '../helpers/server.js';
 import { subscribe } from '../helpers/ws.js';
 
@@ -109,7 +110,7 @@ describe('the daily loop', () => {
     const mate = await addMember(server.url, t, 'AGENT');
     await t.api.SetOrganizationTimeZone({ timeZone: 'America/New_York' });
     await t.api.UpdateOrganizationSettings({ input: { staleLeadDays: 10 } });
-    await t.api.SetOrganizationSmsNumber({ number: '+15125550100' });
+    await t.api.SetOrganizationSmsNumber({ number: randomPhone() });
     const strong = await property(t);
     const weak = await property(t, true);
     const newOld = await leadFor(t, { firstName: 'First', assignedUserId: t.userId });
@@ -164,7 +165,7 @@ describe('the daily loop', () => {
   it('announces every kind of change on pipelineEvents with the changed object, only in its organization', async () => {
     const t = await createTenant(server.url);
     const other = await createTenant(server.url);
-    await t.api.SetOrganizationSmsNumber({ number: '+15125550101' });
+    await t.api.SetOrganizationSmsNumber({ number: randomPhone() });
     const feed = await subscribe<FeedEvent>(server.wsUrl, t.token, FEED);
     const theirs = await subscribe<FeedEvent>(server.wsUrl, other.token, FEED);
     const next = async (type: string) => {
@@ -205,7 +206,7 @@ describe('the daily loop', () => {
     const t = await createTenant(server.url);
     const mate = await addMember(server.url, t, 'AGENT');
     const other = await createTenant(server.url);
-    await t.api.SetOrganizationSmsNumber({ number: '+15125550102' });
+    await t.api.SetOrganizationSmsNumber({ number: randomPhone() });
     const [mine, theirs, outsider] = await Promise.all([
       subscribe<NotificationEvent>(server.wsUrl, mate.token, NOTIFICATIONS),
       subscribe<NotificationEvent>(server.wsUrl, t.token, NOTIFICATIONS),

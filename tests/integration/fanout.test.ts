@@ -71,7 +71,7 @@ describe('subscription fan-out', () => {
 
     const dealId = await dealOf(t);
     const stages = await moves(t, dealId, 20);
-    const expected = ['LEAD_CREATED', 'DEAL_CREATED', ...stages.map((s) => `DEAL_MOVED:${s}`)];
+    const expected = ['PROPERTY_CREATED', 'LEAD_CREATED', 'DEAL_CREATED', ...stages.map((s) => `DEAL_MOVED:${s}`)];
     await Promise.all(subscribers.map((s) => s.waitFor(expected.length)));
     await settle(); // anything extra (a duplicate) would arrive by now
     const seen = (e: Event) => (e.type === 'DEAL_MOVED' ? `DEAL_MOVED:${e.toStage}` : e.type);
