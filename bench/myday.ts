@@ -54,10 +54,11 @@ async function fixture(config: Config): Promise<{ organizationId: string; agentI
       [org, agents, LEADS],
     );
     await db.query(
-      `insert into tasks (id, organization_id, title, type, priority, status, due_at, all_day, assignee_id, lead_id)
+      `insert into tasks (id, organization_id, title, type, priority, status, due_at, all_day, assignee_id, lead_id,
+                          reminder_queued_version)
        select gen_random_uuid(), $1, 'Call back', 'CALL', 'NORMAL', 'OPEN',
               now() + ((i % 30) - 10) * interval '1 day' + (i % 24) * interval '1 hour', false,
-              l.assigned_user_id, l.id
+              l.assigned_user_id, l.id, 0
          from (select id, assigned_user_id, row_number() over () as i from leads
                 where organization_id = $1 limit $2) l`,
       [org, TASKS],

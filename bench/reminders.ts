@@ -34,8 +34,8 @@ export async function benchReminders(config: Config): Promise<Record<string, unk
   );
   const due = new Date(Math.ceil((Date.now() + LEAD_SECONDS * 1000) / 1000) * 1000);
   const { rows } = await db.query<{ id: string }>(
-    `insert into tasks (id, organization_id, title, type, status, due_at, assignee_id)
-     select gen_random_uuid(), $1, 'Call back #' || i, 'CALL', 'OPEN', $2, ($3::uuid[])[1 + i % 20]
+    `insert into tasks (id, organization_id, title, type, status, due_at, assignee_id, reminder_queued_version)
+     select gen_random_uuid(), $1, 'Call back #' || i, 'CALL', 'OPEN', $2, ($3::uuid[])[1 + i % 20], 0
        from generate_series(1, $4::int) as i returning id`,
     [org, due, agents, COUNT],
   );

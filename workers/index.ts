@@ -8,6 +8,7 @@ import type { Metrics } from '../src/platform/observability/metrics.js';
 import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
 import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
 import { inOrganization } from '../src/platform/tenancy/enter.js';
+import { sweepReminders } from '../src/domains/tasks/reminder-sweep.js';
 import { campaignSend } from './campaign-send.js';
 import { enrichProperty } from './enrich-property.js';
 import { generateMemo } from './generate-memo.js';
@@ -71,11 +72,33 @@ export function startWorkers(
     );
   });
   deps.log.info({ queues, geocoder: jobDeps.geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
+  const sweep = startReminderSweep(deps);
   return {
     workers,
     async close() {
+      await sweep.stop();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
+    },
+  };
+}
+
+/** Sweeps the reminder outbox now and every REMINDER_SWEEP_MS; a failed sweep is retried on the next tick. */
+function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    running ??= sweepReminders(deps)
+      .then((n) => void (n && deps.log.info({ reminders: n }, 'queued reminders from the outbox')))
+      .catch((err: Error) => redisHealth.report(err, 'reminder sweep failed'))
+      .finally(() => (running = null));
+  };
+  tick();
+  const timer = setInterval(tick, deps.config.reminderSweepMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
     },
   };
 }

@@ -92,6 +92,8 @@ export interface Config {
   jobLockMs: number;
   /** A campaign send claimed this long ago by a worker that never finished it is sent again (same Message-ID). */
   sendClaimStaleMs: number;
+  /** How often a worker process sweeps the reminder outbox (tasks whose reminder job was never queued). */
+  reminderSweepMs: number;
   /** SMTP server for outgoing email; without one, an in-process SMTP server on loopback receives it. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -252,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobBackoffMs: int('JOB_BACKOFF_MS', 1_000, 10, 600_000),
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
     sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
+    reminderSweepMs: int('REMINDER_SWEEP_MS', 30_000, 200, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
     sms: {

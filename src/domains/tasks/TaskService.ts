@@ -322,12 +322,22 @@ export class TaskService {
     });
   }
 
+  /**
+   * Queues the task's reminder and records that it is queued. If the queue cannot be reached the
+   * task stays in the reminder outbox (its queued version lags) and the worker's sweep
+   * (reminder-sweep.ts) queues it later; the change that called this still succeeds.
+   */
   private async schedule(task: Task): Promise<void> {
     if (task.status !== TaskStatus.OPEN || !task.dueAt) return;
     const tz = task.allDay ? await this.timeZone() : null;
-    const at = tz ? startOfDay(localDay(task.dueAt, tz), tz, ALL_DAY_REMINDER_HOUR) : task.dueAt;
     const data = { organizationId: task.organizationId, taskId: task.id, version: task.reminderVersion };
-    await this.scope.deps.queues.scheduleTaskReminder(data, new Date(at.getTime() - task.remindMinutesBefore * 60_000));
+    try {
+      await this.scope.deps.queues.scheduleTaskReminder(data, reminderTime(task, tz));
+    } catch (err) {
+      this.scope.deps.log.warn({ err: (err as Error).message, taskId: task.id }, 'reminder left for the sweep');
+      return;
+    }
+    await this.scope.em.execute('select app_mark_reminder_queued(?, ?)', [task.id, task.reminderVersion]);
   }
 
   /** The list filter as a query: the due window in the organization's time zone. */
@@ -362,6 +372,18 @@ export class TaskService {
     );
     return org?.timeZone ?? 'America/Chicago';
   }
+}
+
+/** When a task's reminder fires: its due time minus the lead time; all-day tasks at 9:00 on the day, local time. */
+export function reminderTime(
+  task: Pick<Task, 'dueAt' | 'allDay' | 'remindMinutesBefore'>,
+  timeZone: string | null,
+): Date {
+  const at =
+    task.allDay && timeZone
+      ? startOfDay(localDay(task.dueAt!, timeZone), timeZone, ALL_DAY_REMINDER_HOUR)
+      : task.dueAt!;
+  return new Date(at.getTime() - task.remindMinutesBefore * 60_000);
 }
 
 /** What a reminder depends on. */
