@@ -7,7 +7,9 @@ const user = { id: 'u-1', organizationId: 'o-1', role: Role.AGENT };
 
 describe('TokenSigner.verifyAccess and its per-process cache', () => {
   it('answers a verified token from the cache and still refuses it once it has expired', async () => {
-    const signer = new TokenSigner(SECRET, 1);
+    // 2 s: `exp` is whole seconds, rounded down, so a 1 s token signed late in a second could be
+    // expired before its first check.
+    const signer = new TokenSigner(SECRET, 2);
     const { token, expiresAt } = await signer.signAccess(user);
     expect(await signer.verifyAccess(token)).toEqual(user);
     expect(await signer.verifyAccess(token)).toEqual(user); // from the cache
