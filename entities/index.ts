@@ -13,6 +13,7 @@ import { Invitation } from './Invitation.js';
 import { Lead } from './Lead.js';
 import { Memo } from './Memo.js';
 import { MessageTemplate } from './MessageTemplate.js';
+import { MarketingSpend } from './MarketingSpend.js';
 import { Notification } from './Notification.js';
 import { Organization } from './Organization.js';
 import { OutboundMessage } from './OutboundMessage.js';
@@ -38,6 +39,7 @@ export {
   InboundMessage,
   Invitation,
   Lead,
+  MarketingSpend,
   Memo,
   MessageTemplate,
   Notification,
@@ -79,6 +81,7 @@ export const ENTITIES = [
   Suppression,
   Task,
   Notification,
+  MarketingSpend,
 ];
 
 /**

@@ -100,6 +100,12 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -107,6 +113,24 @@ const defaultWrapper: SdkFunctionWrapper = (action, _operationName, _operationTy
 
 export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = defaultWrapper) {
   return {
+    Analytics(variables: Operations.AnalyticsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AnalyticsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AnalyticsQuery>({ document: Operations.AnalyticsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Analytics', 'query', variables);
+    },
+    Funnel(variables: Operations.FunnelQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.FunnelQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.FunnelQuery>({ document: Operations.FunnelDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Funnel', 'query', variables);
+    },
+    RecordMarketingSpend(variables: Operations.RecordMarketingSpendMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RecordMarketingSpendMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RecordMarketingSpendMutation>({ document: Operations.RecordMarketingSpendDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordMarketingSpend', 'mutation', variables);
+    },
+    UpdateMarketingSpend(variables: Operations.UpdateMarketingSpendMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateMarketingSpendMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateMarketingSpendMutation>({ document: Operations.UpdateMarketingSpendDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateMarketingSpend', 'mutation', variables);
+    },
+    DeleteMarketingSpend(variables: Operations.DeleteMarketingSpendMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteMarketingSpendMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteMarketingSpendMutation>({ document: Operations.DeleteMarketingSpendDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteMarketingSpend', 'mutation', variables);
+    },
+    MarketingSpend(variables: Operations.MarketingSpendQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MarketingSpendQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MarketingSpendQuery>({ document: Operations.MarketingSpendDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarketingSpend', 'query', variables);
+    },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);
     },

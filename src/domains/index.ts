@@ -1,4 +1,6 @@
 import { ActivityService } from './leads/ActivityService.js';
+import { AnalyticsService } from './analytics/AnalyticsService.js';
+import { SpendService } from './analytics/SpendService.js';
 import { AuthService } from './auth/AuthService.js';
 import { CampaignSender } from './outreach/CampaignSender.js';
 import { CampaignService } from './outreach/CampaignService.js';
@@ -53,6 +55,8 @@ export function createServices(scope: ServiceScope) {
     suppressions: new SuppressionService(scope),
     tasks: new TaskService(scope),
     myDay: new MyDayService(scope),
+    analytics: new AnalyticsService(scope),
+    spend: new SpendService(scope),
     notifications: new NotificationService(scope),
   };
 }

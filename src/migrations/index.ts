@@ -16,6 +16,7 @@ import { Migration20261203020000_tasks } from './Migration20261203020000_tasks.j
 import { Migration20261203030000_daily_loop } from './Migration20261203030000_daily_loop.js';
 import { Migration20261203040000_daily_loop_indexes } from './Migration20261203040000_daily_loop_indexes.js';
 import { Migration20261203050000_reminder_outbox } from './Migration20261203050000_reminder_outbox.js';
+import { Migration20261203060000_marketing_spend } from './Migration20261203060000_marketing_spend.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203030000_daily_loop', class: Migration20261203030000_daily_loop },
   { name: 'Migration20261203040000_daily_loop_indexes', class: Migration20261203040000_daily_loop_indexes },
   { name: 'Migration20261203050000_reminder_outbox', class: Migration20261203050000_reminder_outbox },
+  { name: 'Migration20261203060000_marketing_spend', class: Migration20261203060000_marketing_spend },
 ];

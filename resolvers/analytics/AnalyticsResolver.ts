@@ -1,0 +1,91 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { LeadSource } from '../../entities/enums.js';
+import { MarketingSpend } from '../../entities/MarketingSpend.js';
+import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
+import type { Context } from '../../src/platform/context.js';
+import { Parent } from '../common/Parent.js';
+import {
+  Analytics,
+  AnalyticsBucket,
+  AnalyticsFilterInput,
+  AnalyticsRangeInput,
+  FunnelStep,
+  RevenueReport,
+  SourceRoi,
+  StageDuration,
+} from './AnalyticsTypes.js';
+import { MarketingSpendInput } from './SpendInput.js';
+
+@Resolver(() => Analytics)
+export class AnalyticsResolver {
+  @Authorized()
+  @Query(() => Analytics, {
+    description: 'Funnel, source ROI, stage durations and revenue for a range of days (docs/analytics.md)',
+  })
+  async analytics(
+    @Arg('range') range: AnalyticsRangeInput,
+    @Ctx() ctx: Context,
+    @Arg('filter', () => AnalyticsFilterInput, { nullable: true }) filter?: AnalyticsFilterInput,
+  ): Promise<Analytics> {
+    const query = await ctx.services.analytics.query(range, filter ?? {});
+    const { from, to, timeZone } = query.range;
+    return Object.assign(new Analytics(), { query, range: { from, to, timeZone } });
+  }
+
+  @FieldResolver(() => [FunnelStep], { description: 'Leads created in the range, step by step to a won deal' })
+  funnel(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<FunnelStep[]> {
+    return ctx.services.analytics.funnel(a.query);
+  }
+
+  @FieldResolver(() => [SourceRoi], { description: 'Per lead source: spend, leads, outcomes, costs and ROI' })
+  sourceRoi(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<SourceRoi[]> {
+    return ctx.services.analytics.sourceRoi(a.query);
+  }
+
+  @FieldResolver(() => [StageDuration], { description: 'Per deal stage: visits begun in the range and their days' })
+  stageDurations(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<StageDuration[]> {
+    return ctx.services.analytics.stageDurations(a.query);
+  }
+
+  @FieldResolver(() => RevenueReport)
+  revenue(
+    @Parent() a: Analytics,
+    @Ctx() ctx: Context,
+    @Arg('bucket', () => AnalyticsBucket, { defaultValue: AnalyticsBucket.MONTH }) bucket: AnalyticsBucket,
+  ): Promise<RevenueReport> {
+    return ctx.services.analytics.revenue(a.query, bucket);
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => MarketingSpend, { description: 'Record what a lead source (or campaign) cost over a period' })
+  recordMarketingSpend(@Arg('input') input: MarketingSpendInput, @Ctx() ctx: Context): Promise<MarketingSpend> {
+    return ctx.services.spend.record(input);
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => MarketingSpend)
+  updateMarketingSpend(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: MarketingSpendInput,
+    @Ctx() ctx: Context,
+  ): Promise<MarketingSpend> {
+    return ctx.services.spend.update(id, input);
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => Boolean)
+  deleteMarketingSpend(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.spend.delete(id);
+  }
+
+  @Authorized()
+  @Query(() => [MarketingSpend], { description: 'Spend whose period overlaps the range, earliest first' })
+  async marketingSpend(
+    @Arg('range') range: AnalyticsRangeInput,
+    @Ctx() ctx: Context,
+    @Arg('source', () => LeadSource, { nullable: true }) source?: LeadSource,
+  ): Promise<MarketingSpend[]> {
+    const q = await ctx.services.analytics.query(range);
+    return ctx.services.spend.list(q.range.from, q.range.to, source);
+  }
+}

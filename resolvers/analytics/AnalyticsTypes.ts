@@ -1,0 +1,206 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DealStage, LeadSource } from '../../entities/enums.js';
+import type {
+  AnalyticsQuery,
+  FunnelStep as FunnelStepName,
+  RevenueBasis,
+} from '../../src/domains/analytics/AnalyticsService.js';
+import type { Bucket, RangePreset } from '../../src/domains/analytics/range.js';
+
+export enum AnalyticsRangePreset {
+  LAST_7_DAYS = 'LAST_7_DAYS',
+  LAST_30_DAYS = 'LAST_30_DAYS',
+  THIS_MONTH = 'THIS_MONTH',
+  LAST_QUARTER = 'LAST_QUARTER',
+  THIS_YEAR = 'THIS_YEAR',
+  ALL_TIME = 'ALL_TIME',
+}
+registerEnumType(AnalyticsRangePreset, { name: 'AnalyticsRangePreset' });
+
+export enum AnalyticsBucket {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+}
+registerEnumType(AnalyticsBucket, { name: 'AnalyticsBucket', description: 'Weeks start on Monday' });
+
+export enum FunnelStepName_ {
+  CREATED = 'CREATED',
+  CONTACTED = 'CONTACTED',
+  QUALIFIED = 'QUALIFIED',
+  DEAL = 'DEAL',
+  OFFER_MADE = 'OFFER_MADE',
+  UNDER_CONTRACT = 'UNDER_CONTRACT',
+  CLOSED_WON = 'CLOSED_WON',
+}
+registerEnumType(FunnelStepName_, { name: 'FunnelStepName' });
+
+export enum RevenueBasisName {
+  ASSIGNMENT_FEE = 'ASSIGNMENT_FEE',
+  CONTRACT_MINUS_UNDERWRITING = 'CONTRACT_MINUS_UNDERWRITING',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(RevenueBasisName, { name: 'RevenueBasis' });
+
+@InputType({ description: 'Whole days in the organization’s time zone: from/to (inclusive) or a preset' })
+export class AnalyticsRangeInput {
+  @Field(() => LocalDateResolver, { nullable: true })
+  from?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  to?: string;
+
+  @Field(() => AnalyticsRangePreset, { nullable: true })
+  preset?: RangePreset;
+}
+
+@InputType()
+export class AnalyticsFilterInput {
+  @Field(() => [LeadSource], { nullable: true })
+  sources?: LeadSource[];
+
+  @Field(() => [ID], { nullable: true, description: 'Leads assigned to these users' })
+  assignedUserIds?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Leads whose property has any of these tags' })
+  tags?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Leads these campaigns were sent to; spend of these campaigns' })
+  campaignIds?: string[];
+}
+
+@ObjectType({ simpleResolvers: true })
+export class AnalyticsRange {
+  @Field(() => LocalDateResolver)
+  from!: string;
+
+  @Field(() => LocalDateResolver)
+  to!: string;
+
+  @Field()
+  timeZone!: string;
+}
+
+@ObjectType({ description: 'One step of the lead funnel', simpleResolvers: true })
+export class FunnelStep {
+  @Field(() => FunnelStepName_)
+  step!: FunnelStepName;
+
+  @Field(() => Int, { description: 'Leads that reached this step or a later one' })
+  count!: number;
+
+  @Field(() => Float, { nullable: true, description: 'count / the previous step’s count' })
+  stepConversion!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'count / leads created' })
+  overallConversion!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Median days from the previous step (leads with both times)' })
+  medianDaysFromPrevious!: number | null;
+}
+
+@ObjectType({ description: 'What a lead source cost and brought in', simpleResolvers: true })
+export class SourceRoi {
+  @Field(() => LeadSource)
+  source!: LeadSource;
+
+  @Field(() => Float, { description: 'Spend in the range (each spend spread evenly over its days)' })
+  spend!: number;
+
+  @Field(() => Int, { description: 'Leads created in the range' })
+  leads!: number;
+
+  @Field(() => Float, { nullable: true })
+  costPerLead!: number | null;
+
+  @Field(() => Int, { description: 'Of those leads: reached APPOINTMENT_SET or later' })
+  appointments!: number;
+
+  @Field(() => Float, { nullable: true })
+  costPerAppointment!: number | null;
+
+  @Field(() => Int, { description: 'Reached UNDER_CONTRACT or later' })
+  contracts!: number;
+
+  @Field(() => Int, { description: 'Reached CLOSED_WON' })
+  closedDeals!: number;
+
+  @Field(() => Float, { nullable: true })
+  costPerDeal!: number | null;
+
+  @Field(() => Float, { description: 'Revenue of their won deals (see RevenueBasis)' })
+  revenue!: number;
+
+  @Field(() => Float, { nullable: true, description: '(revenue − spend) / spend; null without spend' })
+  roi!: number | null;
+}
+
+@ObjectType({ description: 'Time deals spend in one stage', simpleResolvers: true })
+export class StageDuration {
+  @Field(() => DealStage)
+  stage!: DealStage;
+
+  @Field(() => Int, { description: 'Times a deal entered the stage in the range' })
+  entered!: number;
+
+  @Field(() => Int, { description: 'Of those, still in it' })
+  stillThere!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Days, over the visits that ended' })
+  medianDays!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p75Days!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p90Days!: number | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class RevenuePoint {
+  @Field(() => LocalDateResolver, { description: 'First day of the bucket' })
+  start!: string;
+
+  @Field(() => Int)
+  closedWon!: number;
+
+  @Field(() => Float)
+  revenue!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class RevenueBasisCount {
+  @Field(() => RevenueBasisName)
+  basis!: RevenueBasis;
+
+  @Field(() => Int)
+  deals!: number;
+}
+
+@ObjectType({ description: 'Deals won in the range and their revenue', simpleResolvers: true })
+export class RevenueReport {
+  @Field(() => AnalyticsBucket)
+  bucket!: Bucket;
+
+  @Field(() => Int)
+  closedWon!: number;
+
+  @Field(() => Float)
+  revenue!: number;
+
+  @Field(() => [RevenueBasisCount], { description: 'Where each deal’s revenue came from' })
+  byBasis!: RevenueBasisCount[];
+
+  @Field(() => [RevenuePoint], { description: 'Every bucket of the range, empty ones as zero' })
+  series!: RevenuePoint[];
+}
+
+@ObjectType({ description: 'Analytics for a range and filter; each section is computed only when selected' })
+export class Analytics {
+  @Field(() => AnalyticsRange)
+  range!: AnalyticsRange;
+
+  query!: AnalyticsQuery;
+}

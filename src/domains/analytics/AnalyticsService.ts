@@ -1,0 +1,384 @@
+import { Campaign, Organization, User } from '../../../entities/index.js';
+import { DealStage, type LeadSource } from '../../../entities/enums.js';
+import { ValidationError } from '../../platform/errors/index.js';
+import * as v from '../../platform/validate.js';
+import { requireActor, type ServiceScope } from '../scope.js';
+import {
+  bucketOf,
+  bucketsBetween,
+  medianOf,
+  percentileOf,
+  resolveRange,
+  type Bucket,
+  type RangePreset,
+  type ResolvedRange,
+} from './range.js';
+
+export interface AnalyticsFilter {
+  sources?: LeadSource[] | null;
+  assignedUserIds?: string[] | null;
+  tags?: string[] | null;
+  campaignIds?: string[] | null;
+}
+
+/** A resolved request: the range in the organization's time zone and a checked filter. */
+export interface AnalyticsQuery {
+  organizationId: string;
+  range: ResolvedRange;
+  filter: AnalyticsFilter;
+}
+
+export const FUNNEL_STEPS = [
+  'CREATED',
+  'CONTACTED',
+  'QUALIFIED',
+  'DEAL',
+  'OFFER_MADE',
+  'UNDER_CONTRACT',
+  'CLOSED_WON',
+] as const;
+export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+
+export interface FunnelRow {
+  step: FunnelStep;
+  count: number;
+  /** Of the previous step (null for the first, or when the previous is 0). */
+  stepConversion: number | null;
+  /** Of the leads created. */
+  overallConversion: number | null;
+  /** Median days from the previous step, over the leads that reached both. */
+  medianDaysFromPrevious: number | null;
+}
+
+export type RevenueBasis = 'ASSIGNMENT_FEE' | 'CONTRACT_MINUS_UNDERWRITING' | 'UNKNOWN';
+
+const DAY = 86_400_000;
+const STAGES_FROM = (stage: DealStage): DealStage[] => {
+  const order = [
+    DealStage.NEW,
+    DealStage.CONTACTED,
+    DealStage.APPOINTMENT_SET,
+    DealStage.OFFER_MADE,
+    DealStage.NEGOTIATION,
+    DealStage.UNDER_CONTRACT,
+    DealStage.CLOSED_WON,
+  ];
+  return order.slice(order.indexOf(stage));
+};
+
+/** Revenue of a closed deal and where it comes from (docs/analytics.md, "Revenue"). */
+export const REVENUE_SQL = `
+  case when d.assignment_fee > 0 then d.assignment_fee
+       when d.contract_price is not null and uw.all_in is not null then d.contract_price - uw.all_in
+  end`;
+export const REVENUE_BASIS_SQL = `
+  case when d.assignment_fee > 0 then 'ASSIGNMENT_FEE'
+       when d.contract_price is not null and uw.all_in is not null then 'CONTRACT_MINUS_UNDERWRITING'
+       else 'UNKNOWN' end`;
+/** The all-in cost of a deal's latest saved underwriting (FLIP: totalCost), joined as `uw`. */
+export const UNDERWRITING_JOIN = `
+  left join lateral (
+    select coalesce((u.outputs->>'totalCost')::numeric, (u.outputs->>'allInCost')::numeric) as all_in
+      from underwritings u where u.deal_id = d.id order by u.version desc limit 1
+  ) uw on true`;
+
+/**
+ * The analytics an acquisitions team runs its week on, exact, computed from the stored rows for the
+ * range and filter (docs/analytics.md defines every number). Each section is its own method, so a
+ * query computes only the sections it selects.
+ */
+export class AnalyticsService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  /** Checks the range and filter (every id must be of the caller's organization) and resolves the range. */
+  async query(
+    range: { from?: string | null; to?: string | null; preset?: RangePreset | null },
+    filter: AnalyticsFilter = {},
+  ): Promise<AnalyticsQuery> {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    const org = await em.findOneOrFail(Organization, { id: actor.organizationId });
+    const earliest = await em.execute<{ d: string | null }[]>(
+      `select to_char(min(created_at) at time zone ?, 'YYYY-MM-DD') as d from leads`,
+      [org.timeZone],
+    );
+    const resolved = resolveRange(range, org.timeZone, earliest[0]?.d ?? org.createdAt.toISOString().slice(0, 10));
+    const ids = async (list: string[] | null | undefined, entity: typeof User | typeof Campaign, field: string) => {
+      if (!list?.length) return null;
+      if (list.length > 100) throw new ValidationError(`${field} takes at most 100 ids`, field);
+      const wanted = [...new Set(list.map((id, i) => v.uuid(id, `${field}[${i}]`)))];
+      const found = await em.count(entity as typeof User, { id: { $in: wanted } });
+      if (found !== wanted.length) throw new ValidationError(`${field} names an id not in your organization`, field);
+      return wanted;
+    };
+    return {
+      organizationId: actor.organizationId,
+      range: resolved,
+      filter: {
+        sources: filter.sources?.length ? [...new Set(filter.sources)] : null,
+        assignedUserIds: await ids(filter.assignedUserIds, User, 'filter.assignedUserIds'),
+        tags: filter.tags?.length ? v.listFilter({ tags: filter.tags }, 'filter').tags : null,
+        campaignIds: await ids(filter.campaignIds, Campaign, 'filter.campaignIds'),
+      },
+    };
+  }
+
+  /**
+   * Leads created in the range (and filter) through the steps to a closed deal. A lead counts at a
+   * step when it reached that step or any later one; times are each step's first occurrence.
+   */
+  async funnel(q: AnalyticsQuery): Promise<FunnelRow[]> {
+    const rows = await this.scope.em.execute<Record<string, Date | string | null>[]>(
+      `with cohort as (${this.cohortSql()}),
+            reached as (
+              select d.lead_id, s.to_stage, min(s.at) as at
+                from deal_stage_changes s join deals d on d.id = s.deal_id join cohort c on c.id = d.lead_id
+               group by d.lead_id, s.to_stage)
+       select c.created_at as "CREATED",
+              (select min(a.occurred_at) from activities a
+                where a.lead_id = c.id and a.direction = 'OUTBOUND' and a.type <> 'NOTE') as "CONTACTED",
+              (select min(d.created_at) from deals d where d.lead_id = c.id) as "DEAL",
+              c.status::text as status,
+              (select min(r.at) from reached r
+                where r.lead_id = c.id and r.to_stage = any(?::deal_stage[])) as "OFFER_MADE",
+              (select min(r.at) from reached r
+                where r.lead_id = c.id and r.to_stage = any(?::deal_stage[])) as "UNDER_CONTRACT",
+              (select min(r.at) from reached r where r.lead_id = c.id and r.to_stage = 'CLOSED_WON') as "CLOSED_WON"
+         from cohort c`,
+      [
+        ...this.cohortParams(q),
+        pgArray(STAGES_FROM(DealStage.OFFER_MADE)),
+        pgArray(STAGES_FROM(DealStage.UNDER_CONTRACT)),
+      ],
+    );
+    const time = (r: Record<string, Date | string | null>, step: FunnelStep): number | null => {
+      if (step === 'QUALIFIED') return r.DEAL ? ms(r.DEAL) : null; // when known: the first deal
+      const value = r[step];
+      return value == null ? null : ms(value);
+    };
+    const reachedStep = (r: Record<string, Date | string | null>, i: number): boolean =>
+      FUNNEL_STEPS.slice(i).some((s) => (s === 'QUALIFIED' ? r.status === 'QUALIFIED' || !!r.DEAL : r[s] != null));
+    const counts = FUNNEL_STEPS.map((_, i) => rows.filter((r) => reachedStep(r, i)).length);
+    return FUNNEL_STEPS.map((step, i) => {
+      const gaps =
+        i === 0
+          ? []
+          : rows
+              .map((r) => {
+                const a = time(r, FUNNEL_STEPS[i - 1]!);
+                const b = time(r, step);
+                return a != null && b != null && b >= a ? (b - a) / DAY : null;
+              })
+              .filter((x): x is number => x != null)
+              .sort((a, b) => a - b);
+      return {
+        step,
+        count: counts[i]!,
+        stepConversion: i === 0 || !counts[i - 1] ? null : counts[i]! / counts[i - 1]!,
+        overallConversion: counts[0] ? counts[i]! / counts[0] : null,
+        medianDaysFromPrevious: i === 0 ? null : round(medianOf(gaps)),
+      };
+    });
+  }
+
+  /**
+   * Per lead source: spend in the range (each spend spread evenly over its days), the leads created
+   * in the range and what they became (appointments, contracts, closed deals, revenue), the costs
+   * per each and ROI = (revenue − spend) / spend.
+   */
+  async sourceRoi(q: AnalyticsQuery) {
+    const { em } = this.scope;
+    const [outcomes, spend] = await Promise.all([
+      em.execute<
+        {
+          source: LeadSource;
+          leads: string;
+          appointments: string;
+          contracts: string;
+          closed: string;
+          revenue: string | null;
+        }[]
+      >(
+        `with cohort as (${this.cohortSql()}),
+              reached as (
+                select d.lead_id, array_agg(distinct s.to_stage::text) as stages
+                  from deal_stage_changes s join deals d on d.id = s.deal_id join cohort c on c.id = d.lead_id
+                 group by d.lead_id),
+              won as (
+                select d.lead_id, sum(${REVENUE_SQL}) as revenue
+                  from deals d join cohort c on c.id = d.lead_id ${UNDERWRITING_JOIN}
+                 where d.stage = 'CLOSED_WON' group by d.lead_id)
+         select c.source::text as source, count(*) as leads,
+                count(*) filter (where r.stages && ?::text[]) as appointments,
+                count(*) filter (where r.stages && ?::text[]) as contracts,
+                count(*) filter (where r.stages && array['CLOSED_WON']) as closed,
+                sum(w.revenue) as revenue
+           from cohort c left join reached r on r.lead_id = c.id left join won w on w.lead_id = c.id
+          group by c.source`,
+        [
+          ...this.cohortParams(q),
+          pgArray(STAGES_FROM(DealStage.APPOINTMENT_SET)),
+          pgArray(STAGES_FROM(DealStage.UNDER_CONTRACT)),
+        ],
+      ),
+      this.spendBySource(q),
+    ]);
+    const sources = new Set<LeadSource>([...outcomes.map((o) => o.source), ...spend.keys()]);
+    return [...sources].sort().map((source) => {
+      const o = outcomes.find((x) => x.source === source);
+      const cost = round(spend.get(source) ?? 0)!;
+      const n = (s: string | undefined) => Number(s ?? 0);
+      const per = (count: number) => (count ? round(cost / count) : null);
+      const revenue = round(Number(o?.revenue ?? 0))!;
+      return {
+        source,
+        spend: cost,
+        leads: n(o?.leads),
+        costPerLead: per(n(o?.leads)),
+        appointments: n(o?.appointments),
+        costPerAppointment: per(n(o?.appointments)),
+        contracts: n(o?.contracts),
+        closedDeals: n(o?.closed),
+        costPerDeal: per(n(o?.closed)),
+        revenue,
+        roi: cost ? round((revenue - cost) / cost, 4) : null,
+      };
+    });
+  }
+
+  /**
+   * Per deal stage: visits that began in the range (a deal entering the stage), how many have left
+   * it, and the median / p75 / p90 days of the finished ones; deals of leads matching the filter.
+   */
+  async stageDurations(q: AnalyticsQuery) {
+    const rows = await this.scope.em.execute<{ stage: DealStage; days: number | null }[]>(
+      `with visits as (
+         select s.to_stage as stage, s.at,
+                lead(s.at) over (partition by s.deal_id order by s.at, s.id) as left_at, d.lead_id
+           from deal_stage_changes s join deals d on d.id = s.deal_id)
+       select v.stage::text as stage, extract(epoch from v.left_at - v.at) / 86400 as days
+         from visits v join leads l on l.id = v.lead_id
+        where v.at >= ? and v.at < ? and ${this.leadFilterSql('l')}`,
+      [q.range.start, q.range.end, ...this.leadFilterParams(q)],
+    );
+    return Object.values(DealStage).map((stage) => {
+      const mine = rows.filter((r) => r.stage === stage);
+      const done = mine
+        .filter((r) => r.days != null)
+        .map((r) => Number(r.days))
+        .sort((a, b) => a - b);
+      return {
+        stage,
+        entered: mine.length,
+        stillThere: mine.length - done.length,
+        medianDays: round(medianOf(done)),
+        p75Days: round(percentileOf(done, 75)),
+        p90Days: round(percentileOf(done, 90)),
+      };
+    });
+  }
+
+  /** Deals won in the range (by the time they moved to CLOSED_WON), per bucket, zero-filled. */
+  async revenue(q: AnalyticsQuery, bucket: Bucket) {
+    const rows = await this.scope.em.execute<{ day: string; revenue: string | null; basis: RevenueBasis }[]>(
+      `select to_char(w.at at time zone ?, 'YYYY-MM-DD') as day, ${REVENUE_SQL} as revenue,
+              ${REVENUE_BASIS_SQL} as basis
+         from (select s.deal_id, max(s.at) as at from deal_stage_changes s
+                where s.to_stage = 'CLOSED_WON' group by s.deal_id) w
+         join deals d on d.id = w.deal_id and d.stage = 'CLOSED_WON'
+         join leads l on l.id = d.lead_id
+         ${UNDERWRITING_JOIN}
+        where w.at >= ? and w.at < ? and ${this.leadFilterSql('l')}`,
+      [q.range.timeZone, q.range.start, q.range.end, ...this.leadFilterParams(q)],
+    );
+    const series = bucketsBetween(q.range.from, q.range.to, bucket).map((start) => ({
+      start,
+      closedWon: 0,
+      revenue: 0,
+    }));
+    const byStart = new Map(series.map((s) => [s.start, s]));
+    const basis: Record<RevenueBasis, number> = { ASSIGNMENT_FEE: 0, CONTRACT_MINUS_UNDERWRITING: 0, UNKNOWN: 0 };
+    for (const r of rows) {
+      const b = byStart.get(bucketOf(r.day, bucket))!;
+      b.closedWon++;
+      b.revenue = round(b.revenue + Number(r.revenue ?? 0))!;
+      basis[r.basis]++;
+    }
+    return {
+      bucket,
+      closedWon: rows.length,
+      revenue: round(series.reduce((sum, s) => sum + s.revenue, 0))!,
+      byBasis: Object.entries(basis).map(([b, deals]) => ({ basis: b as RevenueBasis, deals })),
+      series,
+    };
+  }
+
+  /** Spend per source within the range, each spend spread evenly over its days. */
+  private async spendBySource(q: AnalyticsQuery): Promise<Map<LeadSource, number>> {
+    const { filter, range } = q;
+    const rows = await this.scope.em.execute<{ source: LeadSource; amount: string }[]>(
+      `select s.source::text as source,
+              sum(s.amount * (least(s.period_end, ?::date) - greatest(s.period_start, ?::date) + 1)
+                  / (s.period_end - s.period_start + 1)) as amount
+         from marketing_spend s
+        where s.period_start <= ?::date and s.period_end >= ?::date
+          and (?::lead_source[] is null or s.source = any(?::lead_source[]))
+          and (?::uuid[] is null or s.campaign_id = any(?::uuid[]))
+        group by s.source`,
+      [
+        range.to,
+        range.from,
+        range.to,
+        range.from,
+        nullableArray(filter.sources),
+        nullableArray(filter.sources),
+        nullableArray(filter.campaignIds),
+        nullableArray(filter.campaignIds),
+      ],
+    );
+    return new Map(rows.map((r) => [r.source, Number(r.amount)]));
+  }
+
+  /** Leads created in the range that match the filter. */
+  private cohortSql(): string {
+    return `select l.id, l.created_at, l.status, l.source from leads l
+             where l.created_at >= ? and l.created_at < ? and ${this.leadFilterSql('l')}`;
+  }
+
+  private cohortParams(q: AnalyticsQuery): unknown[] {
+    return [q.range.start, q.range.end, ...this.leadFilterParams(q)];
+  }
+
+  private leadFilterSql(l: string): string {
+    return `(?::lead_source[] is null or ${l}.source = any(?::lead_source[]))
+        and (?::uuid[] is null or ${l}.assigned_user_id = any(?::uuid[]))
+        and (?::text[] is null or exists (select 1 from properties p
+                                            where p.id = ${l}.property_id and p.tags && ?::text[]))
+        and (?::uuid[] is null or exists (select 1 from campaign_recipients cr
+                                            where cr.lead_id = ${l}.id and cr.campaign_id = any(?::uuid[])))`;
+  }
+
+  private leadFilterParams(q: AnalyticsQuery): unknown[] {
+    const { sources, assignedUserIds, tags, campaignIds } = q.filter;
+    return [sources, assignedUserIds, tags, campaignIds].flatMap((list) => [nullableArray(list), nullableArray(list)]);
+  }
+}
+
+function ms(value: Date | string): number {
+  return (value instanceof Date ? value : new Date(value)).getTime();
+}
+
+function round(x: number | null, digits = 2): number | null {
+  if (x == null) return null;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** A Postgres array literal (em.execute spreads JS arrays). */
+function pgArray(values: readonly string[]): string {
+  return `{${values.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+function nullableArray(values: readonly string[] | null | undefined): string | null {
+  return values?.length ? pgArray(values) : null;
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { addMember, createTenant, gqlError, uniqueAddress, type Tenant } from '../helpers/gql.js';
+import { startTestServer } from '../helpers/server.js';
+
+const server = await startTestServer({ workers: false });
+const TZ = 'America/New_York';
+const day = (offset = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + offset * 86_400_000));
+
+/** A lead with a property, and optionally a deal moved through `stages`. */
+async function lead(t: Tenant, source: string, opts: { contact?: boolean; stages?: string[]; assignee?: string } = {}) {
+  const { createProperty } = await t.api.CreateProperty({ input: uniqueAddress() });
+  const { createLead } = await t.api.CreateLead({
+    input: {
+      firstName: 'A',
+      lastName: randomUUID().slice(0, 6),
+      source: source as never,
+      propertyId: createProperty.id,
+      assignedUserId: opts.assignee,
+    },
+  });
+  if (opts.contact) await t.api.LogActivity({ input: { leadId: createLead.id, type: 'CALL', outcome: 'talked' } });
+  let dealId: string | null = null;
+  if (opts.stages) {
+    const { createDeal } = await t.api.CreateDeal({ input: { leadId: createLead.id, propertyId: createProperty.id } });
+    dealId = createDeal.id;
+    for (const stage of opts.stages)
+      await t.api.MoveDeal({ id: dealId, stage: stage as never, note: stage === 'CLOSED_LOST' ? 'Listed' : null });
+  }
+  return { leadId: createLead.id, dealId };
+}
+
+describe('analytics', () => {
+  it('funnel, source ROI, stage durations and revenue equal what the organization did', async () => {
+    const t = await createTenant(server.url);
+    const mate = await addMember(server.url, t, 'AGENT');
+    await t.api.SetOrganizationTimeZone({ timeZone: TZ });
+    const won = await lead(t, 'DIRECT_MAIL', {
+      contact: true,
+      stages: ['CONTACTED', 'APPOINTMENT_SET', 'OFFER_MADE', 'UNDER_CONTRACT'],
+    });
+    await t.api.UpdateDeal({ id: won.dealId!, input: { assignmentFee: 12_000 } });
+    await t.api.MoveDeal({ id: won.dealId!, stage: 'CLOSED_WON' });
+    await lead(t, 'DIRECT_MAIL', { contact: true, stages: ['APPOINTMENT_SET', 'CLOSED_LOST'] });
+    const qualified = await lead(t, 'PPC');
+    await t.api.UpdateLead({ id: qualified.leadId, input: { status: 'QUALIFIED' } });
+    await lead(t, 'PPC');
+    await lead(t, 'COLD_CALL', { assignee: mate.userId });
+    // 1,000 over ten days, five of them in the last seven; 300 over exactly the last seven.
+    await t.api.RecordMarketingSpend({
+      input: { source: 'DIRECT_MAIL', label: 'Mail drop', amount: 1_000, periodStart: day(-4), periodEnd: day(5) },
+    });
+    await t.api.RecordMarketingSpend({
+      input: { source: 'PPC', label: 'Ads', amount: 300, periodStart: day(-6), periodEnd: day(0) },
+    });
+
+    const { analytics } = await t.api.Analytics({ range: { preset: 'LAST_7_DAYS' }, bucket: 'DAY' });
+    expect(analytics.range).toEqual({ from: day(-6), to: day(0), timeZone: TZ });
+    expect(analytics.funnel.map((f) => [f.step, f.count])).toEqual([
+      ['CREATED', 5],
+      ['CONTACTED', 3], // two calls, and the qualified lead counts as past contact
+      ['QUALIFIED', 3],
+      ['DEAL', 2],
+      ['OFFER_MADE', 1],
+      ['UNDER_CONTRACT', 1],
+      ['CLOSED_WON', 1],
+    ]);
+    expect(analytics.funnel[1]).toMatchObject({ stepConversion: 0.6, overallConversion: 0.6 });
+    expect(analytics.funnel[4]).toMatchObject({ stepConversion: 0.5, overallConversion: 0.2 });
+    expect(analytics.funnel[1]!.medianDaysFromPrevious).toBeGreaterThanOrEqual(0);
+
+    expect(analytics.sourceRoi).toEqual([
+      {
+        source: 'COLD_CALL',
+        spend: 0,
+        leads: 1,
+        costPerLead: 0,
+        appointments: 0,
+        costPerAppointment: null,
+        contracts: 0,
+        closedDeals: 0,
+        costPerDeal: null,
+        revenue: 0,
+        roi: null,
+      },
+      {
+        source: 'DIRECT_MAIL',
+        spend: 500,
+        leads: 2,
+        costPerLead: 250,
+        appointments: 2,
+        costPerAppointment: 250,
+        contracts: 1,
+        closedDeals: 1,
+        costPerDeal: 500,
+        revenue: 12_000,
+        roi: 23,
+      },
+      {
+        source: 'PPC',
+        spend: 300,
+        leads: 2,
+        costPerLead: 150,
+        appointments: 0,
+        costPerAppointment: null,
+        contracts: 0,
+        closedDeals: 0,
+        costPerDeal: null,
+        revenue: 0,
+        roi: -1,
+      },
+    ]);
+
+    const stage = (s: string) => analytics.stageDurations.find((x) => x.stage === s)!;
+    expect(stage('NEW')).toMatchObject({ entered: 2, stillThere: 0 });
+    expect(stage('APPOINTMENT_SET')).toMatchObject({ entered: 2, stillThere: 0 });
+    expect(stage('CLOSED_WON')).toMatchObject({ entered: 1, stillThere: 1, medianDays: null });
+    expect(stage('CLOSED_LOST')).toMatchObject({ entered: 1, stillThere: 1 });
+    expect(stage('NEW').medianDays).toBeGreaterThanOrEqual(0);
+    expect(stage('NEW').medianDays).toBeLessThan(0.01);
+
+    expect(analytics.revenue).toMatchObject({
+      bucket: 'DAY',
+      closedWon: 1,
+      revenue: 12_000,
+      byBasis: [
+        { basis: 'ASSIGNMENT_FEE', deals: 1 },
+        { basis: 'CONTRACT_MINUS_UNDERWRITING', deals: 0 },
+        { basis: 'UNKNOWN', deals: 0 },
+      ],
+    });
+    expect(analytics.revenue.series.map((p) => p.start)).toEqual([-6, -5, -4, -3, -2, -1, 0].map((d) => day(d)));
+    expect(analytics.revenue.series.at(-1)).toEqual({ start: day(0), closedWon: 1, revenue: 12_000 });
+
+    // Filters: the teammate's leads only; a source; a range before anything happened.
+    const theirs = await t.api.Funnel({ range: { preset: 'LAST_7_DAYS' }, filter: { assignedUserIds: [mate.userId] } });
+    expect(theirs.analytics.funnel[0]).toEqual({ step: 'CREATED', count: 1 });
+    const mail = await t.api.Funnel({ range: { preset: 'THIS_YEAR' }, filter: { sources: ['DIRECT_MAIL'] } });
+    expect(mail.analytics.funnel.map((f) => f.count)).toEqual([2, 2, 2, 2, 1, 1, 1]);
+    const before = await t.api.Funnel({ range: { from: '2020-01-01', to: '2020-12-31' } });
+    expect(before.analytics.funnel[0]!.count).toBe(0);
+  });
+
+  it('spend is validated and per organization; bad ranges and foreign ids are BAD_USER_INPUT', async () => {
+    const t = await createTenant(server.url);
+    const other = await createTenant(server.url);
+    const agent = await addMember(server.url, t, 'AGENT');
+    const { recordMarketingSpend: spend } = await t.api.RecordMarketingSpend({
+      input: { source: 'PPC', label: 'Ads', amount: 99.999, periodStart: day(-3), periodEnd: day(0) },
+    });
+    expect(spend.amount).toBe(100);
+    const { createCampaign } = await other.api.CreateCampaign({
+      input: {
+        name: 'Theirs',
+        channel: 'EMAIL',
+        templateId: (
+          await other.api.CreateTemplate({ input: { name: 'T', channel: 'EMAIL', subject: 'S', body: 'B' } })
+        ).createTemplate.id,
+        audience: {},
+      },
+    });
+    const base = { source: 'PPC' as const, label: 'x', amount: 10, periodStart: day(-1), periodEnd: day(0) };
+    const refused: [() => Promise<unknown>, string][] = [
+      [() => t.api.RecordMarketingSpend({ input: { ...base, amount: -5 } }), 'input.amount'],
+      [() => t.api.RecordMarketingSpend({ input: { ...base, amount: 2e9 } }), 'input.amount'],
+      [
+        () => t.api.RecordMarketingSpend({ input: { ...base, periodStart: day(1), periodEnd: day(0) } }),
+        'input.periodEnd',
+      ],
+      [() => t.api.RecordMarketingSpend({ input: { ...base, campaignId: createCampaign.id } }), 'input.campaignId'],
+      [() => t.api.Funnel({ range: { from: '2026-02-01', to: '2026-01-01' } }), 'range.from'],
+      [() => t.api.Funnel({ range: { from: '2001-01-01', to: '2026-01-01' } }), 'range.to'],
+      [() => t.api.Funnel({ range: { preset: 'THIS_MONTH', from: '2026-01-01' } }), 'range.preset'],
+      [
+        () => t.api.Funnel({ range: { preset: 'ALL_TIME' }, filter: { assignedUserIds: [other.userId] } }),
+        'filter.assignedUserIds',
+      ],
+      [
+        () => t.api.Funnel({ range: { preset: 'ALL_TIME' }, filter: { campaignIds: [createCampaign.id] } }),
+        'filter.campaignIds',
+      ],
+    ];
+    for (const [call, field] of refused) {
+      const e = await gqlError(call());
+      expect([e.code, e.extensions.field]).toEqual(['BAD_USER_INPUT', field]);
+    }
+    const listed = await t.api.MarketingSpend({ range: { preset: 'LAST_30_DAYS' } });
+    expect(listed.marketingSpend.map((s) => s.id)).toEqual([spend.id]); // nothing else was written
+    expect((await other.api.MarketingSpend({ range: { preset: 'LAST_30_DAYS' } })).marketingSpend).toEqual([]);
+    expect((await gqlError(other.api.DeleteMarketingSpend({ id: spend.id }))).code).toBe('NOT_FOUND');
+    expect((await gqlError(agent.api.RecordMarketingSpend({ input: base }))).code).toBe('FORBIDDEN');
+    const { updateMarketingSpend } = await t.api.UpdateMarketingSpend({ id: spend.id, input: { amount: 250 } });
+    expect(updateMarketingSpend).toMatchObject({ amount: 250, label: 'Ads' });
+    const roi = async () =>
+      (await t.api.Analytics({ range: { preset: 'LAST_7_DAYS' } })).analytics.sourceRoi.find((r) => r.source === 'PPC');
+    expect((await roi())!.spend).toBe(250);
+    expect((await t.api.DeleteMarketingSpend({ id: spend.id })).deleteMarketingSpend).toBe(true);
+    expect(await roi()).toBeUndefined();
+    expect((await agent.api.Analytics({ range: { preset: 'ALL_TIME' } })).analytics.funnel[0]!.count).toBe(0);
+  });
+});
