@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { LeadSource } from '../../entities/enums.js';
 import { MarketingSpend } from '../../entities/MarketingSpend.js';
+import { User } from '../../entities/User.js';
 import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
 import type { Context } from '../../src/platform/context.js';
 import { Parent } from '../common/Parent.js';
@@ -9,10 +10,13 @@ import {
   AnalyticsBucket,
   AnalyticsFilterInput,
   AnalyticsRangeInput,
+  CampaignPerformance,
   FunnelStep,
   RevenueReport,
   SourceRoi,
   StageDuration,
+  TeamMember,
+  Velocity,
 } from './AnalyticsTypes.js';
 import { MarketingSpendInput } from './SpendInput.js';
 
@@ -56,6 +60,21 @@ export class AnalyticsResolver {
     return ctx.services.analytics.revenue(a.query, bucket);
   }
 
+  @FieldResolver(() => Velocity)
+  velocity(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<Velocity> {
+    return ctx.services.analytics.velocity(a.query);
+  }
+
+  @FieldResolver(() => [TeamMember], { description: 'Per team member (an AGENT sees their own row only)' })
+  team(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<TeamMember[]> {
+    return ctx.services.analytics.team(a.query);
+  }
+
+  @FieldResolver(() => [CampaignPerformance], { description: 'Per campaign with sends in the range' })
+  campaignPerformance(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<CampaignPerformance[]> {
+    return ctx.services.analytics.campaignPerformance(a.query);
+  }
+
   @Authorized(MANAGERS)
   @Mutation(() => MarketingSpend, { description: 'Record what a lead source (or campaign) cost over a period' })
   recordMarketingSpend(@Arg('input') input: MarketingSpendInput, @Ctx() ctx: Context): Promise<MarketingSpend> {
@@ -87,5 +106,13 @@ export class AnalyticsResolver {
   ): Promise<MarketingSpend[]> {
     const q = await ctx.services.analytics.query(range);
     return ctx.services.spend.list(q.range.from, q.range.to, source);
+  }
+}
+
+@Resolver(() => TeamMember)
+export class TeamMemberResolver {
+  @FieldResolver(() => User, { nullable: true })
+  user(@Parent() m: TeamMember, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.user.load(m.userId);
   }
 }

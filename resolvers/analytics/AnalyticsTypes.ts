@@ -1,6 +1,6 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DealStage, LeadSource } from '../../entities/enums.js';
+import { ActivityType, DealStage, LeadSource, MessageChannel } from '../../entities/enums.js';
 import type {
   AnalyticsQuery,
   FunnelStep as FunnelStepName,
@@ -195,6 +195,117 @@ export class RevenueReport {
 
   @Field(() => [RevenuePoint], { description: 'Every bucket of the range, empty ones as zero' })
   series!: RevenuePoint[];
+}
+
+@ObjectType({ simpleResolvers: true })
+export class WeekCount {
+  @Field(() => LocalDateResolver, { description: 'The Monday the week starts on' })
+  start!: string;
+
+  @Field(() => Int)
+  closed!: number;
+}
+
+@ObjectType({ description: 'How fast deals move', simpleResolvers: true })
+export class Velocity {
+  @Field(() => Float, { nullable: true, description: 'Lead created → first contract, over contracts in the range' })
+  medianDaysLeadToContract!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Lead created → won, over deals won in the range' })
+  medianDaysLeadToClose!: number | null;
+
+  @Field(() => Int)
+  contracts!: number;
+
+  @Field(() => Int)
+  closed!: number;
+
+  @Field(() => [WeekCount], { description: 'Deals won per week (Monday to Sunday), every week of the range' })
+  closedPerWeek!: WeekCount[];
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ActivityCount {
+  @Field(() => ActivityType)
+  type!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'One team member’s numbers for the range', simpleResolvers: true })
+export class TeamMember {
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => Int, { description: 'Leads created in the range, assigned to them now' })
+  leadsAssigned!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Median business minutes (Mon–Fri 9–17 local) from lead created to first outbound activity',
+  })
+  medianFirstResponseMinutes!: number | null;
+
+  @Field(() => [ActivityCount], { description: 'Timeline entries they logged in the range' })
+  activitiesByType!: ActivityCount[];
+
+  @Field(() => Int, { description: 'Stage moves they made in the range' })
+  dealsMoved!: number;
+
+  @Field(() => Int, { description: 'Deals assigned to them that went under contract in the range' })
+  contracts!: number;
+
+  @Field(() => Float, { description: 'Revenue of deals assigned to them, won in the range' })
+  closedRevenue!: number;
+}
+
+@ObjectType({ description: 'One campaign’s sends in the range and what became of them', simpleResolvers: true })
+export class CampaignPerformance {
+  @Field(() => ID)
+  campaignId!: string;
+
+  @Field(() => MessageChannel)
+  channel!: string;
+
+  @Field(() => Int)
+  sent!: number;
+
+  @Field(() => Int)
+  delivered!: number;
+
+  @Field(() => Int)
+  opened!: number;
+
+  @Field(() => Int)
+  clicked!: number;
+
+  @Field(() => Int)
+  replied!: number;
+
+  @Field(() => Int)
+  optedOut!: number;
+
+  @Field(() => Int)
+  bounced!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Rates are of `sent`' })
+  deliveryRate!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  openRate!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  clickRate!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  replyRate!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  optOutRate!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  bounceRate!: number | null;
 }
 
 @ObjectType({ description: 'Analytics for a range and filter; each section is computed only when selected' })

@@ -40,7 +40,7 @@ describe('analytics', () => {
       contact: true,
       stages: ['CONTACTED', 'APPOINTMENT_SET', 'OFFER_MADE', 'UNDER_CONTRACT'],
     });
-    await t.api.UpdateDeal({ id: won.dealId!, input: { assignmentFee: 12_000 } });
+    await t.api.UpdateDeal({ id: won.dealId!, input: { assignmentFee: 12_000, assignedUserId: t.userId } });
     await t.api.MoveDeal({ id: won.dealId!, stage: 'CLOSED_WON' });
     await lead(t, 'DIRECT_MAIL', { contact: true, stages: ['APPOINTMENT_SET', 'CLOSED_LOST'] });
     const qualified = await lead(t, 'PPC');
@@ -132,6 +132,27 @@ describe('analytics', () => {
     });
     expect(analytics.revenue.series.map((p) => p.start)).toEqual([-6, -5, -4, -3, -2, -1, 0].map((d) => day(d)));
     expect(analytics.revenue.series.at(-1)).toEqual({ start: day(0), closedWon: 1, revenue: 12_000 });
+
+    expect(analytics.velocity).toMatchObject({ contracts: 1, closed: 1 });
+    expect(analytics.velocity.medianDaysLeadToClose).toBeLessThan(0.01);
+    expect(analytics.velocity.closedPerWeek.reduce((n, w) => n + w.closed, 0)).toBe(1);
+    const owner = analytics.team.find((m) => m.userId === t.userId)!;
+    expect(owner).toMatchObject({
+      user: { name: 'Olive Owner' },
+      leadsAssigned: 0,
+      activitiesByType: [{ type: 'CALL', count: 2 }],
+      dealsMoved: 7, // five moves of the won deal, two of the lost one
+      contracts: 1,
+      closedRevenue: 12_000,
+    });
+    expect(analytics.team.find((m) => m.userId === mate.userId)).toMatchObject({
+      leadsAssigned: 1,
+      medianFirstResponseMinutes: null,
+    });
+    expect(analytics.campaignPerformance).toEqual([]);
+    // An agent's team section holds only their own row.
+    const mine = (await mate.api.Analytics({ range: { preset: 'LAST_7_DAYS' } })).analytics.team;
+    expect(mine.map((m) => m.userId)).toEqual([mate.userId]);
 
     // Filters: the teammate's leads only; a source; a range before anything happened.
     const theirs = await t.api.Funnel({ range: { preset: 'LAST_7_DAYS' }, filter: { assignedUserIds: [mate.userId] } });

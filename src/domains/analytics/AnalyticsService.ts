@@ -1,8 +1,9 @@
 import { Campaign, Organization, User } from '../../../entities/index.js';
-import { DealStage, type LeadSource } from '../../../entities/enums.js';
+import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
+import { businessMinutesBetween } from './business-time.js';
 import {
   bucketOf,
   bucketsBetween,
@@ -313,6 +314,166 @@ export class AnalyticsService {
     };
   }
 
+  /**
+   * How fast deals move: median days from a lead's creation to its first contract and to its close,
+   * over the deals that reached them in the range; and deals won per week (zero-filled).
+   */
+  async velocity(q: AnalyticsQuery) {
+    const rows = await this.scope.em.execute<{ kind: 'contract' | 'close'; days: number; day: string }[]>(
+      `with firsts as (
+         select d.id, l.created_at as lead_at,
+                min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
+                min(s.at) filter (where s.to_stage = 'CLOSED_WON') as close_at
+           from deals d join leads l on l.id = d.lead_id join deal_stage_changes s on s.deal_id = d.id
+          where ${this.leadFilterSql('l')}
+          group by d.id, l.created_at)
+       select 'contract' as kind, extract(epoch from contract_at - lead_at) / 86400 as days,
+              to_char(contract_at at time zone ?, 'YYYY-MM-DD') as day
+         from firsts where contract_at >= ? and contract_at < ?
+       union all
+       select 'close', extract(epoch from close_at - lead_at) / 86400, to_char(close_at at time zone ?, 'YYYY-MM-DD')
+         from firsts where close_at >= ? and close_at < ?`,
+      [
+        ...this.leadFilterParams(q),
+        q.range.timeZone,
+        q.range.start,
+        q.range.end,
+        q.range.timeZone,
+        q.range.start,
+        q.range.end,
+      ],
+    );
+    const days = (kind: 'contract' | 'close') =>
+      rows
+        .filter((r) => r.kind === kind)
+        .map((r) => Number(r.days))
+        .sort((a, b) => a - b);
+    const weeks = bucketsBetween(q.range.from, q.range.to, 'WEEK').map((start) => ({ start, closed: 0 }));
+    const byWeek = new Map(weeks.map((w) => [w.start, w]));
+    for (const r of rows) if (r.kind === 'close') byWeek.get(bucketOf(r.day, 'WEEK'))!.closed++;
+    return {
+      medianDaysLeadToContract: round(medianOf(days('contract'))),
+      medianDaysLeadToClose: round(medianOf(days('close'))),
+      contracts: days('contract').length,
+      closed: days('close').length,
+      closedPerWeek: weeks,
+    };
+  }
+
+  /**
+   * Per team member: leads created in the range now assigned to them, their median first-response
+   * time in business minutes (lead created → first outbound activity by anyone, Monday–Friday
+   * 9–17 local), their activities by type and deal moves in the range, contracts and won revenue of
+   * deals assigned to them. An AGENT sees only their own row; OWNER, ADMIN and VIEWER see everyone.
+   */
+  async team(q: AnalyticsQuery) {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    const onlyMe = actor.role === Role.AGENT ? actor.id : null;
+    const p = [q.range.start, q.range.end];
+    const [users, leads, activities, moves, deals] = await Promise.all([
+      em.find(User, onlyMe ? { id: onlyMe } : {}, { orderBy: { name: 'asc', id: 'asc' } }),
+      em.execute<{ user_id: string; created_at: Date | string; first_out: Date | string | null }[]>(
+        `select c.assigned_user_id as user_id, c.created_at,
+                (select min(a.occurred_at) from activities a
+                  where a.lead_id = c.id and a.direction = 'OUTBOUND' and a.type <> 'NOTE') as first_out
+           from (${this.cohortSql()}) c where c.assigned_user_id is not null`,
+        this.cohortParams(q),
+      ),
+      em.execute<{ user_id: string; type: string; n: string }[]>(
+        `select a.user_id, a.type::text as type, count(*) as n from activities a join leads l on l.id = a.lead_id
+          where a.user_id is not null and a.occurred_at >= ? and a.occurred_at < ? and ${this.leadFilterSql('l')}
+          group by a.user_id, a.type`,
+        [...p, ...this.leadFilterParams(q)],
+      ),
+      em.execute<{ user_id: string; n: string }[]>(
+        `select s.by_user_id as user_id, count(*) as n
+           from deal_stage_changes s join deals d on d.id = s.deal_id join leads l on l.id = d.lead_id
+          where s.by_user_id is not null and s.from_stage is not null and s.at >= ? and s.at < ?
+            and ${this.leadFilterSql('l')}
+          group by s.by_user_id`,
+        [...p, ...this.leadFilterParams(q)],
+      ),
+      this.teamDeals(q),
+    ]);
+    return users.map((u) => {
+      const mine = leads.filter((l) => l.user_id === u.id);
+      const responses = mine
+        .filter((l) => l.first_out)
+        .map((l) => businessMinutesBetween(new Date(l.created_at), new Date(l.first_out!), q.range.timeZone))
+        .sort((a, b) => a - b);
+      const d = deals.find((x) => x.user_id === u.id);
+      return {
+        userId: u.id,
+        leadsAssigned: mine.length,
+        medianFirstResponseMinutes: round(medianOf(responses), 1),
+        activitiesByType: activities
+          .filter((a) => a.user_id === u.id)
+          .map((a) => ({ type: a.type, count: Number(a.n) }))
+          .sort((a, b) => a.type.localeCompare(b.type)),
+        dealsMoved: Number(moves.find((m) => m.user_id === u.id)?.n ?? 0),
+        contracts: Number(d?.contracts ?? 0),
+        closedRevenue: round(Number(d?.revenue ?? 0))!,
+      };
+    });
+  }
+
+  /**
+   * Per campaign with sends in the range: recipients sent to in the range and how many of those
+   * were delivered, opened, clicked, replied, opted out or bounced, with rates of sent.
+   */
+  async campaignPerformance(q: AnalyticsQuery) {
+    const rows = await this.scope.em.execute<Record<string, string>[]>(
+      `select c.id as campaign_id, c.channel::text as channel, count(*) as sent,
+              count(r.delivered_at) as delivered, count(r.opened_at) as opened, count(r.clicked_at) as clicked,
+              count(r.replied_at) as replied, count(*) filter (where r.status = 'OPTED_OUT') as opted_out,
+              count(*) filter (where r.status = 'BOUNCED') as bounced
+         from campaign_recipients r join campaigns c on c.id = r.campaign_id join leads l on l.id = r.lead_id
+        where r.sent_at >= ? and r.sent_at < ? and ${this.leadFilterSql('l')}
+        group by c.id, c.channel order by c.id`,
+      [q.range.start, q.range.end, ...this.leadFilterParams(q)],
+    );
+    return rows.map((r) => {
+      const sent = Number(r.sent);
+      const rate = (n: string | undefined) => round(Number(n) / sent, 4);
+      return {
+        campaignId: r.campaign_id!,
+        channel: r.channel!,
+        sent,
+        delivered: Number(r.delivered),
+        opened: Number(r.opened),
+        clicked: Number(r.clicked),
+        replied: Number(r.replied),
+        optedOut: Number(r.opted_out),
+        bounced: Number(r.bounced),
+        deliveryRate: rate(r.delivered),
+        openRate: rate(r.opened),
+        clickRate: rate(r.clicked),
+        replyRate: rate(r.replied),
+        optOutRate: rate(r.opted_out),
+        bounceRate: rate(r.bounced),
+      };
+    });
+  }
+
+  /** Per assignee: their deals that went under contract, and the revenue of those won, in the range. */
+  private teamDeals(q: AnalyticsQuery) {
+    return this.scope.em.execute<{ user_id: string; contracts: string; revenue: string | null }[]>(
+      `select d.assigned_user_id as user_id,
+              count(*) filter (where m.contract_at >= ? and m.contract_at < ?) as contracts,
+              sum(${REVENUE_SQL}) filter (where d.stage = 'CLOSED_WON' and m.won_at >= ? and m.won_at < ?) as revenue
+         from deals d join leads l on l.id = d.lead_id
+         join lateral (
+           select min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
+                  max(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
+             from deal_stage_changes s where s.deal_id = d.id) m on true
+         ${UNDERWRITING_JOIN}
+        where d.assigned_user_id is not null and ${this.leadFilterSql('l')}
+        group by d.assigned_user_id`,
+      [q.range.start, q.range.end, q.range.start, q.range.end, ...this.leadFilterParams(q)],
+    );
+  }
+
   /** Spend per source within the range, each spend spread evenly over its days. */
   private async spendBySource(q: AnalyticsQuery): Promise<Map<LeadSource, number>> {
     const { filter, range } = q;
@@ -341,7 +502,7 @@ export class AnalyticsService {
 
   /** Leads created in the range that match the filter. */
   private cohortSql(): string {
-    return `select l.id, l.created_at, l.status, l.source from leads l
+    return `select l.id, l.created_at, l.status, l.source, l.assigned_user_id from leads l
              where l.created_at >= ? and l.created_at < ? and ${this.leadFilterSql('l')}`;
   }
 

@@ -24,7 +24,7 @@ import {
 } from '../../../resolvers/underwriting/UnderwritingResolver.js';
 import { InvitationResolver, UserResolver } from '../../../resolvers/users/UserResolver.js';
 import { NotificationResolver } from '../../../resolvers/notifications/NotificationResolver.js';
-import { AnalyticsResolver } from '../../../resolvers/analytics/AnalyticsResolver.js';
+import { AnalyticsResolver, TeamMemberResolver } from '../../../resolvers/analytics/AnalyticsResolver.js';
 import { ConversationResolver } from '../../../resolvers/outreach/ConversationResolver.js';
 import { MyDayResolver } from '../../../resolvers/tasks/MyDayResolver.js';
 import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
@@ -51,6 +51,7 @@ export const RESOLVERS = [
   MyDayResolver,
   ConversationResolver,
   AnalyticsResolver,
+  TeamMemberResolver,
   NotificationResolver,
   TemplateResolver,
   ConsentResolver,
