@@ -106,6 +106,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -130,6 +131,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MarketingSpend(variables: Operations.MarketingSpendQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MarketingSpendQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.MarketingSpendQuery>({ document: Operations.MarketingSpendDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarketingSpend', 'query', variables);
+    },
+    AnalyticsExtras(variables: Operations.AnalyticsExtrasQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AnalyticsExtrasQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AnalyticsExtrasQuery>({ document: Operations.AnalyticsExtrasDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyticsExtras', 'query', variables);
     },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);

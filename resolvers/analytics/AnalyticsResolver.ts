@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { LeadSource } from '../../entities/enums.js';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { DealStage, LeadSource } from '../../entities/enums.js';
 import { MarketingSpend } from '../../entities/MarketingSpend.js';
 import { User } from '../../entities/User.js';
 import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
@@ -11,10 +11,14 @@ import {
   AnalyticsFilterInput,
   AnalyticsRangeInput,
   CampaignPerformance,
+  Forecast,
+  FunnelGroup,
+  FunnelGroupingName,
   FunnelStep,
   RevenueReport,
   SourceRoi,
   StageDuration,
+  StuckDeals,
   TeamMember,
   Velocity,
 } from './AnalyticsTypes.js';
@@ -58,6 +62,32 @@ export class AnalyticsResolver {
     @Arg('bucket', () => AnalyticsBucket, { defaultValue: AnalyticsBucket.MONTH }) bucket: AnalyticsBucket,
   ): Promise<RevenueReport> {
     return ctx.services.analytics.revenue(a.query, bucket);
+  }
+
+  @FieldResolver(() => [FunnelGroup], { description: 'The funnel per source, agent or month created' })
+  funnelBy(
+    @Parent() a: Analytics,
+    @Arg('by', () => FunnelGroupingName) by: FunnelGroupingName,
+    @Ctx() ctx: Context,
+  ): Promise<FunnelGroup[]> {
+    return ctx.services.analytics.funnelBy(a.query, by);
+  }
+
+  @FieldResolver(() => StuckDeals, { description: 'Open deals in the stage longer than that percentile of visits' })
+  stuckDeals(
+    @Parent() a: Analytics,
+    @Arg('stage', () => DealStage) stage: DealStage,
+    @Ctx() ctx: Context,
+    @Arg('olderThanPercentile', () => Int, { defaultValue: 90 }) olderThanPercentile: number,
+  ): Promise<StuckDeals> {
+    return ctx.services.analytics.stuckDeals(a.query, stage, olderThanPercentile);
+  }
+
+  @FieldResolver(() => Forecast, {
+    description: 'The open pipeline now, weighted by stage close rates (range and filter do not apply)',
+  })
+  forecast(@Ctx() ctx: Context): Promise<Forecast> {
+    return ctx.services.analytics.forecast();
   }
 
   @FieldResolver(() => Velocity)

@@ -1,5 +1,6 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Deal } from '../../entities/Deal.js';
 import { ActivityType, DealStage, LeadSource, MessageChannel } from '../../entities/enums.js';
 import type {
   AnalyticsQuery,
@@ -306,6 +307,82 @@ export class CampaignPerformance {
 
   @Field(() => Float, { nullable: true })
   bounceRate!: number | null;
+}
+
+export enum FunnelGroupingName {
+  SOURCE = 'SOURCE',
+  AGENT = 'AGENT',
+  MONTH_CREATED = 'MONTH_CREATED',
+}
+registerEnumType(FunnelGroupingName, { name: 'FunnelGrouping' });
+
+@ObjectType({ simpleResolvers: true })
+export class FunnelGroup {
+  @Field(() => String, {
+    nullable: true,
+    description: 'The source, the assignee’s user id (null: unassigned) or the month created (YYYY-MM)',
+  })
+  key!: string | null;
+
+  @Field(() => [FunnelStep])
+  steps!: FunnelStep[];
+}
+
+@ObjectType({ description: 'Open deals in a stage for longer than most deals stay there', simpleResolvers: true })
+export class StuckDeals {
+  @Field(() => Float, { nullable: true, description: 'The percentile of finished visits in the range, in days' })
+  thresholdDays!: number | null;
+
+  @Field(() => [Deal], { description: 'Longest in the stage first (at most 200)' })
+  deals!: Deal[];
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ForecastStage {
+  @Field(() => DealStage)
+  stage!: DealStage;
+
+  @Field(() => Int)
+  openDeals!: number;
+
+  @Field(() => Float, { description: 'Contract price, else offer, summed' })
+  value!: number;
+
+  @Field(() => Int, { description: 'Closed deals that were once in this stage' })
+  historicalClosed!: number;
+
+  @Field(() => Int, { description: 'Of those, won' })
+  historicalWon!: number;
+
+  @Field(() => Float, { description: '(won + 20 × default) / (closed + 20)' })
+  closeRate!: number;
+
+  @Field(() => Float)
+  expectedValue!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ForecastMonth {
+  @Field(() => String, { nullable: true, description: 'YYYY-MM of the expected close date; null: not scheduled' })
+  month!: string | null;
+
+  @Field(() => Int)
+  deals!: number;
+
+  @Field(() => Float)
+  expectedValue!: number;
+}
+
+@ObjectType({ description: 'The open pipeline weighted by the organization’s own close rates', simpleResolvers: true })
+export class Forecast {
+  @Field(() => Float)
+  expectedValue!: number;
+
+  @Field(() => [ForecastStage])
+  stages!: ForecastStage[];
+
+  @Field(() => [ForecastMonth])
+  byMonth!: ForecastMonth[];
 }
 
 @ObjectType({ description: 'Analytics for a range and filter; each section is computed only when selected' })

@@ -154,6 +154,37 @@ describe('analytics', () => {
     const mine = (await mate.api.Analytics({ range: { preset: 'LAST_7_DAYS' } })).analytics.team;
     expect(mine.map((m) => m.userId)).toEqual([mate.userId]);
 
+    // A deal left in NEW for longer than every NEW visit so far lasted; the forecast weighs it.
+    const stuck = await lead(t, 'SEO', { stages: [] });
+    await t.api.UpdateDeal({ id: stuck.dealId!, input: { offerAmount: 100_000 } });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const extras = (
+      await t.api.AnalyticsExtras({ range: { preset: 'LAST_7_DAYS' }, by: 'SOURCE', stage: 'NEW', percentile: 90 })
+    ).analytics;
+    expect(extras.funnelBy.map((g) => [g.key, g.steps.map((x) => x.count)])).toEqual([
+      ['COLD_CALL', [1, 0, 0, 0, 0, 0, 0]],
+      ['DIRECT_MAIL', [2, 2, 2, 2, 1, 1, 1]],
+      ['PPC', [2, 1, 1, 0, 0, 0, 0]],
+      ['SEO', [1, 1, 1, 1, 0, 0, 0]],
+    ]);
+    expect(extras.stuckDeals.deals).toEqual([{ id: stuck.dealId, stage: 'NEW' }]);
+    expect(extras.stuckDeals.thresholdDays).toBeLessThan(0.01);
+    const newStage = extras.forecast.stages.find((x) => x.stage === 'NEW')!;
+    // History: both closed deals passed through NEW, one was won: (1 + 20 × 0.05) / (2 + 20).
+    expect(newStage).toEqual({
+      stage: 'NEW',
+      openDeals: 1,
+      value: 100_000,
+      historicalClosed: 2,
+      historicalWon: 1,
+      closeRate: 0.0909,
+      expectedValue: 9_090.91,
+    });
+    expect(extras.forecast.byMonth).toEqual([{ month: null, deals: 1, expectedValue: 9_090.91 }]);
+    expect(
+      (await gqlError(t.api.AnalyticsExtras({ range: { preset: 'ALL_TIME' }, by: 'AGENT', stage: 'CLOSED_WON' }))).code,
+    ).toBe('BAD_USER_INPUT');
+
     // Filters: the teammate's leads only; a source; a range before anything happened.
     const theirs = await t.api.Funnel({ range: { preset: 'LAST_7_DAYS' }, filter: { assignedUserIds: [mate.userId] } });
     expect(theirs.analytics.funnel[0]).toEqual({ step: 'CREATED', count: 1 });

@@ -1,4 +1,4 @@
-import { Campaign, Organization, User } from '../../../entities/index.js';
+import { Campaign, Deal, Organization, User } from '../../../entities/index.js';
 import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
@@ -52,6 +52,26 @@ export interface FunnelRow {
 }
 
 export type RevenueBasis = 'ASSIGNMENT_FEE' | 'CONTRACT_MINUS_UNDERWRITING' | 'UNKNOWN';
+
+const OPEN_STAGES = [
+  DealStage.NEW,
+  DealStage.CONTACTED,
+  DealStage.APPOINTMENT_SET,
+  DealStage.OFFER_MADE,
+  DealStage.NEGOTIATION,
+  DealStage.UNDER_CONTRACT,
+] as const;
+/** What a deal in each open stage closes at before an organization has history (docs/analytics.md). */
+export const DEFAULT_CLOSE_RATES: Record<(typeof OPEN_STAGES)[number], number> = {
+  NEW: 0.05,
+  CONTACTED: 0.1,
+  APPOINTMENT_SET: 0.2,
+  OFFER_MADE: 0.3,
+  NEGOTIATION: 0.45,
+  UNDER_CONTRACT: 0.8,
+};
+/** How many closed deals of history weigh as much as the default. */
+const SHRINK_K = 20;
 
 const DAY = 86_400_000;
 const STAGES_FROM = (stage: DealStage): DealStage[] => {
@@ -129,13 +149,30 @@ export class AnalyticsService {
    * step when it reached that step or any later one; times are each step's first occurrence.
    */
   async funnel(q: AnalyticsQuery): Promise<FunnelRow[]> {
-    const rows = await this.scope.em.execute<Record<string, Date | string | null>[]>(
+    return funnelOf(await this.funnelRows(q));
+  }
+
+  /** The same funnel per lead source, per assignee (null: unassigned) or per local month of creation. */
+  async funnelBy(q: AnalyticsQuery, by: FunnelGrouping): Promise<{ key: string | null; steps: FunnelRow[] }[]> {
+    const groups = new Map<string | null, FunnelLeadRow[]>();
+    for (const r of await this.funnelRows(q)) {
+      const key = by === 'SOURCE' ? r.source : by === 'AGENT' ? r.assigned_user_id : r.month;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    return [...groups.entries()]
+      .sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff'))
+      .map(([key, rows]) => ({ key, steps: funnelOf(rows) }));
+  }
+
+  private funnelRows(q: AnalyticsQuery): Promise<FunnelLeadRow[]> {
+    return this.scope.em.execute<FunnelLeadRow[]>(
       `with cohort as (${this.cohortSql()}),
             reached as (
               select d.lead_id, s.to_stage, min(s.at) as at
                 from deal_stage_changes s join deals d on d.id = s.deal_id join cohort c on c.id = d.lead_id
                group by d.lead_id, s.to_stage)
-       select c.created_at as "CREATED",
+       select c.created_at as "CREATED", c.source::text as source, c.assigned_user_id,
+              to_char(c.created_at at time zone ?, 'YYYY-MM') as month,
               (select min(a.occurred_at) from activities a
                 where a.lead_id = c.id and a.direction = 'OUTBOUND' and a.type <> 'NOTE') as "CONTACTED",
               (select min(d.created_at) from deals d where d.lead_id = c.id) as "DEAL",
@@ -148,38 +185,11 @@ export class AnalyticsService {
          from cohort c`,
       [
         ...this.cohortParams(q),
+        q.range.timeZone,
         pgArray(STAGES_FROM(DealStage.OFFER_MADE)),
         pgArray(STAGES_FROM(DealStage.UNDER_CONTRACT)),
       ],
     );
-    const time = (r: Record<string, Date | string | null>, step: FunnelStep): number | null => {
-      if (step === 'QUALIFIED') return r.DEAL ? ms(r.DEAL) : null; // when known: the first deal
-      const value = r[step];
-      return value == null ? null : ms(value);
-    };
-    const reachedStep = (r: Record<string, Date | string | null>, i: number): boolean =>
-      FUNNEL_STEPS.slice(i).some((s) => (s === 'QUALIFIED' ? r.status === 'QUALIFIED' || !!r.DEAL : r[s] != null));
-    const counts = FUNNEL_STEPS.map((_, i) => rows.filter((r) => reachedStep(r, i)).length);
-    return FUNNEL_STEPS.map((step, i) => {
-      const gaps =
-        i === 0
-          ? []
-          : rows
-              .map((r) => {
-                const a = time(r, FUNNEL_STEPS[i - 1]!);
-                const b = time(r, step);
-                return a != null && b != null && b >= a ? (b - a) / DAY : null;
-              })
-              .filter((x): x is number => x != null)
-              .sort((a, b) => a - b);
-      return {
-        step,
-        count: counts[i]!,
-        stepConversion: i === 0 || !counts[i - 1] ? null : counts[i]! / counts[i - 1]!,
-        overallConversion: counts[0] ? counts[i]! / counts[0] : null,
-        medianDaysFromPrevious: i === 0 ? null : round(medianOf(gaps)),
-      };
-    });
   }
 
   /**
@@ -251,7 +261,7 @@ export class AnalyticsService {
    * Per deal stage: visits that began in the range (a deal entering the stage), how many have left
    * it, and the median / p75 / p90 days of the finished ones; deals of leads matching the filter.
    */
-  async stageDurations(q: AnalyticsQuery) {
+  async stageDurations(q: AnalyticsQuery, only: DealStage[] = Object.values(DealStage)) {
     const rows = await this.scope.em.execute<{ stage: DealStage; days: number | null }[]>(
       `with visits as (
          select s.to_stage as stage, s.at,
@@ -262,21 +272,98 @@ export class AnalyticsService {
         where v.at >= ? and v.at < ? and ${this.leadFilterSql('l')}`,
       [q.range.start, q.range.end, ...this.leadFilterParams(q)],
     );
-    return Object.values(DealStage).map((stage) => {
+    return only.map((stage) => {
       const mine = rows.filter((r) => r.stage === stage);
-      const done = mine
+      const finished = mine
         .filter((r) => r.days != null)
         .map((r) => Number(r.days))
         .sort((a, b) => a - b);
       return {
         stage,
         entered: mine.length,
-        stillThere: mine.length - done.length,
-        medianDays: round(medianOf(done)),
-        p75Days: round(percentileOf(done, 75)),
-        p90Days: round(percentileOf(done, 90)),
+        stillThere: mine.length - finished.length,
+        medianDays: round(medianOf(finished)),
+        p75Days: round(percentileOf(finished, 75)),
+        p90Days: round(percentileOf(finished, 90)),
+        finished,
       };
     });
+  }
+
+  /**
+   * Open deals sitting in `stage` longer than the given percentile (default 90) of the days deals
+   * spent there in the range — longest first. None when the range has no finished visit to compare.
+   */
+  async stuckDeals(q: AnalyticsQuery, stage: DealStage, olderThanPercentile: number) {
+    const pct = v.intRange(olderThanPercentile, 'olderThanPercentile', 1, 99)!;
+    if (stage === DealStage.CLOSED_WON || stage === DealStage.CLOSED_LOST)
+      throw new ValidationError('A closed stage has no stuck deals', 'stage');
+    const durations = (await this.stageDurations(q, [stage]))[0]!;
+    const threshold = durations.finished.length ? percentileOf(durations.finished, pct)! : null;
+    if (threshold == null) return { thresholdDays: null, deals: [] as Deal[] };
+    const deals = await this.scope.em.find(
+      Deal,
+      { stage, stageChangedAt: { $lt: new Date(Date.now() - threshold * DAY) } },
+      { orderBy: { stageChangedAt: 'asc', id: 'asc' }, limit: 200 },
+    );
+    return { thresholdDays: round(threshold), deals };
+  }
+
+  /**
+   * Open pipeline weighted by how often deals in each stage ended won in the organization's own
+   * history, shrunk toward documented defaults while that history is small:
+   * rate = (won + K × default) / (closed + K), K = 20. Expected value = deal value (contract price,
+   * else offer) × its stage's rate, by the month of its expected close date (null: not scheduled).
+   */
+  async forecast() {
+    const { em } = this.scope;
+    const [history, open] = await Promise.all([
+      em.execute<{ stage: DealStage; closed: string; won: string }[]>(
+        `select s.to_stage::text as stage, count(distinct d.id) as closed,
+                count(distinct d.id) filter (where d.stage = 'CLOSED_WON') as won
+           from deals d join deal_stage_changes s on s.deal_id = d.id
+          where d.stage in ('CLOSED_WON', 'CLOSED_LOST') and s.to_stage not in ('CLOSED_WON', 'CLOSED_LOST')
+          group by s.to_stage`,
+      ),
+      em.execute<{ stage: DealStage; value: string | null; month: string | null }[]>(
+        `select d.stage::text as stage, coalesce(d.contract_price, d.offer_amount) as value,
+                to_char(d.expected_close_date, 'YYYY-MM') as month
+           from deals d where d.stage not in ('CLOSED_WON', 'CLOSED_LOST')`,
+      ),
+    ]);
+    const rateOf = new Map<DealStage, number>();
+    const stages = OPEN_STAGES.map((stage) => {
+      const h = history.find((x) => x.stage === stage);
+      const closed = Number(h?.closed ?? 0);
+      const won = Number(h?.won ?? 0);
+      const rate = (won + SHRINK_K * DEFAULT_CLOSE_RATES[stage]) / (closed + SHRINK_K);
+      rateOf.set(stage, rate);
+      const mine = open.filter((d) => d.stage === stage);
+      const value = mine.reduce((sum, d) => sum + Number(d.value ?? 0), 0);
+      return {
+        stage,
+        openDeals: mine.length,
+        value: round(value)!,
+        historicalClosed: closed,
+        historicalWon: won,
+        closeRate: round(rate, 4)!,
+        expectedValue: round(value * rate)!,
+      };
+    });
+    const months = new Map<string | null, { deals: number; expectedValue: number }>();
+    for (const d of open) {
+      const m = months.get(d.month) ?? { deals: 0, expectedValue: 0 };
+      m.deals++;
+      m.expectedValue = round(m.expectedValue + Number(d.value ?? 0) * rateOf.get(d.stage)!)!;
+      months.set(d.month, m);
+    }
+    return {
+      expectedValue: round(stages.reduce((sum, x) => sum + x.expectedValue, 0))!,
+      stages,
+      byMonth: [...months.entries()]
+        .sort(([a], [b]) => (a ?? '9999').localeCompare(b ?? '9999'))
+        .map(([month, m]) => ({ month, ...m })),
+    };
   }
 
   /** Deals won in the range (by the time they moved to CLOSED_WON), per bucket, zero-filled. */
@@ -542,4 +629,44 @@ function pgArray(values: readonly string[]): string {
 
 function nullableArray(values: readonly string[] | null | undefined): string | null {
   return values?.length ? pgArray(values) : null;
+}
+
+export type FunnelGrouping = 'SOURCE' | 'AGENT' | 'MONTH_CREATED';
+
+type FunnelLeadRow = Record<FunnelStep | 'status' | 'source' | 'assigned_user_id' | 'month', Date | string | null> & {
+  source: string;
+  assigned_user_id: string | null;
+  month: string;
+};
+
+/** Counts, conversions and median gaps of the funnel over per-lead step times. */
+function funnelOf(rows: FunnelLeadRow[]): FunnelRow[] {
+  const time = (r: FunnelLeadRow, step: FunnelStep): number | null => {
+    if (step === 'QUALIFIED') return r.DEAL ? ms(r.DEAL) : null; // when known: the first deal
+    const value = r[step];
+    return value == null ? null : ms(value);
+  };
+  const reachedStep = (r: FunnelLeadRow, i: number): boolean =>
+    FUNNEL_STEPS.slice(i).some((s) => (s === 'QUALIFIED' ? r.status === 'QUALIFIED' || !!r.DEAL : r[s] != null));
+  const counts = FUNNEL_STEPS.map((_, i) => rows.filter((r) => reachedStep(r, i)).length);
+  return FUNNEL_STEPS.map((step, i) => {
+    const gaps =
+      i === 0
+        ? []
+        : rows
+            .map((r) => {
+              const a = time(r, FUNNEL_STEPS[i - 1]!);
+              const b = time(r, step);
+              return a != null && b != null && b >= a ? (b - a) / DAY : null;
+            })
+            .filter((x): x is number => x != null)
+            .sort((a, b) => a - b);
+    return {
+      step,
+      count: counts[i]!,
+      stepConversion: i === 0 || !counts[i - 1] ? null : counts[i]! / counts[i - 1]!,
+      overallConversion: counts[0] ? counts[i]! / counts[0] : null,
+      medianDaysFromPrevious: i === 0 ? null : round(medianOf(gaps)),
+    };
+  });
 }
