@@ -1,3 +1,4 @@
+import pg from 'pg';
 import {
   Role,
   ActivityType,
@@ -141,7 +142,58 @@ export async function seed(
   org.name = DEMO.organization;
   org.smsNumber = '+15125550100'; // so SMS campaigns work in the demo (offline SMS provider)
   await withTenant(orm, org.id, (em) => fill(deps, org, em, counts));
+  await spreadOverTwoYears(deps.config.databaseOwnerUrl, org.id);
   return { created: true, organizationId: org.id };
+}
+
+/**
+ * Demo history: the services stamp everything "now", so analytics would show one busy day. Each
+ * seeded lead (with its timeline, deals and their stage history) is moved back by a stable amount of
+ * up to two years, except the leads the demo's conversations are about (their texts are today), and the lead
+ * counters are recomputed. History tables are append-only for the app role, so this runs as the
+ * database owner — seed data only, never the service.
+ */
+async function spreadOverTwoYears(ownerUrl: string, organizationId: string): Promise<void> {
+  const db = new pg.Client({ connectionString: ownerUrl });
+  await db.connect();
+  try {
+    await db.query('begin');
+    await db.query(
+      `create temp table shift on commit drop as
+         select l.id as lead_id, (abs(hashtext(l.id::text)) % 720) * interval '1 day' as back
+           from leads l
+          where l.organization_id = $1
+            and not exists (select 1 from inbound_messages i where i.lead_id = l.id)
+            and not exists (select 1 from activities a
+                             where a.lead_id = l.id and a.type = 'NOTE' and a.body like '@%')`,
+      [organizationId],
+    );
+    await db.query(`update leads l set created_at = l.created_at - s.back from shift s where l.id = s.lead_id`);
+    await db.query(`update activities a set occurred_at = a.occurred_at - s.back, created_at = a.created_at - s.back
+                       from shift s where a.lead_id = s.lead_id`);
+    await db.query(`update deals d
+                       set created_at = d.created_at - s.back, stage_changed_at = d.stage_changed_at - s.back
+                      from shift s where d.lead_id = s.lead_id`);
+    await db.query(`update deal_stage_changes c set at = c.at - s.back
+                       from deals d join shift s on s.lead_id = d.lead_id where c.deal_id = d.id`);
+    await db.query(`update campaign_recipients r set sent_at = r.sent_at - s.back from shift s
+                     where r.lead_id = s.lead_id and r.sent_at is not null`);
+    await db.query(
+      `update leads l set last_activity_at = a.last_any, last_contacted_at = a.last_out, last_inbound_at = a.last_in
+         from (select lead_id, max(occurred_at) as last_any,
+                      max(occurred_at) filter (where direction = 'OUTBOUND' and type <> 'NOTE') as last_out,
+                      max(occurred_at) filter (where direction = 'INBOUND') as last_in
+                 from activities where organization_id = $1 group by lead_id) a
+        where l.id = a.lead_id`,
+      [organizationId],
+    );
+    await db.query('commit');
+  } catch (err) {
+    await db.query('rollback');
+    throw err;
+  } finally {
+    await db.end();
+  }
 }
 
 async function fill(
@@ -278,6 +330,24 @@ async function fill(
   );
   await seedTasks(svc, people.slice(0, 3), leadIds.map((l) => l.lead).slice(0, 24), r);
   await seedConversations(svc, org, em.fork({ clear: true }), leadIds.map((l) => l.lead).slice(24, 40), people);
+  await seedSpend(svc, r);
+}
+
+/** Two years of marketing spend: monthly mail drops and ads, quarterly list purchases, texting costs. */
+async function seedSpend(svc: () => ReturnType<typeof createServices>, r: ReturnType<typeof rng>): Promise<void> {
+  const now = new Date();
+  for (let back = 23; back >= 0; back--) {
+    const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+    const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0));
+    const [start, end] = [first, last].map((d) => d.toISOString().slice(0, 10)) as [string, string];
+    const month = start.slice(0, 7);
+    const spend = (source: LeadSource, label: string, amount: number) =>
+      svc().spend.record({ source, label, amount, periodStart: start, periodEnd: end });
+    await spend(LeadSource.DIRECT_MAIL, `Mail drop ${month}`, r.int(20, 45) * 100);
+    await spend(LeadSource.PPC, `Search ads ${month}`, r.int(8, 16) * 100);
+    await spend(LeadSource.SMS, `Texting ${month}`, r.int(10, 25) * 10);
+    if (back % 3 === 0) await spend(LeadSource.LIST_IMPORT, `Absentee list ${month}`, r.int(4, 9) * 100);
+  }
 }
 
 /**

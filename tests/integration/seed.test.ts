@@ -18,6 +18,12 @@ describe('npm run seed', () => {
     const { lead } = await api.Lead({ id: (await api.Leads({ first: 1 })).leads.edges[0]!.node.id });
     expect(lead.activities.length).toBeGreaterThan(0);
     expect((await api.Users()).users).toHaveLength(4);
+    // Two years of history and spend, so every analytics section has something to show.
+    const { analytics } = await api.Analytics({ range: { preset: 'ALL_TIME' }, bucket: 'MONTH' });
+    expect(analytics.range.from < new Date(Date.now() - 300 * 86_400_000).toISOString().slice(0, 10)).toBe(true);
+    expect(analytics.funnel[0]!.count).toBeGreaterThan(10);
+    expect(analytics.sourceRoi.find((r) => r.source === 'DIRECT_MAIL')!.spend).toBeGreaterThan(20 * 2_000);
+    expect(analytics.revenue.series.length).toBeGreaterThan(12);
 
     const again = await seed(server.deps, { properties: 24, deals: 16 });
     expect(again).toEqual({ created: false, organizationId: first.organizationId });
