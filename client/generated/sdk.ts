@@ -107,6 +107,8 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -134,6 +136,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     AnalyticsExtras(variables: Operations.AnalyticsExtrasQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AnalyticsExtrasQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AnalyticsExtrasQuery>({ document: Operations.AnalyticsExtrasDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyticsExtras', 'query', variables);
+    },
+    Series(variables: Operations.SeriesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SeriesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SeriesQuery>({ document: Operations.SeriesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Series', 'query', variables);
+    },
+    PipelineIn(variables?: Operations.PipelineInQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.PipelineInQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.PipelineInQuery>({ document: Operations.PipelineInDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PipelineIn', 'query', variables);
     },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);

@@ -16,6 +16,8 @@ import {
   FunnelGroupingName,
   FunnelStep,
   RevenueReport,
+  SeriesMetricName,
+  SeriesPoint,
   SourceRoi,
   StageDuration,
   StuckDeals,
@@ -88,6 +90,16 @@ export class AnalyticsResolver {
   })
   forecast(@Ctx() ctx: Context): Promise<Forecast> {
     return ctx.services.analytics.forecast();
+  }
+
+  @FieldResolver(() => [SeriesPoint], { description: 'A metric per bucket over the range, empty buckets as 0' })
+  series(
+    @Parent() a: Analytics,
+    @Arg('metric', () => SeriesMetricName) metric: SeriesMetricName,
+    @Ctx() ctx: Context,
+    @Arg('bucket', () => AnalyticsBucket, { defaultValue: AnalyticsBucket.WEEK }) bucket: AnalyticsBucket,
+  ): Promise<SeriesPoint[]> {
+    return ctx.services.analytics.series(a.query, metric, bucket);
   }
 
   @FieldResolver(() => Velocity)

@@ -309,6 +309,29 @@ export class CampaignPerformance {
   bounceRate!: number | null;
 }
 
+export enum SeriesMetricName {
+  LEADS_CREATED = 'LEADS_CREATED',
+  LEADS_CONTACTED = 'LEADS_CONTACTED',
+  ACTIVITIES = 'ACTIVITIES',
+  DEALS_CREATED = 'DEALS_CREATED',
+  APPOINTMENTS = 'APPOINTMENTS',
+  OFFERS = 'OFFERS',
+  CONTRACTS = 'CONTRACTS',
+  CLOSED_WON = 'CLOSED_WON',
+  REVENUE = 'REVENUE',
+  SPEND = 'SPEND',
+}
+registerEnumType(SeriesMetricName, { name: 'SeriesMetric' });
+
+@ObjectType({ simpleResolvers: true })
+export class SeriesPoint {
+  @Field(() => LocalDateResolver, { description: 'First day of the bucket' })
+  start!: string;
+
+  @Field(() => Float)
+  value!: number;
+}
+
 export enum FunnelGroupingName {
   SOURCE = 'SOURCE',
   AGENT = 'AGENT',

@@ -1,4 +1,5 @@
-import { Authorized, Ctx, Extensions, FieldResolver, Query, Resolver, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, Extensions, FieldResolver, Query, Resolver, Subscription } from 'type-graphql';
+import { AnalyticsFilterInput, AnalyticsRangeInput } from '../analytics/AnalyticsTypes.js';
 import { FANOUT_EXTENSION } from '../../src/platform/graphql/fanout-key.js';
 import { Parent } from '../common/Parent.js';
 import { Activity } from '../../entities/Activity.js';
@@ -19,8 +20,19 @@ export class PipelineResolver {
   @Query(() => [PipelineStage], {
     description: 'Count and value of deals per stage, every stage listed in pipeline order',
   })
-  pipeline(@Ctx() ctx: Context): Promise<PipelineStage[]> {
-    return ctx.services.deals.pipeline();
+  async pipeline(
+    @Ctx() ctx: Context,
+    @Arg('range', () => AnalyticsRangeInput, {
+      nullable: true,
+      description: 'Only deals created in these days (organization’s time zone)',
+    })
+    range?: AnalyticsRangeInput,
+    @Arg('filter', () => AnalyticsFilterInput, { nullable: true, description: 'Only deals of leads matching it' })
+    filter?: AnalyticsFilterInput,
+  ): Promise<PipelineStage[]> {
+    if (!range && !filter) return ctx.services.deals.pipeline();
+    const q = await ctx.services.analytics.query(range ?? { preset: 'ALL_TIME' }, filter ?? {});
+    return ctx.services.analytics.pipeline(q);
   }
 
   /**

@@ -192,6 +192,41 @@ describe('analytics', () => {
     expect(mail.analytics.funnel.map((f) => f.count)).toEqual([2, 2, 2, 2, 1, 1, 1]);
     const before = await t.api.Funnel({ range: { from: '2020-01-01', to: '2020-12-31' } });
     expect(before.analytics.funnel[0]!.count).toBe(0);
+
+    // Series: every metric sums to what happened this week (six leads by now, the SEO one included).
+    const total = async (metric: string, filter = {}) => {
+      const { analytics: a } = await t.api.Series({
+        range: { preset: 'LAST_7_DAYS' },
+        filter,
+        metric: metric as never,
+        bucket: 'DAY',
+      });
+      expect(a.series.map((p) => p.start)).toEqual([-6, -5, -4, -3, -2, -1, 0].map((d) => day(d)));
+      return Math.round(a.series.reduce((cents, p) => cents + p.value * 100, 0)) / 100; // values are whole cents
+    };
+    expect(await total('LEADS_CREATED')).toBe(6);
+    expect(await total('LEADS_CONTACTED')).toBe(2);
+    expect(await total('ACTIVITIES')).toBe(2);
+    expect(await total('DEALS_CREATED')).toBe(3);
+    expect(await total('APPOINTMENTS')).toBe(2);
+    expect(await total('OFFERS')).toBe(1);
+    expect(await total('CONTRACTS')).toBe(1);
+    expect(await total('CLOSED_WON')).toBe(1);
+    expect(await total('REVENUE')).toBe(12_000);
+    expect(await total('SPEND')).toBe(800); // exact: each spend is split into whole cents per day
+    expect(await total('SPEND', { sources: ['PPC'] })).toBe(300);
+    expect(await total('LEADS_CREATED', { sources: ['PPC'] })).toBe(2);
+
+    // pipeline with a range and filter: deals created this week of DIRECT_MAIL leads.
+    const { pipeline } = await t.api.PipelineIn({
+      range: { preset: 'LAST_7_DAYS' },
+      filter: { sources: ['DIRECT_MAIL'] },
+    });
+    expect(pipeline.filter((x) => x.count).map((x) => [x.stage, x.count])).toEqual([
+      ['CLOSED_WON', 1],
+      ['CLOSED_LOST', 1],
+    ]);
+    expect((await t.api.PipelineIn({})).pipeline.find((x) => x.stage === 'NEW')!.count).toBe(1);
   });
 
   it('spend is validated and per organization; bad ranges and foreign ids are BAD_USER_INPUT', async () => {

@@ -3,6 +3,7 @@ import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
+import { addDays } from '../tasks/calendar.js';
 import { businessMinutesBetween } from './business-time.js';
 import {
   bucketOf,
@@ -12,96 +13,32 @@ import {
   resolveRange,
   type Bucket,
   type RangePreset,
-  type ResolvedRange,
 } from './range.js';
 
-export interface AnalyticsFilter {
-  sources?: LeadSource[] | null;
-  assignedUserIds?: string[] | null;
-  tags?: string[] | null;
-  campaignIds?: string[] | null;
-}
+import {
+  DAY,
+  DEFAULT_CLOSE_RATES,
+  funnelOf,
+  nullableArray,
+  OPEN_STAGES,
+  pgArray,
+  REVENUE_BASIS_SQL,
+  REVENUE_SQL,
+  round,
+  seriesEvents,
+  SHRINK_K,
+  STAGES_FROM,
+  UNDERWRITING_JOIN,
+  type AnalyticsFilter,
+  type AnalyticsQuery,
+  type FunnelGrouping,
+  type FunnelLeadRow,
+  type FunnelRow,
+  type RevenueBasis,
+  type SeriesMetric,
+} from './definitions.js';
 
-/** A resolved request: the range in the organization's time zone and a checked filter. */
-export interface AnalyticsQuery {
-  organizationId: string;
-  range: ResolvedRange;
-  filter: AnalyticsFilter;
-}
-
-export const FUNNEL_STEPS = [
-  'CREATED',
-  'CONTACTED',
-  'QUALIFIED',
-  'DEAL',
-  'OFFER_MADE',
-  'UNDER_CONTRACT',
-  'CLOSED_WON',
-] as const;
-export type FunnelStep = (typeof FUNNEL_STEPS)[number];
-
-export interface FunnelRow {
-  step: FunnelStep;
-  count: number;
-  /** Of the previous step (null for the first, or when the previous is 0). */
-  stepConversion: number | null;
-  /** Of the leads created. */
-  overallConversion: number | null;
-  /** Median days from the previous step, over the leads that reached both. */
-  medianDaysFromPrevious: number | null;
-}
-
-export type RevenueBasis = 'ASSIGNMENT_FEE' | 'CONTRACT_MINUS_UNDERWRITING' | 'UNKNOWN';
-
-const OPEN_STAGES = [
-  DealStage.NEW,
-  DealStage.CONTACTED,
-  DealStage.APPOINTMENT_SET,
-  DealStage.OFFER_MADE,
-  DealStage.NEGOTIATION,
-  DealStage.UNDER_CONTRACT,
-] as const;
-/** What a deal in each open stage closes at before an organization has history (docs/analytics.md). */
-export const DEFAULT_CLOSE_RATES: Record<(typeof OPEN_STAGES)[number], number> = {
-  NEW: 0.05,
-  CONTACTED: 0.1,
-  APPOINTMENT_SET: 0.2,
-  OFFER_MADE: 0.3,
-  NEGOTIATION: 0.45,
-  UNDER_CONTRACT: 0.8,
-};
-/** How many closed deals of history weigh as much as the default. */
-const SHRINK_K = 20;
-
-const DAY = 86_400_000;
-const STAGES_FROM = (stage: DealStage): DealStage[] => {
-  const order = [
-    DealStage.NEW,
-    DealStage.CONTACTED,
-    DealStage.APPOINTMENT_SET,
-    DealStage.OFFER_MADE,
-    DealStage.NEGOTIATION,
-    DealStage.UNDER_CONTRACT,
-    DealStage.CLOSED_WON,
-  ];
-  return order.slice(order.indexOf(stage));
-};
-
-/** Revenue of a closed deal and where it comes from (docs/analytics.md, "Revenue"). */
-export const REVENUE_SQL = `
-  case when d.assignment_fee > 0 then d.assignment_fee
-       when d.contract_price is not null and uw.all_in is not null then d.contract_price - uw.all_in
-  end`;
-export const REVENUE_BASIS_SQL = `
-  case when d.assignment_fee > 0 then 'ASSIGNMENT_FEE'
-       when d.contract_price is not null and uw.all_in is not null then 'CONTRACT_MINUS_UNDERWRITING'
-       else 'UNKNOWN' end`;
-/** The all-in cost of a deal's latest saved underwriting (FLIP: totalCost), joined as `uw`. */
-export const UNDERWRITING_JOIN = `
-  left join lateral (
-    select coalesce((u.outputs->>'totalCost')::numeric, (u.outputs->>'allInCost')::numeric) as all_in
-      from underwritings u where u.deal_id = d.id order by u.version desc limit 1
-  ) uw on true`;
+export * from './definitions.js';
 
 /**
  * The analytics an acquisitions team runs its week on, exact, computed from the stored rows for the
@@ -561,21 +498,79 @@ export class AnalyticsService {
     );
   }
 
+  /**
+   * One metric over the range, per bucket, every bucket present (zero when nothing happened). Counts
+   * are of events in the range — a lead's first contact, a deal's first entry to a stage — for leads
+   * matching the filter; SPEND spreads each spend over its days.
+   */
+  async series(q: AnalyticsQuery, metric: SeriesMetric, bucket: Bucket) {
+    const rows =
+      metric === 'SPEND'
+        ? await this.spendByDay(q)
+        : await this.scope.em.execute<{ day: string; value: string }[]>(
+            `select to_char(e.at at time zone ?, 'YYYY-MM-DD') as day, sum(e.value) as value
+           from (${seriesEvents()[metric]}) e join leads l on l.id = e.lead_id
+          where e.at >= ? and e.at < ? and ${this.leadFilterSql('l')}
+          group by 1`,
+            [q.range.timeZone, q.range.start, q.range.end, ...this.leadFilterParams(q)],
+          );
+    const points = bucketsBetween(q.range.from, q.range.to, bucket).map((start) => ({ start, value: 0 }));
+    const byStart = new Map(points.map((x) => [x.start, x]));
+    for (const r of rows) {
+      const point = byStart.get(bucketOf(r.day, bucket));
+      if (point) point.value += Number(r.value);
+    }
+    for (const point of points) point.value = round(point.value)!;
+    return points;
+  }
+
+  /**
+   * Deals per current stage with their value (contract price, else offer): every deal, or with a
+   * range the deals created in it, for leads matching the filter.
+   */
+  async pipeline(q: AnalyticsQuery | null) {
+    const where = q ? `d.created_at >= ? and d.created_at < ? and ${this.leadFilterSql('l')}` : 'true';
+    const rows = await this.scope.em.execute<{ stage: DealStage; count: string; total: string }[]>(
+      `select d.stage::text as stage, count(*) as count,
+              coalesce(sum(coalesce(d.contract_price, d.offer_amount, 0)), 0) as total
+         from deals d join leads l on l.id = d.lead_id where ${where} group by d.stage`,
+      q ? [q.range.start, q.range.end, ...this.leadFilterParams(q)] : [],
+    );
+    return Object.values(DealStage).map((stage) => {
+      const r = rows.find((x) => x.stage === stage);
+      return { stage, count: Number(r?.count ?? 0), totalValue: Number(r?.total ?? 0) };
+    });
+  }
+
+  /** Spend per local day of the range (each spend spread evenly over its days, see spendInRange). */
+  private async spendByDay(q: AnalyticsQuery): Promise<{ day: string; value: number }[]> {
+    const days = new Map<string, number>();
+    for (const x of await this.spendInRange(q)) days.set(x.day, (days.get(x.day) ?? 0) + x.cents);
+    return [...days].map(([day, cents]) => ({ day, value: cents / 100 }));
+  }
+
   /** Spend per source within the range, each spend spread evenly over its days. */
   private async spendBySource(q: AnalyticsQuery): Promise<Map<LeadSource, number>> {
+    const sources = new Map<LeadSource, number>();
+    for (const x of await this.spendInRange(q)) sources.set(x.source, (sources.get(x.source) ?? 0) + x.cents);
+    return new Map([...sources].map(([source, cents]) => [source, cents / 100]));
+  }
+
+  /**
+   * Every day of the range each spend covers, with its share in whole cents: the amount's cents
+   * divided by the days of its period, the remainder going one cent each to its first days — so the
+   * days of a spend add up to it exactly, and every section splits it the same way.
+   */
+  private async spendInRange(q: AnalyticsQuery): Promise<{ day: string; source: LeadSource; cents: number }[]> {
     const { filter, range } = q;
-    const rows = await this.scope.em.execute<{ source: LeadSource; amount: string }[]>(
-      `select s.source::text as source,
-              sum(s.amount * (least(s.period_end, ?::date) - greatest(s.period_start, ?::date) + 1)
-                  / (s.period_end - s.period_start + 1)) as amount
+    const rows = await this.scope.em.execute<{ source: LeadSource; amount: string; start: string; end: string }[]>(
+      `select s.source::text as source, s.amount, to_char(s.period_start, 'YYYY-MM-DD') as start,
+              to_char(s.period_end, 'YYYY-MM-DD') as end
          from marketing_spend s
         where s.period_start <= ?::date and s.period_end >= ?::date
           and (?::lead_source[] is null or s.source = any(?::lead_source[]))
-          and (?::uuid[] is null or s.campaign_id = any(?::uuid[]))
-        group by s.source`,
+          and (?::uuid[] is null or s.campaign_id = any(?::uuid[]))`,
       [
-        range.to,
-        range.from,
         range.to,
         range.from,
         nullableArray(filter.sources),
@@ -584,7 +579,20 @@ export class AnalyticsService {
         nullableArray(filter.campaignIds),
       ],
     );
-    return new Map(rows.map((r) => [r.source, Number(r.amount)]));
+    const out: { day: string; source: LeadSource; cents: number }[] = [];
+    for (const r of rows) {
+      const cents = Math.round(Number(r.amount) * 100);
+      const days = Math.round((Date.parse(r.end) - Date.parse(r.start)) / DAY) + 1;
+      const from = r.start > range.from ? r.start : range.from;
+      const to = r.end < range.to ? r.end : range.to;
+      for (
+        let d = from, i = Math.round((Date.parse(from) - Date.parse(r.start)) / DAY);
+        d <= to;
+        d = addDays(d, 1), i++
+      )
+        out.push({ day: d, source: r.source, cents: Math.floor(cents / days) + (i < cents % days ? 1 : 0) });
+    }
+    return out;
   }
 
   /** Leads created in the range that match the filter. */
@@ -610,63 +618,4 @@ export class AnalyticsService {
     const { sources, assignedUserIds, tags, campaignIds } = q.filter;
     return [sources, assignedUserIds, tags, campaignIds].flatMap((list) => [nullableArray(list), nullableArray(list)]);
   }
-}
-
-function ms(value: Date | string): number {
-  return (value instanceof Date ? value : new Date(value)).getTime();
-}
-
-function round(x: number | null, digits = 2): number | null {
-  if (x == null) return null;
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
-/** A Postgres array literal (em.execute spreads JS arrays). */
-function pgArray(values: readonly string[]): string {
-  return `{${values.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
-
-function nullableArray(values: readonly string[] | null | undefined): string | null {
-  return values?.length ? pgArray(values) : null;
-}
-
-export type FunnelGrouping = 'SOURCE' | 'AGENT' | 'MONTH_CREATED';
-
-type FunnelLeadRow = Record<FunnelStep | 'status' | 'source' | 'assigned_user_id' | 'month', Date | string | null> & {
-  source: string;
-  assigned_user_id: string | null;
-  month: string;
-};
-
-/** Counts, conversions and median gaps of the funnel over per-lead step times. */
-function funnelOf(rows: FunnelLeadRow[]): FunnelRow[] {
-  const time = (r: FunnelLeadRow, step: FunnelStep): number | null => {
-    if (step === 'QUALIFIED') return r.DEAL ? ms(r.DEAL) : null; // when known: the first deal
-    const value = r[step];
-    return value == null ? null : ms(value);
-  };
-  const reachedStep = (r: FunnelLeadRow, i: number): boolean =>
-    FUNNEL_STEPS.slice(i).some((s) => (s === 'QUALIFIED' ? r.status === 'QUALIFIED' || !!r.DEAL : r[s] != null));
-  const counts = FUNNEL_STEPS.map((_, i) => rows.filter((r) => reachedStep(r, i)).length);
-  return FUNNEL_STEPS.map((step, i) => {
-    const gaps =
-      i === 0
-        ? []
-        : rows
-            .map((r) => {
-              const a = time(r, FUNNEL_STEPS[i - 1]!);
-              const b = time(r, step);
-              return a != null && b != null && b >= a ? (b - a) / DAY : null;
-            })
-            .filter((x): x is number => x != null)
-            .sort((a, b) => a - b);
-    return {
-      step,
-      count: counts[i]!,
-      stepConversion: i === 0 || !counts[i - 1] ? null : counts[i]! / counts[i - 1]!,
-      overallConversion: counts[0] ? counts[i]! / counts[0] : null,
-      medianDaysFromPrevious: i === 0 ? null : round(medianOf(gaps)),
-    };
-  });
 }
