@@ -101,30 +101,34 @@ export class AnalyticsService {
       .map(([key, rows]) => ({ key, steps: funnelOf(rows) }));
   }
 
+  /** Per lead of the cohort, each step's first time: one pass over each table, joined by lead. */
   private funnelRows(q: AnalyticsQuery): Promise<FunnelLeadRow[]> {
     return this.scope.em.execute<FunnelLeadRow[]>(
       `with cohort as (${this.cohortSql()}),
+            contact as (
+              select a.lead_id, min(a.occurred_at) as at
+                from activities a join cohort c on c.id = a.lead_id
+               where a.direction = 'OUTBOUND' and a.type <> 'NOTE' group by a.lead_id),
+            dealt as (select d.lead_id, min(d.created_at) as at from deals d join cohort c on c.id = d.lead_id
+                       group by d.lead_id),
             reached as (
-              select d.lead_id, s.to_stage, min(s.at) as at
+              select d.lead_id,
+                     min(s.at) filter (where s.to_stage = any(?::deal_stage[])) as offer_at,
+                     min(s.at) filter (where s.to_stage = any(?::deal_stage[])) as contract_at,
+                     min(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
                 from deal_stage_changes s join deals d on d.id = s.deal_id join cohort c on c.id = d.lead_id
-               group by d.lead_id, s.to_stage)
+               group by d.lead_id)
        select c.created_at as "CREATED", c.source::text as source, c.assigned_user_id,
-              to_char(c.created_at at time zone ?, 'YYYY-MM') as month,
-              (select min(a.occurred_at) from activities a
-                where a.lead_id = c.id and a.direction = 'OUTBOUND' and a.type <> 'NOTE') as "CONTACTED",
-              (select min(d.created_at) from deals d where d.lead_id = c.id) as "DEAL",
-              c.status::text as status,
-              (select min(r.at) from reached r
-                where r.lead_id = c.id and r.to_stage = any(?::deal_stage[])) as "OFFER_MADE",
-              (select min(r.at) from reached r
-                where r.lead_id = c.id and r.to_stage = any(?::deal_stage[])) as "UNDER_CONTRACT",
-              (select min(r.at) from reached r where r.lead_id = c.id and r.to_stage = 'CLOSED_WON') as "CLOSED_WON"
-         from cohort c`,
+              to_char(c.created_at at time zone ?, 'YYYY-MM') as month, c.status::text as status,
+              ct.at as "CONTACTED", dl.at as "DEAL", r.offer_at as "OFFER_MADE", r.contract_at as "UNDER_CONTRACT",
+              r.won_at as "CLOSED_WON"
+         from cohort c left join contact ct on ct.lead_id = c.id left join dealt dl on dl.lead_id = c.id
+              left join reached r on r.lead_id = c.id`,
       [
         ...this.cohortParams(q),
-        q.range.timeZone,
         pgArray(STAGES_FROM(DealStage.OFFER_MADE)),
         pgArray(STAGES_FROM(DealStage.UNDER_CONTRACT)),
+        q.range.timeZone,
       ],
     );
   }

@@ -1,0 +1,207 @@
+import { print } from 'graphql';
+import pg from 'pg';
+import { AnalyticsDocument } from '../client/index.js';
+import { Role } from '../entities/enums.js';
+import type { Config } from '../src/platform/config.js';
+import { createDeps } from '../src/platform/deps.js';
+import { createLogger } from '../src/platform/observability/logger.js';
+import { apiEnv, fmt, median, percentile, spawnService } from './lib.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const LEADS = Number(process.env.BENCH_ANALYTICS_LEADS ?? 200_000);
+const DEALS = Math.floor(LEADS / 2);
+const ACTIVITIES = LEADS * 10;
+const ROUNDS = 3;
+const PER_ROUND = 10;
+const SOURCES = ['DIRECT_MAIL', 'COLD_CALL', 'SMS', 'PPC', 'SEO', 'REFERRAL', 'DRIVING_FOR_DOLLARS', 'LIST_IMPORT'];
+const PATH = ['NEW', 'CONTACTED', 'APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'];
+
+/**
+ * One organization the size the issue names: 200,000 leads over two years, 100,000 deals with stage
+ * histories (each walked some way along the pipeline, some lost), 2,000,000 activities and 24
+ * months of spend per source — bulk SQL as the owner, the triggers keeping lead counters as usual.
+ */
+async function fixture(config: Config): Promise<{ organizationId: string; userId: string }> {
+  const db = new pg.Client({ connectionString: config.databaseOwnerUrl });
+  await db.connect();
+  const org = crypto.randomUUID();
+  const users = Array.from({ length: 10 }, () => crypto.randomUUID());
+  await db.query(`insert into organizations (id, name, time_zone) values ($1, 'analytics bench', 'America/Chicago')`, [
+    org,
+  ]);
+  await db.query(
+    `insert into users (id, organization_id, email, name, role, password_hash)
+     select u, $1, 'a-' || u || '@example.com', 'Agent ' || n,
+            (case when n = 1 then 'OWNER' else 'AGENT' end)::user_role, 'x'
+       from unnest($2::uuid[]) with ordinality as t(u, n)`,
+    [org, users],
+  );
+  await db.query(
+    `insert into leads (id, organization_id, created_at, updated_at, first_name, last_name, source, status,
+                        assigned_user_id)
+     select gen_random_uuid(), $1, now() - (i % 730) * interval '1 day' - (i % 1440) * interval '1 minute', now(),
+            'Seller', 'No' || i, ($2::text[])[1 + i % 8]::lead_source,
+            (array['NEW','CONTACTED','QUALIFIED','NURTURE','DEAD'])[1 + i % 5]::lead_status, ($3::uuid[])[1 + i % 10]
+       from generate_series(1, $4::int) as i`,
+    [org, SOURCES, users, LEADS],
+  );
+  await db.query(
+    `insert into activities (id, organization_id, created_at, updated_at, lead_id, type, direction, occurred_at,
+                             user_id)
+     select gen_random_uuid(), $1, now(), now(), l.id,
+            (array['CALL','SMS','EMAIL','NOTE','VOICEMAIL'])[1 + k % 5]::activity_type,
+            (case when k % 7 = 0 then 'INBOUND' else 'OUTBOUND' end)::activity_direction,
+            l.created_at + k * interval '2 days', l.assigned_user_id
+       from (select id, created_at, assigned_user_id from leads where organization_id = $1) l,
+            generate_series(1, $2::int) as k`,
+    [org, ACTIVITIES / LEADS],
+  );
+  await db.query(
+    `insert into properties (id, organization_id, address_line, city, state, zip, normalized_address)
+     select gen_random_uuid(), $1, i || ' Bench St', 'Austin', 'TX', '78701', i || ' bench st|78701'
+       from generate_series(1, $2::int) as i`,
+    [org, DEALS],
+  );
+  await db.query(
+    `insert into deals (id, organization_id, created_at, updated_at, title, lead_id, property_id, stage,
+                        stage_changed_at, offer_amount, assignment_fee, assigned_user_id)
+     select gen_random_uuid(), $1, l.created_at + interval '3 days', now(), 'Deal ' || l.n, l.id, p.id,
+            (case when l.n % 9 = 0 then 'CLOSED_LOST' else ($2::text[])[1 + l.n % 7] end)::deal_stage,
+            l.created_at + interval '10 days', 100000 + (l.n % 200) * 1000,
+            case when l.n % 7 = 6 then 5000 + (l.n % 20) * 500 end, l.assigned_user_id
+       from (select id, created_at, assigned_user_id, row_number() over (order by id) as n from leads
+              where organization_id = $1 limit $3) l
+       join (select id, row_number() over (order by id) as n from properties where organization_id = $1) p
+         on p.n = l.n`,
+    [org, PATH, DEALS],
+  );
+  // Stage history: every stage from NEW to the deal's stage; a lost deal went NEW, CONTACTED, CLOSED_LOST.
+  await db.query(
+    `insert into deal_stage_changes (id, organization_id, deal_id, from_stage, to_stage, at, by_user_id)
+     select gen_random_uuid(), $1, d.id, case when s.k > 1 then ($2::text[])[s.k - 1]::deal_stage end,
+            ($2::text[])[s.k]::deal_stage, d.created_at + (s.k - 1) * interval '2 days', d.assigned_user_id
+       from deals d cross join lateral generate_series(1, case when d.stage = 'CLOSED_LOST' then 2
+                                                          else array_position($2::text[], d.stage::text) end) as s(k)
+      where d.organization_id = $1`,
+    [org, PATH],
+  );
+  await db.query(
+    `insert into deal_stage_changes (id, organization_id, deal_id, from_stage, to_stage, at, by_user_id, note)
+     select gen_random_uuid(), $1, d.id, 'CONTACTED', 'CLOSED_LOST', d.created_at + interval '4 days',
+            d.assigned_user_id, 'Listed'
+       from deals d where d.organization_id = $1 and d.stage = 'CLOSED_LOST'`,
+    [org],
+  );
+  await db.query(
+    `insert into marketing_spend (id, organization_id, source, label, amount, period_start, period_end)
+     select gen_random_uuid(), $1, s::lead_source, s || ' ' || m, 500 + (m * 37) % 3000,
+            (date_trunc('month', now()) - m * interval '1 month')::date,
+            (date_trunc('month', now()) - (m - 1) * interval '1 month' - interval '1 day')::date
+       from unnest($2::text[]) as s, generate_series(0, 23) as m`,
+    [org, SOURCES],
+  );
+  await db.query('analyze');
+  await db.end();
+  return { organizationId: org, userId: users[0]! };
+}
+
+/** The same dashboard numbers as plain aggregate SQL over the raw tables (funnel, ROI, stages, revenue). */
+const RAW_SQL = [
+  `with c as (select id from leads where organization_id = $1 and created_at >= $2 and created_at < $3)
+   select (select count(*) from c),
+          (select count(distinct a.lead_id) from activities a join c on c.id = a.lead_id
+            where a.organization_id = $1 and a.direction = 'OUTBOUND' and a.type <> 'NOTE'),
+          (select count(distinct d.lead_id) from deals d join c on c.id = d.lead_id where d.organization_id = $1)`,
+  `select l.source, count(distinct l.id), count(distinct d.id) filter (where d.stage = 'CLOSED_WON'),
+          sum(d.assignment_fee) filter (where d.stage = 'CLOSED_WON')
+     from leads l left join deals d on d.lead_id = l.id and d.organization_id = $1
+    where l.organization_id = $1 and l.created_at >= $2 and l.created_at < $3 group by l.source`,
+  `select source, sum(amount) from marketing_spend where organization_id = $1 and period_end >= $2::date
+      and period_start < $3::date group by source`,
+  `select to_stage, percentile_cont(0.5) within group (order by d) from (
+     select to_stage, at, extract(epoch from lead(at) over (partition by deal_id order by at) - at) as d
+       from deal_stage_changes where organization_id = $1) x
+    where d is not null and at >= $2 and at < $3 group by to_stage`,
+  `select date_trunc('week', s.at), count(*), sum(d.assignment_fee)
+     from deal_stage_changes s join deals d on d.id = s.deal_id
+    where s.organization_id = $1 and s.to_stage = 'CLOSED_WON' and s.at >= $2 and s.at < $3 group by 1`,
+];
+
+/**
+ * The full dashboard (every section of `analytics`, LAST_QUARTER) over HTTP, one request at a time,
+ * beside the same numbers as plain aggregate SQL straight to PostgreSQL (five statements), alternating
+ * rounds. Targets (issue 13): p95 ≤ 50 ms and ≥ 10× faster than the raw SQL.
+ */
+export async function benchAnalytics(config: Config): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  const { organizationId, userId } = await fixture(config);
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const deps = await createDeps(config, createLogger('warn'));
+  const { token } = await deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
+  await deps.close();
+  const app = await spawnService(
+    `${ROOT}dist/src/main.js`,
+    ['--no-worker'],
+    apiEnv(config, { RATE_LIMIT_QUERIES_PER_MINUTE: '100000000' }),
+    'api listening',
+  );
+  const body = JSON.stringify({ query: print(AnalyticsDocument), variables: { range: { preset: 'LAST_QUARTER' } } });
+  const api = async () => {
+    const t = performance.now();
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
+    const json = (await res.json()) as { errors?: unknown };
+    if (json.errors) throw new Error(`analytics failed: ${JSON.stringify(json.errors)}`);
+    return performance.now() - t;
+  };
+  const db = new pg.Client({ connectionString: config.databaseOwnerUrl });
+  await db.connect();
+  const end = new Date();
+  const start = new Date(end.getTime() - 92 * 86_400_000);
+  const raw = async () => {
+    const t = performance.now();
+    for (const sql of RAW_SQL) await db.query(sql, [organizationId, start, end]);
+    return performance.now() - t;
+  };
+  await api();
+  await raw();
+  const rounds = { api: [] as number[][], raw: [] as number[][] };
+  for (let r = 0; r < ROUNDS; r++)
+    for (const [name, fn] of (r % 2
+      ? [
+          ['raw', raw],
+          ['api', api],
+        ]
+      : [
+          ['api', api],
+          ['raw', raw],
+        ]) as ['api' | 'raw', () => Promise<number>][]) {
+      const times: number[] = [];
+      for (let i = 0; i < PER_ROUND; i++) times.push(await fn());
+      rounds[name].push(times.sort((a, b) => a - b));
+    }
+  await db.end();
+  await app.stop();
+  const out = {
+    leads: LEADS,
+    deals: DEALS,
+    activities: ACTIVITIES,
+    seedSeconds,
+    apiP50: median(rounds.api.map((t) => percentile(t, 50))),
+    apiP95: median(rounds.api.map((t) => percentile(t, 95))),
+    rawP50: median(rounds.raw.map((t) => percentile(t, 50))),
+    rawP95: median(rounds.raw.map((t) => percentile(t, 95))),
+  };
+  console.log(
+    `\nAnalytics dashboard (${LEADS.toLocaleString()} leads, ${DEALS.toLocaleString()} deals with stage histories, ` +
+      `${ACTIVITIES.toLocaleString()} activities, 24 months of spend; LAST_QUARTER, every section; ` +
+      `${ROUNDS} alternating rounds of ${PER_ROUND})\n` +
+      `  analytics over HTTP:      p50 ${fmt(out.apiP50)} ms  p95 ${fmt(out.apiP95)} ms  (target p95 ≤ 50 ms)\n` +
+      `  raw aggregate SQL (5 statements, pg): p50 ${fmt(out.rawP50)} ms  p95 ${fmt(out.rawP95)} ms  ` +
+      `(raw/analytics p50 ×${fmt(out.rawP50 / out.apiP50, 2)}; target ≥ ×10)`,
+  );
+  return { analytics: out };
+}
