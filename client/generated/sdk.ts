@@ -109,6 +109,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -142,6 +143,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PipelineIn(variables?: Operations.PipelineInQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.PipelineInQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.PipelineInQuery>({ document: Operations.PipelineInDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PipelineIn', 'query', variables);
+    },
+    RebuildAnalytics(variables?: Operations.RebuildAnalyticsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RebuildAnalyticsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RebuildAnalyticsMutation>({ document: Operations.RebuildAnalyticsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RebuildAnalytics', 'mutation', variables);
     },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { DealStage, LeadSource } from '../../entities/enums.js';
+import { DealStage, LeadSource, Role } from '../../entities/enums.js';
 import { MarketingSpend } from '../../entities/MarketingSpend.js';
 import { User } from '../../entities/User.js';
 import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
@@ -8,6 +8,7 @@ import { Parent } from '../common/Parent.js';
 import {
   Analytics,
   AnalyticsBucket,
+  AnalyticsRebuild,
   AnalyticsFilterInput,
   AnalyticsRangeInput,
   CampaignPerformance,
@@ -115,6 +116,14 @@ export class AnalyticsResolver {
   @FieldResolver(() => [CampaignPerformance], { description: 'Per campaign with sends in the range' })
   campaignPerformance(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<CampaignPerformance[]> {
     return ctx.services.analytics.campaignPerformance(a.query);
+  }
+
+  @Authorized([Role.OWNER])
+  @Mutation(() => AnalyticsRebuild, {
+    description: 'Recompute the analytics facts from the raw rows; reports how many had drifted (OWNER)',
+  })
+  rebuildAnalytics(@Ctx() ctx: Context): Promise<AnalyticsRebuild> {
+    return ctx.services.analytics.rebuild();
   }
 
   @Authorized(MANAGERS)

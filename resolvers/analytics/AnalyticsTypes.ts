@@ -415,3 +415,12 @@ export class Analytics {
 
   query!: AnalyticsQuery;
 }
+
+@ObjectType({ simpleResolvers: true })
+export class AnalyticsRebuild {
+  @Field(() => Int, { description: 'Leads whose facts were recomputed' })
+  leads!: number;
+
+  @Field(() => Int, { description: 'Rows that differed from the raw data before (0 when all was exact)' })
+  drifted!: number;
+}

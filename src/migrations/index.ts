@@ -17,6 +17,7 @@ import { Migration20261203030000_daily_loop } from './Migration20261203030000_da
 import { Migration20261203040000_daily_loop_indexes } from './Migration20261203040000_daily_loop_indexes.js';
 import { Migration20261203050000_reminder_outbox } from './Migration20261203050000_reminder_outbox.js';
 import { Migration20261203060000_marketing_spend } from './Migration20261203060000_marketing_spend.js';
+import { Migration20261203070000_analytics_lead_facts } from './Migration20261203070000_analytics_lead_facts.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203040000_daily_loop_indexes', class: Migration20261203040000_daily_loop_indexes },
   { name: 'Migration20261203050000_reminder_outbox', class: Migration20261203050000_reminder_outbox },
   { name: 'Migration20261203060000_marketing_spend', class: Migration20261203060000_marketing_spend },
+  { name: 'Migration20261203070000_analytics_lead_facts', class: Migration20261203070000_analytics_lead_facts },
 ];

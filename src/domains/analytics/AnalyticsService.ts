@@ -21,13 +21,11 @@ import {
   funnelOf,
   nullableArray,
   OPEN_STAGES,
-  pgArray,
   REVENUE_BASIS_SQL,
   REVENUE_SQL,
   round,
   seriesEvents,
   SHRINK_K,
-  STAGES_FROM,
   UNDERWRITING_JOIN,
   type AnalyticsFilter,
   type AnalyticsQuery,
@@ -101,35 +99,15 @@ export class AnalyticsService {
       .map(([key, rows]) => ({ key, steps: funnelOf(rows) }));
   }
 
-  /** Per lead of the cohort, each step's first time: one pass over each table, joined by lead. */
+  /** Per lead of the cohort, each step's first time, from the facts the triggers keep (one indexed range scan). */
   private funnelRows(q: AnalyticsQuery): Promise<FunnelLeadRow[]> {
     return this.scope.em.execute<FunnelLeadRow[]>(
-      `with cohort as (${this.cohortSql()}),
-            contact as (
-              select a.lead_id, min(a.occurred_at) as at
-                from activities a join cohort c on c.id = a.lead_id
-               where a.direction = 'OUTBOUND' and a.type <> 'NOTE' group by a.lead_id),
-            dealt as (select d.lead_id, min(d.created_at) as at from deals d join cohort c on c.id = d.lead_id
-                       group by d.lead_id),
-            reached as (
-              select d.lead_id,
-                     min(s.at) filter (where s.to_stage = any(?::deal_stage[])) as offer_at,
-                     min(s.at) filter (where s.to_stage = any(?::deal_stage[])) as contract_at,
-                     min(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
-                from deal_stage_changes s join deals d on d.id = s.deal_id join cohort c on c.id = d.lead_id
-               group by d.lead_id)
-       select c.created_at as "CREATED", c.source::text as source, c.assigned_user_id,
+      `select c.created_at as "CREATED", c.source::text as source, c.assigned_user_id,
               to_char(c.created_at at time zone ?, 'YYYY-MM') as month, c.status::text as status,
-              ct.at as "CONTACTED", dl.at as "DEAL", r.offer_at as "OFFER_MADE", r.contract_at as "UNDER_CONTRACT",
-              r.won_at as "CLOSED_WON"
-         from cohort c left join contact ct on ct.lead_id = c.id left join dealt dl on dl.lead_id = c.id
-              left join reached r on r.lead_id = c.id`,
-      [
-        ...this.cohortParams(q),
-        pgArray(STAGES_FROM(DealStage.OFFER_MADE)),
-        pgArray(STAGES_FROM(DealStage.UNDER_CONTRACT)),
-        q.range.timeZone,
-      ],
+              c.contacted_at as "CONTACTED", c.deal_at as "DEAL", c.offer_at as "OFFER_MADE",
+              c.contract_at as "UNDER_CONTRACT", c.won_at as "CLOSED_WON"
+         from (${this.factsSql()}) c`,
+      [q.range.timeZone, ...this.cohortParams(q)],
     );
   }
 
@@ -151,27 +129,16 @@ export class AnalyticsService {
           revenue: string | null;
         }[]
       >(
-        `with cohort as (${this.cohortSql()}),
-              reached as (
-                select d.lead_id, array_agg(distinct s.to_stage::text) as stages
-                  from deal_stage_changes s join deals d on d.id = s.deal_id join cohort c on c.id = d.lead_id
-                 group by d.lead_id),
+        `with cohort as (${this.factsSql()}),
               won as (
                 select d.lead_id, sum(${REVENUE_SQL}) as revenue
-                  from deals d join cohort c on c.id = d.lead_id ${UNDERWRITING_JOIN}
-                 where d.stage = 'CLOSED_WON' group by d.lead_id)
-         select c.source::text as source, count(*) as leads,
-                count(*) filter (where r.stages && ?::text[]) as appointments,
-                count(*) filter (where r.stages && ?::text[]) as contracts,
-                count(*) filter (where r.stages && array['CLOSED_WON']) as closed,
-                sum(w.revenue) as revenue
-           from cohort c left join reached r on r.lead_id = c.id left join won w on w.lead_id = c.id
+                  from deals d join cohort c on c.lead_id = d.lead_id ${UNDERWRITING_JOIN}
+                 where c.won_at is not null and d.stage = 'CLOSED_WON' group by d.lead_id)
+         select c.source::text as source, count(*) as leads, count(c.appointment_at) as appointments,
+                count(c.contract_at) as contracts, count(c.won_at) as closed, sum(w.revenue) as revenue
+           from cohort c left join won w on w.lead_id = c.lead_id
           group by c.source`,
-        [
-          ...this.cohortParams(q),
-          pgArray(STAGES_FROM(DealStage.APPOINTMENT_SET)),
-          pgArray(STAGES_FROM(DealStage.UNDER_CONTRACT)),
-        ],
+        this.cohortParams(q),
       ),
       this.spendBySource(q),
     ]);
@@ -546,6 +513,33 @@ export class AnalyticsService {
     });
   }
 
+  /**
+   * Recomputes the organization's analytics facts from the raw rows and reports how many had
+   * drifted (a row that differed, or was missing or left over). With the triggers in place the
+   * answer is 0; it is the check, and the repair after a restore or a manual data fix.
+   */
+  async rebuild(): Promise<{ leads: number; drifted: number }> {
+    return this.scope.em.transactional(async (tem) => {
+      const snapshot = async () =>
+        new Map(
+          (
+            await tem.execute<{ lead_id: string; h: string }[]>(
+              'select lead_id, md5(row(f.*)::text) as h from analytics_lead_facts f',
+            )
+          ).map((r) => [r.lead_id, r.h]),
+        );
+      const before = await snapshot();
+      await tem.execute('select analytics_refresh_leads(array(select id from leads))');
+      await tem.execute(
+        'delete from analytics_lead_facts f where not exists (select 1 from leads l where l.id = f.lead_id)',
+      );
+      const after = await snapshot();
+      let drifted = [...before.keys()].filter((id) => !after.has(id)).length;
+      for (const [id, h] of after) if (before.get(id) !== h) drifted++;
+      return { leads: after.size, drifted };
+    });
+  }
+
   /** Spend per local day of the range (each spend spread evenly over its days, see spendInRange). */
   private async spendByDay(q: AnalyticsQuery): Promise<{ day: string; value: number }[]> {
     const days = new Map<string, number>();
@@ -605,17 +599,24 @@ export class AnalyticsService {
              where l.created_at >= ? and l.created_at < ? and ${this.leadFilterSql('l')}`;
   }
 
+  /** The cohort's rows of analytics_lead_facts (kept by triggers; see the analytics_lead_facts migration). */
+  private factsSql(): string {
+    return `select f.* from analytics_lead_facts f
+             where f.created_at >= ? and f.created_at < ? and ${this.leadFilterSql('f', 'lead_id')}`;
+  }
+
   private cohortParams(q: AnalyticsQuery): unknown[] {
     return [q.range.start, q.range.end, ...this.leadFilterParams(q)];
   }
 
-  private leadFilterSql(l: string): string {
+  /** The filter over rows of `leads` (or of analytics_lead_facts, whose lead id is `lead_id`). */
+  private leadFilterSql(l: string, id = 'id'): string {
     return `(?::lead_source[] is null or ${l}.source = any(?::lead_source[]))
         and (?::uuid[] is null or ${l}.assigned_user_id = any(?::uuid[]))
         and (?::text[] is null or exists (select 1 from properties p
                                             where p.id = ${l}.property_id and p.tags && ?::text[]))
         and (?::uuid[] is null or exists (select 1 from campaign_recipients cr
-                                            where cr.lead_id = ${l}.id and cr.campaign_id = any(?::uuid[])))`;
+                                            where cr.lead_id = ${l}.${id} and cr.campaign_id = any(?::uuid[])))`;
   }
 
   private leadFilterParams(q: AnalyticsQuery): unknown[] {

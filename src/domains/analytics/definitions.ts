@@ -79,19 +79,6 @@ export const DEFAULT_CLOSE_RATES: Record<(typeof OPEN_STAGES)[number], number> =
 export const SHRINK_K = 20;
 
 export const DAY = 86_400_000;
-export const STAGES_FROM = (stage: DealStage): DealStage[] => {
-  const order = [
-    DealStage.NEW,
-    DealStage.CONTACTED,
-    DealStage.APPOINTMENT_SET,
-    DealStage.OFFER_MADE,
-    DealStage.NEGOTIATION,
-    DealStage.UNDER_CONTRACT,
-    DealStage.CLOSED_WON,
-  ];
-  return order.slice(order.indexOf(stage));
-};
-
 /** Revenue of a closed deal and where it comes from (docs/analytics.md, "Revenue"). */
 export const REVENUE_SQL = `
   case when d.assignment_fee > 0 then d.assignment_fee
