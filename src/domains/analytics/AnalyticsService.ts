@@ -369,10 +369,8 @@ export class AnalyticsService {
     const [users, leads, activities, moves, deals] = await Promise.all([
       em.find(User, onlyMe ? { id: onlyMe } : {}, { orderBy: { name: 'asc', id: 'asc' } }),
       em.execute<{ user_id: string; created_at: Date | string; first_out: Date | string | null }[]>(
-        `select c.assigned_user_id as user_id, c.created_at,
-                (select min(a.occurred_at) from activities a
-                  where a.lead_id = c.id and a.direction = 'OUTBOUND' and a.type <> 'NOTE') as first_out
-           from (${this.cohortSql()}) c where c.assigned_user_id is not null`,
+        `select c.assigned_user_id as user_id, c.created_at, c.contacted_at as first_out
+           from (${this.factsSql()}) c where c.assigned_user_id is not null`,
         this.cohortParams(q),
       ),
       em.execute<{ user_id: string; type: string; n: string }[]>(
@@ -593,13 +591,10 @@ export class AnalyticsService {
     return out;
   }
 
-  /** Leads created in the range that match the filter. */
-  private cohortSql(): string {
-    return `select l.id, l.created_at, l.status, l.source, l.assigned_user_id from leads l
-             where l.created_at >= ? and l.created_at < ? and ${this.leadFilterSql('l')}`;
-  }
-
-  /** The cohort's rows of analytics_lead_facts (kept by triggers; see the analytics_lead_facts migration). */
+  /**
+   * The cohort — leads created in the range that match the filter — as their rows of
+   * analytics_lead_facts (kept by triggers; see the analytics_lead_facts migration).
+   */
   private factsSql(): string {
     return `select f.* from analytics_lead_facts f
              where f.created_at >= ? and f.created_at < ? and ${this.leadFilterSql('f', 'lead_id')}`;
