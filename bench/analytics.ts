@@ -3,11 +3,8 @@ import pg from 'pg';
 import { AnalyticsDocument } from '../client/index.js';
 import { Role } from '../entities/enums.js';
 import type { Config } from '../src/platform/config.js';
-import { createDeps } from '../src/platform/deps.js';
-import { createLogger } from '../src/platform/observability/logger.js';
-import { apiEnv, fmt, median, percentile, spawnService } from './lib.js';
+import { apiWithToken, fmt, median, percentile, timedPost } from './lib.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const LEADS = Number(process.env.BENCH_ANALYTICS_LEADS ?? 200_000);
 const DEALS = Math.floor(LEADS / 2);
 const ACTIVITIES = LEADS * 10;
@@ -136,27 +133,9 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
   const t0 = performance.now();
   const { organizationId, userId } = await fixture(config);
   const seedSeconds = (performance.now() - t0) / 1000;
-  const deps = await createDeps(config, createLogger('warn'));
-  const { token } = await deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
-  await deps.close();
-  const app = await spawnService(
-    `${ROOT}dist/src/main.js`,
-    ['--no-worker'],
-    apiEnv(config, { RATE_LIMIT_QUERIES_PER_MINUTE: '100000000' }),
-    'api listening',
-  );
+  const { app, token } = await apiWithToken(config, { id: userId, organizationId, role: Role.OWNER });
   const body = JSON.stringify({ query: print(AnalyticsDocument), variables: { range: { preset: 'LAST_QUARTER' } } });
-  const api = async () => {
-    const t = performance.now();
-    const res = await fetch(app.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body,
-    });
-    const json = (await res.json()) as { errors?: unknown };
-    if (json.errors) throw new Error(`analytics failed: ${JSON.stringify(json.errors)}`);
-    return performance.now() - t;
-  };
+  const api = () => timedPost(app.url, token, body);
   const db = new pg.Client({ connectionString: config.databaseOwnerUrl });
   await db.connect();
   const end = new Date();

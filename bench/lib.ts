@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
+import type { AuthUser } from '../src/platform/auth/tokens.js';
 import type { Config } from '../src/platform/config.js';
+import { createDeps } from '../src/platform/deps.js';
+import { createLogger } from '../src/platform/observability/logger.js';
 
 export interface LoadResult {
   requests: number;
@@ -172,4 +175,39 @@ export function apiEnv(config: Config, extra: Record<string, string> = {}): Reco
     RUN_WORKERS: 'false',
     ...extra,
   };
+}
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/**
+ * This API as a benchmarked process (no workers; rate limits out of the way of one user's load) and
+ * an access token for `user`, signed with the bench's secret.
+ */
+export async function apiWithToken(
+  config: Config,
+  user: AuthUser,
+): Promise<{ app: Awaited<ReturnType<typeof spawnService>>; token: string }> {
+  const deps = await createDeps(config, createLogger('warn'));
+  const { token } = await deps.tokens.signAccess(user);
+  await deps.close();
+  const app = await spawnService(
+    `${ROOT}dist/src/main.js`,
+    ['--no-worker'],
+    apiEnv(config, { RATE_LIMIT_QUERIES_PER_MINUTE: '100000000' }),
+    'api listening',
+  );
+  return { app, token };
+}
+
+/** One GraphQL POST, timed in milliseconds; an answer with errors fails the benchmark. */
+export async function timedPost(url: string, token: string, body: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  const json = (await res.json()) as { errors?: unknown };
+  if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors)}`);
+  return performance.now() - t;
 }

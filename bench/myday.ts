@@ -3,13 +3,10 @@ import pg from 'pg';
 import { MyDayDocument } from '../client/index.js';
 import { Role } from '../entities/enums.js';
 import type { Config } from '../src/platform/config.js';
-import { createDeps } from '../src/platform/deps.js';
-import { createLogger } from '../src/platform/observability/logger.js';
-import { apiEnv, fmt, median, percentile, spawnService } from './lib.js';
+import { apiWithToken, fmt, median, percentile, timedPost } from './lib.js';
 
 const LEADS = Number(process.env.BENCH_MYDAY_LEADS ?? 200_000);
 const TASKS = Number(process.env.BENCH_MYDAY_TASKS ?? 50_000);
-const ROOT = new URL('../../', import.meta.url).pathname;
 const AGENTS = 10;
 const ROUNDS = 5;
 const PER_ROUND = 60;
@@ -70,18 +67,6 @@ async function fixture(config: Config): Promise<{ organizationId: string; agentI
   return orgs;
 }
 
-async function timed(url: string, token: string, body: string): Promise<number> {
-  const t = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body,
-  });
-  const json = (await res.json()) as { errors?: unknown };
-  if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors)}`);
-  return performance.now() - t;
-}
-
 /**
  * `myDay` for one agent of a 200,000-lead, 50,000-task organization, one request at a time over
  * HTTP (the latency a rep waits for), beside the simplest list of the same agent's leads
@@ -92,19 +77,12 @@ export async function benchMyDay(config: Config): Promise<Record<string, unknown
   const started = performance.now();
   const orgs = await fixture(config);
   const seeded = (performance.now() - started) / 1000;
-  const deps = await createDeps(config, createLogger('warn'));
   const { organizationId, agentId } = orgs[0]!;
-  const { token } = await deps.tokens.signAccess({ id: agentId, organizationId, role: Role.AGENT });
-  await deps.close();
-  const app = await spawnService(
-    `${ROOT}dist/src/main.js`,
-    ['--no-worker'],
-    apiEnv(config, { RATE_LIMIT_QUERIES_PER_MINUTE: '100000000' }),
-    'api listening',
-  );
+  const { app, token } = await apiWithToken(config, { id: agentId, organizationId, role: Role.AGENT });
   const myDayBody = JSON.stringify({ query: QUERY, variables: { limit: 25 } });
   const baseBody = JSON.stringify({ query: BASELINE, variables: { id: agentId } });
-  for (let i = 0; i < 20; i++) await Promise.all([timed(app.url, token, myDayBody), timed(app.url, token, baseBody)]);
+  for (let i = 0; i < 20; i++)
+    await Promise.all([timedPost(app.url, token, myDayBody), timedPost(app.url, token, baseBody)]);
   const rounds = {
     myDay: { p50: [] as number[], p95: [] as number[] },
     baseline: { p50: [] as number[], p95: [] as number[] },
@@ -120,7 +98,7 @@ export async function benchMyDay(config: Config): Promise<Record<string, unknown
           ['baseline', baseBody],
         ]) as ['myDay' | 'baseline', string][]) {
       const times: number[] = [];
-      for (let i = 0; i < PER_ROUND; i++) times.push(await timed(app.url, token, body));
+      for (let i = 0; i < PER_ROUND; i++) times.push(await timedPost(app.url, token, body));
       times.sort((a, b) => a - b);
       rounds[name].p50.push(percentile(times, 50));
       rounds[name].p95.push(percentile(times, 95));
