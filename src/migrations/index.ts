@@ -18,6 +18,7 @@ import { Migration20261203040000_daily_loop_indexes } from './Migration202612030
 import { Migration20261203050000_reminder_outbox } from './Migration20261203050000_reminder_outbox.js';
 import { Migration20261203060000_marketing_spend } from './Migration20261203060000_marketing_spend.js';
 import { Migration20261203070000_analytics_lead_facts } from './Migration20261203070000_analytics_lead_facts.js';
+import { Migration20261203080000_analytics_stage_visits } from './Migration20261203080000_analytics_stage_visits.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203050000_reminder_outbox', class: Migration20261203050000_reminder_outbox },
   { name: 'Migration20261203060000_marketing_spend', class: Migration20261203060000_marketing_spend },
   { name: 'Migration20261203070000_analytics_lead_facts', class: Migration20261203070000_analytics_lead_facts },
+  { name: 'Migration20261203080000_analytics_stage_visits', class: Migration20261203080000_analytics_stage_visits },
 ];

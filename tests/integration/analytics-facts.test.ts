@@ -100,6 +100,15 @@ describe('analytics facts', () => {
       expect(raw.length).toBe(leads.length + 2);
       expect(raw.filter((x) => x.contacted_at).length).toBeGreaterThan(3); // the sequence did real work
       expect(raw.filter((x) => x.appointment_at).length).toBeGreaterThan(0);
+      // Stage visits: each entry into a stage, left at the deal's next move.
+      const visits = `select s.id, d.lead_id, s.to_stage::text as stage, s.at as entered_at,
+                             lead(s.at) over (partition by s.deal_id order by s.at, s.id) as left_at
+                        from deal_stage_changes s join deals d on d.id = s.deal_id where d.organization_id = $1`;
+      const stored = `select id, lead_id, stage::text, entered_at, left_at from analytics_stage_visits
+                       where organization_id = $1`;
+      const rawVisits = (await db.query(visits, [t.organizationId])).rows;
+      expect((await db.query(stored, [t.organizationId])).rows.map(key).sort()).toEqual(rawVisits.map(key).sort());
+      expect(rawVisits.filter((x) => x.left_at).length).toBeGreaterThan(0);
     } finally {
       await db.end();
     }

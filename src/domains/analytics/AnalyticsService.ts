@@ -171,13 +171,9 @@ export class AnalyticsService {
    */
   async stageDurations(q: AnalyticsQuery, only: DealStage[] = Object.values(DealStage)) {
     const rows = await this.scope.em.execute<{ stage: DealStage; days: number | null }[]>(
-      `with visits as (
-         select s.to_stage as stage, s.at,
-                lead(s.at) over (partition by s.deal_id order by s.at, s.id) as left_at, d.lead_id
-           from deal_stage_changes s join deals d on d.id = s.deal_id)
-       select v.stage::text as stage, extract(epoch from v.left_at - v.at) / 86400 as days
-         from visits v join leads l on l.id = v.lead_id
-        where v.at >= ? and v.at < ? and ${this.leadFilterSql('l')}`,
+      `select v.stage::text as stage, extract(epoch from v.left_at - v.entered_at) / 86400 as days
+         from analytics_stage_visits v join analytics_lead_facts f on f.lead_id = v.lead_id
+        where v.entered_at >= ? and v.entered_at < ? and ${this.leadFilterSql('f', 'lead_id')}`,
       [q.range.start, q.range.end, ...this.leadFilterParams(q)],
     );
     return only.map((stage) => {
@@ -512,8 +508,8 @@ export class AnalyticsService {
   }
 
   /**
-   * Recomputes the organization's analytics facts from the raw rows and reports how many had
-   * drifted (a row that differed, or was missing or left over). With the triggers in place the
+   * Recomputes the organization's analytics facts (per lead) and stage visits from the raw rows and
+   * reports how many rows had drifted (differed, or were missing or left over). With the triggers in place the
    * answer is 0; it is the check, and the repair after a restore or a manual data fix.
    */
   async rebuild(): Promise<{ leads: number; drifted: number }> {
@@ -521,20 +517,20 @@ export class AnalyticsService {
       const snapshot = async () =>
         new Map(
           (
-            await tem.execute<{ lead_id: string; h: string }[]>(
-              'select lead_id, md5(row(f.*)::text) as h from analytics_lead_facts f',
+            await tem.execute<{ k: string; h: string }[]>(
+              `select 'lead:' || lead_id as k, md5(row(f.*)::text) as h from analytics_lead_facts f
+               union all
+               select 'visit:' || id, md5(row(v.*)::text) from analytics_stage_visits v`,
             )
-          ).map((r) => [r.lead_id, r.h]),
+          ).map((r) => [r.k, r.h]),
         );
       const before = await snapshot();
       await tem.execute('select analytics_refresh_leads(array(select id from leads))');
-      await tem.execute(
-        'delete from analytics_lead_facts f where not exists (select 1 from leads l where l.id = f.lead_id)',
-      );
+      await tem.execute('select analytics_refresh_deals(array(select id from deals))');
       const after = await snapshot();
-      let drifted = [...before.keys()].filter((id) => !after.has(id)).length;
-      for (const [id, h] of after) if (before.get(id) !== h) drifted++;
-      return { leads: after.size, drifted };
+      let drifted = [...before.keys()].filter((k) => !after.has(k)).length;
+      for (const [k, h] of after) if (before.get(k) !== h) drifted++;
+      return { leads: [...after.keys()].filter((k) => k.startsWith('lead:')).length, drifted };
     });
   }
 
