@@ -1,4 +1,5 @@
 import { DealStage, type LeadSource } from '../../../entities/enums.js';
+import { pgArray } from '../../platform/db/pg-array.js';
 import { medianOf } from './range.js';
 import type { ResolvedRange } from './range.js';
 
@@ -103,11 +104,6 @@ export function round(x: number | null, digits = 2): number | null {
   if (x == null) return null;
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-/** A Postgres array literal (em.execute spreads JS arrays). */
-export function pgArray(values: readonly string[]): string {
-  return `{${values.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 export function nullableArray(values: readonly string[] | null | undefined): string | null {

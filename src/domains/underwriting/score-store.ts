@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../../platform/db/pg-array.js';
 import { scoreProperty } from './score.js';
 
 interface FactRow {
@@ -56,16 +57,6 @@ export async function refreshScores(em: EntityManager, propertyIds: string[]): P
   return scores;
 }
 
-/** The properties of these leads (for a refresh after their timelines changed). */
-export async function propertiesOfLeads(em: EntityManager, leadIds: string[]): Promise<string[]> {
-  if (!leadIds.length) return [];
-  const rows = await em.execute<{ property_id: string }[]>(
-    'select distinct property_id from leads where id = any(?::uuid[]) and property_id is not null',
-    [pgArray(leadIds)],
-  );
-  return rows.map((r) => r.property_id);
-}
-
 /** Scores properties left without one (rows from before the score was stored), a batch at a time. */
 export async function scoreUnscored(em: EntityManager, batch = 2_000): Promise<number> {
   let total = 0;
@@ -78,9 +69,4 @@ export async function scoreUnscored(em: EntityManager, batch = 2_000): Promise<n
     );
     total += rows.length;
   }
-}
-
-/** A Postgres array literal of uuids or numbers (`em.execute` would spread a JS array into a list). */
-export function pgArray(values: readonly (string | number)[]): string {
-  return `{${values.join(',')}}`;
 }

@@ -1,0 +1,8 @@
+/**
+ * A PostgreSQL array literal (`{"a","b"}`) for one `?` parameter: `em.execute` spreads a JS array
+ * into a list of parameters, so arrays are bound as their text form and cast in SQL (`?::uuid[]`).
+ * Elements are quoted and escaped, so any text is safe.
+ */
+export function pgArray(values: readonly (string | number)[]): string {
+  return `{${values.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
