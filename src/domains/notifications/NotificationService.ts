@@ -134,7 +134,10 @@ export class NotificationService {
              digest_hour = excluded.digest_hour, updated_at = now()`,
       [actor.organizationId, actor.id, `{${next.mutedKinds.join(',')}}`, next.digestEnabled, next.digestHour],
     );
-    if (next.digestEnabled) await this.scheduleDigest(actor.organizationId, actor.id, next.digestHour, new Date());
+    if (next.digestEnabled) {
+      const tz = await this.timeZone(actor.organizationId);
+      await this.scheduleDigest(actor.organizationId, actor.id, next.digestHour, new Date(), tz);
+    }
     return next;
   }
 
@@ -155,7 +158,7 @@ export class NotificationService {
     if (!prefs.digestEnabled || prefs.digestHour !== data.hour) return { status: 'STALE' };
     const tz = await this.timeZone(data.organizationId);
     const dueAt = startOfDay(data.day, tz, data.hour);
-    await this.scheduleDigest(data.organizationId, data.userId, data.hour, new Date(dueAt.getTime() + 3_600_000));
+    await this.scheduleDigest(data.organizationId, data.userId, data.hour, new Date(dueAt.getTime() + 3_600_000), tz);
     const last = rows[0]!.last_digest_at ? new Date(rows[0]!.last_digest_at) : null;
     if (last && last >= dueAt) return { status: 'ALREADY_SENT' };
     const since = new Date(Math.max(last?.getTime() ?? 0, dueAt.getTime() - 86_400_000));
@@ -185,8 +188,13 @@ export class NotificationService {
   }
 
   /** The next digest at `hour` local time after `after`. */
-  private async scheduleDigest(organizationId: string, userId: string, hour: number, after: Date): Promise<void> {
-    const tz = await this.timeZone(organizationId);
+  private async scheduleDigest(
+    organizationId: string,
+    userId: string,
+    hour: number,
+    after: Date,
+    tz: string,
+  ): Promise<void> {
     let day = localDay(after, tz);
     if (startOfDay(day, tz, hour) <= after) day = addDays(day, 1);
     await this.scope.deps.queues.scheduleDigest({ organizationId, userId, day, hour }, startOfDay(day, tz, hour));
