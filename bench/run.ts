@@ -19,7 +19,8 @@ import { benchUnderwriting } from './underwriting.js';
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
  * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders,analytics
- * picks benchmarks.
+ * picks benchmarks. BENCH_KEEP_DB=1 keeps the last run's database (the analytics fixture is then
+ * reused instead of built again — for iterating on one benchmark).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -36,7 +37,8 @@ const admin = new URL(config.databaseOwnerUrl);
 admin.pathname = '/postgres';
 const client = new pg.Client({ connectionString: admin.toString() });
 await client.connect();
-await client.query('drop database if exists reos_bench with (force)');
+// BENCH_KEEP_DB=1 keeps the database of the last run (benchmarks that build a large fixture reuse it).
+if (process.env.BENCH_KEEP_DB !== '1') await client.query('drop database if exists reos_bench with (force)');
 await client.end();
 await prepareDatabase(config);
 

@@ -110,6 +110,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -146,6 +147,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RebuildAnalytics(variables?: Operations.RebuildAnalyticsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RebuildAnalyticsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RebuildAnalyticsMutation>({ document: Operations.RebuildAnalyticsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RebuildAnalytics', 'mutation', variables);
+    },
+    Dashboard(variables: Operations.DashboardQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DashboardQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DashboardQuery>({ document: Operations.DashboardDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Dashboard', 'query', variables);
     },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);

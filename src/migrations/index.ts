@@ -19,6 +19,7 @@ import { Migration20261203050000_reminder_outbox } from './Migration202612030500
 import { Migration20261203060000_marketing_spend } from './Migration20261203060000_marketing_spend.js';
 import { Migration20261203070000_analytics_lead_facts } from './Migration20261203070000_analytics_lead_facts.js';
 import { Migration20261203080000_analytics_stage_visits } from './Migration20261203080000_analytics_stage_visits.js';
+import { Migration20261203090000_analytics_rollups } from './Migration20261203090000_analytics_rollups.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203060000_marketing_spend', class: Migration20261203060000_marketing_spend },
   { name: 'Migration20261203070000_analytics_lead_facts', class: Migration20261203070000_analytics_lead_facts },
   { name: 'Migration20261203080000_analytics_stage_visits', class: Migration20261203080000_analytics_stage_visits },
+  { name: 'Migration20261203090000_analytics_rollups', class: Migration20261203090000_analytics_rollups },
 ];

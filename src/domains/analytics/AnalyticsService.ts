@@ -4,33 +4,21 @@ import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 import { addDays } from '../tasks/calendar.js';
-import { businessMinutesBetween } from './business-time.js';
-import {
-  bucketOf,
-  bucketsBetween,
-  medianOf,
-  percentileOf,
-  resolveRange,
-  type Bucket,
-  type RangePreset,
-} from './range.js';
-
+import { activityCounts, leadFilter, viaLeadFacts, type Sql } from './filter-sql.js';
+import { bucketOf, bucketsBetween, resolveRange, type Bucket, type RangePreset } from './range.js';
 import {
   DAY,
   DEFAULT_CLOSE_RATES,
-  funnelOf,
+  FUNNEL_STEPS,
+  funnelAggregatesSql,
+  funnelFromCounts,
   nullableArray,
   OPEN_STAGES,
-  REVENUE_BASIS_SQL,
-  REVENUE_SQL,
   round,
-  seriesEvents,
   SHRINK_K,
-  UNDERWRITING_JOIN,
   type AnalyticsFilter,
   type AnalyticsQuery,
   type FunnelGrouping,
-  type FunnelLeadRow,
   type FunnelRow,
   type RevenueBasis,
   type SeriesMetric,
@@ -55,7 +43,7 @@ export class AnalyticsService {
     const { em } = this.scope;
     const org = await em.findOneOrFail(Organization, { id: actor.organizationId });
     const earliest = await em.execute<{ d: string | null }[]>(
-      `select to_char(min(created_at) at time zone ?, 'YYYY-MM-DD') as d from leads`,
+      `select to_char(min(created_at) at time zone ?, 'YYYY-MM-DD') as d from analytics_lead_facts`,
       [org.timeZone],
     );
     const resolved = resolveRange(range, org.timeZone, earliest[0]?.d ?? org.createdAt.toISOString().slice(0, 10));
@@ -84,31 +72,42 @@ export class AnalyticsService {
    * step when it reached that step or any later one; times are each step's first occurrence.
    */
   async funnel(q: AnalyticsQuery): Promise<FunnelRow[]> {
-    return funnelOf(await this.funnelRows(q));
+    const [all] = await this.funnelGroups(q, null);
+    return funnelFromCounts(all ?? { counts: FUNNEL_STEPS.map(() => 0), medians: FUNNEL_STEPS.map(() => null) });
   }
 
   /** The same funnel per lead source, per assignee (null: unassigned) or per local month of creation. */
   async funnelBy(q: AnalyticsQuery, by: FunnelGrouping): Promise<{ key: string | null; steps: FunnelRow[] }[]> {
-    const groups = new Map<string | null, FunnelLeadRow[]>();
-    for (const r of await this.funnelRows(q)) {
-      const key = by === 'SOURCE' ? r.source : by === 'AGENT' ? r.assigned_user_id : r.month;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
-    }
-    return [...groups.entries()]
-      .sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff'))
-      .map(([key, rows]) => ({ key, steps: funnelOf(rows) }));
+    const key: Sql = {
+      SOURCE: { sql: 'f.source::text', params: [] },
+      AGENT: { sql: 'f.assigned_user_id::text', params: [] },
+      MONTH_CREATED: { sql: `to_char(f.created_at at time zone ?, 'YYYY-MM')`, params: [q.range.timeZone] },
+    }[by];
+    const groups = await this.funnelGroups(q, key);
+    return groups
+      .sort((a, b) => (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'))
+      .map((g) => ({ key: g.key, steps: funnelFromCounts(g) }));
   }
 
-  /** Per lead of the cohort, each step's first time, from the facts the triggers keep (one indexed range scan). */
-  private funnelRows(q: AnalyticsQuery): Promise<FunnelLeadRow[]> {
-    return this.scope.em.execute<FunnelLeadRow[]>(
-      `select c.created_at as "CREATED", c.source::text as source, c.assigned_user_id,
-              to_char(c.created_at at time zone ?, 'YYYY-MM') as month, c.status::text as status,
-              c.contacted_at as "CONTACTED", c.deal_at as "DEAL", c.offer_at as "OFFER_MADE",
-              c.contract_at as "UNDER_CONTRACT", c.won_at as "CLOSED_WON"
-         from (${this.factsSql()}) c`,
-      [q.range.timeZone, ...this.cohortParams(q)],
+  /**
+   * Per group of the cohort (one group without `key`): how many leads reached each step, and the
+   * median days between each step and the previous one — aggregated in PostgreSQL over the facts
+   * the triggers keep (one indexed range scan), so no lead row leaves the database.
+   */
+  private async funnelGroups(q: AnalyticsQuery, key: Sql | null) {
+    const w = leadFilter(q, 'f');
+    const rows = await this.scope.em.execute<Record<string, string | null>[]>(
+      `select ${key?.sql ?? 'null'} as key, ${funnelAggregatesSql()}
+         from analytics_lead_facts f
+        where f.created_at >= ? and f.created_at < ? and ${w.sql}
+        group by 1`,
+      [...(key?.params ?? []), q.range.start, q.range.end, ...w.params],
     );
+    return rows.map((r) => ({
+      key: r.key ?? null,
+      counts: FUNNEL_STEPS.map((_, i) => Number(r[`c${i}`])),
+      medians: FUNNEL_STEPS.map((_, i) => (r[`m${i}`] == null ? null : Number(r[`m${i}`]))),
+    }));
   }
 
   /**
@@ -117,32 +116,21 @@ export class AnalyticsService {
    * per each and ROI = (revenue − spend) / spend.
    */
   async sourceRoi(q: AnalyticsQuery) {
-    const { em } = this.scope;
+    const w = leadFilter(q, 'f');
     const [outcomes, spend] = await Promise.all([
-      em.execute<
-        {
-          source: LeadSource;
-          leads: string;
-          appointments: string;
-          contracts: string;
-          closed: string;
-          revenue: string | null;
-        }[]
-      >(
-        `with cohort as (${this.factsSql()}),
-              won as (
-                select d.lead_id, sum(${REVENUE_SQL}) as revenue
-                  from deals d join cohort c on c.lead_id = d.lead_id ${UNDERWRITING_JOIN}
-                 where c.won_at is not null and d.stage = 'CLOSED_WON' group by d.lead_id)
-         select c.source::text as source, count(*) as leads, count(c.appointment_at) as appointments,
-                count(c.contract_at) as contracts, count(c.won_at) as closed, sum(w.revenue) as revenue
-           from cohort c left join won w on w.lead_id = c.lead_id
-          group by c.source`,
-        this.cohortParams(q),
+      this.scope.em.execute<Record<'source' | 'leads' | 'appointments' | 'contracts' | 'closed' | 'revenue', string>[]>(
+        `select f.source::text as source, count(*) as leads, count(f.appointment_at) as appointments,
+                count(f.contract_at) as contracts, count(f.won_at) as closed, sum(won.revenue) as revenue
+           from analytics_lead_facts f
+           left join lateral (select sum(df.revenue) as revenue from analytics_deal_facts df
+                               where df.lead_id = f.lead_id and df.won_at is not null) won on f.won_at is not null
+          where f.created_at >= ? and f.created_at < ? and ${w.sql}
+          group by f.source`,
+        [q.range.start, q.range.end, ...w.params],
       ),
       this.spendBySource(q),
     ]);
-    const sources = new Set<LeadSource>([...outcomes.map((o) => o.source), ...spend.keys()]);
+    const sources = new Set<LeadSource>([...outcomes.map((o) => o.source as LeadSource), ...spend.keys()]);
     return [...sources].sort().map((source) => {
       const o = outcomes.find((x) => x.source === source);
       const cost = round(spend.get(source) ?? 0)!;
@@ -167,29 +155,37 @@ export class AnalyticsService {
 
   /**
    * Per deal stage: visits that began in the range (a deal entering the stage), how many have left
-   * it, and the median / p75 / p90 days of the finished ones; deals of leads matching the filter.
+   * it, and the median / p75 / p90 days of the finished ones (p75 and p90 by nearest rank); deals
+   * of leads matching the filter. Aggregated in PostgreSQL over the stage visits.
    */
-  async stageDurations(q: AnalyticsQuery, only: DealStage[] = Object.values(DealStage)) {
-    const rows = await this.scope.em.execute<{ stage: DealStage; days: number | null }[]>(
-      `select v.stage::text as stage, extract(epoch from v.left_at - v.entered_at) / 86400 as days
-         from analytics_stage_visits v join analytics_lead_facts f on f.lead_id = v.lead_id
-        where v.entered_at >= ? and v.entered_at < ? and ${this.leadFilterSql('f', 'lead_id')}`,
-      [q.range.start, q.range.end, ...this.leadFilterParams(q)],
+  async stageDurations(q: AnalyticsQuery, only: DealStage[] = Object.values(DealStage), extraPercentile = 90) {
+    const { join, where } = viaLeadFacts(q, 'v');
+    const days = 'extract(epoch from v.left_at - v.entered_at) / 86400';
+    const rows = await this.scope.em.execute<
+      (Record<'stage' | 'entered' | 'finished', string> & Record<string, unknown>)[]
+    >(
+      `select v.stage::text as stage, count(*) as entered, count(v.left_at) as finished,
+              percentile_cont(0.5) within group (order by ${days}) filter (where v.left_at is not null) as median,
+              percentile_disc(0.75) within group (order by ${days}) filter (where v.left_at is not null) as p75,
+              percentile_disc(0.9) within group (order by ${days}) filter (where v.left_at is not null) as p90,
+              percentile_disc(?::float8) within group (order by ${days}) filter (where v.left_at is not null) as px
+         from analytics_stage_visits v ${join}
+        where v.entered_at >= ? and v.entered_at < ? and v.stage = any(?::deal_stage[]) and ${where.sql}
+        group by v.stage`,
+      [extraPercentile / 100, q.range.start, q.range.end, nullableArray(only), ...where.params],
     );
+    const num = (x: unknown) => (x == null ? null : Number(x));
     return only.map((stage) => {
-      const mine = rows.filter((r) => r.stage === stage);
-      const finished = mine
-        .filter((r) => r.days != null)
-        .map((r) => Number(r.days))
-        .sort((a, b) => a - b);
+      const r = rows.find((x) => x.stage === stage);
       return {
         stage,
-        entered: mine.length,
-        stillThere: mine.length - finished.length,
-        medianDays: round(medianOf(finished)),
-        p75Days: round(percentileOf(finished, 75)),
-        p90Days: round(percentileOf(finished, 90)),
-        finished,
+        entered: Number(r?.entered ?? 0),
+        stillThere: Number(r?.entered ?? 0) - Number(r?.finished ?? 0),
+        medianDays: round(num(r?.median)),
+        p75Days: round(num(r?.p75)),
+        p90Days: round(num(r?.p90)),
+        /** The `extraPercentile` of the finished visits' days, unrounded. */
+        percentileDays: num(r?.px),
       };
     });
   }
@@ -202,8 +198,7 @@ export class AnalyticsService {
     const pct = v.intRange(olderThanPercentile, 'olderThanPercentile', 1, 99)!;
     if (stage === DealStage.CLOSED_WON || stage === DealStage.CLOSED_LOST)
       throw new ValidationError('A closed stage has no stuck deals', 'stage');
-    const durations = (await this.stageDurations(q, [stage]))[0]!;
-    const threshold = durations.finished.length ? percentileOf(durations.finished, pct)! : null;
+    const threshold = (await this.stageDurations(q, [stage], pct))[0]!.percentileDays;
     if (threshold == null) return { thresholdDays: null, deals: [] as Deal[] };
     const deals = await this.scope.em.find(
       Deal,
@@ -223,16 +218,15 @@ export class AnalyticsService {
     const { em } = this.scope;
     const [history, open] = await Promise.all([
       em.execute<{ stage: DealStage; closed: string; won: string }[]>(
-        `select s.to_stage::text as stage, count(distinct d.id) as closed,
-                count(distinct d.id) filter (where d.stage = 'CLOSED_WON') as won
-           from deals d join deal_stage_changes s on s.deal_id = d.id
-          where d.stage in ('CLOSED_WON', 'CLOSED_LOST') and s.to_stage not in ('CLOSED_WON', 'CLOSED_LOST')
-          group by s.to_stage`,
+        `select s::text as stage, count(*) as closed, count(*) filter (where df.stage = 'CLOSED_WON') as won
+           from analytics_deal_facts df cross join unnest(df.stages_passed) as s
+          where df.stage in ('CLOSED_WON', 'CLOSED_LOST') and s not in ('CLOSED_WON', 'CLOSED_LOST')
+          group by s`,
       ),
-      em.execute<{ stage: DealStage; value: string | null; month: string | null }[]>(
-        `select d.stage::text as stage, coalesce(d.contract_price, d.offer_amount) as value,
-                to_char(d.expected_close_date, 'YYYY-MM') as month
-           from deals d where d.stage not in ('CLOSED_WON', 'CLOSED_LOST')`,
+      em.execute<{ stage: DealStage; month: string | null; deals: string; value: string | null }[]>(
+        `select d.stage::text as stage, to_char(d.expected_close_date, 'YYYY-MM') as month, count(*) as deals,
+                sum(coalesce(d.contract_price, d.offer_amount)) as value
+           from deals d where d.stage not in ('CLOSED_WON', 'CLOSED_LOST') group by 1, 2`,
       ),
     ]);
     const rateOf = new Map<DealStage, number>();
@@ -246,7 +240,7 @@ export class AnalyticsService {
       const value = mine.reduce((sum, d) => sum + Number(d.value ?? 0), 0);
       return {
         stage,
-        openDeals: mine.length,
+        openDeals: mine.reduce((sum, d) => sum + Number(d.deals), 0),
         value: round(value)!,
         historicalClosed: closed,
         historicalWon: won,
@@ -257,8 +251,8 @@ export class AnalyticsService {
     const months = new Map<string | null, { deals: number; expectedValue: number }>();
     for (const d of open) {
       const m = months.get(d.month) ?? { deals: 0, expectedValue: 0 };
-      m.deals++;
-      m.expectedValue = round(m.expectedValue + Number(d.value ?? 0) * rateOf.get(d.stage)!)!;
+      m.deals += Number(d.deals);
+      m.expectedValue += Number(d.value ?? 0) * rateOf.get(d.stage)!;
       months.set(d.month, m);
     }
     return {
@@ -266,22 +260,20 @@ export class AnalyticsService {
       stages,
       byMonth: [...months.entries()]
         .sort(([a], [b]) => (a ?? '9999').localeCompare(b ?? '9999'))
-        .map(([month, m]) => ({ month, ...m })),
+        .map(([month, m]) => ({ month, deals: m.deals, expectedValue: round(m.expectedValue)! })),
     };
   }
 
-  /** Deals won in the range (by the time they moved to CLOSED_WON), per bucket, zero-filled. */
+  /** Deals won in the range (by the time they last moved to CLOSED_WON), per bucket, zero-filled. */
   async revenue(q: AnalyticsQuery, bucket: Bucket) {
-    const rows = await this.scope.em.execute<{ day: string; revenue: string | null; basis: RevenueBasis }[]>(
-      `select to_char(w.at at time zone ?, 'YYYY-MM-DD') as day, ${REVENUE_SQL} as revenue,
-              ${REVENUE_BASIS_SQL} as basis
-         from (select s.deal_id, max(s.at) as at from deal_stage_changes s
-                where s.to_stage = 'CLOSED_WON' group by s.deal_id) w
-         join deals d on d.id = w.deal_id and d.stage = 'CLOSED_WON'
-         join leads l on l.id = d.lead_id
-         ${UNDERWRITING_JOIN}
-        where w.at >= ? and w.at < ? and ${this.leadFilterSql('l')}`,
-      [q.range.timeZone, q.range.start, q.range.end, ...this.leadFilterParams(q)],
+    const { join, where } = viaLeadFacts(q, 'df');
+    const rows = await this.scope.em.execute<{ day: string; basis: RevenueBasis; deals: string; revenue: string }[]>(
+      `select to_char(df.won_at at time zone ?, 'YYYY-MM-DD') as day, df.revenue_basis as basis, count(*) as deals,
+              coalesce(sum(df.revenue), 0) as revenue
+         from analytics_deal_facts df ${join}
+        where df.won_at >= ? and df.won_at < ? and ${where.sql}
+        group by 1, 2`,
+      [q.range.timeZone, q.range.start, q.range.end, ...where.params],
     );
     const series = bucketsBetween(q.range.from, q.range.to, bucket).map((start) => ({
       start,
@@ -292,13 +284,13 @@ export class AnalyticsService {
     const basis: Record<RevenueBasis, number> = { ASSIGNMENT_FEE: 0, CONTRACT_MINUS_UNDERWRITING: 0, UNKNOWN: 0 };
     for (const r of rows) {
       const b = byStart.get(bucketOf(r.day, bucket))!;
-      b.closedWon++;
-      b.revenue = round(b.revenue + Number(r.revenue ?? 0))!;
-      basis[r.basis]++;
+      b.closedWon += Number(r.deals);
+      b.revenue = round(b.revenue + Number(r.revenue))!;
+      basis[r.basis] += Number(r.deals);
     }
     return {
       bucket,
-      closedWon: rows.length,
+      closedWon: series.reduce((sum, s) => sum + s.closedWon, 0),
       revenue: round(series.reduce((sum, s) => sum + s.revenue, 0))!,
       byBasis: Object.entries(basis).map(([b, deals]) => ({ basis: b as RevenueBasis, deals })),
       series,
@@ -310,43 +302,29 @@ export class AnalyticsService {
    * over the deals that reached them in the range; and deals won per week (zero-filled).
    */
   async velocity(q: AnalyticsQuery) {
-    const rows = await this.scope.em.execute<{ kind: 'contract' | 'close'; days: number; day: string }[]>(
-      `with firsts as (
-         select d.id, l.created_at as lead_at,
-                min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
-                min(s.at) filter (where s.to_stage = 'CLOSED_WON') as close_at
-           from deals d join leads l on l.id = d.lead_id join deal_stage_changes s on s.deal_id = d.id
-          where ${this.leadFilterSql('l')}
-          group by d.id, l.created_at)
-       select 'contract' as kind, extract(epoch from contract_at - lead_at) / 86400 as days,
-              to_char(contract_at at time zone ?, 'YYYY-MM-DD') as day
-         from firsts where contract_at >= ? and contract_at < ?
-       union all
-       select 'close', extract(epoch from close_at - lead_at) / 86400, to_char(close_at at time zone ?, 'YYYY-MM-DD')
-         from firsts where close_at >= ? and close_at < ?`,
-      [
-        ...this.leadFilterParams(q),
-        q.range.timeZone,
-        q.range.start,
-        q.range.end,
-        q.range.timeZone,
-        q.range.start,
-        q.range.end,
-      ],
-    );
-    const days = (kind: 'contract' | 'close') =>
-      rows
-        .filter((r) => r.kind === kind)
-        .map((r) => Number(r.days))
-        .sort((a, b) => a - b);
+    const w = leadFilter(q, 'f');
+    const over = (column: string) => ({
+      sql: `select percentile_cont(0.5) within group (order by extract(epoch from df.${column} - f.created_at) / 86400)
+                     as median, count(*) as n
+              from analytics_deal_facts df join analytics_lead_facts f on f.lead_id = df.lead_id
+             where df.${column} >= ? and df.${column} < ? and ${w.sql}`,
+      params: [q.range.start, q.range.end, ...w.params],
+    });
+    const { em } = this.scope;
+    const [[contract], [close], days] = await Promise.all([
+      em.execute<{ median: string | null; n: string }[]>(over('contract_at').sql, over('contract_at').params),
+      em.execute<{ median: string | null; n: string }[]>(over('first_won_at').sql, over('first_won_at').params),
+      this.dealFactsPerDay(q, 'first_won_at', 'count(*)'),
+    ]);
     const weeks = bucketsBetween(q.range.from, q.range.to, 'WEEK').map((start) => ({ start, closed: 0 }));
-    const byWeek = new Map(weeks.map((w) => [w.start, w]));
-    for (const r of rows) if (r.kind === 'close') byWeek.get(bucketOf(r.day, 'WEEK'))!.closed++;
+    const byWeek = new Map(weeks.map((x) => [x.start, x]));
+    for (const r of days) byWeek.get(bucketOf(r.day, 'WEEK'))!.closed += Number(r.value);
+    const median = (x: { median: string | null } | undefined) => (x?.median == null ? null : Number(x.median));
     return {
-      medianDaysLeadToContract: round(medianOf(days('contract'))),
-      medianDaysLeadToClose: round(medianOf(days('close'))),
-      contracts: days('contract').length,
-      closed: days('close').length,
+      medianDaysLeadToContract: round(median(contract)),
+      medianDaysLeadToClose: round(median(close)),
+      contracts: Number(contract?.n ?? 0),
+      closed: Number(close?.n ?? 0),
       closedPerWeek: weeks,
     };
   }
@@ -354,53 +332,51 @@ export class AnalyticsService {
   /**
    * Per team member: leads created in the range now assigned to them, their median first-response
    * time in business minutes (lead created → first outbound activity by anyone, Monday–Friday
-   * 9–17 local), their activities by type and deal moves in the range, contracts and won revenue of
+   * 9–17 local; kept with the lead's facts, see business_minutes in the rollups migration), their activities by type and deal moves in the range, contracts and won revenue of
    * deals assigned to them. An AGENT sees only their own row; OWNER, ADMIN and VIEWER see everyone.
    */
   async team(q: AnalyticsQuery) {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
     const onlyMe = actor.role === Role.AGENT ? actor.id : null;
-    const p = [q.range.start, q.range.end];
-    const [users, leads, activities, moves, deals] = await Promise.all([
+    const w = leadFilter(q, 'f');
+    const moves = viaLeadFacts(q, 'v');
+    const activities = activityCounts(q);
+    const [users, leads, activityRows, moveRows, deals] = await Promise.all([
       em.find(User, onlyMe ? { id: onlyMe } : {}, { orderBy: { name: 'asc', id: 'asc' } }),
-      em.execute<{ user_id: string; created_at: Date | string; first_out: Date | string | null }[]>(
-        `select c.assigned_user_id as user_id, c.created_at, c.contacted_at as first_out
-           from (${this.factsSql()}) c where c.assigned_user_id is not null`,
-        this.cohortParams(q),
+      em.execute<{ user_id: string; leads: string; median: number | null }[]>(
+        `select f.assigned_user_id as user_id, count(*) as leads,
+                percentile_cont(0.5) within group (order by f.first_response_minutes) as median
+           from analytics_lead_facts f
+          where f.created_at >= ? and f.created_at < ? and f.assigned_user_id is not null and ${w.sql}
+          group by f.assigned_user_id`,
+        [q.range.start, q.range.end, ...w.params],
       ),
       em.execute<{ user_id: string; type: string; n: string }[]>(
-        `select a.user_id, a.type::text as type, count(*) as n from activities a join leads l on l.id = a.lead_id
-          where a.user_id is not null and a.occurred_at >= ? and a.occurred_at < ? and ${this.leadFilterSql('l')}
-          group by a.user_id, a.type`,
-        [...p, ...this.leadFilterParams(q)],
+        `select user_id, type::text as type, sum(n) as n from (${activities.sql}) x
+          where user_id is not null group by user_id, type`,
+        activities.params,
       ),
       em.execute<{ user_id: string; n: string }[]>(
-        `select s.by_user_id as user_id, count(*) as n
-           from deal_stage_changes s join deals d on d.id = s.deal_id join leads l on l.id = d.lead_id
-          where s.by_user_id is not null and s.from_stage is not null and s.at >= ? and s.at < ?
-            and ${this.leadFilterSql('l')}
-          group by s.by_user_id`,
-        [...p, ...this.leadFilterParams(q)],
+        `select v.by_user_id as user_id, count(*) as n from analytics_stage_visits v ${moves.join}
+          where v.moved and v.by_user_id is not null and v.entered_at >= ? and v.entered_at < ? and ${moves.where.sql}
+          group by v.by_user_id`,
+        [q.range.start, q.range.end, ...moves.where.params],
       ),
       this.teamDeals(q),
     ]);
     return users.map((u) => {
-      const mine = leads.filter((l) => l.user_id === u.id);
-      const responses = mine
-        .filter((l) => l.first_out)
-        .map((l) => businessMinutesBetween(new Date(l.created_at), new Date(l.first_out!), q.range.timeZone))
-        .sort((a, b) => a - b);
+      const mine = leads.find((l) => l.user_id === u.id);
       const d = deals.find((x) => x.user_id === u.id);
       return {
         userId: u.id,
-        leadsAssigned: mine.length,
-        medianFirstResponseMinutes: round(medianOf(responses), 1),
-        activitiesByType: activities
+        leadsAssigned: Number(mine?.leads ?? 0),
+        medianFirstResponseMinutes: mine?.median == null ? null : round(Number(mine.median), 1),
+        activitiesByType: activityRows
           .filter((a) => a.user_id === u.id)
           .map((a) => ({ type: a.type, count: Number(a.n) }))
           .sort((a, b) => a.type.localeCompare(b.type)),
-        dealsMoved: Number(moves.find((m) => m.user_id === u.id)?.n ?? 0),
+        dealsMoved: Number(moveRows.find((m) => m.user_id === u.id)?.n ?? 0),
         contracts: Number(d?.contracts ?? 0),
         closedRevenue: round(Number(d?.revenue ?? 0))!,
       };
@@ -412,15 +388,16 @@ export class AnalyticsService {
    * were delivered, opened, clicked, replied, opted out or bounced, with rates of sent.
    */
   async campaignPerformance(q: AnalyticsQuery) {
+    const w = leadFilter(q, 'l', 'id');
     const rows = await this.scope.em.execute<Record<string, string>[]>(
       `select c.id as campaign_id, c.channel::text as channel, count(*) as sent,
               count(r.delivered_at) as delivered, count(r.opened_at) as opened, count(r.clicked_at) as clicked,
               count(r.replied_at) as replied, count(*) filter (where r.status = 'OPTED_OUT') as opted_out,
               count(*) filter (where r.status = 'BOUNCED') as bounced
          from campaign_recipients r join campaigns c on c.id = r.campaign_id join leads l on l.id = r.lead_id
-        where r.sent_at >= ? and r.sent_at < ? and ${this.leadFilterSql('l')}
+        where r.sent_at >= ? and r.sent_at < ? and ${w.sql}
         group by c.id, c.channel order by c.id`,
-      [q.range.start, q.range.end, ...this.leadFilterParams(q)],
+      [q.range.start, q.range.end, ...w.params],
     );
     return rows.map((r) => {
       const sent = Number(r.sent);
@@ -447,19 +424,41 @@ export class AnalyticsService {
 
   /** Per assignee: their deals that went under contract, and the revenue of those won, in the range. */
   private teamDeals(q: AnalyticsQuery) {
+    const { join, where } = viaLeadFacts(q, 'df');
+    const [start, end] = [q.range.start, q.range.end];
     return this.scope.em.execute<{ user_id: string; contracts: string; revenue: string | null }[]>(
-      `select d.assigned_user_id as user_id,
-              count(*) filter (where m.contract_at >= ? and m.contract_at < ?) as contracts,
-              sum(${REVENUE_SQL}) filter (where d.stage = 'CLOSED_WON' and m.won_at >= ? and m.won_at < ?) as revenue
-         from deals d join leads l on l.id = d.lead_id
-         join lateral (
-           select min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
-                  max(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
-             from deal_stage_changes s where s.deal_id = d.id) m on true
-         ${UNDERWRITING_JOIN}
-        where d.assigned_user_id is not null and ${this.leadFilterSql('l')}
-        group by d.assigned_user_id`,
-      [q.range.start, q.range.end, q.range.start, q.range.end, ...this.leadFilterParams(q)],
+      `select df.assigned_user_id as user_id,
+              count(*) filter (where df.contract_at >= ? and df.contract_at < ?) as contracts,
+              sum(df.revenue) filter (where df.won_at >= ? and df.won_at < ?) as revenue
+         from analytics_deal_facts df ${join}
+        where df.assigned_user_id is not null and ${where.sql}
+          and ((df.contract_at >= ? and df.contract_at < ?) or (df.won_at >= ? and df.won_at < ?))
+        group by df.assigned_user_id`,
+      [start, end, start, end, ...where.params, start, end, start, end],
+    );
+  }
+
+  /** `value` (an aggregate over deal facts `df`) per local day of `column` in the range, for the filter. */
+  private dealFactsPerDay(q: AnalyticsQuery, column: string, value: string) {
+    const { join, where } = viaLeadFacts(q, 'df');
+    return this.scope.em.execute<{ day: string; value: string }[]>(
+      `select to_char(df.${column} at time zone ?, 'YYYY-MM-DD') as day, ${value} as value
+         from analytics_deal_facts df ${join}
+        where df.${column} >= ? and df.${column} < ? and ${where.sql}
+        group by 1`,
+      [q.range.timeZone, q.range.start, q.range.end, ...where.params],
+    );
+  }
+
+  /** `count(*)` of lead facts per local day of `column` in the range, for the filter. */
+  private leadFactsPerDay(q: AnalyticsQuery, column: string) {
+    const w = leadFilter(q, 'f');
+    return this.scope.em.execute<{ day: string; value: string }[]>(
+      `select to_char(f.${column} at time zone ?, 'YYYY-MM-DD') as day, count(*) as value
+         from analytics_lead_facts f
+        where f.${column} >= ? and f.${column} < ? and ${w.sql}
+        group by 1`,
+      [q.range.timeZone, q.range.start, q.range.end, ...w.params],
     );
   }
 
@@ -469,16 +468,7 @@ export class AnalyticsService {
    * matching the filter; SPEND spreads each spend over its days.
    */
   async series(q: AnalyticsQuery, metric: SeriesMetric, bucket: Bucket) {
-    const rows =
-      metric === 'SPEND'
-        ? await this.spendByDay(q)
-        : await this.scope.em.execute<{ day: string; value: string }[]>(
-            `select to_char(e.at at time zone ?, 'YYYY-MM-DD') as day, sum(e.value) as value
-           from (${seriesEvents()[metric]}) e join leads l on l.id = e.lead_id
-          where e.at >= ? and e.at < ? and ${this.leadFilterSql('l')}
-          group by 1`,
-            [q.range.timeZone, q.range.start, q.range.end, ...this.leadFilterParams(q)],
-          );
+    const rows = await this.seriesDays(q, metric);
     const points = bucketsBetween(q.range.from, q.range.to, bucket).map((start) => ({ start, value: 0 }));
     const byStart = new Map(points.map((x) => [x.start, x]));
     for (const r of rows) {
@@ -489,17 +479,52 @@ export class AnalyticsService {
     return points;
   }
 
+  /** The metric per local day of the range, from the facts and the daily rollup. */
+  private async seriesDays(
+    q: AnalyticsQuery,
+    metric: SeriesMetric,
+  ): Promise<{ day: string; value: string | number }[]> {
+    switch (metric) {
+      case 'SPEND':
+        return this.spendByDay(q);
+      case 'LEADS_CREATED':
+        return this.leadFactsPerDay(q, 'created_at');
+      case 'LEADS_CONTACTED':
+        return this.leadFactsPerDay(q, 'contacted_at');
+      case 'ACTIVITIES': {
+        const a = activityCounts(q);
+        return this.scope.em.execute(
+          `select to_char(day, 'YYYY-MM-DD') as day, sum(n) as value from (${a.sql}) x group by day`,
+          a.params,
+        );
+      }
+      case 'DEALS_CREATED':
+        return this.dealFactsPerDay(q, 'created_at', 'count(*)');
+      case 'APPOINTMENTS':
+        return this.dealFactsPerDay(q, 'appointment_at', 'count(*)');
+      case 'OFFERS':
+        return this.dealFactsPerDay(q, 'offer_at', 'count(*)');
+      case 'CONTRACTS':
+        return this.dealFactsPerDay(q, 'contract_at', 'count(*)');
+      case 'CLOSED_WON':
+        return this.dealFactsPerDay(q, 'won_at', 'count(*)');
+      case 'REVENUE':
+        return this.dealFactsPerDay(q, 'won_at', 'coalesce(sum(df.revenue), 0)');
+    }
+  }
+
   /**
    * Deals per current stage with their value (contract price, else offer): every deal, or with a
    * range the deals created in it, for leads matching the filter.
    */
   async pipeline(q: AnalyticsQuery | null) {
-    const where = q ? `d.created_at >= ? and d.created_at < ? and ${this.leadFilterSql('l')}` : 'true';
+    const w = q ? leadFilter(q, 'l', 'id') : { sql: 'true', params: [] };
+    const where = q ? `d.created_at >= ? and d.created_at < ? and ${w.sql}` : 'true';
     const rows = await this.scope.em.execute<{ stage: DealStage; count: string; total: string }[]>(
       `select d.stage::text as stage, count(*) as count,
               coalesce(sum(coalesce(d.contract_price, d.offer_amount, 0)), 0) as total
          from deals d join leads l on l.id = d.lead_id where ${where} group by d.stage`,
-      q ? [q.range.start, q.range.end, ...this.leadFilterParams(q)] : [],
+      q ? [q.range.start, q.range.end, ...w.params] : [],
     );
     return Object.values(DealStage).map((stage) => {
       const r = rows.find((x) => x.stage === stage);
@@ -508,11 +533,13 @@ export class AnalyticsService {
   }
 
   /**
-   * Recomputes the organization's analytics facts (per lead) and stage visits from the raw rows and
-   * reports how many rows had drifted (differed, or were missing or left over). With the triggers in place the
+   * Recomputes the organization's analytics from the raw rows — lead facts, deal facts, stage
+   * visits and the daily activity rollup (with its pending deltas folded) — and reports how many
+   * rows had drifted (differed, or were missing or left over). With the triggers in place the
    * answer is 0; it is the check, and the repair after a restore or a manual data fix.
    */
   async rebuild(): Promise<{ leads: number; drifted: number }> {
+    const actor = requireActor(this.scope);
     return this.scope.em.transactional(async (tem) => {
       const snapshot = async () =>
         new Map(
@@ -520,13 +547,22 @@ export class AnalyticsService {
             await tem.execute<{ k: string; h: string }[]>(
               `select 'lead:' || lead_id as k, md5(row(f.*)::text) as h from analytics_lead_facts f
                union all
-               select 'visit:' || id, md5(row(v.*)::text) from analytics_stage_visits v`,
+               select 'deal:' || deal_id, md5(row(d.*)::text) from analytics_deal_facts d
+               union all
+               select 'visit:' || id, md5(row(v.*)::text) from analytics_stage_visits v
+               union all
+               select 'day:' || concat_ws('|', day, source, lead_user_id, user_id, type), sum(n)::text
+                 from (select day, source, lead_user_id, user_id, type, n from analytics_activity_daily
+                       union all
+                       select day, source, lead_user_id, user_id, type, n from analytics_activity_deltas) x
+                group by day, source, lead_user_id, user_id, type having sum(n) <> 0`,
             )
           ).map((r) => [r.k, r.h]),
         );
       const before = await snapshot();
       await tem.execute('select analytics_refresh_leads(array(select id from leads))');
       await tem.execute('select analytics_refresh_deals(array(select id from deals))');
+      await tem.execute('select analytics_rebuild_activity_daily(?)', [actor.organizationId]);
       const after = await snapshot();
       let drifted = [...before.keys()].filter((k) => !after.has(k)).length;
       for (const [k, h] of after) if (before.get(k) !== h) drifted++;
@@ -585,33 +621,5 @@ export class AnalyticsService {
         out.push({ day: d, source: r.source, cents: Math.floor(cents / days) + (i < cents % days ? 1 : 0) });
     }
     return out;
-  }
-
-  /**
-   * The cohort — leads created in the range that match the filter — as their rows of
-   * analytics_lead_facts (kept by triggers; see the analytics_lead_facts migration).
-   */
-  private factsSql(): string {
-    return `select f.* from analytics_lead_facts f
-             where f.created_at >= ? and f.created_at < ? and ${this.leadFilterSql('f', 'lead_id')}`;
-  }
-
-  private cohortParams(q: AnalyticsQuery): unknown[] {
-    return [q.range.start, q.range.end, ...this.leadFilterParams(q)];
-  }
-
-  /** The filter over rows of `leads` (or of analytics_lead_facts, whose lead id is `lead_id`). */
-  private leadFilterSql(l: string, id = 'id'): string {
-    return `(?::lead_source[] is null or ${l}.source = any(?::lead_source[]))
-        and (?::uuid[] is null or ${l}.assigned_user_id = any(?::uuid[]))
-        and (?::text[] is null or exists (select 1 from properties p
-                                            where p.id = ${l}.property_id and p.tags && ?::text[]))
-        and (?::uuid[] is null or exists (select 1 from campaign_recipients cr
-                                            where cr.lead_id = ${l}.${id} and cr.campaign_id = any(?::uuid[])))`;
-  }
-
-  private leadFilterParams(q: AnalyticsQuery): unknown[] {
-    const { sources, assignedUserIds, tags, campaignIds } = q.filter;
-    return [sources, assignedUserIds, tags, campaignIds].flatMap((list) => [nullableArray(list), nullableArray(list)]);
   }
 }

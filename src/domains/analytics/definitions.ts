@@ -1,6 +1,5 @@
 import { DealStage, type LeadSource } from '../../../entities/enums.js';
 import { pgArray } from '../../platform/db/pg-array.js';
-import { medianOf } from './range.js';
 import type { ResolvedRange } from './range.js';
 
 /**
@@ -80,21 +79,6 @@ export const DEFAULT_CLOSE_RATES: Record<(typeof OPEN_STAGES)[number], number> =
 export const SHRINK_K = 20;
 
 export const DAY = 86_400_000;
-/** Revenue of a closed deal and where it comes from (docs/analytics.md, "Revenue"). */
-export const REVENUE_SQL = `
-  case when d.assignment_fee > 0 then d.assignment_fee
-       when d.contract_price is not null and uw.all_in is not null then d.contract_price - uw.all_in
-  end`;
-export const REVENUE_BASIS_SQL = `
-  case when d.assignment_fee > 0 then 'ASSIGNMENT_FEE'
-       when d.contract_price is not null and uw.all_in is not null then 'CONTRACT_MINUS_UNDERWRITING'
-       else 'UNKNOWN' end`;
-/** The all-in cost of a deal's latest saved underwriting (FLIP: totalCost), joined as `uw`. */
-export const UNDERWRITING_JOIN = `
-  left join lateral (
-    select coalesce((u.outputs->>'totalCost')::numeric, (u.outputs->>'allInCost')::numeric) as all_in
-      from underwritings u where u.deal_id = d.id order by u.version desc limit 1
-  ) uw on true`;
 
 export function ms(value: Date | string): number {
   return (value instanceof Date ? value : new Date(value)).getTime();
@@ -112,69 +96,51 @@ export function nullableArray(values: readonly string[] | null | undefined): str
 
 export type FunnelGrouping = 'SOURCE' | 'AGENT' | 'MONTH_CREATED';
 
-export type FunnelLeadRow = Record<
-  FunnelStep | 'status' | 'source' | 'assigned_user_id' | 'month',
-  Date | string | null
-> & {
-  source: string;
-  assigned_user_id: string | null;
-  month: string;
+/** Where each step stands in a row of analytics_lead_facts `f`: reached at all, and its first time. */
+const STEP_REACHED: Record<FunnelStep, string> = {
+  CREATED: 'true',
+  CONTACTED: 'f.contacted_at is not null',
+  QUALIFIED: "(f.status = 'QUALIFIED' or f.deal_at is not null)",
+  DEAL: 'f.deal_at is not null',
+  OFFER_MADE: 'f.offer_at is not null',
+  UNDER_CONTRACT: 'f.contract_at is not null',
+  CLOSED_WON: 'f.won_at is not null',
+};
+/** A lead's QUALIFIED time, when known, is its first deal's. */
+const STEP_TIME: Record<FunnelStep, string> = {
+  CREATED: 'f.created_at',
+  CONTACTED: 'f.contacted_at',
+  QUALIFIED: 'f.deal_at',
+  DEAL: 'f.deal_at',
+  OFFER_MADE: 'f.offer_at',
+  UNDER_CONTRACT: 'f.contract_at',
+  CLOSED_WON: 'f.won_at',
 };
 
-/** Counts, conversions and median gaps of the funnel over per-lead step times. */
-export function funnelOf(rows: FunnelLeadRow[]): FunnelRow[] {
-  const time = (r: FunnelLeadRow, step: FunnelStep): number | null => {
-    if (step === 'QUALIFIED') return r.DEAL ? ms(r.DEAL) : null; // when known: the first deal
-    const value = r[step];
-    return value == null ? null : ms(value);
-  };
-  const reachedStep = (r: FunnelLeadRow, i: number): boolean =>
-    FUNNEL_STEPS.slice(i).some((s) => (s === 'QUALIFIED' ? r.status === 'QUALIFIED' || !!r.DEAL : r[s] != null));
-  const counts = FUNNEL_STEPS.map((_, i) => rows.filter((r) => reachedStep(r, i)).length);
+/**
+ * The funnel's aggregates over lead facts `f`: `c<i>`, the leads that reached step i or a later one,
+ * and `m<i>`, the median days from step i − 1 to step i over the leads with both times in order.
+ */
+export function funnelAggregatesSql(): string {
   return FUNNEL_STEPS.map((step, i) => {
-    const gaps =
-      i === 0
-        ? []
-        : rows
-            .map((r) => {
-              const a = time(r, FUNNEL_STEPS[i - 1]!);
-              const b = time(r, step);
-              return a != null && b != null && b >= a ? (b - a) / DAY : null;
-            })
-            .filter((x): x is number => x != null)
-            .sort((a, b) => a - b);
-    return {
-      step,
-      count: counts[i]!,
-      stepConversion: i === 0 || !counts[i - 1] ? null : counts[i]! / counts[i - 1]!,
-      overallConversion: counts[0] ? counts[i]! / counts[0] : null,
-      medianDaysFromPrevious: i === 0 ? null : round(medianOf(gaps)),
-    };
-  });
+    const count = `count(*) filter (where ${FUNNEL_STEPS.slice(i)
+      .map((s) => STEP_REACHED[s])
+      .join(' or ')}) as c${i}`;
+    if (i === 0) return `${count}, null as m0`;
+    const [a, b] = [STEP_TIME[FUNNEL_STEPS[i - 1]!], STEP_TIME[step]];
+    return `${count}, percentile_cont(0.5) within group (order by extract(epoch from ${b} - ${a}) / 86400)
+                       filter (where ${b} >= ${a}) as m${i}`;
+  }).join(',\n');
 }
 
-/** A deal's first entry into any of these stages, as (lead_id, at, value 1). */
-const firstEntry = (stages: string) => `select d.lead_id, min(s.at) as at, 1 as value
-  from deal_stage_changes s join deals d on d.id = s.deal_id where s.to_stage in (${stages}) group by d.id, d.lead_id`;
-
-/** Each metric's events as (lead_id, at, value). */
-export function seriesEvents(): Record<Exclude<SeriesMetric, 'SPEND'>, string> {
-  return {
-    LEADS_CREATED: 'select id as lead_id, created_at as at, 1 as value from leads',
-    LEADS_CONTACTED: `select lead_id, min(occurred_at) as at, 1 as value from activities
-                     where direction = 'OUTBOUND' and type <> 'NOTE' group by lead_id`,
-    ACTIVITIES: 'select lead_id, occurred_at as at, 1 as value from activities',
-    DEALS_CREATED: 'select lead_id, created_at as at, 1 as value from deals',
-    APPOINTMENTS: firstEntry(`'APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'`),
-    OFFERS: firstEntry(`'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'`),
-    CONTRACTS: firstEntry(`'UNDER_CONTRACT', 'CLOSED_WON'`),
-    CLOSED_WON: `select d.lead_id, max(s.at) as at, 1 as value
-                   from deal_stage_changes s join deals d on d.id = s.deal_id
-                where s.to_stage = 'CLOSED_WON' and d.stage = 'CLOSED_WON' group by d.id, d.lead_id`,
-    REVENUE: `select d.lead_id, w.at, coalesce(${REVENUE_SQL}, 0) as value
-              from deals d join (select deal_id, max(at) as at from deal_stage_changes
-                                  where to_stage = 'CLOSED_WON' group by deal_id) w on w.deal_id = d.id
-              ${UNDERWRITING_JOIN}
-             where d.stage = 'CLOSED_WON'`,
-  };
+/** Counts, conversions and median gaps of the funnel from its aggregates. */
+export function funnelFromCounts(g: { counts: number[]; medians: (number | null)[] }): FunnelRow[] {
+  const { counts } = g;
+  return FUNNEL_STEPS.map((step, i) => ({
+    step,
+    count: counts[i]!,
+    stepConversion: i === 0 || !counts[i - 1] ? null : counts[i]! / counts[i - 1]!,
+    overallConversion: counts[0] ? counts[i]! / counts[0] : null,
+    medianDaysFromPrevious: i === 0 ? null : round(g.medians[i] ?? null),
+  }));
 }
