@@ -332,8 +332,9 @@ export class AnalyticsService {
   /**
    * Per team member: leads created in the range now assigned to them, their median first-response
    * time in business minutes (lead created → first outbound activity by anyone, Monday–Friday
-   * 9–17 local; kept with the lead's facts, see business_minutes in the rollups migration), their activities by type and deal moves in the range, contracts and won revenue of
-   * deals assigned to them. An AGENT sees only their own row; OWNER, ADMIN and VIEWER see everyone.
+   * 9–17 local; kept with the lead's facts, see business_minutes in the rollups migration), their
+   * activities by type and deal moves in the range, contracts and won revenue of deals assigned to
+   * them. An AGENT sees only their own row; OWNER, ADMIN and VIEWER see everyone.
    */
   async team(q: AnalyticsQuery) {
     const actor = requireActor(this.scope);
