@@ -9,6 +9,7 @@ import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
 import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
 import { inOrganization } from '../src/platform/tenancy/enter.js';
 import { sweepReminders } from '../src/domains/tasks/reminder-sweep.js';
+import { analyticsRollup } from './analytics-rollup.js';
 import { campaignSend } from './campaign-send.js';
 import { enrichProperty } from './enrich-property.js';
 import { generateMemo } from './generate-memo.js';
@@ -44,6 +45,7 @@ export const JOBS: AnySpec[] = [
   importCsv,
   taskReminder,
   notificationDigest,
+  analyticsRollup,
 ];
 
 export interface RunningWorkers {

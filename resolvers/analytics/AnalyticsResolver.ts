@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import { DealStage, LeadSource, Role } from '../../entities/enums.js';
 import { MarketingSpend } from '../../entities/MarketingSpend.js';
 import { User } from '../../entities/User.js';
-import { MANAGERS } from '../../src/platform/auth/auth-checker.js';
+import { MANAGERS, organizationSubscription } from '../../src/platform/auth/auth-checker.js';
+import { checkRangeShape } from '../../src/domains/analytics/range.js';
+import { Topics } from '../../src/platform/pubsub.js';
 import type { Context } from '../../src/platform/context.js';
 import { Parent } from '../common/Parent.js';
 import {
@@ -27,6 +29,22 @@ import {
 } from './AnalyticsTypes.js';
 import { MarketingSpendInput } from './SpendInput.js';
 
+/**
+ * The organization's analytics channel; the range and filter are checked when subscribing (their
+ * shape here; ids of the organization on each push), so a bad one is refused at once.
+ */
+const analyticsTopic = (() => {
+  const base = organizationSubscription(Topics.ANALYTICS);
+  type Subscribe = Parameters<typeof base.topicId>[0];
+  return {
+    ...base,
+    topicId: (data: Subscribe) => {
+      checkRangeShape(data.args.range as AnalyticsRangeInput);
+      return base.topicId(data);
+    },
+  };
+})();
+
 @Resolver(() => Analytics)
 export class AnalyticsResolver {
   @Authorized()
@@ -41,6 +59,28 @@ export class AnalyticsResolver {
     const query = await ctx.services.analytics.query(range, filter ?? {});
     const { from, to, timeZone } = query.range;
     return Object.assign(new Analytics(), { query, range: { from, to, timeZone } });
+  }
+
+  /**
+   * The same sections, pushed whenever the organization's numbers move on: after each window of
+   * changes (ANALYTICS_WINDOW_MS, 250 ms by default) the analytics job folds them in and every
+   * subscriber gets the sections it selected, recomputed, once — a burst of changes is a handful of
+   * pushes, the last equal to a fresh query. Other organizations' changes are never routed here.
+   */
+  @Authorized()
+  @Subscription(() => Analytics, {
+    ...analyticsTopic,
+    description:
+      'The selected analytics sections for a range and filter, pushed after each window of changes in your ' +
+      'organization (docs/analytics.md)',
+  })
+  async analyticsUpdated(
+    @Arg('range') range: AnalyticsRangeInput,
+    @Ctx() ctx: Context,
+    @Arg('filter', () => AnalyticsFilterInput, { nullable: true }) filter?: AnalyticsFilterInput,
+  ): Promise<Analytics> {
+    ctx.renew(); // a fresh EntityManager for every push
+    return this.analytics(range, ctx, filter);
   }
 
   @FieldResolver(() => [FunnelStep], { description: 'Leads created in the range, step by step to a won deal' })

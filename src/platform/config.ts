@@ -94,6 +94,8 @@ export interface Config {
   sendClaimStaleMs: number;
   /** How often a worker process sweeps the reminder outbox (tasks whose reminder job was never queued). */
   reminderSweepMs: number;
+  /** Changes to an organization's data within one window of this many ms are folded and pushed once. */
+  analyticsWindowMs: number;
   /** SMTP server for outgoing email; without one, an in-process SMTP server on loopback receives it. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -255,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
     sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
     reminderSweepMs: int('REMINDER_SWEEP_MS', 30_000, 200, 3_600_000),
+    analyticsWindowMs: int('ANALYTICS_WINDOW_MS', 250, 10, 60_000),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
     sms: {

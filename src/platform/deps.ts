@@ -17,6 +17,7 @@ import { smsEventSink } from './providers/sms/events.js';
 import { createSmsProvider } from './providers/sms/index.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
+import { AnalyticsSignal } from '../domains/analytics/AnalyticsSignal.js';
 
 /** Long-lived parts of the running app, shared by requests and jobs. */
 export interface AppDeps {
@@ -38,6 +39,8 @@ export interface AppDeps {
   geocoder: Geocoder;
   /** The in-process SMTP server when SMTP_URL is not set (local default, tests); null otherwise. */
   localSmtp: { url: string; received: ReceivedMail[] } | null;
+  /** Coalesces an organization's changes into analytics folds and `analyticsUpdated` pushes. */
+  analytics: AnalyticsSignal;
 }
 
 export interface RunningDeps extends AppDeps {
@@ -56,12 +59,16 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
   if (!localS3)
     await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
   const queueRedis = createRedis(config.redisUrl);
+  const queues = new Queues(queueRedis, config.redisPrefix, jobOptions(config.jobAttempts, config.jobBackoffMs));
+  const pubsub = new AppPubSub(config.redisUrl, config.redisPrefix);
+  const analytics = new AnalyticsSignal(queues, config.analyticsWindowMs, log);
+  pubsub.onDataEvent = (organizationId) => analytics.changed(organizationId);
   const deps: AppDeps = {
     config,
     orm,
     log,
-    pubsub: new AppPubSub(config.redisUrl, config.redisPrefix),
-    queues: new Queues(queueRedis, config.redisPrefix, jobOptions(config.jobAttempts, config.jobBackoffMs)),
+    pubsub,
+    queues,
     tokens: new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     propertyData: createPropertyData(config),
     storage,
@@ -69,6 +76,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     sms: createSmsProvider(config),
     geocoder: createGeocoder(config),
     localSmtp,
+    analytics,
   };
   deps.sms.connect(smsEventSink(deps));
   return {

@@ -49,7 +49,15 @@ export const Topics = {
   INBOUND: 'INBOUND',
   /** Routed by user id, not organization: a notification reaches only its user's sockets. */
   NOTIFICATIONS: 'NOTIFICATIONS',
+  /** The analytics job applied an organization's changes (src/domains/analytics/AnalyticsLive.ts). */
+  ANALYTICS: 'ANALYTICS',
 } as const;
+
+/** An organization's analytics moved on: the analytics job folded its changes in. */
+export interface AnalyticsUpdatedPayload {
+  organizationId: string;
+  at: string;
+}
 
 /** A lead's message arrived (an inbound SMS: reply, STOP, START, HELP). */
 export interface InboundEventPayload {
@@ -93,12 +101,18 @@ export type TopicArgs = {
   [Topics.CAMPAIGNS]: [organizationId: string, payload: CampaignEventPayload];
   [Topics.INBOUND]: [organizationId: string, payload: InboundEventPayload];
   [Topics.NOTIFICATIONS]: [userId: string, payload: NotificationEventPayload];
+  [Topics.ANALYTICS]: [organizationId: string, payload: AnalyticsUpdatedPayload];
 };
+
+/** Topics whose events are changes to an organization's data (each marks its analytics changed). */
+const DATA_TOPICS: ReadonlySet<string> = new Set([Topics.PIPELINE, Topics.CAMPAIGNS, Topics.INBOUND, Topics.JOBS]);
 
 export class AppPubSub {
   readonly engine: PubSub<Record<string, [string, unknown]>>;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
+  /** Called with the organization of every data event published (wired to AnalyticsLive.changed). */
+  onDataEvent: ((organizationId: string) => void) | null = null;
 
   constructor(
     redisUrl: string,
@@ -118,6 +132,7 @@ export class AppPubSub {
 
   publish<K extends keyof TopicArgs>(name: K, ...[routingId, payload]: TopicArgs[K]): void {
     this.engine.publish(this.topic(name), routingId, payload);
+    if (DATA_TOPICS.has(name)) this.onDataEvent?.(routingId);
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,7 @@ export async function subscribe<T>(
   wsUrl: string,
   token: string,
   query: string,
-  extra: { extensions?: Record<string, unknown> } = {},
+  extra: { extensions?: Record<string, unknown>; variables?: Record<string, unknown> } = {},
 ): Promise<Subscription<T>> {
   const client = wsClient(wsUrl, token);
   await new Promise<void>((resolve, reject) => {

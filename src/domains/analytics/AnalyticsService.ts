@@ -1,6 +1,7 @@
 import { Campaign, Deal, Organization, User } from '../../../entities/index.js';
 import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
+import { Topics } from '../../platform/pubsub.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 import { addDays } from '../tasks/calendar.js';
@@ -569,6 +570,19 @@ export class AnalyticsService {
       for (const [k, h] of after) if (before.get(k) !== h) drifted++;
       return { leads: [...after.keys()].filter((k) => k.startsWith('lead:')).length, drifted };
     });
+  }
+
+  /**
+   * Folds the organization's pending activity deltas into the daily rollup (one fold per
+   * organization at a time) and tells its `analyticsUpdated` subscribers the numbers moved on. Run
+   * by the analytics job at the end of each window with changes (AnalyticsSignal).
+   */
+  async fold(organizationId: string): Promise<{ folded: number }> {
+    const [row] = await this.scope.em.execute<{ folded: number }[]>('select analytics_compact(?) as folded', [
+      organizationId,
+    ]);
+    this.scope.deps.pubsub.publish(Topics.ANALYTICS, organizationId, { organizationId, at: new Date().toISOString() });
+    return { folded: Number(row?.folded ?? 0) };
   }
 
   /** Spend per local day of the range (each spend spread evenly over its days, see spendInRange). */

@@ -35,6 +35,7 @@ export class SpendService {
     });
     await this.apply(spend, input);
     await this.scope.em.flush();
+    this.scope.deps.analytics.changed(actor.organizationId);
     return spend;
   }
 
@@ -42,12 +43,14 @@ export class SpendService {
     const spend = await findOrNotFound(this.scope.em, MarketingSpend, id, 'MarketingSpend');
     await this.apply(spend, input);
     await this.scope.em.flush();
+    this.scope.deps.analytics.changed(spend.organizationId);
     return spend;
   }
 
   async delete(id: string): Promise<boolean> {
     const spend = await findOrNotFound(this.scope.em, MarketingSpend, id, 'MarketingSpend');
     await this.scope.em.remove(spend).flush();
+    this.scope.deps.analytics.changed(spend.organizationId);
     return true;
   }
 

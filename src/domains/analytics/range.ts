@@ -92,6 +92,14 @@ export function percentileOf(sorted: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * Checks what can be checked of a range without the organization (dates, order, span, preset or
+ * dates) — throws the same BAD_USER_INPUT errors resolveRange does.
+ */
+export function checkRangeShape(input: { from?: string | null; to?: string | null; preset?: RangePreset | null }) {
+  resolveRange(input, 'UTC', '1970-01-01');
+}
+
 /** The median: the middle value, or the mean of the two middle values; null when empty. */
 export function medianOf(sorted: number[]): number | null {
   if (!sorted.length) return null;

@@ -1,14 +1,20 @@
 import { QueueEvents, type Queue } from 'bullmq';
 import { Topics } from '../pubsub.js';
+import { QueueName } from './queues.js';
 import { createRedis, redisHealth } from '../redis.js';
 import type { AppDeps } from '../deps.js';
 
 /**
  * Relays BullMQ progress, completion and failure events to the job's organization channel, where
  * the jobProgress subscription listens. One QueueEvents (its own blocking connection) per queue.
+ * Analytics folds are not relayed: they are internal (their result is `analyticsUpdated`), and a
+ * relayed event would itself count as a change to fold.
  */
 export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
-  const listeners = deps.queues.all().map((queue) => listen(deps, queue));
+  const listeners = deps.queues
+    .all()
+    .filter((queue) => queue.name !== QueueName.ANALYTICS)
+    .map((queue) => listen(deps, queue));
   return {
     async close() {
       await Promise.all(listeners.map((l) => l.close()));

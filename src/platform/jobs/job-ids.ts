@@ -20,6 +20,8 @@ export const jobIds = {
   taskReminder: (taskId: string, version: number) => `reminder-${taskId}-v${version}`,
   /** A user's notification digest for one local day at one hour. */
   digest: (userId: string, day: string, hour: number) => `digest-${userId}-${day}-h${hour}`,
+  /** An organization's analytics fold for one window of time. */
+  analytics: (organizationId: string, slice: number) => `analytics-${organizationId}-w${slice}`,
   /** The replay of a dead-lettered job (one replay per dead letter). */
   replay: (jobId: string, deadLetterId: string) => `${jobId}${REPLAY}${deadLetterId.slice(0, 8)}`,
 };

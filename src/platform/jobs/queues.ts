@@ -15,6 +15,8 @@ export const QueueName = {
   IMPORT: 'import',
   /** Task reminders and notification digests, delayed until they are due. */
   REMINDER: 'reminder',
+  /** Folding an organization's analytics changes in, at most one job per organization per window. */
+  ANALYTICS: 'analytics',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -70,6 +72,10 @@ export interface ImportCsvJob {
   importId: string;
 }
 
+export interface AnalyticsRollupJob {
+  organizationId: string;
+}
+
 /** Jobs on the `email` and `sms` queues, told apart by job name (`send-message`, `campaign-send`). */
 export type OutreachJob = SendMessageJob | CampaignSendJob;
 
@@ -91,6 +97,7 @@ export class Queues {
   readonly sms: Queue<OutreachJob>;
   readonly import: Queue<ImportCsvJob>;
   readonly reminder: Queue<TaskReminderJob | NotificationDigestJob>;
+  readonly analytics: Queue<AnalyticsRollupJob>;
 
   constructor(
     connection: Redis,
@@ -108,6 +115,12 @@ export class Queues {
       connection,
       prefix,
       defaultJobOptions,
+    });
+    // Each window gets its own job, so nothing needs retrying: a failed fold is folded by the next one.
+    this.analytics = new Queue<AnalyticsRollupJob>(QueueName.ANALYTICS, {
+      connection,
+      prefix,
+      defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 1_000 } },
     });
     // Without a listener BullMQ prints every connection error during an outage.
     for (const queue of this.all()) queue.on('error', (err) => redisHealth.report(err, `queue error (${queue.name})`));
@@ -150,6 +163,18 @@ export class Queues {
    */
   async enqueueEnrich(data: EnrichPropertyJob): Promise<string> {
     return addOnce(this.enrich, 'enrich-property', data, jobIds.enrich(data.propertyId));
+  }
+
+  /**
+   * Folds an organization's analytics changes at the end of the window `slice` (of `windowMs`): the
+   * window makes the job id, so every change within one window adds one job.
+   */
+  async enqueueAnalytics(organizationId: string, slice: number, windowMs: number): Promise<void> {
+    await this.analytics.add(
+      'analytics-rollup',
+      { organizationId },
+      { jobId: jobIds.analytics(organizationId, slice), delay: Math.max(0, (slice + 1) * windowMs - Date.now()) },
+    );
   }
 
   /** Renders one memo; the memo id makes the job id, so asking twice renders once. */
@@ -260,6 +285,7 @@ export class Queues {
       this.sms as Queue,
       this.import as Queue,
       this.reminder as Queue,
+      this.analytics as Queue,
     ];
   }
 
