@@ -11,7 +11,7 @@ import { subscribe, wsClient } from '../helpers/ws.js';
 // subscribers listen on a second API process.
 const server = await startTestServer();
 const QUERY = print(AnalyticsUpdatedDocument);
-const RANGE = { preset: 'LAST_30_DAYS' };
+const RANGE = { preset: 'LAST_30_DAYS' } as const;
 type Pushed = AnalyticsUpdatedSubscription['analyticsUpdated'];
 let second: ApiProcess;
 beforeAll(async () => {
