@@ -193,7 +193,7 @@ export async function apiWithToken(
   const app = await spawnService(
     `${ROOT}dist/src/main.js`,
     ['--no-worker'],
-    apiEnv(config, { RATE_LIMIT_QUERIES_PER_MINUTE: '100000000' }),
+    apiEnv(config, { RATE_LIMIT_QUERIES_PER_MINUTE: '100000000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000000' }),
     'api listening',
   );
   return { app, token };

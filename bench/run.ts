@@ -3,6 +3,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { loadConfig } from '../src/platform/config.js';
 import { prepareDatabase } from '../src/platform/db/bootstrap.js';
+import { benchAnalyticsLive } from './analytics-live.js';
 import { benchAnalytics } from './analytics.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchFanout } from './fanout.js';
@@ -18,7 +19,7 @@ import { benchUnderwriting } from './underwriting.js';
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
- * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders,analytics
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders,analytics,analytics-live
  * picks benchmarks. BENCH_KEEP_DB=1 keeps the last run's database (the analytics fixture is then
  * reused instead of built again — for iterating on one benchmark).
  */
@@ -55,6 +56,7 @@ const results = {
   ...(!only || only.includes('myday') ? await benchMyDay(config) : {}),
   ...(!only || only.includes('reminders') ? await benchReminders(config) : {}),
   ...(!only || only.includes('analytics') ? await benchAnalytics(config) : {}),
+  ...(!only || only.includes('analytics-live') ? await benchAnalyticsLive(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(
