@@ -145,6 +145,17 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
   const api = () => timedPost(app.url, token, body);
   const db = new pg.Client({ connectionString: config.databaseOwnerUrl });
   await db.connect();
+  // A change before each request (an activity, as a logged call makes one): no answer can be reused.
+  const lead = (
+    await db.query<{ id: string }>(`select id from leads where organization_id = $1 limit 1`, [organizationId])
+  ).rows[0]!;
+  const change = () =>
+    db.query(
+      `insert into activities (id, organization_id, lead_id, type, direction, occurred_at, user_id)
+       values (gen_random_uuid(), $1, $2, 'CALL', 'OUTBOUND', now(), $3)`,
+      [organizationId, lead.id, userId],
+    );
+  const changed = async () => (await change(), api());
   const end = new Date();
   const start = new Date(end.getTime() - 92 * 86_400_000);
   const raw = async () => {
@@ -154,23 +165,20 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
   };
   await api();
   await raw();
-  const rounds = { api: [] as number[][], raw: [] as number[][] };
+  const rounds = { api: [] as number[][], cold: [] as number[][], raw: [] as number[][] };
+  const order: ['api' | 'cold' | 'raw', () => Promise<number>][] = [
+    ['api', api],
+    ['cold', changed],
+    ['raw', raw],
+  ];
   for (let r = 0; r < ROUNDS; r++)
-    for (const [name, fn] of (r % 2
-      ? [
-          ['raw', raw],
-          ['api', api],
-        ]
-      : [
-          ['api', api],
-          ['raw', raw],
-        ]) as ['api' | 'raw', () => Promise<number>][]) {
+    for (const [name, fn] of r % 2 ? [...order].reverse() : order) {
       const times: number[] = [];
       for (let i = 0; i < PER_ROUND; i++) times.push(await fn());
       rounds[name].push(times.sort((a, b) => a - b));
     }
+  const sections = await sectionTimes(async (b) => (await change(), timedPost(app.url, token, b)));
   await db.end();
-  const sections = await sectionTimes((b) => timedPost(app.url, token, b));
   await app.stop();
   const out = {
     leads: LEADS,
@@ -179,6 +187,8 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
     seedSeconds,
     apiP50: median(rounds.api.map((t) => percentile(t, 50))),
     apiP95: median(rounds.api.map((t) => percentile(t, 95))),
+    coldP50: median(rounds.cold.map((t) => percentile(t, 50))),
+    coldP95: median(rounds.cold.map((t) => percentile(t, 95))),
     rawP50: median(rounds.raw.map((t) => percentile(t, 50))),
     rawP95: median(rounds.raw.map((t) => percentile(t, 95))),
     sections,
@@ -187,9 +197,12 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
     `\nAnalytics dashboard (${LEADS.toLocaleString()} leads, ${DEALS.toLocaleString()} deals with stage histories, ` +
       `${ACTIVITIES.toLocaleString()} activities, 24 months of spend; LAST_QUARTER, every section; ` +
       `${ROUNDS} alternating rounds of ${PER_ROUND})\n` +
-      `  analytics over HTTP:      p50 ${fmt(out.apiP50)} ms  p95 ${fmt(out.apiP95)} ms  (target p95 ≤ 50 ms)\n` +
+      `  analytics over HTTP, asked again:   p50 ${fmt(out.apiP50)} ms  p95 ${fmt(out.apiP95)} ms  ` +
+      `(target p95 ≤ 50 ms)\n` +
+      `  analytics over HTTP, after a change: p50 ${fmt(out.coldP50)} ms  p95 ${fmt(out.coldP95)} ms\n` +
       `  raw aggregate SQL (5 statements, pg): p50 ${fmt(out.rawP50)} ms  p95 ${fmt(out.rawP95)} ms  ` +
-      `(raw/analytics p50 ×${fmt(out.rawP50 / out.apiP50, 2)}; target ≥ ×10)\n` +
+      `(raw/analytics p50 ×${fmt(out.rawP50 / out.apiP50, 2)} asked again, ` +
+      `×${fmt(out.rawP50 / out.coldP50, 2)} after a change; target ≥ ×10)\n` +
       `  each section alone, p50 ms: ${Object.entries(sections)
         .map(([k, ms]) => `${k} ${fmt(ms)}`)
         .join(', ')}`,
@@ -197,7 +210,7 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
   return { analytics: out };
 }
 
-/** Each section of the dashboard asked alone (median of 5), to see where the time goes. */
+/** Each section of the dashboard asked alone after a change (median of 5), to see where the time goes. */
 async function sectionTimes(post: (body: string) => Promise<number>): Promise<Record<string, number>> {
   const op = DashboardDocument.definitions[0] as OperationDefinitionNode;
   const analytics = op.selectionSet.selections[0] as FieldNode;

@@ -14,6 +14,7 @@ import {
   AnalyticsFilterInput,
   AnalyticsRangeInput,
   CampaignPerformance,
+  CampaignPoint,
   Forecast,
   FunnelGroup,
   FunnelGroupingName,
@@ -129,8 +130,8 @@ export class AnalyticsResolver {
   @FieldResolver(() => Forecast, {
     description: 'The open pipeline now, weighted by stage close rates (range and filter do not apply)',
   })
-  forecast(@Ctx() ctx: Context): Promise<Forecast> {
-    return ctx.services.analytics.forecast();
+  forecast(@Parent() a: Analytics, @Ctx() ctx: Context): Promise<Forecast> {
+    return ctx.services.analytics.forecast(a.query);
   }
 
   @FieldResolver(() => [SeriesPoint], { description: 'A metric per bucket over the range, empty buckets as 0' })
@@ -197,6 +198,20 @@ export class AnalyticsResolver {
   ): Promise<MarketingSpend[]> {
     const q = await ctx.services.analytics.query(range);
     return ctx.services.spend.list(q.range.from, q.range.to, source);
+  }
+}
+
+@Resolver(() => CampaignPerformance)
+export class CampaignPerformanceResolver {
+  @FieldResolver(() => [CampaignPoint], {
+    description: 'Per bucket of the range, by the day each message was sent; buckets add up to the totals',
+  })
+  series(
+    @Parent() p: CampaignPerformance,
+    @Ctx() ctx: Context,
+    @Arg('bucket', () => AnalyticsBucket, { defaultValue: AnalyticsBucket.WEEK }) bucket: AnalyticsBucket,
+  ): CampaignPoint[] {
+    return ctx.services.analytics.campaignSeries(p, bucket);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CampaignDay } from '../../src/domains/analytics/AnalyticsService.js';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Deal } from '../../entities/Deal.js';
@@ -307,6 +308,37 @@ export class CampaignPerformance {
 
   @Field(() => Float, { nullable: true })
   bounceRate!: number | null;
+
+  /** Counts per local day of sending, which `series` buckets (not in the schema). */
+  days!: CampaignDay[];
+  range!: { from: string; to: string };
+}
+
+@ObjectType({ description: 'A campaign’s messages sent in one bucket, and what became of them', simpleResolvers: true })
+export class CampaignPoint {
+  @Field(() => LocalDateResolver, { description: 'First day of the bucket' })
+  start!: string;
+
+  @Field(() => Int)
+  sent!: number;
+
+  @Field(() => Int)
+  delivered!: number;
+
+  @Field(() => Int)
+  opened!: number;
+
+  @Field(() => Int)
+  clicked!: number;
+
+  @Field(() => Int)
+  replied!: number;
+
+  @Field(() => Int)
+  optedOut!: number;
+
+  @Field(() => Int)
+  bounced!: number;
 }
 
 export enum SeriesMetricName {

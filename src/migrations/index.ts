@@ -20,6 +20,7 @@ import { Migration20261203060000_marketing_spend } from './Migration202612030600
 import { Migration20261203070000_analytics_lead_facts } from './Migration20261203070000_analytics_lead_facts.js';
 import { Migration20261203080000_analytics_stage_visits } from './Migration20261203080000_analytics_stage_visits.js';
 import { Migration20261203090000_analytics_rollups } from './Migration20261203090000_analytics_rollups.js';
+import { Migration20261203100000_analytics_changes } from './Migration20261203100000_analytics_changes.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203070000_analytics_lead_facts', class: Migration20261203070000_analytics_lead_facts },
   { name: 'Migration20261203080000_analytics_stage_visits', class: Migration20261203080000_analytics_stage_visits },
   { name: 'Migration20261203090000_analytics_rollups', class: Migration20261203090000_analytics_rollups },
+  { name: 'Migration20261203100000_analytics_changes', class: Migration20261203100000_analytics_changes },
 ];

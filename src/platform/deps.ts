@@ -17,6 +17,7 @@ import { smsEventSink } from './providers/sms/events.js';
 import { createSmsProvider } from './providers/sms/index.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
+import { AnalyticsCache } from '../domains/analytics/AnalyticsCache.js';
 import { AnalyticsSignal } from '../domains/analytics/AnalyticsSignal.js';
 
 /** Long-lived parts of the running app, shared by requests and jobs. */
@@ -41,6 +42,8 @@ export interface AppDeps {
   localSmtp: { url: string; received: ReceivedMail[] } | null;
   /** Coalesces an organization's changes into analytics folds and `analyticsUpdated` pushes. */
   analytics: AnalyticsSignal;
+  /** Analytics answers of this process, per organization version. */
+  analyticsCache: AnalyticsCache;
 }
 
 export interface RunningDeps extends AppDeps {
@@ -77,6 +80,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     geocoder: createGeocoder(config),
     localSmtp,
     analytics,
+    analyticsCache: new AnalyticsCache(),
   };
   deps.sms.connect(smsEventSink(deps));
   return {

@@ -527,6 +527,32 @@ export class AnalyticsOracle {
     });
   }
 
+  /** Per campaign, its messages sent in the range per bucket of their local sending day. */
+  async campaignSeries(q: AnalyticsQuery, bucket: Bucket) {
+    const rows = await this.sql<
+      { campaign_id: string; day: string; sent: string; delivered: string; replied: string }[]
+    >(
+      `select r.campaign_id, to_char(r.sent_at at time zone ?, 'YYYY-MM-DD') as day, count(*) as sent,
+              count(r.delivered_at) as delivered, count(r.replied_at) as replied
+         from campaign_recipients r join leads l on l.id = r.lead_id
+        where r.sent_at >= ? and r.sent_at < ? and ${this.leadFilterSql('l')}
+        group by 1, 2`,
+      [q.range.timeZone, q.range.start, q.range.end, ...this.leadFilterParams(q)],
+    );
+    const out = new Map<string, { start: string; sent: number; delivered: number; replied: number }[]>();
+    for (const r of rows) {
+      const points =
+        out.get(r.campaign_id) ??
+        bucketsBetween(q.range.from, q.range.to, bucket).map((start) => ({ start, sent: 0, delivered: 0, replied: 0 }));
+      const point = points.find((x) => x.start === bucketOf(r.day, bucket))!;
+      point.sent += Number(r.sent);
+      point.delivered += Number(r.delivered);
+      point.replied += Number(r.replied);
+      out.set(r.campaign_id, points);
+    }
+    return out;
+  }
+
   /** Per assignee: their deals that went under contract, and the revenue of those won, in the range. */
   private teamDeals(q: AnalyticsQuery) {
     return this.sql<{ user_id: string; contracts: string; revenue: string | null }[]>(

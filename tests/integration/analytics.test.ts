@@ -287,3 +287,35 @@ describe('analytics', () => {
     expect((await agent.api.Analytics({ range: { preset: 'ALL_TIME' } })).analytics.funnel[0]!.count).toBe(0);
   });
 });
+
+describe('analytics answers cache', () => {
+  const statements = async () => {
+    const text = await (await fetch(server.url.replace('/graphql', '/metrics'))).text();
+    return Number(/^db_statements_total (\d+)/m.exec(text)![1]);
+  };
+
+  it('answers a repeated dashboard from memory and never serves it after a change', async () => {
+    const t = await createTenant(server.url);
+    const { leadId } = await lead(t, 'PPC', { contact: true });
+    const ask = async () => (await t.api.Dashboard({ range: { preset: 'LAST_7_DAYS' } })).analytics;
+    const first = await ask();
+    const before = await statements();
+    expect(await ask()).toEqual(first);
+    // The repeat reads the organization, its version and its first lead date, and no section
+    // (the stuck deals' threshold is cached; with none, no deal is looked up).
+    expect((await statements()) - before).toBeLessThanOrEqual(3);
+    const calls = (d: typeof first) =>
+      d.team.flatMap((m) => m.activitiesByType).find((a) => a.type === 'CALL')?.count ?? 0;
+    expect(calls(first)).toBe(1);
+    await t.api.LogActivity({ input: { leadId, type: 'CALL', outcome: 'again' } });
+    expect(calls(await ask())).toBe(2);
+    await t.api.UpdateLead({ id: leadId, input: { source: 'SEO' } });
+    expect((await ask()).sourceRoi.map((r) => r.source)).toEqual(['SEO']);
+    // Another organization's change does not touch this one's version, nor its answers.
+    const other = await createTenant(server.url);
+    await lead(other, 'PPC', { contact: true });
+    const again = await statements();
+    expect((await ask()).sourceRoi.map((r) => r.source)).toEqual(['SEO']);
+    expect((await statements()) - again).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,4 +1,4 @@
-import { Campaign, Deal, Organization, User } from '../../../entities/index.js';
+import { Campaign, Deal, User } from '../../../entities/index.js';
 import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import { Topics } from '../../platform/pubsub.js';
@@ -27,6 +27,12 @@ import {
 
 export * from './definitions.js';
 
+const CAMPAIGN_COUNTS = ['sent', 'delivered', 'opened', 'clicked', 'replied', 'optedOut', 'bounced'] as const;
+/** The forecast's cache key has no range (it is of the pipeline now). */
+const FORECAST_RANGE = { from: '', to: '', timeZone: '', start: new Date(0), end: new Date(0) };
+/** One campaign's counts for the messages sent on one local day. */
+export type CampaignDay = { day: string } & Record<(typeof CAMPAIGN_COUNTS)[number], number>;
+
 /**
  * The analytics an acquisitions team runs its week on, exact, computed from the stored rows for the
  * range and filter (docs/analytics.md defines every number). Each section is its own method, so a
@@ -42,12 +48,18 @@ export class AnalyticsService {
   ): Promise<AnalyticsQuery> {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
-    const org = await em.findOneOrFail(Organization, { id: actor.organizationId });
-    const earliest = await em.execute<{ d: string | null }[]>(
-      `select to_char(min(created_at) at time zone ?, 'YYYY-MM-DD') as d from analytics_lead_facts`,
-      [org.timeZone],
+    // The organization's zone, its analytics version (AnalyticsCache) and — for ALL_TIME — its first day.
+    const [org] = await em.execute<{ zone: string; version: string; earliest: string | null }[]>(
+      `select o.time_zone as zone,
+              (select count(*) || ':' || coalesce(max(c.id), 0) from analytics_changes c
+                where c.organization_id = o.id) as version,
+              case when ?::boolean then
+                to_char(coalesce((select min(f.created_at) from analytics_lead_facts f where f.organization_id = o.id),
+                                 o.created_at) at time zone o.time_zone, 'YYYY-MM-DD') end as earliest
+         from organizations o where o.id = ?`,
+      [range.preset === 'ALL_TIME', actor.organizationId],
     );
-    const resolved = resolveRange(range, org.timeZone, earliest[0]?.d ?? org.createdAt.toISOString().slice(0, 10));
+    const resolved = resolveRange(range, org!.zone, org!.earliest ?? new Date().toISOString().slice(0, 10));
     const ids = async (list: string[] | null | undefined, entity: typeof User | typeof Campaign, field: string) => {
       if (!list?.length) return null;
       if (list.length > 100) throw new ValidationError(`${field} takes at most 100 ids`, field);
@@ -58,6 +70,7 @@ export class AnalyticsService {
     };
     return {
       organizationId: actor.organizationId,
+      version: org!.version,
       range: resolved,
       filter: {
         sources: filter.sources?.length ? [...new Set(filter.sources)] : null,
@@ -68,17 +81,63 @@ export class AnalyticsService {
     };
   }
 
+  // Each section as the resolvers ask for it: answered from the cache while the organization's
+  // analytics version is the same (AnalyticsCache), computed otherwise.
+  funnel(q: AnalyticsQuery) {
+    return this.cached(q, ['funnel'], () => this.funnelNow(q));
+  }
+  funnelBy(q: AnalyticsQuery, by: FunnelGrouping) {
+    return this.cached(q, ['funnelBy', by], () => this.funnelByNow(q, by));
+  }
+  sourceRoi(q: AnalyticsQuery) {
+    return this.cached(q, ['sourceRoi'], () => this.sourceRoiNow(q));
+  }
+  stageDurations(q: AnalyticsQuery) {
+    return this.cached(q, ['stageDurations'], () => this.stageDurationsNow(q));
+  }
+  velocity(q: AnalyticsQuery) {
+    return this.cached(q, ['velocity'], () => this.velocityNow(q));
+  }
+  /** An AGENT's team section is theirs alone, so it is cached per agent. */
+  team(q: AnalyticsQuery) {
+    const actor = requireActor(this.scope);
+    const who = actor.role === Role.AGENT ? actor.id : 'all';
+    return this.cached(q, ['team', who], () => this.teamNow(q));
+  }
+  campaignPerformance(q: AnalyticsQuery) {
+    return this.cached(q, ['campaignPerformance'], () => this.campaignPerformanceNow(q));
+  }
+  revenue(q: AnalyticsQuery, bucket: Bucket) {
+    return this.cached(q, ['revenue', bucket], () => this.revenueNow(q, bucket));
+  }
+  /** The open pipeline now: range and filter do not apply (only the version does). */
+  forecast(q?: AnalyticsQuery) {
+    return q
+      ? this.cached({ ...q, range: FORECAST_RANGE, filter: {} }, ['forecast'], () => this.forecastNow())
+      : this.forecastNow();
+  }
+  series(q: AnalyticsQuery, metric: SeriesMetric, bucket: Bucket) {
+    return this.cached(q, ['series', metric, bucket], () => this.seriesNow(q, metric, bucket));
+  }
+
+  private cached<T>(q: AnalyticsQuery, what: string[], compute: () => Promise<T>): Promise<T> {
+    if (!q.version) return compute();
+    const { from, to, timeZone } = q.range;
+    const key = JSON.stringify([q.organizationId, q.version, what, from, to, timeZone, q.filter]);
+    return this.scope.deps.analyticsCache.get(key, compute);
+  }
+
   /**
    * Leads created in the range (and filter) through the steps to a closed deal. A lead counts at a
    * step when it reached that step or any later one; times are each step's first occurrence.
    */
-  async funnel(q: AnalyticsQuery): Promise<FunnelRow[]> {
+  private async funnelNow(q: AnalyticsQuery): Promise<FunnelRow[]> {
     const [all] = await this.funnelGroups(q, null);
     return funnelFromCounts(all ?? { counts: FUNNEL_STEPS.map(() => 0), medians: FUNNEL_STEPS.map(() => null) });
   }
 
   /** The same funnel per lead source, per assignee (null: unassigned) or per local month of creation. */
-  async funnelBy(q: AnalyticsQuery, by: FunnelGrouping): Promise<{ key: string | null; steps: FunnelRow[] }[]> {
+  private async funnelByNow(q: AnalyticsQuery, by: FunnelGrouping) {
     const key: Sql = {
       SOURCE: { sql: 'f.source::text', params: [] },
       AGENT: { sql: 'f.assigned_user_id::text', params: [] },
@@ -116,7 +175,7 @@ export class AnalyticsService {
    * in the range and what they became (appointments, contracts, closed deals, revenue), the costs
    * per each and ROI = (revenue − spend) / spend.
    */
-  async sourceRoi(q: AnalyticsQuery) {
+  private async sourceRoiNow(q: AnalyticsQuery) {
     const w = leadFilter(q, 'f');
     const [outcomes, spend] = await Promise.all([
       this.scope.em.execute<Record<'source' | 'leads' | 'appointments' | 'contracts' | 'closed' | 'revenue', string>[]>(
@@ -159,7 +218,11 @@ export class AnalyticsService {
    * it, and the median / p75 / p90 days of the finished ones (p75 and p90 by nearest rank); deals
    * of leads matching the filter. Aggregated in PostgreSQL over the stage visits.
    */
-  async stageDurations(q: AnalyticsQuery, only: DealStage[] = Object.values(DealStage), extraPercentile = 90) {
+  private async stageDurationsNow(
+    q: AnalyticsQuery,
+    only: DealStage[] = Object.values(DealStage),
+    extraPercentile = 90,
+  ) {
     const { join, where } = viaLeadFacts(q, 'v');
     const days = 'extract(epoch from v.left_at - v.entered_at) / 86400';
     const rows = await this.scope.em.execute<
@@ -199,7 +262,12 @@ export class AnalyticsService {
     const pct = v.intRange(olderThanPercentile, 'olderThanPercentile', 1, 99)!;
     if (stage === DealStage.CLOSED_WON || stage === DealStage.CLOSED_LOST)
       throw new ValidationError('A closed stage has no stuck deals', 'stage');
-    const threshold = (await this.stageDurations(q, [stage], pct))[0]!.percentileDays;
+    // The threshold is of the range's finished visits (cached); which deals exceed it depends on the clock.
+    const threshold = await this.cached(
+      q,
+      ['stuckThreshold', stage, String(pct)],
+      async () => (await this.stageDurationsNow(q, [stage], pct))[0]!.percentileDays,
+    );
     if (threshold == null) return { thresholdDays: null, deals: [] as Deal[] };
     const deals = await this.scope.em.find(
       Deal,
@@ -215,7 +283,7 @@ export class AnalyticsService {
    * rate = (won + K × default) / (closed + K), K = 20. Expected value = deal value (contract price,
    * else offer) × its stage's rate, by the month of its expected close date (null: not scheduled).
    */
-  async forecast() {
+  private async forecastNow() {
     const { em } = this.scope;
     const [history, open] = await Promise.all([
       em.execute<{ stage: DealStage; closed: string; won: string }[]>(
@@ -266,7 +334,7 @@ export class AnalyticsService {
   }
 
   /** Deals won in the range (by the time they last moved to CLOSED_WON), per bucket, zero-filled. */
-  async revenue(q: AnalyticsQuery, bucket: Bucket) {
+  private async revenueNow(q: AnalyticsQuery, bucket: Bucket) {
     const { join, where } = viaLeadFacts(q, 'df');
     const rows = await this.scope.em.execute<{ day: string; basis: RevenueBasis; deals: string; revenue: string }[]>(
       `select to_char(df.won_at at time zone ?, 'YYYY-MM-DD') as day, df.revenue_basis as basis, count(*) as deals,
@@ -302,7 +370,7 @@ export class AnalyticsService {
    * How fast deals move: median days from a lead's creation to its first contract and to its close,
    * over the deals that reached them in the range; and deals won per week (zero-filled).
    */
-  async velocity(q: AnalyticsQuery) {
+  private async velocityNow(q: AnalyticsQuery) {
     const w = leadFilter(q, 'f');
     const over = (column: string) => ({
       sql: `select percentile_cont(0.5) within group (order by extract(epoch from df.${column} - f.created_at) / 86400)
@@ -337,7 +405,7 @@ export class AnalyticsService {
    * activities by type and deal moves in the range, contracts and won revenue of deals assigned to
    * them. An AGENT sees only their own row; OWNER, ADMIN and VIEWER see everyone.
    */
-  async team(q: AnalyticsQuery) {
+  private async teamNow(q: AnalyticsQuery) {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
     const onlyMe = actor.role === Role.AGENT ? actor.id : null;
@@ -389,39 +457,70 @@ export class AnalyticsService {
    * Per campaign with sends in the range: recipients sent to in the range and how many of those
    * were delivered, opened, clicked, replied, opted out or bounced, with rates of sent.
    */
-  async campaignPerformance(q: AnalyticsQuery) {
+  private async campaignPerformanceNow(q: AnalyticsQuery) {
     const w = leadFilter(q, 'l', 'id');
     const rows = await this.scope.em.execute<Record<string, string>[]>(
-      `select c.id as campaign_id, c.channel::text as channel, count(*) as sent,
+      `select c.id as campaign_id, c.channel::text as channel,
+              to_char(r.sent_at at time zone ?, 'YYYY-MM-DD') as day, count(*) as sent,
               count(r.delivered_at) as delivered, count(r.opened_at) as opened, count(r.clicked_at) as clicked,
               count(r.replied_at) as replied, count(*) filter (where r.status = 'OPTED_OUT') as opted_out,
               count(*) filter (where r.status = 'BOUNCED') as bounced
          from campaign_recipients r join campaigns c on c.id = r.campaign_id join leads l on l.id = r.lead_id
         where r.sent_at >= ? and r.sent_at < ? and ${w.sql}
-        group by c.id, c.channel order by c.id`,
-      [q.range.start, q.range.end, ...w.params],
+        group by c.id, c.channel, 3 order by c.id, 3`,
+      [q.range.timeZone, q.range.start, q.range.end, ...w.params],
     );
-    return rows.map((r) => {
-      const sent = Number(r.sent);
-      const rate = (n: string | undefined) => round(Number(n) / sent, 4);
+    const campaigns = new Map<string, { campaignId: string; channel: string; days: CampaignDay[] }>();
+    for (const r of rows) {
+      const c = campaigns.get(r.campaign_id!) ?? { campaignId: r.campaign_id!, channel: r.channel!, days: [] };
+      c.days.push({
+        day: r.day!,
+        ...Object.fromEntries(CAMPAIGN_COUNTS.map((k) => [k, Number(r[k === 'optedOut' ? 'opted_out' : k])])),
+      } as CampaignDay);
+      campaigns.set(c.campaignId, c);
+    }
+    return [...campaigns.values()].map((c) => {
+      const total = (k: (typeof CAMPAIGN_COUNTS)[number]) => c.days.reduce((sum, d) => sum + d[k], 0);
+      const sent = total('sent');
+      const rate = (n: number) => round(n / sent, 4);
       return {
-        campaignId: r.campaign_id!,
-        channel: r.channel!,
+        campaignId: c.campaignId,
+        channel: c.channel,
         sent,
-        delivered: Number(r.delivered),
-        opened: Number(r.opened),
-        clicked: Number(r.clicked),
-        replied: Number(r.replied),
-        optedOut: Number(r.opted_out),
-        bounced: Number(r.bounced),
-        deliveryRate: rate(r.delivered),
-        openRate: rate(r.opened),
-        clickRate: rate(r.clicked),
-        replyRate: rate(r.replied),
-        optOutRate: rate(r.opted_out),
-        bounceRate: rate(r.bounced),
+        delivered: total('delivered'),
+        opened: total('opened'),
+        clicked: total('clicked'),
+        replied: total('replied'),
+        optedOut: total('optedOut'),
+        bounced: total('bounced'),
+        deliveryRate: rate(total('delivered')),
+        openRate: rate(total('opened')),
+        clickRate: rate(total('clicked')),
+        replyRate: rate(total('replied')),
+        optOutRate: rate(total('optedOut')),
+        bounceRate: rate(total('bounced')),
+        /** Per local day of sending, for `series`. */
+        days: c.days,
+        range: q.range,
       };
     });
+  }
+
+  /**
+   * A campaign's counts per bucket of the range, by the day each message was sent (so the buckets
+   * add up to the totals): sent, and of those delivered, opened, clicked, replied, opted out, bounced.
+   */
+  campaignSeries(p: { days: CampaignDay[]; range: { from: string; to: string } }, bucket: Bucket) {
+    const points = bucketsBetween(p.range.from, p.range.to, bucket).map((start) => ({
+      start,
+      ...(Object.fromEntries(CAMPAIGN_COUNTS.map((k) => [k, 0])) as Omit<CampaignDay, 'day'>),
+    }));
+    const byStart = new Map(points.map((x) => [x.start, x]));
+    for (const d of p.days) {
+      const point = byStart.get(bucketOf(d.day, bucket))!;
+      for (const k of CAMPAIGN_COUNTS) point[k] += d[k];
+    }
+    return points;
   }
 
   /** Per assignee: their deals that went under contract, and the revenue of those won, in the range. */
@@ -469,7 +568,7 @@ export class AnalyticsService {
    * are of events in the range — a lead's first contact, a deal's first entry to a stage — for leads
    * matching the filter; SPEND spreads each spend over its days.
    */
-  async series(q: AnalyticsQuery, metric: SeriesMetric, bucket: Bucket) {
+  private async seriesNow(q: AnalyticsQuery, metric: SeriesMetric, bucket: Bucket) {
     const rows = await this.seriesDays(q, metric);
     const points = bucketsBetween(q.range.from, q.range.to, bucket).map((start) => ({ start, value: 0 }));
     const byStart = new Map(points.map((x) => [x.start, x]));

@@ -18,6 +18,8 @@ export interface AnalyticsQuery {
   organizationId: string;
   range: ResolvedRange;
   filter: AnalyticsFilter;
+  /** The organization's analytics version when asked (AnalyticsCache); none: answers are not cached. */
+  version?: string;
 }
 
 export const FUNNEL_STEPS = [

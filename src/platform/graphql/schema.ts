@@ -24,7 +24,11 @@ import {
 } from '../../../resolvers/underwriting/UnderwritingResolver.js';
 import { InvitationResolver, UserResolver } from '../../../resolvers/users/UserResolver.js';
 import { NotificationResolver } from '../../../resolvers/notifications/NotificationResolver.js';
-import { AnalyticsResolver, TeamMemberResolver } from '../../../resolvers/analytics/AnalyticsResolver.js';
+import {
+  AnalyticsResolver,
+  CampaignPerformanceResolver,
+  TeamMemberResolver,
+} from '../../../resolvers/analytics/AnalyticsResolver.js';
 import { ConversationResolver } from '../../../resolvers/outreach/ConversationResolver.js';
 import { MyDayResolver } from '../../../resolvers/tasks/MyDayResolver.js';
 import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
@@ -52,6 +56,7 @@ export const RESOLVERS = [
   ConversationResolver,
   AnalyticsResolver,
   TeamMemberResolver,
+  CampaignPerformanceResolver,
   NotificationResolver,
   TemplateResolver,
   ConsentResolver,
