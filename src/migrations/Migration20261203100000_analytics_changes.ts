@@ -15,8 +15,14 @@ export class Migration20261203100000_analytics_changes extends Migration {
     this.addSql(`
 create table analytics_changes (
   id bigint generated always as identity primary key,
-  organization_id uuid not null references organizations (id) on delete cascade
+  organization_id uuid not null references organizations (id) on delete cascade deferrable initially deferred
 );
+-- Like every other foreign key here, checked at commit: an organization's rows may be written before it
+-- (the seed writes its users first).
+alter table analytics_activity_daily
+  alter constraint analytics_activity_daily_organization_id_fkey deferrable initially deferred;
+alter table analytics_activity_deltas
+  alter constraint analytics_activity_deltas_organization_id_fkey deferrable initially deferred;
 create index analytics_changes_org_idx on analytics_changes (organization_id, id);
 alter table analytics_changes enable row level security;
 create policy tenant_isolation on analytics_changes
