@@ -34,4 +34,8 @@ export class Invitation extends TenantEntity {
   @Field({ nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   acceptedAt?: Date;
+
+  @Field({ nullable: true, description: 'Set by revokeInvitation; a revoked invitation cannot be accepted' })
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt?: Date;
 }

@@ -113,6 +113,8 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -179,6 +181,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     InviteUser(variables: Operations.InviteUserMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.InviteUserMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.InviteUserMutation>({ document: Operations.InviteUserDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InviteUser', 'mutation', variables);
+    },
+    Invitations(variables?: Operations.InvitationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.InvitationsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.InvitationsQuery>({ document: Operations.InvitationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Invitations', 'query', variables);
+    },
+    RevokeInvitation(variables: Operations.RevokeInvitationMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RevokeInvitationMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RevokeInvitationMutation>({ document: Operations.RevokeInvitationDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeInvitation', 'mutation', variables);
     },
     AcceptInvitation(variables: Operations.AcceptInvitationMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AcceptInvitationMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AcceptInvitationMutation>({ document: Operations.AcceptInvitationDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AcceptInvitation', 'mutation', variables);

@@ -49,6 +49,20 @@ export class UserResolver {
   }
 
   @Authorized(MANAGERS)
+  @Query(() => [Invitation], {
+    description: 'Invitations not yet accepted or revoked, newest first, expired ones included (OWNER/ADMIN)',
+  })
+  invitations(@Ctx() ctx: Context): Promise<Invitation[]> {
+    return ctx.services.users.pendingInvitations();
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => Invitation, { description: 'Revoke a pending invitation; its token stops working (OWNER/ADMIN)' })
+  revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Invitation> {
+    return ctx.services.users.revokeInvitation(id);
+  }
+
+  @Authorized(MANAGERS)
   @Mutation(() => User, { description: 'Change a member’s role (OWNER/ADMIN; only an OWNER touches OWNER)' })
   updateUserRole(
     @Arg('userId', () => ID) userId: string,

@@ -131,6 +131,39 @@ describe('invitations and roles', () => {
     expect(bogus.code).toBe('BAD_USER_INPUT');
   });
 
+  it('invites without revealing accounts elsewhere; pending invitations are listed and revocable', async () => {
+    const owner = await createTenant(server.url);
+    const elsewhere = await createTenant(server.url);
+    const agent = await addMember(server.url, owner, 'AGENT');
+    // An address with an account in another organization is invited like any other address.
+    const { inviteUser: theirs } = await owner.api.InviteUser({
+      input: { email: elsewhere.email, name: 'Busy', role: 'AGENT' },
+    });
+    const fresh = `new-${randomUUID()}@example.com`;
+    const { inviteUser: mine } = await owner.api.InviteUser({ input: { email: fresh, name: 'New', role: 'VIEWER' } });
+    expect(theirs.invitation).toMatchObject({ email: elsewhere.email, acceptedAt: null });
+    // A member of this organization is refused, naming the field.
+    const member = await gqlError(owner.api.InviteUser({ input: { email: agent.email, name: 'A', role: 'AGENT' } }));
+    expect([member.code, member.extensions.field]).toEqual(['BAD_USER_INPUT', 'input.email']);
+    // The invitee learns about their other account only when accepting, from their own inbox.
+    const taken = await gqlError(
+      anon.AcceptInvitation({ input: { token: theirs.token, name: 'Busy', password: 'agent-password' } }),
+    );
+    expect(taken.code).toBe('BAD_USER_INPUT');
+
+    const pending = (await owner.api.Invitations()).invitations;
+    expect(pending.map((i) => i.email)).toEqual([fresh, elsewhere.email]);
+    expect((await gqlError(agent.api.Invitations())).code).toBe('FORBIDDEN');
+    expect((await gqlError(elsewhere.api.RevokeInvitation({ id: mine.invitation.id }))).code).toBe('NOT_FOUND');
+    expect((await owner.api.RevokeInvitation({ id: mine.invitation.id })).revokeInvitation.revokedAt).not.toBeNull();
+    const revoked = await gqlError(
+      anon.AcceptInvitation({ input: { token: mine.token, name: 'New', password: 'viewer-password' } }),
+    );
+    expect(revoked.code).toBe('BAD_USER_INPUT');
+    expect((await owner.api.Invitations()).invitations.map((i) => i.email)).toEqual([elsewhere.email]);
+    expect((await owner.api.Users()).users.map((u) => u.email)).not.toContain(fresh);
+  });
+
   it('only OWNER/ADMIN manage users; VIEWER cannot mutate anything', async () => {
     const owner = await createTenant(server.url);
     const agent = await addMember(server.url, owner, 'AGENT');

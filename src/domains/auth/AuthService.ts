@@ -123,7 +123,7 @@ export class AuthService {
     if (!orgId) throw invalid;
     return withTenant(this.deps.orm, orgId, async (em) => {
       const invitation = await em.findOne(Invitation, { tokenHash: hash });
-      if (!invitation || invitation.acceptedAt) throw invalid;
+      if (!invitation || invitation.acceptedAt || invitation.revokedAt) throw invalid;
       if (invitation.expiresAt.getTime() <= Date.now())
         throw new ValidationError('This invitation has expired; ask for a new one', 'token');
       if (await this.emailTaken(invitation.email)) {
@@ -133,7 +133,7 @@ export class AuthService {
       return em.transactional(async (tem) => {
         const claimed = await tem.nativeUpdate(
           Invitation,
-          { id: invitation.id, acceptedAt: null },
+          { id: invitation.id, acceptedAt: null, revokedAt: null },
           { acceptedAt: new Date() },
         );
         if (claimed !== 1) throw invalid;

@@ -4,7 +4,6 @@ import { newOpaqueToken } from '../../platform/auth/tokens.js';
 import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { isTimeZone } from '../tasks/calendar.js';
-import { AuthService } from './AuthService.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 /** Team management: who is in the organization and with which role. */
@@ -21,8 +20,10 @@ export class UserService {
     const name = v.requiredText(input.name, 'input.name');
     if (input.role === Role.OWNER && actor.role !== Role.OWNER)
       throw new ForbiddenError('Only an OWNER can invite another OWNER');
-    if (await new AuthService(this.scope.deps).emailTaken(email)) {
-      throw new ValidationError('A user with this email already exists', 'input.email');
+    // Only this organization's members are checked: whether the address has an account elsewhere is
+    // not the inviter's to learn (the invitee finds out when accepting, from their own inbox).
+    if (await this.scope.em.count(User, { email })) {
+      throw new ValidationError('This person is already a member of your organization', 'input.email');
     }
     const { token, hash } = newOpaqueToken();
     const expiresAt = new Date(Date.now() + this.scope.deps.config.invitationTtlHours * 3600_000);
@@ -36,6 +37,25 @@ export class UserService {
     });
     await this.scope.em.flush();
     return { invitation, token };
+  }
+
+  /** Invitations not yet accepted or revoked (expired ones included, with their expiry), newest first. */
+  pendingInvitations(): Promise<Invitation[]> {
+    return this.scope.em.find(
+      Invitation,
+      { acceptedAt: null, revokedAt: null },
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 500 },
+    );
+  }
+
+  /** Revokes a pending invitation: its token stops working at once. Accepted ones cannot be revoked. */
+  async revokeInvitation(id: string): Promise<Invitation> {
+    const invitation = await findOrNotFound(this.scope.em, Invitation, id, 'Invitation');
+    if (invitation.acceptedAt)
+      throw new ValidationError('This invitation was accepted; change or remove the member instead', 'id');
+    invitation.revokedAt ??= new Date();
+    await this.scope.em.flush();
+    return invitation;
   }
 
   async updateRole(userId: string, role: Role): Promise<User> {
