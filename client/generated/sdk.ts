@@ -115,6 +115,8 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -181,6 +183,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     InviteUser(variables: Operations.InviteUserMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.InviteUserMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.InviteUserMutation>({ document: Operations.InviteUserDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InviteUser', 'mutation', variables);
+    },
+    DeactivateUser(variables: Operations.DeactivateUserMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeactivateUserMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeactivateUserMutation>({ document: Operations.DeactivateUserDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeactivateUser', 'mutation', variables);
+    },
+    ReactivateUser(variables: Operations.ReactivateUserMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ReactivateUserMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ReactivateUserMutation>({ document: Operations.ReactivateUserDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReactivateUser', 'mutation', variables);
     },
     Invitations(variables?: Operations.InvitationsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.InvitationsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.InvitationsQuery>({ document: Operations.InvitationsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Invitations', 'query', variables);

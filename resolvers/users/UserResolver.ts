@@ -49,6 +49,26 @@ export class UserResolver {
   }
 
   @Authorized(MANAGERS)
+  @Mutation(() => User, {
+    description:
+      'Deactivate a member (OWNER/ADMIN): no sign-in, sessions revoked, tokens refused within seconds; their leads, ' +
+      'deals and open tasks go to reassignTo (leads and deals unassigned without one)',
+  })
+  deactivateUser(
+    @Arg('userId', () => ID) userId: string,
+    @Ctx() ctx: Context,
+    @Arg('reassignTo', () => ID, { nullable: true }) reassignTo?: string,
+  ): Promise<User> {
+    return ctx.services.users.deactivate(userId, reassignTo);
+  }
+
+  @Authorized(MANAGERS)
+  @Mutation(() => User, { description: 'Let a deactivated member sign in again (OWNER/ADMIN)' })
+  reactivateUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context): Promise<User> {
+    return ctx.services.users.reactivate(userId);
+  }
+
+  @Authorized(MANAGERS)
   @Query(() => [Invitation], {
     description: 'Invitations not yet accepted or revoked, newest first, expired ones included (OWNER/ADMIN)',
   })

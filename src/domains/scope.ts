@@ -1,7 +1,8 @@
 import type { AppDeps } from '../platform/deps.js';
 import type { EntityManager, FindOneOptions } from '@mikro-orm/postgresql';
 import type { AuthUser } from '../platform/auth/tokens.js';
-import { NotFoundError, UnauthenticatedError } from '../platform/errors/index.js';
+import { User } from '../../entities/User.js';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors/index.js';
 import { isUuid } from '../platform/validate.js';
 
 /** What a service call runs with: an organization-scoped EntityManager and who is acting. */
@@ -17,6 +18,16 @@ export function requireActor(scope: ServiceScope): AuthUser {
 }
 
 export { isUuid };
+
+/**
+ * A member of the caller's organization who can be given work: another organization's id or an
+ * unknown one is NOT_FOUND, a deactivated member is BAD_USER_INPUT naming `field`.
+ */
+export async function activeMember(em: EntityManager, id: string, field: string): Promise<User> {
+  const user = await findOrNotFound(em, User, id, 'User');
+  if (user.deactivatedAt) throw new ValidationError(`${user.name} is deactivated and cannot be given work`, field);
+  return user;
+}
 
 /**
  * Loads one row of the caller's organization or throws NOT_FOUND. A malformed id, a missing id and

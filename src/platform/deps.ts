@@ -4,6 +4,7 @@ import { createGeocoder, type Geocoder } from './providers/geocoder/index.js';
 import type { PropertyDataProvider } from './providers/property-data/index.js';
 import type { SmsProvider } from './providers/sms/index.js';
 import { TokenSigner } from './auth/tokens.js';
+import { UserStates } from './auth/user-state.js';
 import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
 import { initOrm } from './orm.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   analytics: AnalyticsSignal;
   /** Analytics answers of this process, per organization version. */
   analyticsCache: AnalyticsCache;
+  /** Whether an access token's user is still active at its epoch (checked per request and socket). */
+  userStates: UserStates;
 }
 
 export interface RunningDeps extends AppDeps {
@@ -81,6 +84,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     localSmtp,
     analytics,
     analyticsCache: new AnalyticsCache(),
+    userStates: new UserStates(orm),
   };
   deps.sms.connect(smsEventSink(deps));
   return {

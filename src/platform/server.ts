@@ -190,7 +190,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    authenticate(deps.tokens),
+    authenticate(deps.tokens, deps.userStates),
     trusted.middleware(),
     idempotency(redis, config.redisPrefix, trusted, log),
     expressMiddleware(apollo, {

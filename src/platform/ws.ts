@@ -17,6 +17,7 @@ import { FanoutHub, isAsyncIterable, type Member } from './graphql/fanout.js';
 import { fanoutKey } from './graphql/fanout-key.js';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearer, type AuthUser } from './auth/tokens.js';
+import { USER_STATE_TTL_MS } from './auth/user-state.js';
 import { createContext, type Context } from './context.js';
 import { formatErrorFor, isUnexpected } from './errors/format-error.js';
 import { checkQueryLimits, selectOperation, tooComplex } from './limits/query-limits.js';
@@ -51,6 +52,17 @@ export function startWebSocket(
 ) {
   const { config, log } = deps;
   const perUser = new Map<string, number>();
+  // Every authenticated socket: checked every USER_STATE_TTL_MS, closed with 4403 once its user is
+  // deactivated or its token's epoch has passed (a role change).
+  const live = new Map<WebSocket, AuthUser>();
+  const sweep = setInterval(() => {
+    for (const [socket, user] of live)
+      deps.userStates.current(user).then(
+        (ok) => ok || socket.close(4403, 'Forbidden: this session has ended'),
+        () => undefined, // the database is unreachable: keep the socket, check again next time
+      );
+  }, USER_STATE_TTL_MS);
+  sweep.unref();
   const format = formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' });
   // graphql-ws serializes errors with toJSON; make that the formatted (masked, coded) form.
   const fail = (...errors: GraphQLError[]) =>
@@ -88,7 +100,7 @@ export function startWebSocket(
     });
   };
 
-  return useServer<Record<string, unknown> | undefined, Extra>(
+  const server = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
       execute: (args) => inTenant(args, execute),
@@ -101,6 +113,7 @@ export function startWebSocket(
         let user: AuthUser;
         try {
           user = await deps.tokens.verifyAccess(token);
+          await deps.userStates.assertCurrent(user);
         } catch {
           return false;
         }
@@ -110,10 +123,12 @@ export function startWebSocket(
           return false;
         }
         perUser.set(user.id, open + 1);
+        live.set(ctx.extra.socket, user);
         Object.assign(ctx.extra, { user, socketId: randomUUID(), subscriptions: new Set<string>() });
         return true;
       },
       onClose: (ctx) => {
+        live.delete(ctx.extra.socket);
         const user = ctx.extra.user;
         if (!user) return;
         const left = (perUser.get(user.id) ?? 1) - 1;
@@ -195,6 +210,12 @@ export function startWebSocket(
     },
     wsServer,
   );
+  return {
+    async dispose() {
+      clearInterval(sweep);
+      await server.dispose();
+    },
+  };
 }
 
 /** Runs an operation in its user's tenant scope; a subscription's event stream stays in it. */

@@ -70,7 +70,7 @@ export class AuthService {
     }
     return withTenant(this.deps.orm, found.organization_id, async (em) => {
       const user = await em.findOne(User, { id: found.user_id }, { populate: ['passwordHash'] });
-      if (!user || !(await verifyPassword(user.passwordHash, input.password)))
+      if (!user || !(await verifyPassword(user.passwordHash, input.password)) || user.deactivatedAt)
         throw new UnauthenticatedError(BAD_LOGIN);
       user.lastLoginAt = new Date();
       return this.issue(em, user, randomUUID());
@@ -97,7 +97,7 @@ export class AuthService {
         throw new UnauthenticatedError(BAD_REFRESH);
       }
       const user = await em.findOne(User, { id: row.userId });
-      if (!user) throw new UnauthenticatedError(BAD_REFRESH);
+      if (!user || user.deactivatedAt) throw new UnauthenticatedError(BAD_REFRESH);
       const result = await this.issue(em, user, row.familyId);
       const next = await em.findOneOrFail(RefreshToken, { tokenHash: hashToken(result.refreshToken) });
       await em.nativeUpdate(RefreshToken, { id: row.id }, { replacedById: next.id });
@@ -168,7 +168,12 @@ export class AuthService {
 
   private async issue(em: EntityManager, user: User, familyId: string): Promise<AuthResult> {
     const { tokens, config } = this.deps;
-    const access = await tokens.signAccess({ id: user.id, organizationId: user.organizationId, role: user.role });
+    const access = await tokens.signAccess({
+      id: user.id,
+      organizationId: user.organizationId,
+      role: user.role,
+      epoch: user.authEpoch,
+    });
     const refresh = newOpaqueToken();
     const refreshTokenExpiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
     em.create(RefreshToken, {

@@ -1,10 +1,10 @@
-import { Invitation, Organization, User } from '../../../entities/index.js';
-import { Role } from '../../../entities/enums.js';
+import { Deal, Invitation, Lead, Organization, RefreshToken, Task, User } from '../../../entities/index.js';
+import { Role, TaskStatus } from '../../../entities/enums.js';
 import { newOpaqueToken } from '../../platform/auth/tokens.js';
 import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { isTimeZone } from '../tasks/calendar.js';
-import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+import { activeMember, findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 /** Team management: who is in the organization and with which role. */
 export class UserService {
@@ -58,6 +58,50 @@ export class UserService {
     return invitation;
   }
 
+  /**
+   * Deactivates a member: they cannot sign in, their sessions are revoked and their access tokens
+   * refused within seconds (HTTP and WebSocket, see UserStates), and their leads, deals and open
+   * tasks go to `reassignTo` (leads and deals are left unassigned without one; open tasks need one).
+   * Not yourself; only an OWNER deactivates an OWNER.
+   */
+  async deactivate(userId: string, reassignToId?: string | null): Promise<User> {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    const user = await findOrNotFound(em, User, userId, 'User');
+    if (user.id === actor.id) throw new ValidationError('You cannot deactivate yourself', 'userId');
+    if (user.role === Role.OWNER && actor.role !== Role.OWNER)
+      throw new ForbiddenError('Only an OWNER can deactivate an OWNER');
+    if (user.deactivatedAt) return user;
+    const to = reassignToId == null ? null : await activeMember(em, reassignToId, 'reassignTo');
+    if (to?.id === user.id) throw new ValidationError('Hand the work to someone else', 'reassignTo');
+    const openTasks = await em.count(Task, { assigneeId: user.id, status: TaskStatus.OPEN });
+    if (openTasks && !to)
+      throw new ValidationError(`${user.name} has ${openTasks} open tasks: name who takes them over`, 'reassignTo');
+    await em.transactional(async (tem) => {
+      await tem.nativeUpdate(Lead, { assignedUserId: user.id }, { assignedUserId: to?.id ?? null });
+      await tem.nativeUpdate(Deal, { assignedUserId: user.id }, { assignedUserId: to?.id ?? null });
+      if (to) await tem.nativeUpdate(Task, { assigneeId: user.id, status: TaskStatus.OPEN }, { assigneeId: to.id });
+      await tem.nativeUpdate(RefreshToken, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
+      await tem.nativeUpdate(User, { id: user.id }, { deactivatedAt: new Date(), authEpoch: user.authEpoch + 1 });
+    });
+    this.scope.deps.analytics.changed(user.organizationId);
+    await em.refresh(user);
+    return user;
+  }
+
+  /** Lets a deactivated member sign in again (their old sessions stay revoked). */
+  async reactivate(userId: string): Promise<User> {
+    const actor = requireActor(this.scope);
+    const user = await findOrNotFound(this.scope.em, User, userId, 'User');
+    if (user.role === Role.OWNER && actor.role !== Role.OWNER)
+      throw new ForbiddenError('Only an OWNER can reactivate an OWNER');
+    if (!user.deactivatedAt) return user;
+    user.deactivatedAt = null;
+    user.authEpoch += 1; // tokens from the new sign-in are newer than anything a process remembers
+    await this.scope.em.flush();
+    return user;
+  }
+
   async updateRole(userId: string, role: Role): Promise<User> {
     const actor = requireActor(this.scope);
     const user = await findOrNotFound(this.scope.em, User, userId, 'User');
@@ -68,6 +112,7 @@ export class UserService {
       const owners = await this.scope.em.count(User, { role: Role.OWNER });
       if (owners <= 1) throw new ValidationError('An organization needs at least one OWNER', 'role');
     }
+    if (user.role !== role) user.authEpoch += 1; // their tokens of the old role stop working within seconds
     user.role = role;
     await this.scope.em.flush();
     return user;

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import { Deal, DealStageChange, Lead, Property, User } from '../../../entities/index.js';
+import { Deal, DealStageChange, Lead, Property } from '../../../entities/index.js';
 import type { DealFilter, DealOrderColumn, StageTotal } from '../../../entities/DealRepository.js';
 import { CLOSED_STAGES, DealStage, NotificationKind, Role } from '../../../entities/enums.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
@@ -7,7 +7,7 @@ import { ForbiddenError, ValidationError } from '../../platform/errors/index.js'
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
-import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+import { activeMember, findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 export interface DealFields {
   title?: string | null;
@@ -168,7 +168,9 @@ export class DealService {
     if (i.lostReason !== undefined) deal.lostReason = v.optionalText(i.lostReason, 'input.lostReason', 2000);
     if (i.assignedUserId !== undefined) {
       deal.assignedUserId =
-        i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
+        i.assignedUserId == null
+          ? undefined
+          : (await activeMember(this.scope.em, i.assignedUserId, 'input.assignedUserId')).id;
     }
   }
 }

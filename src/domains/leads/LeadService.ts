@@ -1,4 +1,4 @@
-import { Lead, Property, User } from '../../../entities/index.js';
+import { Lead, Property } from '../../../entities/index.js';
 import { NotificationKind, type LeadSource, type LeadStatus } from '../../../entities/enums.js';
 import type { LeadFilter, LeadOrderColumn } from '../../../entities/LeadRepository.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
@@ -6,7 +6,7 @@ import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
-import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+import { activeMember, findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 
 export interface LeadFields {
   firstName?: string | null;
@@ -105,7 +105,9 @@ export class LeadService {
     }
     if (i.assignedUserId !== undefined) {
       lead.assignedUserId =
-        i.assignedUserId == null ? undefined : (await findOrNotFound(this.scope.em, User, i.assignedUserId, 'User')).id;
+        i.assignedUserId == null
+          ? undefined
+          : (await activeMember(this.scope.em, i.assignedUserId, 'input.assignedUserId')).id;
     }
   }
 }

@@ -227,6 +227,8 @@ export class TaskService {
   private async assignee(id: string): Promise<string> {
     const user = v.isUuid(id) ? await this.scope.em.findOne(User, { id: id.toLowerCase() }) : null;
     if (!user) throw new ValidationError('No such user in your organization', 'input.assigneeId');
+    if (user.deactivatedAt)
+      throw new ValidationError(`${user.name} is deactivated and cannot be given work`, 'input.assigneeId');
     return user.id;
   }
 

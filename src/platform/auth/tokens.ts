@@ -8,6 +8,8 @@ export interface AuthUser {
   id: string;
   organizationId: string;
   role: Role;
+  /** The user's auth epoch when the token was issued (UserStates refuses tokens of an older one). */
+  epoch?: number;
 }
 
 const ISSUER = 'real-estate-os';
@@ -31,7 +33,7 @@ export class TokenSigner {
 
   async signAccess(user: AuthUser): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(Date.now() + this.accessTtlSeconds * 1000);
-    const token = await new SignJWT({ org: user.organizationId, role: user.role })
+    const token = await new SignJWT({ org: user.organizationId, role: user.role, ep: user.epoch ?? 0 })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(ISSUER)
@@ -69,11 +71,18 @@ export class TokenSigner {
         // A token without an expiry would never end: refused, even when correctly signed.
         requiredClaims: ['exp', 'iat', 'sub'],
       });
-      const { sub, org, role, exp } = payload as { sub?: string; org?: unknown; role?: unknown; exp?: number };
+      const { sub, org, role, exp, ep } = payload as {
+        sub?: string;
+        org?: unknown;
+        role?: unknown;
+        exp?: number;
+        ep?: unknown;
+      };
       if (!sub || typeof org !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {
         throw new UnauthenticatedError('Invalid access token');
       }
-      return { user: { id: sub, organizationId: org, role: role as Role }, exp: exp! };
+      const epoch = typeof ep === 'number' && Number.isInteger(ep) ? ep : 0;
+      return { user: { id: sub, organizationId: org, role: role as Role, epoch }, exp: exp! };
     } catch (err) {
       if (err instanceof UnauthenticatedError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('Access token expired');
