@@ -3,7 +3,8 @@ import { Role } from '../../entities/enums.js';
 import { TokenSigner } from '../../src/platform/auth/tokens.js';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-1234567890';
-const user = { id: 'u-1', organizationId: 'o-1', role: Role.AGENT };
+// The auth epoch travels in the token (UserStates compares it with the user's current one).
+const user = { id: 'u-1', organizationId: 'o-1', role: Role.AGENT, epoch: 3 };
 
 describe('TokenSigner.verifyAccess and its per-process cache', () => {
   it('answers a verified token from the cache and still refuses it once it has expired', async () => {
