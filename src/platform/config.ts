@@ -96,6 +96,8 @@ export interface Config {
   reminderSweepMs: number;
   /** Changes to an organization's data within one window of this many ms are folded and pushed once. */
   analyticsWindowMs: number;
+  /** How stale a process's view of a user (deactivated? auth epoch?) may be; open sockets are checked this often. */
+  sessionCheckMs: number;
   /** SMTP server for outgoing email; without one, an in-process SMTP server on loopback receives it. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -258,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
     reminderSweepMs: int('REMINDER_SWEEP_MS', 30_000, 200, 3_600_000),
     analyticsWindowMs: int('ANALYTICS_WINDOW_MS', 250, 10, 60_000),
+    sessionCheckMs: int('SESSION_CHECK_MS', 2_000, 100, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
     sms: {

@@ -84,7 +84,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     localSmtp,
     analytics,
     analyticsCache: new AnalyticsCache(),
-    userStates: new UserStates(orm),
+    userStates: new UserStates(orm, config.sessionCheckMs),
   };
   deps.sms.connect(smsEventSink(deps));
   return {

@@ -17,7 +17,6 @@ import { FanoutHub, isAsyncIterable, type Member } from './graphql/fanout.js';
 import { fanoutKey } from './graphql/fanout-key.js';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearer, type AuthUser } from './auth/tokens.js';
-import { USER_STATE_TTL_MS } from './auth/user-state.js';
 import { createContext, type Context } from './context.js';
 import { formatErrorFor, isUnexpected } from './errors/format-error.js';
 import { checkQueryLimits, selectOperation, tooComplex } from './limits/query-limits.js';
@@ -52,7 +51,7 @@ export function startWebSocket(
 ) {
   const { config, log } = deps;
   const perUser = new Map<string, number>();
-  // Every authenticated socket: checked every USER_STATE_TTL_MS, closed with 4403 once its user is
+  // Every authenticated socket: checked every SESSION_CHECK_MS, closed with 4403 once its user is
   // deactivated or its token's epoch has passed (a role change).
   const live = new Map<WebSocket, AuthUser>();
   const sweep = setInterval(() => {
@@ -61,7 +60,7 @@ export function startWebSocket(
         (ok) => ok || socket.close(4403, 'Forbidden: this session has ended'),
         () => undefined, // the database is unreachable: keep the socket, check again next time
       );
-  }, USER_STATE_TTL_MS);
+  }, config.sessionCheckMs);
   sweep.unref();
   const format = formatErrorFor({ hideSuggestions: config.nodeEnv === 'production' });
   // graphql-ws serializes errors with toJSON; make that the formatted (masked, coded) form.

@@ -3,25 +3,26 @@ import { UnauthenticatedError } from '../errors/index.js';
 import { forkAnonymous } from '../tenancy/tenant-em.js';
 import type { AuthUser } from './tokens.js';
 
-/** How long this process trusts what it last read about a user (deactivation takes effect within it). */
-export const USER_STATE_TTL_MS = 2_000;
-
 /**
  * Whether a verified access token still speaks for an active user at the epoch it was issued in.
  * Deactivating a user or changing their role moves their epoch, so tokens issued before are refused
- * within USER_STATE_TTL_MS on every process — on HTTP at the next request, on WebSocket by the
+ * within SESSION_CHECK_MS (2 s) on every process — on HTTP at the next request, on WebSocket by the
  * periodic check in ws.ts — without waiting for the token to expire. One lookup per user per
  * process per TTL.
  */
 export class UserStates {
   private readonly known = new Map<string, { at: number; state: Promise<{ epoch: number; active: boolean } | null> }>();
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    /** How long this process trusts what it last read about a user (SESSION_CHECK_MS). */
+    private readonly ttlMs: number,
+  ) {}
 
   async current(user: AuthUser): Promise<boolean> {
     const epoch = user.epoch ?? 0;
     let entry = this.known.get(user.id);
-    let state = entry && Date.now() - entry.at <= USER_STATE_TTL_MS ? await entry.state : undefined;
+    let state = entry && Date.now() - entry.at <= this.ttlMs ? await entry.state : undefined;
     // A token newer than what this process last read (a sign-in after reactivation) is read afresh.
     if (state === undefined || (state && epoch > state.epoch)) {
       if (this.known.size >= 50_000) this.known.clear();
