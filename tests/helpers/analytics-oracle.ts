@@ -4,7 +4,6 @@ import { businessMinutesBetween } from '../../src/domains/analytics/business-tim
 import {
   DAY,
   DEFAULT_CLOSE_RATES,
-  ms,
   FUNNEL_STEPS,
   nullableArray,
   OPEN_STAGES,
@@ -27,6 +26,10 @@ import { addDays } from '../../src/domains/tasks/calendar.js';
  * of AnalyticsService, before facts, rollups and in-database aggregation. Tests hold the service to
  * it. Connects as the app role inside one organization (row-level security scopes every table).
  */
+
+function ms(value: Date | string): number {
+  return (value instanceof Date ? value : new Date(value)).getTime();
+}
 
 /** Each lead's facts, from the raw rows. */
 const RAW_FACTS = `

@@ -4,6 +4,8 @@ import { addDays, localDay, startOfDay } from '../tasks/calendar.js';
 export const BUSINESS_HOURS = { startHour: 9, endHour: 17 } as const;
 
 /**
+ * The definition the database's `business_minutes()` implements (analytics_rollups migration; the
+ * analytics equivalence test holds them equal, tests/unit/analytics-time.test.ts pins this one down).
  * Minutes between two instants that fall inside business hours in `timeZone` (weekends and nights
  * do not count). A lead created Friday 16:50 and called Monday 9:05 waited 15 minutes.
  */

@@ -82,10 +82,6 @@ export const SHRINK_K = 20;
 
 export const DAY = 86_400_000;
 
-export function ms(value: Date | string): number {
-  return (value instanceof Date ? value : new Date(value)).getTime();
-}
-
 export function round(x: number | null, digits = 2): number | null {
   if (x == null) return null;
   const f = 10 ** digits;

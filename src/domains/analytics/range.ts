@@ -86,7 +86,10 @@ export function bucketsBetween(from: string, to: string, bucket: Bucket): string
   return out;
 }
 
-/** Median and other percentiles, exact: the nearest-rank value (no interpolation); null when empty. */
+/**
+ * Percentiles, exact: the nearest-rank value (no interpolation); null when empty — the definition the
+ * sections' `percentile_disc` computes in PostgreSQL (and the analytics oracle in JavaScript).
+ */
 export function percentileOf(sorted: number[], p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -100,7 +103,7 @@ export function checkRangeShape(input: { from?: string | null; to?: string | nul
   resolveRange(input, 'UTC', '1970-01-01');
 }
 
-/** The median: the middle value, or the mean of the two middle values; null when empty. */
+/** The median: the middle value, or the mean of the two middle values (`percentile_cont(0.5)`); null when empty. */
 export function medianOf(sorted: number[]): number | null {
   if (!sorted.length) return null;
   const mid = Math.floor(sorted.length / 2);
