@@ -17,7 +17,6 @@ import {
   type SeriesMetric,
 } from '../../src/domains/analytics/definitions.js';
 import { bucketOf, bucketsBetween, medianOf, percentileOf, type Bucket } from '../../src/domains/analytics/range.js';
-import { addDays } from '../../src/domains/tasks/calendar.js';
 
 /**
  * The analytics oracle: every section computed the plain way — straight from the raw tables
@@ -638,37 +637,29 @@ export class AnalyticsOracle {
    * days of a spend add up to it exactly, and every section splits it the same way.
    */
   private async spendInRange(q: AnalyticsQuery): Promise<{ day: string; source: LeadSource; cents: number }[]> {
+    // Computed apart from the service's JavaScript split: every day of each spend in SQL, day i of n
+    // getting floor(cents / n) plus one cent while i < cents mod n, then kept when it falls in the range.
     const { filter, range } = q;
-    const rows = await this.sql<{ source: LeadSource; amount: string; start: string; end: string }[]>(
-      `select s.source::text as source, s.amount, to_char(s.period_start, 'YYYY-MM-DD') as start,
-              to_char(s.period_end, 'YYYY-MM-DD') as end
-         from marketing_spend s
-        where s.period_start <= ?::date and s.period_end >= ?::date
-          and (?::lead_source[] is null or s.source = any(?::lead_source[]))
-          and (?::uuid[] is null or s.campaign_id = any(?::uuid[]))`,
+    const rows = await this.sql<{ day: string; source: LeadSource; cents: string }[]>(
+      `select to_char(d.day, 'YYYY-MM-DD') as day, s.source::text as source,
+              floor(s.cents / s.n) + case when d.i < s.cents % s.n then 1 else 0 end as cents
+         from (select source, period_start, round(amount * 100)::bigint as cents,
+                      (period_end - period_start + 1)::bigint as n
+                 from marketing_spend
+                where (?::lead_source[] is null or source = any(?::lead_source[]))
+                  and (?::uuid[] is null or campaign_id = any(?::uuid[]))) s
+         cross join lateral (select s.period_start + g::int as day, g as i from generate_series(0, s.n - 1) g) d
+        where d.day between ?::date and ?::date`,
       [
-        range.to,
+        nullableArray(filter.sources),
+        nullableArray(filter.sources),
+        nullableArray(filter.campaignIds),
+        nullableArray(filter.campaignIds),
         range.from,
-        nullableArray(filter.sources),
-        nullableArray(filter.sources),
-        nullableArray(filter.campaignIds),
-        nullableArray(filter.campaignIds),
+        range.to,
       ],
     );
-    const out: { day: string; source: LeadSource; cents: number }[] = [];
-    for (const r of rows) {
-      const cents = Math.round(Number(r.amount) * 100);
-      const days = Math.round((Date.parse(r.end) - Date.parse(r.start)) / DAY) + 1;
-      const from = r.start > range.from ? r.start : range.from;
-      const to = r.end < range.to ? r.end : range.to;
-      for (
-        let d = from, i = Math.round((Date.parse(from) - Date.parse(r.start)) / DAY);
-        d <= to;
-        d = addDays(d, 1), i++
-      )
-        out.push({ day: d, source: r.source, cents: Math.floor(cents / days) + (i < cents % days ? 1 : 0) });
-    }
-    return out;
+    return rows.map((r) => ({ day: r.day, source: r.source, cents: Number(r.cents) }));
   }
 
   /**
