@@ -156,6 +156,9 @@ export class TaskService {
     const { em } = this.scope;
     const task = await em.findOne(Task, { id: data.taskId });
     if (!task || task.status !== TaskStatus.OPEN || task.reminderVersion !== data.version) return { status: 'STALE' };
+    // Recorded before the notification is visible, so a reader who sees the notification sees this too;
+    // a failure in between leaves the job to retry, and the dedupe key keeps the notification single.
+    await em.nativeUpdate(Task, { id: task.id, reminderVersion: data.version }, { remindedAt: new Date() });
     const notified = await new NotificationService(this.scope).notify({
       userId: task.assigneeId,
       kind: NotificationKind.TASK_DUE,
@@ -166,7 +169,6 @@ export class TaskService {
       dealId: task.dealId ?? null,
       dedupeKey: `task-due:${task.id}:v${data.version}`,
     });
-    await em.nativeUpdate(Task, { id: task.id, reminderVersion: data.version }, { remindedAt: new Date() });
     return { status: notified ? 'NOTIFIED' : 'ALREADY_NOTIFIED' };
   }
 
