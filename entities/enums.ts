@@ -235,6 +235,121 @@ export enum NotificationKind {
   REPLY_RECEIVED = 'REPLY_RECEIVED',
   JOB_FINISHED = 'JOB_FINISHED',
   MENTION = 'MENTION',
+  /** An automation rule failed too often and was turned off (to the organization's owners and admins). */
+  AUTOMATION_DISABLED = 'AUTOMATION_DISABLED',
+}
+
+export enum SequenceStatus {
+  ACTIVE = 'ACTIVE',
+  /** Steps that come due wait; resuming schedules them again. */
+  PAUSED = 'PAUSED',
+  /** Running enrollments were ended; nothing new can be enrolled. */
+  ARCHIVED = 'ARCHIVED',
+}
+
+export enum SequenceStepType {
+  EMAIL = 'EMAIL',
+  SMS = 'SMS',
+  TASK = 'TASK',
+  WAIT = 'WAIT',
+  /** Wait until a time of day in the lead's local time (inside the sequence's sending window). */
+  WAIT_UNTIL = 'WAIT_UNTIL',
+}
+
+export enum WaitUnit {
+  SECONDS = 'SECONDS',
+  MINUTES = 'MINUTES',
+  HOURS = 'HOURS',
+  DAYS = 'DAYS',
+  /** Monday to Friday in the organization's time zone. */
+  BUSINESS_DAYS = 'BUSINESS_DAYS',
+}
+
+export enum EnrollmentStatus {
+  ACTIVE = 'ACTIVE',
+  COMPLETED = 'COMPLETED',
+  EXITED = 'EXITED',
+}
+
+export enum EnrollmentSource {
+  MANUAL = 'MANUAL',
+  FILTER = 'FILTER',
+  IMPORT = 'IMPORT',
+  RULE = 'RULE',
+}
+
+export enum SequenceStepStatus {
+  SCHEDULED = 'SCHEDULED',
+  /** Claimed by a worker that is sending it. */
+  SENDING = 'SENDING',
+  SENT = 'SENT',
+  /** A task step: the task was created. */
+  DONE = 'DONE',
+  SKIPPED = 'SKIPPED',
+  FAILED = 'FAILED',
+  /** The enrollment ended before the step's time. */
+  CANCELLED = 'CANCELLED',
+}
+
+export enum AutomationTrigger {
+  LEAD_CREATED = 'LEAD_CREATED',
+  LEAD_STATUS_CHANGED = 'LEAD_STATUS_CHANGED',
+  LEAD_ASSIGNED = 'LEAD_ASSIGNED',
+  DEAL_STAGE_CHANGED = 'DEAL_STAGE_CHANGED',
+  MESSAGE_RECEIVED = 'MESSAGE_RECEIVED',
+  TASK_OVERDUE = 'TASK_OVERDUE',
+  LEAD_INACTIVE = 'LEAD_INACTIVE',
+  IMPORT_FINISHED = 'IMPORT_FINISHED',
+}
+
+export enum AutomationRunStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  /** Some actions ran, others were skipped or failed. */
+  PARTIAL = 'PARTIAL',
+  FAILED = 'FAILED',
+  /** Not run: the depth limit or the per-object rate limit. */
+  SKIPPED = 'SKIPPED',
+}
+
+export enum AutomationActionType {
+  ASSIGN = 'ASSIGN',
+  CREATE_TASK = 'CREATE_TASK',
+  ENROLL_IN_SEQUENCE = 'ENROLL_IN_SEQUENCE',
+  REMOVE_FROM_SEQUENCE = 'REMOVE_FROM_SEQUENCE',
+  SEND_TEMPLATE = 'SEND_TEMPLATE',
+  ADD_TAGS = 'ADD_TAGS',
+  REMOVE_TAGS = 'REMOVE_TAGS',
+  SET_STATUS = 'SET_STATUS',
+  NOTIFY = 'NOTIFY',
+}
+
+export enum ConditionField {
+  SOURCE = 'SOURCE',
+  STATUS = 'STATUS',
+  /** The lead's property's tags. */
+  TAGS = 'TAGS',
+  /** The deal's stage (deal triggers). */
+  STAGE = 'STAGE',
+  SCORE = 'SCORE',
+  ASSIGNED = 'ASSIGNED',
+  PROPERTY_STATE = 'PROPERTY_STATE',
+  PROPERTY_ZIP = 'PROPERTY_ZIP',
+}
+
+export enum ConditionOperator {
+  EQUALS = 'EQUALS',
+  NOT_EQUALS = 'NOT_EQUALS',
+  IN = 'IN',
+  NOT_IN = 'NOT_IN',
+  /** TAGS: has every one of the values. */
+  CONTAINS_ALL = 'CONTAINS_ALL',
+  /** TAGS: has at least one of the values. */
+  CONTAINS_ANY = 'CONTAINS_ANY',
+  AT_LEAST = 'AT_LEAST',
+  AT_MOST = 'AT_MOST',
+  IS_TRUE = 'IS_TRUE',
+  IS_FALSE = 'IS_FALSE',
 }
 
 registerEnumType(Role, { name: 'Role', description: 'What a user may do in their organization' });
@@ -286,3 +401,14 @@ registerEnumType(TaskStatus, { name: 'TaskStatus' });
 registerEnumType(TaskPriority, { name: 'TaskPriority' });
 registerEnumType(RecurrenceUnit, { name: 'RecurrenceUnit' });
 registerEnumType(NotificationKind, { name: 'NotificationKind', description: 'What a notification is about' });
+registerEnumType(SequenceStatus, { name: 'SequenceStatus' });
+registerEnumType(SequenceStepType, { name: 'SequenceStepType' });
+registerEnumType(WaitUnit, { name: 'WaitUnit' });
+registerEnumType(EnrollmentStatus, { name: 'EnrollmentStatus' });
+registerEnumType(EnrollmentSource, { name: 'EnrollmentSource', description: 'How a lead came into a sequence' });
+registerEnumType(SequenceStepStatus, { name: 'SequenceStepStatus' });
+registerEnumType(AutomationTrigger, { name: 'AutomationTrigger' });
+registerEnumType(AutomationRunStatus, { name: 'AutomationRunStatus' });
+registerEnumType(AutomationActionType, { name: 'AutomationActionType' });
+registerEnumType(ConditionField, { name: 'ConditionField', description: 'What an automation condition looks at' });
+registerEnumType(ConditionOperator, { name: 'ConditionOperator' });

@@ -1,4 +1,6 @@
 import { Activity } from './Activity.js';
+import { AutomationRule } from './AutomationRule.js';
+import { AutomationRun } from './AutomationRun.js';
 import { Campaign } from './Campaign.js';
 import { CampaignRecipient } from './CampaignRecipient.js';
 import { ConsentRecord } from './ConsentRecord.js';
@@ -19,6 +21,9 @@ import { Organization } from './Organization.js';
 import { OutboundMessage } from './OutboundMessage.js';
 import { Property } from './Property.js';
 import { RefreshToken } from './RefreshToken.js';
+import { Sequence } from './Sequence.js';
+import { SequenceEnrollment } from './SequenceEnrollment.js';
+import { SequenceStepRun } from './SequenceStepRun.js';
 import { ShareLink } from './ShareLink.js';
 import { Suppression } from './Suppression.js';
 import { Task } from './Task.js';
@@ -27,6 +32,8 @@ import { User } from './User.js';
 
 export {
   Activity,
+  AutomationRule,
+  AutomationRun,
   Campaign,
   CampaignRecipient,
   ConsentRecord,
@@ -47,6 +54,9 @@ export {
   OutboundMessage,
   Property,
   RefreshToken,
+  Sequence,
+  SequenceEnrollment,
+  SequenceStepRun,
   ShareLink,
   Suppression,
   Task,
@@ -82,6 +92,11 @@ export const ENTITIES = [
   Task,
   Notification,
   MarketingSpend,
+  Sequence,
+  SequenceEnrollment,
+  SequenceStepRun,
+  AutomationRule,
+  AutomationRun,
 ];
 
 /**

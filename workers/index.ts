@@ -9,6 +9,7 @@ import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
 import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
 import { inOrganization } from '../src/platform/tenancy/enter.js';
 import { sweepReminders } from '../src/domains/tasks/reminder-sweep.js';
+import { sweepSequenceSteps } from '../src/domains/sequences/sequence-sweep.js';
 import { analyticsRollup } from './analytics-rollup.js';
 import { campaignSend } from './campaign-send.js';
 import { enrichProperty } from './enrich-property.js';
@@ -16,6 +17,7 @@ import { generateMemo } from './generate-memo.js';
 import { geocodeProperty } from './geocode-property.js';
 import { importCsv } from './import-csv.js';
 import { sendMessage } from './send-message.js';
+import { sequenceStep } from './sequence-step.js';
 import { notificationDigest } from './notification-digest.js';
 import { taskReminder } from './task-reminder.js';
 
@@ -46,6 +48,7 @@ export const JOBS: AnySpec[] = [
   taskReminder,
   notificationDigest,
   analyticsRollup,
+  sequenceStep,
 ];
 
 export interface RunningWorkers {
@@ -89,8 +92,10 @@ export function startWorkers(
 function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const tick = () => {
-    running ??= sweepReminders(deps)
-      .then((n) => void (n && deps.log.info({ reminders: n }, 'queued reminders from the outbox')))
+    running ??= Promise.all([sweepReminders(deps), sweepSequenceSteps(deps)])
+      .then(([reminders, steps]) => {
+        if (reminders || steps) deps.log.info({ reminders, steps }, 'queued from the outboxes');
+      })
       .catch((err: Error) => redisHealth.report(err, 'reminder sweep failed'))
       .finally(() => (running = null));
   };

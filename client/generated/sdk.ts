@@ -117,6 +117,17 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
+
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -375,6 +386,39 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     PropertiesNested(variables: Operations.PropertiesNestedQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.PropertiesNestedQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.PropertiesNestedQuery>({ document: Operations.PropertiesNestedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PropertiesNested', 'query', variables);
+    },
+    Sequence(variables: Operations.SequenceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SequenceQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SequenceQuery>({ document: Operations.SequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Sequence', 'query', variables);
+    },
+    Sequences(variables?: Operations.SequencesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SequencesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SequencesQuery>({ document: Operations.SequencesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Sequences', 'query', variables);
+    },
+    CreateSequence(variables: Operations.CreateSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CreateSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CreateSequenceMutation>({ document: Operations.CreateSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateSequence', 'mutation', variables);
+    },
+    UpdateSequence(variables: Operations.UpdateSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateSequenceMutation>({ document: Operations.UpdateSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateSequence', 'mutation', variables);
+    },
+    PauseSequence(variables: Operations.PauseSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.PauseSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.PauseSequenceMutation>({ document: Operations.PauseSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PauseSequence', 'mutation', variables);
+    },
+    ResumeSequence(variables: Operations.ResumeSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ResumeSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ResumeSequenceMutation>({ document: Operations.ResumeSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResumeSequence', 'mutation', variables);
+    },
+    ArchiveSequence(variables: Operations.ArchiveSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ArchiveSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ArchiveSequenceMutation>({ document: Operations.ArchiveSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ArchiveSequence', 'mutation', variables);
+    },
+    EnrollInSequence(variables: Operations.EnrollInSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnrollInSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnrollInSequenceMutation>({ document: Operations.EnrollInSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnrollInSequence', 'mutation', variables);
+    },
+    UnenrollFromSequence(variables: Operations.UnenrollFromSequenceMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UnenrollFromSequenceMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UnenrollFromSequenceMutation>({ document: Operations.UnenrollFromSequenceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UnenrollFromSequence', 'mutation', variables);
+    },
+    Enrollments(variables: Operations.EnrollmentsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnrollmentsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnrollmentsQuery>({ document: Operations.EnrollmentsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Enrollments', 'query', variables);
+    },
+    Enrollment(variables: Operations.EnrollmentQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnrollmentQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnrollmentQuery>({ document: Operations.EnrollmentDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Enrollment', 'query', variables);
     },
     Task(variables: Operations.TaskQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.TaskQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.TaskQuery>({ document: Operations.TaskDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Task', 'query', variables);

@@ -19,6 +19,8 @@ import { TaskService } from './tasks/TaskService.js';
 import { MessageService } from './outreach/MessageService.js';
 import { PropertyEnrichmentService } from './properties/PropertyEnrichmentService.js';
 import { PropertyService } from './properties/PropertyService.js';
+import { SequenceRunner } from './sequences/SequenceRunner.js';
+import { SequenceService } from './sequences/SequenceService.js';
 import { SmsEventService } from './outreach/SmsEventService.js';
 import { SmsService } from './outreach/SmsService.js';
 import { SuppressionService } from './outreach/SuppressionService.js';
@@ -58,6 +60,8 @@ export function createServices(scope: ServiceScope) {
     analytics: new AnalyticsService(scope),
     spend: new SpendService(scope),
     notifications: new NotificationService(scope),
+    sequences: new SequenceService(scope),
+    sequenceRunner: new SequenceRunner(scope),
   };
 }
 

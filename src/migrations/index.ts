@@ -22,6 +22,8 @@ import { Migration20261203080000_analytics_stage_visits } from './Migration20261
 import { Migration20261203090000_analytics_rollups } from './Migration20261203090000_analytics_rollups.js';
 import { Migration20261203100000_analytics_changes } from './Migration20261203100000_analytics_changes.js';
 import { Migration20261203110000_invitation_revocation } from './Migration20261203110000_invitation_revocation.js';
+import { Migration20261203130000_sequences } from './Migration20261203130000_sequences.js';
+import { Migration20261203140000_automation } from './Migration20261203140000_automation.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -51,4 +53,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261203100000_analytics_changes', class: Migration20261203100000_analytics_changes },
   { name: 'Migration20261203110000_invitation_revocation', class: Migration20261203110000_invitation_revocation },
   { name: 'Migration20261203120000_user_lifecycle', class: Migration20261203120000_user_lifecycle },
+  { name: 'Migration20261203130000_sequences', class: Migration20261203130000_sequences },
+  { name: 'Migration20261203140000_automation', class: Migration20261203140000_automation },
 ];

@@ -51,7 +51,23 @@ export const Topics = {
   NOTIFICATIONS: 'NOTIFICATIONS',
   /** The analytics job applied an organization's changes (src/domains/analytics/AnalyticsLive.ts). */
   ANALYTICS: 'ANALYTICS',
+  /** A sequence step ran (sent, skipped, failed, deferred) or an enrollment began or ended. */
+  SEQUENCES: 'SEQUENCES',
 } as const;
+
+/** Progress of one enrollment of a sequence; carries the facts a subscriber shows, so nothing is re-read per socket. */
+export interface SequenceProgressPayload {
+  organizationId: string;
+  sequenceId: string;
+  enrollmentId: string;
+  leadId: string;
+  /** The step it concerns (null for an enrollment that began or ended without a step). */
+  stepIndex: number | null;
+  /** A step status (SENT, DONE, SKIPPED, FAILED, SCHEDULED when deferred) or ENROLLED/COMPLETED/EXITED. */
+  status: string;
+  reason: string | null;
+  at: string;
+}
 
 /** An organization's analytics moved on: the analytics job folded its changes in. */
 export interface AnalyticsUpdatedPayload {
@@ -102,10 +118,17 @@ export type TopicArgs = {
   [Topics.INBOUND]: [organizationId: string, payload: InboundEventPayload];
   [Topics.NOTIFICATIONS]: [userId: string, payload: NotificationEventPayload];
   [Topics.ANALYTICS]: [organizationId: string, payload: AnalyticsUpdatedPayload];
+  [Topics.SEQUENCES]: [organizationId: string, payload: SequenceProgressPayload];
 };
 
 /** Topics whose events are changes to an organization's data (each marks its analytics changed). */
-const DATA_TOPICS: ReadonlySet<string> = new Set([Topics.PIPELINE, Topics.CAMPAIGNS, Topics.INBOUND, Topics.JOBS]);
+const DATA_TOPICS: ReadonlySet<string> = new Set([
+  Topics.PIPELINE,
+  Topics.CAMPAIGNS,
+  Topics.INBOUND,
+  Topics.JOBS,
+  Topics.SEQUENCES,
+]);
 
 export class AppPubSub {
   readonly engine: PubSub<Record<string, [string, unknown]>>;

@@ -79,9 +79,11 @@ export class TaskService {
     return this.scope.em.getRepository(Task).page(actor.organizationId, query, order, page) as Promise<Page<Task>>;
   }
 
-  async create(input: TaskFields): Promise<Task> {
+  /** `options.id`: a caller that must find the task again after a crash (a sequence step) chooses its id. */
+  async create(input: TaskFields, options: { id?: string } = {}): Promise<Task> {
     const actor = requireActor(this.scope);
     const task = this.scope.em.create(Task, {
+      ...(options.id ? { id: options.id } : {}),
       title: v.requiredText(input.title ?? '', 'input.title', 300),
       type: input.type ?? TaskType.FOLLOW_UP,
       assigneeId: actor.id,

@@ -32,6 +32,7 @@ import {
 import { ConversationResolver } from '../../../resolvers/outreach/ConversationResolver.js';
 import { MyDayResolver } from '../../../resolvers/tasks/MyDayResolver.js';
 import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
+import { SequenceEnrollmentResolver, SequenceResolver } from '../../../resolvers/sequences/SequenceResolver.js';
 import { authChecker } from '../auth/auth-checker.js';
 
 export const RESOLVERS = [
@@ -66,6 +67,8 @@ export const RESOLVERS = [
   SuppressionResolver,
   ImportResolver,
   CampaignRecipientResolver,
+  SequenceResolver,
+  SequenceEnrollmentResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -22,6 +22,11 @@ export const jobIds = {
   digest: (userId: string, day: string, hour: number) => `digest-${userId}-${day}-h${hour}`,
   /** An organization's analytics fold for one window of time. */
   analytics: (organizationId: string, slice: number) => `analytics-${organizationId}-w${slice}`,
+  /** One step of one enrollment at one time (a step moved later by its sending window gets a new id). */
+  sequenceStep: (enrollmentId: string, stepIndex: number, at: Date) =>
+    `seq-${enrollmentId}-s${stepIndex}-t${Math.floor(at.getTime() / 1000)}`,
+  /** An organization's automation run for one window of time. */
+  automation: (organizationId: string, slice: number) => `automation-${organizationId}-w${slice}`,
   /** The replay of a dead-lettered job (one replay per dead letter). */
   replay: (jobId: string, deadLetterId: string) => `${jobId}${REPLAY}${deadLetterId.slice(0, 8)}`,
 };

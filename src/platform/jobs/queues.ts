@@ -17,6 +17,10 @@ export const QueueName = {
   REMINDER: 'reminder',
   /** Folding an organization's analytics changes in, at most one job per organization per window. */
   ANALYTICS: 'analytics',
+  /** Sequence steps, each delayed until it is due. */
+  SEQUENCE: 'sequence',
+  /** Automation rules over an organization's events, one engine per organization at a time. */
+  AUTOMATION: 'automation',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -76,6 +80,16 @@ export interface AnalyticsRollupJob {
   organizationId: string;
 }
 
+export interface SequenceStepJob {
+  organizationId: string;
+  enrollmentId: string;
+  stepIndex: number;
+}
+
+export interface AutomationRunJob {
+  organizationId: string;
+}
+
 /** Jobs on the `email` and `sms` queues, told apart by job name (`send-message`, `campaign-send`). */
 export type OutreachJob = SendMessageJob | CampaignSendJob;
 
@@ -98,6 +112,8 @@ export class Queues {
   readonly import: Queue<ImportCsvJob>;
   readonly reminder: Queue<TaskReminderJob | NotificationDigestJob>;
   readonly analytics: Queue<AnalyticsRollupJob>;
+  readonly sequence: Queue<SequenceStepJob>;
+  readonly automation: Queue<AutomationRunJob>;
 
   constructor(
     connection: Redis,
@@ -118,6 +134,12 @@ export class Queues {
     });
     // Each window gets its own job, so nothing needs retrying: a failed fold is folded by the next one.
     this.analytics = new Queue<AnalyticsRollupJob>(QueueName.ANALYTICS, {
+      connection,
+      prefix,
+      defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 1_000 } },
+    });
+    this.sequence = new Queue<SequenceStepJob>(QueueName.SEQUENCE, { connection, prefix, defaultJobOptions });
+    this.automation = new Queue<AutomationRunJob>(QueueName.AUTOMATION, {
       connection,
       prefix,
       defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 1_000 } },
@@ -270,6 +292,35 @@ export class Queues {
     if (job && (await job.isDelayed())) await job.remove().catch(() => undefined);
   }
 
+  /**
+   * Sequence steps at their times, 1,000 per addBulk. The id names the enrollment, the step and the
+   * time, so adding the same step twice is a no-op while a step moved later (its sending window)
+   * gets a job of its own.
+   */
+  async enqueueSequenceSteps(jobs: { data: SequenceStepJob; at: Date }[]): Promise<void> {
+    const now = Date.now();
+    for (let i = 0; i < jobs.length; i += 1_000)
+      await this.sequence.addBulk(
+        jobs.slice(i, i + 1_000).map(({ data, at }) => ({
+          name: 'sequence-step',
+          data,
+          opts: {
+            jobId: jobIds.sequenceStep(data.enrollmentId, data.stepIndex, at),
+            delay: Math.max(0, at.getTime() - now) || undefined,
+          },
+        })),
+      );
+  }
+
+  /** Runs an organization's automation rules over its waiting events; one job per organization per window. */
+  async enqueueAutomation(organizationId: string, slice: number, windowMs: number): Promise<void> {
+    await this.automation.add(
+      'automation-run',
+      { organizationId },
+      { jobId: jobIds.automation(organizationId, slice), delay: Math.max(0, (slice + 1) * windowMs - Date.now()) },
+    );
+  }
+
   /** The queue a channel's sends go on. */
   forChannel(channel: MessageChannel): Queue<OutreachJob> {
     return channel === MessageChannel.SMS ? this.sms : this.email;
@@ -286,6 +337,8 @@ export class Queues {
       this.import as Queue,
       this.reminder as Queue,
       this.analytics as Queue,
+      this.sequence as Queue,
+      this.automation as Queue,
     ];
   }
 

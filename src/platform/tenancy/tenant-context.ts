@@ -5,6 +5,19 @@ import { CompiledQuery, type DatabaseConnection } from 'kysely';
 export const TENANT_SETTING = 'app.organization_id';
 
 const storage = new AsyncLocalStorage<string>();
+/** The automation depth of the work in scope (the rule run that caused it, plus one); see runAtAutomationDepth. */
+const depthStorage = new AsyncLocalStorage<number>();
+
+/** The Postgres setting the automation triggers stamp on the events they append (see the automation migration). */
+export const AUTOMATION_DEPTH_SETTING = 'reos.automation_depth';
+
+/**
+ * Runs `fn` as the actions of an automation rule run at `depth`: every connection it reserves
+ * carries the depth, so the events its changes cause are stamped with it, whatever service makes them.
+ */
+export function runAtAutomationDepth<T>(depth: number, fn: () => T): T {
+  return depthStorage.run(depth, fn);
+}
 
 /**
  * Runs `fn` with `organizationId` as the tenant of every database connection it reserves, including
@@ -51,10 +64,17 @@ const applied = new WeakMap<DatabaseConnection, string>();
  * wrapping every statement in its own transaction.
  */
 export async function applyTenantOnReserve(connection: DatabaseConnection): Promise<void> {
-  const wanted = storage.getStore() ?? '';
+  const org = storage.getStore() ?? '';
+  const depth = depthStorage.getStore();
+  const wanted = depth ? `${org}|${depth}` : org;
   if (applied.get(connection) === wanted) return;
   applied.delete(connection);
   switches++;
-  await connection.executeQuery(CompiledQuery.raw(`select set_config('${TENANT_SETTING}', $1, false)`, [wanted]));
+  await connection.executeQuery(
+    CompiledQuery.raw(
+      `select set_config('${TENANT_SETTING}', $1, false), set_config('${AUTOMATION_DEPTH_SETTING}', $2, false)`,
+      [org, depth ? String(depth) : ''],
+    ),
+  );
   applied.set(connection, wanted);
 }

@@ -57,6 +57,15 @@ export class OfflineSmsProvider implements SmsProvider {
     return { providerMessageId };
   }
 
+  async findSent(q: { from: string; to: string; body: string; since: Date }): Promise<string | null> {
+    for (let i = this.sent.length - 1; i >= 0; i--) {
+      const m = this.sent[i]!;
+      if (m.acceptedAt < q.since) break;
+      if (m.from === q.from && m.to === q.to && m.body === q.body) return m.providerMessageId;
+    }
+    return null;
+  }
+
   /** A unique Twilio-style message id (`SM` + 32 hex digits). */
   private messageSid(seed: string): string {
     const unique = `${seed}:${Date.now()}:${++this.counter}:${Math.random()}`;

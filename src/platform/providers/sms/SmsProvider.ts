@@ -53,6 +53,12 @@ export interface SmsEventSink {
 export interface SmsProvider {
   readonly name: 'offline' | 'twilio';
   send(message: OutgoingSms): Promise<{ providerMessageId: string }>;
+  /**
+   * The id of a message the provider accepted from `from` to `to` with this body since `since`, or
+   * null. Asked before sending again a text whose sender died between the provider's answer and
+   * recording it, so a takeover never texts twice.
+   */
+  findSent(query: { from: string; to: string; body: string; since: Date }): Promise<string | null>;
   /** Receives status reports and inbound messages the provider itself produces (offline adapter). */
   connect(sink: SmsEventSink): void;
   close(): void;

@@ -51,5 +51,33 @@ export class TwilioSmsProvider implements SmsProvider {
     );
   }
 
+  /**
+   * Twilio's message list filtered by To, From and DateSent>= (a day; Twilio's granularity), then
+   * matched by body and creation time. An unreachable API is an error (the caller retries later)
+   * rather than "not sent", which could text twice.
+   */
+  async findSent(q: { from: string; to: string; body: string; since: Date }): Promise<string | null> {
+    const day = new Date(q.since.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const params = new URLSearchParams({ To: q.to, From: q.from, 'DateSent>': day, PageSize: '50' });
+    const url = `${this.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(this.accountSid)}/Messages.json?${params}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`,
+          accept: 'application/json',
+        },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new SmsSendError(`Twilio could not be reached: ${(err as Error).message}`, false);
+    }
+    if (!res.ok) throw new SmsSendError(`Twilio's message list answered HTTP ${res.status}`, false);
+    const body = (await res.json()) as { messages?: { sid: string; body: string; date_created: string }[] };
+    const since = q.since.getTime() - 1_000; // Twilio's dates are whole seconds
+    const hit = (body.messages ?? []).find((m) => m.body === q.body && new Date(m.date_created).getTime() >= since);
+    return hit?.sid ?? null;
+  }
+
   close(): void {}
 }

@@ -1,0 +1,209 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { EnrollmentSource, SequenceStepType } from '../../../entities/enums.js';
+
+/**
+ * The enrollment and step-run state machine — the one module that changes
+ * `sequence_enrollments.status`/`current_step` and `sequence_step_runs.status` (besides the exit
+ * triggers of the sequences migration, which end enrollments on a reply, opt-out, DEAD, a deal or a
+ * chosen status):
+ *
+ *   enrollment  ACTIVE ─last step done→ COMPLETED
+ *                  └─exit (trigger, unenroll, archive, opt-out seen at send time)→ EXITED
+ *   step run    SCHEDULED ─claim→ SENDING ─sent→ SENT (TASK: DONE)
+ *                  │           └─transient failure→ SCHEDULED   └─refused for good→ FAILED
+ *                  ├─consent, DNC, suppression, frequency cap, no address→ SKIPPED
+ *                  ├─sending window→ SCHEDULED (reason QUIET_HOURS_DEFERRED, later scheduled_for)
+ *                  └─enrollment ended→ CANCELLED
+ *
+ * Each change is one conditional statement on the state it leaves, so concurrent workers, retries,
+ * duplicate jobs and replays cannot move a step twice; the step after is written in the same
+ * statement that finishes one, and only while the enrollment is still ACTIVE on that step.
+ */
+export class EnrollmentTransitions {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * New ACTIVE enrollments for the leads not already active in the sequence (the partial unique
+   * index decides under concurrency). Returns the new enrollments with their lead's property state.
+   */
+  async enroll(
+    organizationId: string,
+    sequence: { id: string; version: number },
+    leadIds: string[],
+    by: { source: EnrollmentSource; userId: string | null; ruleId: string | null },
+  ): Promise<{ id: string; lead_id: string; state: string | null; created_at: Date }[]> {
+    if (!leadIds.length) return [];
+    return this.em.execute(
+      `with l as (select l.id, p.state from leads l left join properties p on p.id = l.property_id
+                   where l.organization_id = ? and l.id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))),
+            ins as (
+              insert into sequence_enrollments (id, organization_id, sequence_id, version, lead_id, status, source,
+                                                enrolled_by_id, rule_id)
+              select gen_random_uuid(), ?, ?, ?, l.id, 'ACTIVE', ?, ?, ? from l
+              on conflict (sequence_id, lead_id) where status = 'ACTIVE' do nothing
+              returning id, lead_id, created_at)
+       select ins.id, ins.lead_id, l.state, ins.created_at from ins join l on l.id = ins.lead_id`,
+      [
+        organizationId,
+        JSON.stringify(leadIds),
+        organizationId,
+        sequence.id,
+        sequence.version,
+        by.source,
+        by.userId,
+        by.ruleId,
+      ],
+    );
+  }
+
+  /** Writes the first (or next) scheduled step of many enrollments, and points each enrollment at it. */
+  async schedule(
+    organizationId: string,
+    sequenceId: string,
+    rows: { enrollmentId: string; leadId: string; index: number; kind: SequenceStepType; at: Date }[],
+  ): Promise<void> {
+    if (!rows.length) return;
+    await this.em.execute(
+      `with d as (select * from json_to_recordset(?::json)
+                    as x(enrollment_id uuid, lead_id uuid, step_index int, kind text, at timestamptz)),
+            e as (update sequence_enrollments e set current_step = d.step_index, next_step_at = d.at, updated_at = now()
+                    from d where e.id = d.enrollment_id and e.organization_id = ? and e.status = 'ACTIVE'
+                  returning e.id)
+       insert into sequence_step_runs (id, organization_id, enrollment_id, sequence_id, lead_id, step_index, kind,
+                                       status, scheduled_for)
+       select gen_random_uuid(), ?, d.enrollment_id, ?, d.lead_id, d.step_index, d.kind, 'SCHEDULED', d.at
+         from d join e on e.id = d.enrollment_id
+       on conflict (enrollment_id, step_index) do nothing`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            enrollment_id: r.enrollmentId,
+            lead_id: r.leadId,
+            step_index: r.index,
+            kind: r.kind,
+            at: r.at.toISOString(),
+          })),
+        ),
+        organizationId,
+        organizationId,
+        sequenceId,
+      ],
+    );
+  }
+
+  /** SCHEDULED → SENDING, or a stale SENDING (its worker died) taken over. True when this caller won. */
+  async claim(runId: string, staleBefore: Date): Promise<boolean> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `update sequence_step_runs set status = 'SENDING', updated_at = now()
+        where id = ? and (status = 'SCHEDULED' or (status = 'SENDING' and updated_at < ?))
+        returning id`,
+      [runId, staleBefore],
+    );
+    return rows.length === 1;
+  }
+
+  /** A claimed step that could not be sent this time (a transient failure): SCHEDULED again for the retry. */
+  async release(runId: string, error: string): Promise<void> {
+    await this.em.execute(
+      `update sequence_step_runs set status = 'SCHEDULED', error = ?, updated_at = now()
+        where id = ? and status = 'SENDING'`,
+      [error.slice(0, 500), runId],
+    );
+  }
+
+  /** Waits for the sending window: the run and its enrollment move to `until`. */
+  async defer(runId: string, enrollmentId: string, until: Date): Promise<void> {
+    await this.em.execute(
+      `with r as (update sequence_step_runs set scheduled_for = ?, reason = 'QUIET_HOURS_DEFERRED', updated_at = now()
+                   where id = ? and status = 'SCHEDULED' returning id)
+       update sequence_enrollments set next_step_at = ?, updated_at = now()
+        where id = ? and status = 'ACTIVE' and exists (select 1 from r)`,
+      [until, runId, until, enrollmentId],
+    );
+  }
+
+  /**
+   * Ends a step (SENT, DONE, SKIPPED, FAILED from SCHEDULED or SENDING) and, in the same statement,
+   * moves the enrollment on: to the next step (written SCHEDULED) or COMPLETED when none is left.
+   * Returns false when the step had been ended already (nothing changes then).
+   */
+  async finish(
+    run: { id: string; enrollmentId: string; sequenceId: string; leadId: string; stepIndex: number },
+    outcome: { status: 'SENT' | 'DONE' | 'SKIPPED' | 'FAILED'; reason?: string | null; error?: string | null },
+    links: { messageId?: string | null; taskId?: string | null; sentAt?: Date | null },
+    next: { index: number; kind: SequenceStepType; at: Date } | null,
+  ): Promise<boolean> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `with r as (
+         update sequence_step_runs
+            set status = ?::sequence_step_status, reason = ?, error = ?, message_id = ?, task_id = ?, sent_at = ?,
+                updated_at = now()
+          where id = ? and status in ('SCHEDULED', 'SENDING') returning id),
+       e as (
+         update sequence_enrollments
+            set current_step = ?::int, next_step_at = ?::timestamptz,
+                status = case when ?::int is null then 'COMPLETED'::enrollment_status else status end,
+                finished_at = case when ?::int is null then now() end, updated_at = now()
+          where id = ? and status = 'ACTIVE' and current_step = ? and exists (select 1 from r) returning id),
+       n as (
+         insert into sequence_step_runs (id, organization_id, enrollment_id, sequence_id, lead_id, step_index, kind,
+                                         status, scheduled_for)
+         select gen_random_uuid(), organization_id, ?, ?, ?, ?::int, ?, 'SCHEDULED', ?::timestamptz
+           from sequence_enrollments where id in (select id from e) and ?::int is not null
+         on conflict (enrollment_id, step_index) do nothing)
+       select id from r`,
+      [
+        outcome.status,
+        outcome.reason ?? null,
+        outcome.error?.slice(0, 500) ?? null,
+        links.messageId ?? null,
+        links.taskId ?? null,
+        links.sentAt ?? null,
+        run.id,
+        next?.index ?? null,
+        next?.at ?? null,
+        next?.index ?? null,
+        next?.index ?? null,
+        run.enrollmentId,
+        run.stepIndex,
+        run.enrollmentId,
+        run.sequenceId,
+        run.leadId,
+        next?.index ?? null,
+        next?.kind ?? null,
+        next?.at ?? null,
+        next?.index ?? null,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  /** ACTIVE → EXITED with the reason, for some enrollments or all of a sequence's; their scheduled steps CANCELLED. */
+  async exit(where: { ids: string[] } | { sequenceId: string }, reason: string): Promise<number> {
+    const byIds = 'ids' in where;
+    const rows = await this.em.execute<{ id: string }[]>(
+      `with ended as (
+         update sequence_enrollments
+            set status = 'EXITED', exit_reason = ?, finished_at = now(), current_step = null, next_step_at = null,
+                updated_at = now()
+          where status = 'ACTIVE' and ${
+            byIds ? 'id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))' : 'sequence_id = ?'
+          }
+         returning id),
+       c as (update sequence_step_runs r set status = 'CANCELLED', reason = ?, updated_at = now()
+               from ended where r.enrollment_id = ended.id and r.status = 'SCHEDULED')
+       select id from ended`,
+      [reason, byIds ? JSON.stringify(where.ids) : where.sequenceId, reason],
+    );
+    return rows.length;
+  }
+
+  /** A run whose enrollment ended or moved on: SCHEDULED → CANCELLED. */
+  async cancel(runId: string, reason: string): Promise<void> {
+    await this.em.execute(
+      `update sequence_step_runs set status = 'CANCELLED', reason = ?, updated_at = now()
+        where id = ? and status = 'SCHEDULED'`,
+      [reason, runId],
+    );
+  }
+}
