@@ -92,7 +92,7 @@ export function startWorkers(
 function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const tick = () => {
-    running ??= Promise.all([sweepReminders(deps), sweepSequenceSteps(deps)])
+    running ??= Promise.all([sweepReminders(deps), sweepSequenceSteps(deps, deps.config.sequenceSweepGraceMs)])
       .then(([reminders, steps]) => {
         if (reminders || steps) deps.log.info({ reminders, steps }, 'queued from the outboxes');
       })

@@ -94,6 +94,8 @@ export interface Config {
   sendClaimStaleMs: number;
   /** How often a worker process sweeps the reminder outbox (tasks whose reminder job was never queued). */
   reminderSweepMs: number;
+  /** How long a due sequence step may go without its job before the sweep queues it again. */
+  sequenceSweepGraceMs: number;
   /** Changes to an organization's data within one window of this many ms are folded and pushed once. */
   analyticsWindowMs: number;
   /** How stale a process's view of a user (deactivated? auth epoch?) may be; open sockets are checked this often. */
@@ -259,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
     sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
     reminderSweepMs: int('REMINDER_SWEEP_MS', 30_000, 200, 3_600_000),
+    sequenceSweepGraceMs: int('SEQUENCE_SWEEP_GRACE_MS', 30_000, 500, 3_600_000),
     analyticsWindowMs: int('ANALYTICS_WINDOW_MS', 250, 10, 60_000),
     sessionCheckMs: int('SESSION_CHECK_MS', 2_000, 100, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
