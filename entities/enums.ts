@@ -235,6 +235,8 @@ export enum NotificationKind {
   REPLY_RECEIVED = 'REPLY_RECEIVED',
   JOB_FINISHED = 'JOB_FINISHED',
   MENTION = 'MENTION',
+  /** An automation rule's NOTIFY action. */
+  AUTOMATION = 'AUTOMATION',
   /** An automation rule failed too often and was turned off (to the organization's owners and admins). */
   AUTOMATION_DISABLED = 'AUTOMATION_DISABLED',
 }

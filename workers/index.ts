@@ -10,7 +10,9 @@ import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
 import { inOrganization } from '../src/platform/tenancy/enter.js';
 import { sweepReminders } from '../src/domains/tasks/reminder-sweep.js';
 import { sweepSequenceSteps } from '../src/domains/sequences/sequence-sweep.js';
+import { listenForAutomationEvents, sweepAutomation } from '../src/domains/automation/automation-feed.js';
 import { analyticsRollup } from './analytics-rollup.js';
+import { automationRun } from './automation-run.js';
 import { campaignSend } from './campaign-send.js';
 import { enrichProperty } from './enrich-property.js';
 import { generateMemo } from './generate-memo.js';
@@ -49,6 +51,7 @@ export const JOBS: AnySpec[] = [
   notificationDigest,
   analyticsRollup,
   sequenceStep,
+  automationRun,
 ];
 
 export interface RunningWorkers {
@@ -78,10 +81,12 @@ export function startWorkers(
   });
   deps.log.info({ queues, geocoder: jobDeps.geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
   const sweep = startReminderSweep(deps);
+  const automationFeed = listenForAutomationEvents(deps);
   return {
     workers,
     async close() {
       await sweep.stop();
+      await automationFeed.stop();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },
@@ -92,9 +97,14 @@ export function startWorkers(
 function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const tick = () => {
-    running ??= Promise.all([sweepReminders(deps), sweepSequenceSteps(deps, deps.config.sequenceSweepGraceMs)])
-      .then(([reminders, steps]) => {
+    running ??= Promise.all([
+      sweepReminders(deps),
+      sweepSequenceSteps(deps, deps.config.sequenceSweepGraceMs),
+      sweepAutomation(deps),
+    ])
+      .then(([reminders, steps, organizations]) => {
         if (reminders || steps) deps.log.info({ reminders, steps }, 'queued from the outboxes');
+        if (organizations) deps.log.debug({ organizations }, 'automation events swept');
       })
       .catch((err: Error) => redisHealth.report(err, 'reminder sweep failed'))
       .finally(() => (running = null));

@@ -128,6 +128,13 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -212,6 +219,27 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     UpdateUserRole(variables: Operations.UpdateUserRoleMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateUserRoleMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateUserRoleMutation>({ document: Operations.UpdateUserRoleDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateUserRole', 'mutation', variables);
+    },
+    AutomationRules(variables?: Operations.AutomationRulesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AutomationRulesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AutomationRulesQuery>({ document: Operations.AutomationRulesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AutomationRules', 'query', variables);
+    },
+    AutomationRule(variables: Operations.AutomationRuleQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AutomationRuleQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AutomationRuleQuery>({ document: Operations.AutomationRuleDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AutomationRule', 'query', variables);
+    },
+    CreateAutomationRule(variables: Operations.CreateAutomationRuleMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CreateAutomationRuleMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CreateAutomationRuleMutation>({ document: Operations.CreateAutomationRuleDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateAutomationRule', 'mutation', variables);
+    },
+    UpdateAutomationRule(variables: Operations.UpdateAutomationRuleMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateAutomationRuleMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateAutomationRuleMutation>({ document: Operations.UpdateAutomationRuleDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateAutomationRule', 'mutation', variables);
+    },
+    SetAutomationRuleEnabled(variables: Operations.SetAutomationRuleEnabledMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SetAutomationRuleEnabledMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SetAutomationRuleEnabledMutation>({ document: Operations.SetAutomationRuleEnabledDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetAutomationRuleEnabled', 'mutation', variables);
+    },
+    DeleteAutomationRule(variables: Operations.DeleteAutomationRuleMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteAutomationRuleMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteAutomationRuleMutation>({ document: Operations.DeleteAutomationRuleDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteAutomationRule', 'mutation', variables);
+    },
+    AutomationRuns(variables: Operations.AutomationRunsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AutomationRunsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AutomationRunsQuery>({ document: Operations.AutomationRunsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AutomationRuns', 'query', variables);
     },
     Deal(variables: Operations.DealQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DealQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.DealQuery>({ document: Operations.DealDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Deal', 'query', variables);

@@ -2,6 +2,7 @@ import { ActivityService } from './leads/ActivityService.js';
 import { AnalyticsService } from './analytics/AnalyticsService.js';
 import { SpendService } from './analytics/SpendService.js';
 import { AuthService } from './auth/AuthService.js';
+import { AutomationService } from './automation/AutomationService.js';
 import { CampaignSender } from './outreach/CampaignSender.js';
 import { CampaignService } from './outreach/CampaignService.js';
 import { ConsentService } from './outreach/ConsentService.js';
@@ -62,6 +63,7 @@ export function createServices(scope: ServiceScope) {
     notifications: new NotificationService(scope),
     sequences: new SequenceService(scope),
     sequenceRunner: new SequenceRunner(scope),
+    automation: new AutomationService(scope),
   };
 }
 

@@ -24,6 +24,7 @@ export class Migration20261203140000_automation extends Migration {
 create type automation_trigger as enum ('LEAD_CREATED', 'LEAD_STATUS_CHANGED', 'LEAD_ASSIGNED', 'DEAL_STAGE_CHANGED',
   'MESSAGE_RECEIVED', 'TASK_OVERDUE', 'LEAD_INACTIVE', 'IMPORT_FINISHED');
 create type automation_run_status as enum ('RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED');
+alter type notification_kind add value if not exists 'AUTOMATION';
 alter type notification_kind add value if not exists 'AUTOMATION_DISABLED';
 
 create table automation_rules (
@@ -47,7 +48,7 @@ create table automation_rules (
 create index automation_rules_trigger_idx on automation_rules (organization_id, trigger) where enabled;
 
 create table automation_events (
-  id bigserial primary key,
+  id bigint generated always as identity primary key,
   organization_id uuid not null references organizations (id) on delete cascade deferrable initially deferred,
   created_at timestamptz not null default now(),
   trigger automation_trigger not null,

@@ -33,6 +33,7 @@ import { ConversationResolver } from '../../../resolvers/outreach/ConversationRe
 import { MyDayResolver } from '../../../resolvers/tasks/MyDayResolver.js';
 import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
 import { SequenceEnrollmentResolver, SequenceResolver } from '../../../resolvers/sequences/SequenceResolver.js';
+import { AutomationResolver, AutomationRunResolver } from '../../../resolvers/automation/AutomationResolver.js';
 import { authChecker } from '../auth/auth-checker.js';
 
 export const RESOLVERS = [
@@ -69,6 +70,8 @@ export const RESOLVERS = [
   CampaignRecipientResolver,
   SequenceResolver,
   SequenceEnrollmentResolver,
+  AutomationResolver,
+  AutomationRunResolver,
 ] as const;
 
 export function buildAppSchema(pubSub: PubSub): Promise<GraphQLSchema> {

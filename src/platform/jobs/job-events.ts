@@ -7,13 +7,16 @@ import type { AppDeps } from '../deps.js';
 /**
  * Relays BullMQ progress, completion and failure events to the job's organization channel, where
  * the jobProgress subscription listens. One QueueEvents (its own blocking connection) per queue.
- * Analytics folds are not relayed: they are internal (their result is `analyticsUpdated`), and a
- * relayed event would itself count as a change to fold.
+ * Internal jobs are not relayed: analytics folds (their result is `analyticsUpdated`, and a relayed
+ * event would itself count as a change to fold), sequence steps (`sequenceProgress` tells of them, and
+ * there is one per step of every enrollment) and automation runs (`automationRuns`).
  */
+const INTERNAL: ReadonlySet<string> = new Set([QueueName.ANALYTICS, QueueName.SEQUENCE, QueueName.AUTOMATION]);
+
 export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
   const listeners = deps.queues
     .all()
-    .filter((queue) => queue.name !== QueueName.ANALYTICS)
+    .filter((queue) => !INTERNAL.has(queue.name))
     .map((queue) => listen(deps, queue));
   return {
     async close() {

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { AutomationRule, User } from '../../../entities/index.js';
+import type { AutomationActionResult } from '../../../entities/AutomationParts.js';
+import { AutomationRunStatus, NotificationKind, Role } from '../../../entities/enums.js';
+import { runAtAutomationDepth } from '../../platform/tenancy/tenant-context.js';
+import { NotificationService } from '../notifications/NotificationService.js';
+import type { ServiceScope } from '../scope.js';
+import { runAction } from './actions.js';
+import { conditionsMatch, triggerMatches, type Subject } from './conditions.js';
+import { loadPendingEvents, markProcessed, objectOf } from './event-store.js';
+
+/** A chain of rules stops here: events caused at this depth run no rules (the skip is recorded). */
+export const MAX_DEPTH = 3;
+/** A rule runs at most this often for one object per hour (the rest are recorded as RATE_LIMITED). */
+export const MAX_RUNS_PER_OBJECT_PER_HOUR = 10;
+/** Runs failed in a row that disable a rule. */
+export const FAILURES_TO_DISABLE = 5;
+const BATCH = 500;
+const LEASE_MS = 60_000;
+
+/**
+ * The `automation-run` job (workers/automation-run.ts): an organization's waiting events in order,
+ * each against the organization's enabled rules in the order they were made. One engine per
+ * organization at a time (a lease; a second job finds it held and comes back). For each rule whose
+ * trigger options and conditions match, the run is recorded RUNNING first — the claim that makes it
+ * act at most once per event, across retries, duplicate jobs and a crash — then its actions run at
+ * the event's depth + 1 (so the events they cause carry it), then the run is recorded with what
+ * each action did. Events are marked processed a batch at a time; a crash repeats the evaluation,
+ * never a run.
+ */
+export class AutomationEngine {
+  private readonly holder = randomUUID();
+
+  constructor(private readonly scope: ServiceScope) {}
+
+  async process(): Promise<{ events: number; runs: number; leased: boolean }> {
+    const organizationId = this.organizationId();
+    if (!(await this.lease(organizationId))) return { events: 0, runs: 0, leased: false };
+    let events = 0;
+    let runs = 0;
+    try {
+      for (;;) {
+        const batch = await loadPendingEvents(this.scope.em, organizationId, BATCH);
+        if (!batch.length) break;
+        const rules = await this.scope.em.find(
+          AutomationRule,
+          { enabled: true },
+          { orderBy: { createdAt: 'asc', id: 'asc' }, disableIdentityMap: true },
+        );
+        for (const subject of batch) runs += await this.handle(subject, rules);
+        await markProcessed(
+          this.scope.em,
+          organizationId,
+          batch.map((e) => e.eventId),
+        );
+        events += batch.length;
+        await this.lease(organizationId);
+      }
+    } finally {
+      await this.release(organizationId);
+    }
+    return { events, runs, leased: true };
+  }
+
+  private organizationId(): string {
+    return this.scope.em.getFilterParams<{ organizationId: string }>('tenant').organizationId;
+  }
+
+  private async handle(subject: Subject, rules: AutomationRule[]): Promise<number> {
+    let runs = 0;
+    for (const rule of rules) {
+      if (!rule.enabled || rule.trigger !== subject.trigger) continue;
+      if (!triggerMatches(rule.triggerConfig, subject) || !conditionsMatch(rule.conditions, subject)) continue;
+      runs++;
+      await this.run(rule, subject);
+    }
+    return runs;
+  }
+
+  private async run(rule: AutomationRule, subject: Subject): Promise<void> {
+    const { em } = this.scope;
+    const object = objectOf(subject);
+    const skipped =
+      subject.depth >= MAX_DEPTH
+        ? 'DEPTH_LIMIT'
+        : (await this.runsThisHour(rule.id, object.id)) >= MAX_RUNS_PER_OBJECT_PER_HOUR
+          ? 'RATE_LIMITED'
+          : null;
+    const claimed = await em.execute<{ id: string }[]>(
+      `insert into automation_runs (id, organization_id, rule_id, event_id, trigger, object_type, object_id, depth,
+                                    status, skipped_reason)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (rule_id, event_id) do nothing returning id`,
+      [
+        randomUUID(),
+        rule.organizationId,
+        rule.id,
+        subject.eventId,
+        subject.trigger,
+        object.type,
+        object.id,
+        subject.depth,
+        skipped ? AutomationRunStatus.SKIPPED : AutomationRunStatus.RUNNING,
+        skipped,
+      ],
+    );
+    if (!claimed.length) return this.interrupted(rule.id, subject.eventId);
+    if (skipped) return;
+    const scope = { ...this.scope, actor: await this.author(rule) };
+    const results: AutomationActionResult[] = [];
+    await runAtAutomationDepth(subject.depth + 1, async () => {
+      for (const [i, action] of rule.actions.entries()) results.push(await runAction(scope, rule, subject, action, i));
+    });
+    await this.record(rule, claimed[0]!.id, results);
+  }
+
+  /** Actions act as the rule's author (or, when the author is gone, the organization's owner). */
+  private async author(rule: AutomationRule) {
+    const id =
+      rule.createdById ??
+      (await this.scope.em.findOneOrFail(User, { role: Role.OWNER }, { orderBy: { createdAt: 'asc' } })).id;
+    return { id, organizationId: rule.organizationId, role: Role.ADMIN };
+  }
+
+  /** A run found RUNNING when its event comes round again was cut off by a crash: recorded, never repeated. */
+  private async interrupted(ruleId: string, eventId: string): Promise<void> {
+    await this.scope.em.execute(
+      `update automation_runs set status = 'FAILED', error = 'Interrupted (the worker stopped during the run); ' ||
+              'not repeated, so no action runs twice', updated_at = now()
+        where rule_id = ? and event_id = ? and status = 'RUNNING'`,
+      [ruleId, eventId],
+    );
+  }
+
+  private async runsThisHour(ruleId: string, objectId: string | null): Promise<number> {
+    if (!objectId) return 0;
+    const [row] = await this.scope.em.execute<{ n: number }[]>(
+      `select count(*)::int as n from automation_runs
+        where rule_id = ? and object_id = ? and created_at > now() - interval '1 hour' and status <> 'SKIPPED'`,
+      [ruleId, objectId],
+    );
+    return row!.n;
+  }
+
+  private async record(rule: AutomationRule, runId: string, results: AutomationActionResult[]): Promise<void> {
+    const failed = results.filter((r) => r.outcome === 'FAILED');
+    const done = results.filter((r) => r.outcome === 'DONE');
+    const status = !failed.length
+      ? AutomationRunStatus.SUCCEEDED
+      : done.length
+        ? AutomationRunStatus.PARTIAL
+        : AutomationRunStatus.FAILED;
+    const error = failed.map((f) => `action ${f.index} (${f.type}): ${f.detail}`).join('; ') || null;
+    await this.scope.em.execute(
+      'update automation_runs set status = ?, actions = ?::jsonb, error = ?, updated_at = now() where id = ?',
+      [status, JSON.stringify(results), error?.slice(0, 2_000) ?? null, runId],
+    );
+    const failures = status === AutomationRunStatus.FAILED ? rule.consecutiveFailures + 1 : 0;
+    const disable = failures >= FAILURES_TO_DISABLE;
+    await this.scope.em.execute(
+      `update automation_rules set consecutive_failures = ?, last_run_at = now(), updated_at = now(),
+              enabled = case when ? then false else enabled end,
+              disabled_reason = case when ? then ? else disabled_reason end
+        where id = ?`,
+      [failures, disable, disable, `Failed ${failures} times in a row; last: ${error ?? ''}`.slice(0, 500), rule.id],
+    );
+    rule.consecutiveFailures = failures;
+    if (disable) {
+      rule.enabled = false;
+      await this.tellAdmins(rule, error ?? '');
+    }
+  }
+
+  private async tellAdmins(rule: AutomationRule, error: string): Promise<void> {
+    const admins = await this.scope.em.find(User, { role: { $in: [Role.OWNER, Role.ADMIN] }, deactivatedAt: null });
+    const notifications = new NotificationService(this.scope);
+    for (const admin of admins)
+      await notifications.notify({
+        userId: admin.id,
+        kind: NotificationKind.AUTOMATION_DISABLED,
+        title: `Automation rule "${rule.name}" was turned off`,
+        body: `It failed ${FAILURES_TO_DISABLE} times in a row. Last error: ${error}`.slice(0, 2_000),
+        dedupeKey: `automation-disabled:${rule.id}:${Date.now()}`,
+      });
+  }
+
+  private async lease(organizationId: string): Promise<boolean> {
+    const rows = await this.scope.em.execute<{ holder: string }[]>(
+      `insert into automation_leases (organization_id, holder, locked_until)
+       values (?, ?, now() + ?::interval)
+       on conflict (organization_id) do update set holder = excluded.holder, locked_until = excluded.locked_until
+        where automation_leases.locked_until < now() or automation_leases.holder = excluded.holder
+       returning holder`,
+      [organizationId, this.holder, `${LEASE_MS} milliseconds`],
+    );
+    return rows.length === 1;
+  }
+
+  private async release(organizationId: string): Promise<void> {
+    await this.scope.em.execute(
+      `update automation_leases set locked_until = now() - interval '1 second'
+        where organization_id = ? and holder = ?`,
+      [organizationId, this.holder],
+    );
+  }
+}
