@@ -6,6 +6,6 @@ export const sequenceStep: JobSpec<SequenceStepJob> = {
   queue: QueueName.SEQUENCE,
   name: 'sequence-step',
   concurrency: (base) => Math.max(base, 20), // mostly waiting on SMTP or the SMS gateway
-  run: (job, services) => services.sequenceRunner.runStep(job),
+  run: (job, services) => services.sequenceRunner.runSteps(job),
   giveUp: (data, error, services) => services.sequenceRunner.gaveUp(data, error.message),
 };

@@ -19,6 +19,7 @@ import { prepareDatabase } from '../platform/db/bootstrap.js';
 import { createDeps } from '../platform/deps.js';
 import { createLogger } from '../platform/observability/logger.js';
 import { createServices } from '../domains/index.js';
+import { seedFollowUp } from './seed-automation.js';
 import type { AppDeps } from '../platform/deps.js';
 import { ZIP_TABLE } from '../platform/providers/geocoder/zip-table.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -143,6 +144,13 @@ export async function seed(
   org.smsNumber = '+15125550100'; // so SMS campaigns work in the demo (offline SMS provider)
   await withTenant(orm, org.id, (em) => fill(deps, org, em, counts));
   await spreadOverTwoYears(deps.config.databaseOwnerUrl, org.id);
+  // After the history is spread: these leads are new.
+  await withTenant(orm, org.id, async (em) => {
+    const people = await em.find(User, { role: Role.AGENT }, { orderBy: { email: 'asc' } });
+    const owner = await em.findOneOrFail(User, { email: DEMO.email });
+    const actor: AuthUser = { id: owner.id, organizationId: org.id, role: Role.OWNER };
+    await seedFollowUp(() => createServices({ em: em.fork({ clear: true }), actor, deps }), em, people);
+  });
   return { created: true, organizationId: org.id };
 }
 

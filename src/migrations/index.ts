@@ -24,6 +24,7 @@ import { Migration20261203100000_analytics_changes } from './Migration2026120310
 import { Migration20261203110000_invitation_revocation } from './Migration20261203110000_invitation_revocation.js';
 import { Migration20261203130000_sequences } from './Migration20261203130000_sequences.js';
 import { Migration20261203140000_automation } from './Migration20261203140000_automation.js';
+import { Migration20261203150000_consent_lookup } from './Migration20261203150000_consent_lookup.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203120000_user_lifecycle', class: Migration20261203120000_user_lifecycle },
   { name: 'Migration20261203130000_sequences', class: Migration20261203130000_sequences },
   { name: 'Migration20261203140000_automation', class: Migration20261203140000_automation },
+  { name: 'Migration20261203150000_consent_lookup', class: Migration20261203150000_consent_lookup },
 ];

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalSmtp } from '../../src/platform/mail/local-smtp.js';
 import type { OfflineSmsProvider } from '../../src/platform/providers/sms/index.js';
@@ -199,8 +200,13 @@ describe('sequence rules', () => {
   });
 });
 
-const twilio = await startTwilioServer(15);
-afterAll(() => twilio.close());
+const twilio = await startTwilioServer(250); // a gateway under load: sends are in flight when the worker dies
+const workerProcesses: ChildProcess[] = [];
+afterAll(async () => {
+  // Also when a test fails half-way: a worker left running would go on sweeping the shared database.
+  for (const child of workerProcesses) child.kill('SIGKILL');
+  await twilio.close();
+});
 // The crash test's API has no workers of its own: worker processes are started and killed by the test.
 const crashServer = await startTestServer({ workers: false, config: { smtpUrl: smtp.url } });
 
@@ -250,15 +256,22 @@ describe('a worker killed mid-sequence', () => {
       },
     });
     const first = await startWorkerProcess(crashServer.config, workerEnv);
+    workerProcesses.push(first);
     await t.api.EnrollInSequence({ sequenceId: seq.id, input: { leadIds: leads.map((l) => l.id) } });
-    await waitFor(async () => (await steps(t, seq.id)) >= 150, 60_000, 'first sends');
+    // Killed while texts are at the gateway (claimed, not yet recorded): those claims are left to be taken over.
+    await waitFor(
+      async () => (await steps(t, seq.id)) >= 150 && (await steps(t, seq.id, 'SENDING')) > 0,
+      60_000,
+      'first sends, and texts in flight',
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const atKill = await steps(t, seq.id);
     expect(atKill).toBeLessThan(600); // killed mid-run, not after it
-    expect(await steps(t, seq.id, 'SENDING')).toBeGreaterThan(0); // with claims in flight, left to be taken over
+    expect(await steps(t, seq.id, 'SENDING')).toBeGreaterThan(0);
 
     const second = await startWorkerProcess(crashServer.config, workerEnv);
+    workerProcesses.push(second);
     try {
       await waitFor(async () => (await steps(t, seq.id)) === 600, 90_000, 'every step sent');
     } finally {

@@ -1,46 +1,37 @@
 import { createHash } from 'node:crypto';
-import { Activity, MessageTemplate, OutboundMessage, Suppression, Task } from '../../../entities/index.js';
+import { Task } from '../../../entities/index.js';
 import {
-  ActivityType,
-  Direction,
   EnrollmentStatus,
-  MessageChannel,
-  MessageStatus,
   Role,
   SequenceStatus,
   SequenceStepStatus,
   SequenceStepType,
-  SuppressionReason,
 } from '../../../entities/enums.js';
 import type { JobRun } from '../../platform/jobs/job-run.js';
 import type { SequenceStepJob } from '../../platform/jobs/queues.js';
-import { textToHtml } from '../../platform/mail/html.js';
-import { isPermanentSmtpFailure } from '../../platform/mail/Mailer.js';
-import { SmsSendError } from '../../platform/providers/sms/index.js';
 import { contactBlock } from '../outreach/ConsentService.js';
 import { nextWindowOpening, timeZoneForState } from '../outreach/send-window.js';
-import { withOptOutNotice } from '../outreach/template.js';
-import { loadSender, renderForLead } from '../outreach/TemplateService.js';
 import type { ServiceScope } from '../scope.js';
 import { TaskService } from '../tasks/TaskService.js';
-import { EnrollmentTransitions } from './enrollment-state.js';
+import { EnrollmentTransitions, type StepEnd } from './enrollment-state.js';
 import { announceProgress, scheduleSteps } from './progress.js';
-import { loadStepState, type StepState } from './step-state.js';
+import { sendClaimed, type SendOutcome } from './step-sender.js';
+import { loadStepStates, type StepState } from './step-state.js';
 import { nextAction } from './steps.js';
 
-type Outcome = 'SENT' | 'DONE' | 'SKIPPED' | 'FAILED';
-export type StepResult = { status: SequenceStepStatus | 'GONE' | 'PAUSED' | 'DEFERRED' | 'WAITING' };
+type Ending = Omit<StepEnd, 'run' | 'next'>;
 
 /**
- * The `sequence-step` job (workers/sequence-step.ts): runs one step of one enrollment at its time.
- * Nothing when the enrollment ended or moved on (exits take effect even if the job was queued),
- * nothing while the sequence is paused (resume schedules it again). A send is checked at send time
- * against the sending window in the lead's local time (deferred, with a job at the opening),
- * consent, do-not-contact, suppression and the frequency cap (skipped with the reason), then
- * claimed (SCHEDULED → SENDING, one worker wins) before the side effect. A worker that dies holding
- * a claim leaves it stale; the job's retry takes it over, asks the SMS provider whether the text went
- * (it never texts twice) and resends an email with the same Message-ID (receivers de-duplicate).
- * The step's end and the next step are written in one statement; the next step's job follows.
+ * The `sequence-step` job (workers/sequence-step.ts): the steps of a batch (enrollments whose step
+ * is due at the same time) at their time. For each: nothing when the enrollment ended or moved on
+ * (exits take effect even if the job was queued), nothing while the sequence is paused (resume
+ * schedules it again); a send is checked at send time against the sending window in the lead's
+ * local time (deferred, with a job at the opening), consent, do-not-contact, suppression and the
+ * frequency cap (skipped with the reason). The sends left are claimed in one statement
+ * (SCHEDULED → SENDING; one worker wins) before the side effect, sent concurrently
+ * (step-sender.ts), and recorded — message, timeline entry, step SENT and the next step — in one
+ * transaction; the next steps' jobs follow. A worker that dies holding claims leaves them stale;
+ * the job's retry takes them over after SEND_CLAIM_STALE_MS.
  */
 export class SequenceRunner {
   private readonly transitions: EnrollmentTransitions;
@@ -49,229 +40,240 @@ export class SequenceRunner {
     this.transitions = new EnrollmentTransitions(scope.em);
   }
 
-  async runStep(job: JobRun<SequenceStepJob>): Promise<StepResult> {
-    const { organizationId, enrollmentId, stepIndex } = job.data;
-    const state = await loadStepState(this.scope.em, organizationId, enrollmentId, stepIndex);
-    if (!state) return { status: 'GONE' };
-    const { run } = state;
+  async runSteps(job: JobRun<SequenceStepJob>): Promise<{ sent: number; other: number }> {
+    const states = await loadStepStates(this.scope.em, job.data.organizationId, job.data.steps);
     const staleBefore = new Date(Date.now() - this.scope.deps.config.sendClaimStaleMs);
-    const sending = run.status === SequenceStepStatus.SENDING;
-    if (run.status !== SequenceStepStatus.SCHEDULED && !sending) return { status: run.status };
-    if (state.enrollment.status !== EnrollmentStatus.ACTIVE || state.enrollment.currentStep !== stepIndex) {
-      await this.transitions.cancel(run.id, 'ENROLLMENT_ENDED');
-      return { status: SequenceStepStatus.CANCELLED };
+    const sends: StepState[] = [];
+    let retry: Error | null = null;
+    for (const state of states) {
+      try {
+        const ready = await this.triage(state, staleBefore);
+        if (ready === 'SEND') sends.push(state);
+        if (ready === 'TASK') await this.runTask(state, staleBefore);
+      } catch (err) {
+        retry ??= err as Error;
+      }
     }
-    if (state.sequence.status !== SequenceStatus.ACTIVE) return { status: 'PAUSED' };
+    const sent = await this.send(sends, staleBefore);
+    retry ??= sent.retry;
+    if (retry) throw retry; // after recording what was done; the retry runs only what is still due
+    return { sent: sent.count, other: states.length - sent.count };
+  }
+
+  /** After the job's last attempt: its steps still due are FAILED and their enrollments go on. */
+  async gaveUp(data: SequenceStepJob, error: string): Promise<void> {
+    const states = await loadStepStates(this.scope.em, data.organizationId, data.steps);
+    const due = states.filter((s) => s.enrollment.status === EnrollmentStatus.ACTIVE);
+    await this.finish(due.map((state) => ({ state, ending: { status: 'FAILED', error } })));
+  }
+
+  /** What to do with one step now: run it ('SEND', 'TASK') or nothing more (it was decided here). */
+  private async triage(state: StepState, staleBefore: Date): Promise<'SEND' | 'TASK' | null> {
+    const { run, sequence } = state;
+    const sending = run.status === SequenceStepStatus.SENDING;
+    if (run.status !== SequenceStepStatus.SCHEDULED && !sending) return null;
+    if (state.enrollment.status !== EnrollmentStatus.ACTIVE || state.enrollment.currentStep !== run.stepIndex) {
+      await this.transitions.cancel(run.id, 'ENROLLMENT_ENDED');
+      return null;
+    }
+    if (sequence.status !== SequenceStatus.ACTIVE) return null; // paused: resume schedules it again
     if (sending && run.updatedAt >= staleBefore) {
       // Another worker holds the claim: look again when it would be stale.
       const at = new Date(run.updatedAt.getTime() + this.scope.deps.config.sendClaimStaleMs + 500);
-      await this.scope.deps.queues.enqueueSequenceSteps([{ data: job.data, at }]);
-      return { status: 'WAITING' };
+      await this.reschedule(state, at);
+      return null;
     }
-    if (!sending && run.scheduledFor.getTime() > Date.now() + 1_000) return { status: 'WAITING' }; // moved later
-    const step = state.steps[stepIndex]!;
-    if (step.type === SequenceStepType.TASK) return this.runTask(state, staleBefore);
-    return this.runSend(state, staleBefore);
+    if (!sending && run.scheduledFor.getTime() > Date.now() + 1_000) return null; // moved later; its own job
+    if (run.kind === SequenceStepType.TASK) return 'TASK';
+    return sending ? 'SEND' : this.checkSend(state);
   }
 
-  /** After the job's last attempt: the step is FAILED and the enrollment goes on to the next one. */
-  async gaveUp(data: SequenceStepJob, error: string): Promise<void> {
-    const state = await loadStepState(this.scope.em, data.organizationId, data.enrollmentId, data.stepIndex);
-    if (state) await this.finish(state, 'FAILED', { error });
-  }
-
-  private async runSend(state: StepState, staleBefore: Date): Promise<StepResult> {
+  /** The send-time checks: sending window, contact point, consent, do-not-contact, suppression, cap. */
+  private async checkSend(state: StepState): Promise<'SEND' | null> {
     const { run, sequence } = state;
-    if (!state.to) return this.finish(state, 'SKIPPED', { reason: 'NO_ADDRESS' });
-    if (run.status === SequenceStepStatus.SCHEDULED) {
-      const zone = timeZoneForState(state.propertyState);
-      const opens = nextWindowOpening(new Date(), zone, sequence.windowStartHour, sequence.windowEndHour);
-      if (opens) {
-        await this.transitions.defer(run.id, run.enrollmentId, opens);
-        await scheduleSteps(this.scope.deps, state.lead.organizationId, [
-          { enrollmentId: run.enrollmentId, index: run.stepIndex, at: opens },
-        ]);
-        announceProgress(this.scope.deps, state, 'SCHEDULED', 'QUIET_HOURS_DEFERRED');
-        return { status: 'DEFERRED' };
-      }
-      const blocked = contactBlock(state.dnc, state.consentStatus, state.suppressed);
-      if (blocked === 'OPTED_OUT' && sequence.exitOnOptOut) {
-        await this.transitions.exit({ ids: [run.enrollmentId] }, 'OPTED_OUT');
-        announceProgress(this.scope.deps, state, 'EXITED', 'OPTED_OUT');
-        return { status: SequenceStepStatus.CANCELLED };
-      }
-      if (blocked) return this.finish(state, 'SKIPPED', { reason: blocked });
-      if (state.capped) return this.finish(state, 'SKIPPED', { reason: 'FREQUENCY_CAP' });
-      if (run.kind === SequenceStepType.SMS && !state.organization.smsNumber)
-        return this.finish(state, 'FAILED', { error: 'The organization has no SMS number' });
+    const zone = timeZoneForState(state.propertyState);
+    const opens = nextWindowOpening(new Date(), zone, sequence.windowStartHour, sequence.windowEndHour);
+    const end = (ending: Ending) => this.finish([{ state, ending }]).then(() => null);
+    if (!state.to) return end({ status: 'SKIPPED', reason: 'NO_ADDRESS' });
+    if (opens) {
+      await this.transitions.defer(run.id, run.enrollmentId, opens);
+      await this.reschedule(state, opens);
+      announceProgress(this.scope.deps, state, 'SCHEDULED', 'QUIET_HOURS_DEFERRED');
+      return null;
     }
-    if (!(await this.transitions.claim(run.id, staleBefore))) return { status: 'WAITING' };
-    const template = await this.scope.em.findOne(MessageTemplate, { id: state.steps[run.stepIndex]!.templateId! });
-    if (!template) return this.finish(state, 'FAILED', { error: 'The template was deleted' });
-    const sender = await loadSender(this.scope.em, sequence.createdById, state.lead.organizationId);
-    const rendered = await renderForLead(this.scope.em, template, state.lead, sender);
-    const body = run.kind === SequenceStepType.SMS ? withOptOutNotice(rendered.body) : rendered.body;
-    const message = { subject: rendered.subject ?? null, body, templateId: template.id };
-    try {
-      const providerMessageId = await this.deliver(state, message, run.status === SequenceStepStatus.SENDING);
-      return await this.recordSent(state, message, providerMessageId);
-    } catch (err) {
-      return this.failed(state, err as Error);
+    const blocked = contactBlock(state.dnc, state.consentStatus, state.suppressed);
+    if (blocked === 'OPTED_OUT' && sequence.exitOnOptOut) {
+      await this.transitions.exit({ ids: [run.enrollmentId] }, 'OPTED_OUT');
+      announceProgress(this.scope.deps, state, EnrollmentStatus.EXITED, 'OPTED_OUT');
+      return null;
     }
+    if (blocked) return end({ status: 'SKIPPED', reason: blocked });
+    if (state.capped) return end({ status: 'SKIPPED', reason: 'FREQUENCY_CAP' });
+    if (run.kind === SequenceStepType.SMS && !state.organization.smsNumber)
+      return end({ status: 'FAILED', error: 'The organization has no SMS number' });
+    return 'SEND';
   }
 
-  private async deliver(
-    state: StepState,
-    message: { subject: string | null; body: string },
-    takeover: boolean,
-  ): Promise<string> {
-    const { deps } = this.scope;
-    const { run, lead } = state;
-    if (run.kind === SequenceStepType.SMS) {
-      const from = state.organization.smsNumber!;
-      const sms = { from, to: state.to!, body: message.body };
-      const earlier = takeover ? await deps.sms.findSent({ ...sms, since: run.updatedAt }) : null;
-      if (earlier) return earlier;
-      const statusCallbackUrl = `${deps.config.publicUrl}/webhooks/twilio/status?org=${lead.organizationId}`;
-      return (await deps.sms.send({ organizationId: lead.organizationId, ...sms, statusCallbackUrl }))
-        .providerMessageId;
-    }
-    return deps.mailer.send({
-      from: deps.config.mailFrom,
-      to: state.to!,
-      subject: message.subject ?? '',
-      text: message.body,
-      html: textToHtml(message.body),
-      messageId: `<${run.id}@${lead.organizationId}.realestateos>`,
-      headers: { 'X-Reos-Sequence-Id': run.sequenceId, 'X-Reos-Step-Run-Id': run.id },
-    });
+  /** Claims the sends in one statement, sends what this worker won, and records the outcomes. */
+  private async send(states: StepState[], staleBefore: Date): Promise<{ count: number; retry: Error | null }> {
+    const won = await this.transitions.claim(
+      states.map((s) => s.run.id),
+      staleBefore,
+    );
+    const outcomes = await sendClaimed(
+      this.scope,
+      states.filter((s) => won.has(s.run.id)),
+    );
+    let retry: Error | null = null;
+    for (const o of outcomes)
+      if ('retry' in o) {
+        await this.transitions.release(o.state.run.id, o.retry.message);
+        retry ??= o.retry;
+      }
+    await this.finish(outcomes.flatMap((o) => ('refused' in o ? [{ state: o.state, ending: failed(o) }] : [])));
+    const sent = outcomes.filter((o): o is Extract<SendOutcome, { sent: unknown }> => 'sent' in o);
+    await this.recordSent(sent);
+    return { count: sent.length, retry };
   }
 
-  /** The message on the lead's conversation and timeline, the step SENT and the next step, in one transaction. */
-  private async recordSent(
-    state: StepState,
-    message: { subject: string | null; body: string; templateId: string },
-    providerMessageId: string,
-  ): Promise<StepResult> {
-    const { run } = state;
-    const sms = run.kind === SequenceStepType.SMS;
-    const sentAt = new Date();
-    const messageId = derivedId(run.id, 'message');
+  /** The messages on the leads' conversations and timelines, the steps SENT and the next steps: one transaction. */
+  private async recordSent(sent: Extract<SendOutcome, { sent: unknown }>[]): Promise<void> {
+    if (!sent.length) return;
+    const at = new Date();
+    const organizationId = sent[0]!.state.lead.organizationId;
+    const rows = sent.map(({ state, sent: s }) => ({ state, s, messageId: derivedId(state.run.id, 'message') }));
     await this.scope.em.transactional(async (em) => {
-      em.create(OutboundMessage, {
-        id: messageId,
-        leadId: run.leadId,
-        templateId: message.templateId,
-        channel: sms ? MessageChannel.SMS : MessageChannel.EMAIL,
-        toAddress: state.to!,
-        subject: message.subject ?? undefined,
-        body: message.body,
-        status: MessageStatus.SENT,
-        providerMessageId,
-        sentAt,
-        sentById: state.sequence.createdById ?? undefined,
-      });
-      em.create(Activity, {
-        leadId: run.leadId,
-        type: sms ? ActivityType.SMS : ActivityType.EMAIL,
-        direction: Direction.OUTBOUND,
-        body: message.subject ? `${message.subject}\n\n${message.body}` : message.body,
-        outcome: `SENT (sequence ${state.sequence.name})`,
-        occurredAt: sentAt,
-        userId: state.sequence.createdById ?? undefined,
-      });
-      await em.flush();
+      await em.execute(
+        `with d as (select * from json_to_recordset(?::json) as x(
+                      id uuid, lead_id uuid, template_id uuid, channel message_channel, to_address text, subject text,
+                      body text, provider_message_id text, sent_by_id uuid, activity_id uuid, outcome text)),
+              m as (insert into outbound_messages (id, organization_id, lead_id, template_id, channel, to_address,
+                                                   subject, body, status, provider_message_id, sent_at, sent_by_id)
+                    select id, ?, lead_id, template_id, channel, to_address, subject, body, 'SENT', provider_message_id,
+                           ?, sent_by_id from d
+                    on conflict (id) do nothing)
+         insert into activities (id, organization_id, lead_id, type, direction, body, outcome, occurred_at, user_id)
+         select activity_id, ?, lead_id, channel::text::activity_type, 'OUTBOUND',
+                case when subject is null then body else subject || E'\\n\\n' || body end,
+                outcome, ?, sent_by_id from d`,
+        [JSON.stringify(rows.map(messageRow)), organizationId, at, organizationId, at],
+      );
       await new EnrollmentTransitions(em).finish(
-        run,
-        { status: 'SENT' },
-        { messageId, sentAt },
-        this.next(state, sentAt),
+        organizationId,
+        rows.map(({ state, messageId }) => ({
+          run: state.run,
+          status: 'SENT',
+          messageId,
+          sentAt: at,
+          next: next(state, at),
+        })),
       );
     });
-    await this.afterFinish(state, 'SENT', null, sentAt);
-    return { status: SequenceStepStatus.SENT };
-  }
-
-  /** Refused for good: FAILED (the address suppressed) and on to the next step. Otherwise released for the retry. */
-  private async failed(state: StepState, err: Error): Promise<StepResult> {
-    const sms = state.run.kind === SequenceStepType.SMS;
-    const permanent = err instanceof SmsSendError ? err.permanent : isPermanentSmtpFailure(err);
-    if (!permanent) {
-      await this.transitions.release(state.run.id, err.message);
-      throw err;
-    }
-    await this.scope.em
-      .getRepository(Suppression)
-      .suppress(
-        state.lead.organizationId,
-        sms ? MessageChannel.SMS : MessageChannel.EMAIL,
-        state.to!,
-        SuppressionReason.HARD_BOUNCE,
-        err.message,
-      );
-    return this.finish(state, 'FAILED', { error: err.message });
+    await this.afterFinish(rows.map(({ state }) => ({ state, status: 'SENT', reason: null, at })));
   }
 
   /**
    * A task for the step's user, else the lead's assignee, else the sequence's author. Its id is
    * derived from the step, so a takeover after a crash finds the task instead of making another.
    */
-  private async runTask(state: StepState, staleBefore: Date): Promise<StepResult> {
+  private async runTask(state: StepState, staleBefore: Date): Promise<void> {
     const { run, lead, sequence } = state;
-    if (!(await this.transitions.claim(run.id, staleBefore))) return { status: 'WAITING' };
+    if (!(await this.transitions.claim([run.id], staleBefore)).size) return;
     const taskId = derivedId(run.id, 'task');
+    const end = (ending: Ending) => this.finish([{ state, ending }]);
     if (!(await this.scope.em.count(Task, { id: taskId }))) {
       const step = state.steps[run.stepIndex]!;
       const assigneeId = step.taskAssigneeId ?? lead.assignedUserId ?? sequence.createdById;
-      if (!assigneeId) return this.finish(state, 'SKIPPED', { reason: 'NO_ASSIGNEE' });
+      if (!assigneeId) return end({ status: 'SKIPPED', reason: 'NO_ASSIGNEE' });
       const actor = { id: sequence.createdById ?? assigneeId, organizationId: lead.organizationId, role: Role.ADMIN };
+      const dueAt = new Date(Date.now() + (step.taskDueInHours ?? 0) * 3_600_000);
+      const task = {
+        title: step.taskTitle!,
+        notes: `From the sequence "${sequence.name}"`,
+        leadId: lead.id,
+        assigneeId,
+        dueAt,
+      };
       try {
-        await new TaskService({ ...this.scope, actor }).create(
-          {
-            title: step.taskTitle!,
-            notes: `From the sequence "${sequence.name}"`,
-            leadId: lead.id,
-            assigneeId,
-            dueAt: new Date(Date.now() + (step.taskDueInHours ?? 0) * 3_600_000),
-          },
-          { id: taskId },
-        );
+        await new TaskService({ ...this.scope, actor }).create(task, { id: taskId });
       } catch (err) {
-        if ((err as { code?: string }).code !== 'BAD_USER_INPUT') throw err;
-        return this.finish(state, 'SKIPPED', { reason: 'ASSIGNEE_DEACTIVATED', error: (err as Error).message });
+        if ((err as { code?: string }).code !== 'BAD_USER_INPUT') {
+          await this.transitions.release(run.id, (err as Error).message);
+          throw err;
+        }
+        return end({ status: 'SKIPPED', reason: 'ASSIGNEE_DEACTIVATED', error: (err as Error).message });
       }
     }
-    return this.finish(state, 'DONE', { taskId });
+    return end({ status: 'DONE', taskId });
   }
 
-  private next(state: StepState, after: Date) {
-    const zones = { lead: timeZoneForState(state.propertyState), organization: state.organization.timeZone };
-    const next = nextAction(state.steps, state.run.stepIndex + 1, after, zones);
-    return next ? { ...next, kind: state.steps[next.index]!.type } : null;
+  private async finish(items: { state: StepState; ending: Ending }[]): Promise<void> {
+    if (!items.length) return;
+    const at = new Date();
+    const organizationId = items[0]!.state.lead.organizationId;
+    const ended = await this.transitions.finish(
+      organizationId,
+      items.map(({ state, ending }) => ({ ...ending, run: state.run, next: next(state, at) })),
+    );
+    await this.afterFinish(
+      items
+        .filter(({ state }) => ended.has(state.run.id))
+        .map(({ state, ending }) => ({ state, status: ending.status, reason: ending.reason ?? null, at })),
+    );
   }
 
-  private async finish(
-    state: StepState,
-    status: Outcome,
-    detail: { reason?: string; error?: string; taskId?: string },
-  ): Promise<StepResult> {
-    const now = new Date();
-    const next = this.next(state, now);
-    const links = { taskId: detail.taskId ?? null };
-    if (await this.transitions.finish(state.run, { status, ...detail }, links, next))
-      await this.afterFinish(state, status, detail.reason ?? null, now);
-    return { status: status as SequenceStepStatus };
+  /** Tells subscribers, and queues the next steps (the rows are written; the sweep covers a failed enqueue). */
+  private async afterFinish(items: { state: StepState; status: string; reason: string | null; at: Date }[]) {
+    const upcoming: { enrollmentId: string; index: number; at: Date }[] = [];
+    for (const { state, status, reason, at } of items) {
+      announceProgress(this.scope.deps, state, status, reason);
+      const n = next(state, at);
+      if (n) upcoming.push({ enrollmentId: state.run.enrollmentId, index: n.index, at: n.at });
+      else announceProgress(this.scope.deps, state, EnrollmentStatus.COMPLETED, null);
+    }
+    if (upcoming.length) await scheduleSteps(this.scope.deps, items[0]!.state.lead.organizationId, upcoming);
   }
 
-  private async afterFinish(state: StepState, status: Outcome, reason: string | null, at: Date): Promise<void> {
-    announceProgress(this.scope.deps, state, status, reason);
-    const next = this.next(state, at);
-    if (next)
-      await scheduleSteps(this.scope.deps, state.lead.organizationId, [
-        { enrollmentId: state.run.enrollmentId, index: next.index, at: next.at },
-      ]);
-    else announceProgress(this.scope.deps, state, EnrollmentStatus.COMPLETED, null);
+  private reschedule(state: StepState, at: Date): Promise<void> {
+    const step = { enrollmentId: state.run.enrollmentId, index: state.run.stepIndex, at };
+    return scheduleSteps(this.scope.deps, state.lead.organizationId, [step]);
   }
+}
+
+/** The step after this one, with the waits between folded into its time. */
+function next(state: StepState, after: Date): StepEnd['next'] {
+  const zones = { lead: timeZoneForState(state.propertyState), organization: state.organization.timeZone };
+  const n = nextAction(state.steps, state.run.stepIndex + 1, after, zones);
+  return n ? { ...n, kind: state.steps[n.index]!.type } : null;
+}
+
+function failed(o: Extract<SendOutcome, { refused: string }>): Ending {
+  return { status: 'FAILED', error: o.refused };
+}
+
+function messageRow({
+  state,
+  s,
+  messageId,
+}: {
+  state: StepState;
+  s: { message: { subject: string | null; body: string; templateId: string }; providerMessageId: string };
+  messageId: string;
+}) {
+  const sms = state.run.kind === SequenceStepType.SMS;
+  return {
+    id: messageId,
+    lead_id: state.run.leadId,
+    template_id: s.message.templateId,
+    channel: sms ? 'SMS' : 'EMAIL',
+    to_address: state.to,
+    subject: s.message.subject,
+    body: s.message.body,
+    provider_message_id: s.providerMessageId,
+    sent_by_id: state.sequence.createdById,
+    activity_id: derivedId(state.run.id, 'activity'),
+    outcome: `SENT (sequence ${state.sequence.name})`,
+  };
 }
 
 /** A stable id for what a step run makes (its message, its task), so a takeover can find it. */

@@ -1,6 +1,37 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EnrollmentSource, SequenceStepType } from '../../../entities/enums.js';
 
+/** How one step ended, what it made, and the step after it (none: the enrollment is complete). */
+export interface StepEnd {
+  run: { id: string; enrollmentId: string; sequenceId: string; leadId: string; stepIndex: number };
+  status: 'SENT' | 'DONE' | 'SKIPPED' | 'FAILED';
+  reason?: string | null;
+  error?: string | null;
+  messageId?: string | null;
+  taskId?: string | null;
+  sentAt?: Date | null;
+  next: { index: number; kind: SequenceStepType; at: Date } | null;
+}
+
+function endRow(e: StepEnd) {
+  return {
+    run_id: e.run.id,
+    enrollment_id: e.run.enrollmentId,
+    sequence_id: e.run.sequenceId,
+    lead_id: e.run.leadId,
+    step_index: e.run.stepIndex,
+    status: e.status,
+    reason: e.reason ?? null,
+    error: e.error?.slice(0, 500) ?? null,
+    message_id: e.messageId ?? null,
+    task_id: e.taskId ?? null,
+    sent_at: e.sentAt?.toISOString() ?? null,
+    next_index: e.next?.index ?? null,
+    next_kind: e.next?.kind ?? null,
+    next_at: e.next?.at.toISOString() ?? null,
+  };
+}
+
 /**
  * The enrollment and step-run state machine — the one module that changes
  * `sequence_enrollments.status`/`current_step` and `sequence_step_runs.status` (besides the exit
@@ -91,15 +122,17 @@ export class EnrollmentTransitions {
     );
   }
 
-  /** SCHEDULED → SENDING, or a stale SENDING (its worker died) taken over. True when this caller won. */
-  async claim(runId: string, staleBefore: Date): Promise<boolean> {
+  /** SCHEDULED → SENDING, or a stale SENDING (its worker died) taken over, in one statement; returns the ids won. */
+  async claim(runIds: string[], staleBefore: Date): Promise<Set<string>> {
+    if (!runIds.length) return new Set();
     const rows = await this.em.execute<{ id: string }[]>(
       `update sequence_step_runs set status = 'SENDING', updated_at = now()
-        where id = ? and (status = 'SCHEDULED' or (status = 'SENDING' and updated_at < ?))
+        where id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))
+          and (status = 'SCHEDULED' or (status = 'SENDING' and updated_at < ?))
         returning id`,
-      [runId, staleBefore],
+      [JSON.stringify(runIds), staleBefore],
     );
-    return rows.length === 1;
+    return new Set(rows.map((r) => r.id));
   }
 
   /** A claimed step that could not be sent this time (a transient failure): SCHEDULED again for the retry. */
@@ -123,59 +156,42 @@ export class EnrollmentTransitions {
   }
 
   /**
-   * Ends a step (SENT, DONE, SKIPPED, FAILED from SCHEDULED or SENDING) and, in the same statement,
-   * moves the enrollment on: to the next step (written SCHEDULED) or COMPLETED when none is left.
-   * Returns false when the step had been ended already (nothing changes then).
+   * Ends steps (SENT, DONE, SKIPPED, FAILED from SCHEDULED or SENDING) and, in the same statement,
+   * moves each enrollment on: to its next step (written SCHEDULED) or COMPLETED when none is left.
+   * Returns the ids of the runs it ended (a run ended already is left as it is).
    */
-  async finish(
-    run: { id: string; enrollmentId: string; sequenceId: string; leadId: string; stepIndex: number },
-    outcome: { status: 'SENT' | 'DONE' | 'SKIPPED' | 'FAILED'; reason?: string | null; error?: string | null },
-    links: { messageId?: string | null; taskId?: string | null; sentAt?: Date | null },
-    next: { index: number; kind: SequenceStepType; at: Date } | null,
-  ): Promise<boolean> {
+  async finish(organizationId: string, items: StepEnd[]): Promise<Set<string>> {
+    if (!items.length) return new Set();
     const rows = await this.em.execute<{ id: string }[]>(
-      `with r as (
-         update sequence_step_runs
-            set status = ?::sequence_step_status, reason = ?, error = ?, message_id = ?, task_id = ?, sent_at = ?,
-                updated_at = now()
-          where id = ? and status in ('SCHEDULED', 'SENDING') returning id),
+      `with d as (
+         select * from json_to_recordset(?::json) as x(
+           run_id uuid, enrollment_id uuid, sequence_id uuid, lead_id uuid, step_index int, status text, reason text,
+           error text, message_id uuid, task_id uuid, sent_at timestamptz, next_index int, next_kind text,
+           next_at timestamptz)),
+       r as (
+         update sequence_step_runs s
+            set status = d.status::sequence_step_status, reason = d.reason, error = d.error, message_id = d.message_id,
+                task_id = d.task_id, sent_at = d.sent_at, updated_at = now()
+           from d where s.id = d.run_id and s.organization_id = ? and s.status in ('SCHEDULED', 'SENDING')
+         returning d.*),
        e as (
-         update sequence_enrollments
-            set current_step = ?::int, next_step_at = ?::timestamptz,
-                status = case when ?::int is null then 'COMPLETED'::enrollment_status else status end,
-                finished_at = case when ?::int is null then now() end, updated_at = now()
-          where id = ? and status = 'ACTIVE' and current_step = ? and exists (select 1 from r) returning id),
+         update sequence_enrollments e
+            set current_step = r.next_index, next_step_at = r.next_at,
+                status = case when r.next_index is null then 'COMPLETED'::enrollment_status else e.status end,
+                finished_at = case when r.next_index is null then now() end, updated_at = now()
+           from r where e.id = r.enrollment_id and e.status = 'ACTIVE' and e.current_step = r.step_index
+         returning r.*),
        n as (
          insert into sequence_step_runs (id, organization_id, enrollment_id, sequence_id, lead_id, step_index, kind,
                                          status, scheduled_for)
-         select gen_random_uuid(), organization_id, ?, ?, ?, ?::int, ?, 'SCHEDULED', ?::timestamptz
-           from sequence_enrollments where id in (select id from e) and ?::int is not null
+         select gen_random_uuid(), ?, e.enrollment_id, e.sequence_id, e.lead_id, e.next_index, e.next_kind,
+                'SCHEDULED', e.next_at
+           from e where e.next_index is not null
          on conflict (enrollment_id, step_index) do nothing)
-       select id from r`,
-      [
-        outcome.status,
-        outcome.reason ?? null,
-        outcome.error?.slice(0, 500) ?? null,
-        links.messageId ?? null,
-        links.taskId ?? null,
-        links.sentAt ?? null,
-        run.id,
-        next?.index ?? null,
-        next?.at ?? null,
-        next?.index ?? null,
-        next?.index ?? null,
-        run.enrollmentId,
-        run.stepIndex,
-        run.enrollmentId,
-        run.sequenceId,
-        run.leadId,
-        next?.index ?? null,
-        next?.kind ?? null,
-        next?.at ?? null,
-        next?.index ?? null,
-      ],
+       select run_id as id from r`,
+      [JSON.stringify(items.map(endRow)), organizationId, organizationId],
     );
-    return rows.length === 1;
+    return new Set(rows.map((r) => r.id));
   }
 
   /** ACTIVE → EXITED with the reason, for some enrollments or all of a sequence's; their scheduled steps CANCELLED. */

@@ -33,7 +33,8 @@ export async function scheduleSteps(
 ): Promise<void> {
   try {
     await deps.queues.enqueueSequenceSteps(
-      steps.map((s) => ({ data: { organizationId, enrollmentId: s.enrollmentId, stepIndex: s.index }, at: s.at })),
+      organizationId,
+      steps.map((s) => ({ enrollmentId: s.enrollmentId, stepIndex: s.index, at: s.at })),
     );
   } catch (err) {
     deps.log.warn({ err: (err as Error).message, steps: steps.length }, 'sequence steps left for the sweep');

@@ -46,11 +46,15 @@ export interface StepState {
 }
 
 const STEP_STATE_SQL = `
-  with x as (
+  with k as materialized (
+    select * from json_to_recordset(?::json) as k(enrollment_id uuid, step_index int)),
+  x as materialized (
     select r.*, case when r.kind = 'SMS' then 'SMS' else 'EMAIL' end::message_channel as ch,
            case when r.kind = 'SMS' then l.phone else l.email end as to_address
-      from sequence_step_runs r join leads l on l.id = r.lead_id
-     where r.organization_id = ? and r.enrollment_id = ? and r.step_index = ?)
+      from k
+      join sequence_step_runs r on r.enrollment_id = k.enrollment_id and r.step_index = k.step_index
+      join leads l on l.id = r.lead_id
+     where r.organization_id = ?)
   select x.id, x.status, x.kind, x.scheduled_for, x.updated_at, x.enrollment_id, x.sequence_id, x.lead_id,
          x.step_index, x.to_address,
          e.status as enrollment_status, e.current_step,
@@ -74,14 +78,18 @@ const STEP_STATE_SQL = `
     left join properties p on p.id = l.property_id
     join organizations o on o.id = x.organization_id`;
 
-export async function loadStepState(
+/** The steps' states (those whose run exists), in one statement. */
+export async function loadStepStates(
   em: EntityManager,
   organizationId: string,
-  enrollmentId: string,
-  stepIndex: number,
-): Promise<StepState | null> {
-  const [row] = await em.execute<Record<string, unknown>[]>(STEP_STATE_SQL, [organizationId, enrollmentId, stepIndex]);
-  if (!row) return null;
+  steps: { enrollmentId: string; stepIndex: number }[],
+): Promise<StepState[]> {
+  const keys = steps.map((s) => ({ enrollment_id: s.enrollmentId, step_index: s.stepIndex }));
+  const rows = await em.execute<Record<string, unknown>[]>(STEP_STATE_SQL, [JSON.stringify(keys), organizationId]);
+  return rows.map((row) => stateOf(row, organizationId));
+}
+
+function stateOf(row: Record<string, unknown>, organizationId: string): StepState {
   return {
     run: {
       id: row.id as string,
@@ -89,10 +97,10 @@ export async function loadStepState(
       kind: row.kind as SequenceStepType,
       scheduledFor: new Date(row.scheduled_for as string),
       updatedAt: new Date(row.updated_at as string),
-      enrollmentId,
+      enrollmentId: row.enrollment_id as string,
       sequenceId: row.sequence_id as string,
       leadId: row.lead_id as string,
-      stepIndex,
+      stepIndex: row.step_index as number,
     },
     enrollment: { status: row.enrollment_status as EnrollmentStatus, currentStep: row.current_step as number | null },
     sequence: {

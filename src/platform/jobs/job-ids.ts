@@ -22,7 +22,7 @@ export const jobIds = {
   digest: (userId: string, day: string, hour: number) => `digest-${userId}-${day}-h${hour}`,
   /** An organization's analytics fold for one window of time. */
   analytics: (organizationId: string, slice: number) => `analytics-${organizationId}-w${slice}`,
-  /** One step of one enrollment at one time (a step moved later by its sending window gets a new id). */
+  /** Sequence steps due at one time, named by the first (a step moved later by its sending window gets a new id). */
   sequenceStep: (enrollmentId: string, stepIndex: number, at: Date) =>
     `seq-${enrollmentId}-s${stepIndex}-t${Math.floor(at.getTime() / 1000)}`,
   /** An organization's automation run for one window of time. */

@@ -82,8 +82,8 @@ export interface AnalyticsRollupJob {
 
 export interface SequenceStepJob {
   organizationId: string;
-  enrollmentId: string;
-  stepIndex: number;
+  /** The steps this job runs (a batch due at the same time; see Queues.enqueueSequenceSteps). */
+  steps: { enrollmentId: string; stepIndex: number }[];
 }
 
 export interface AutomationRunJob {
@@ -293,23 +293,34 @@ export class Queues {
   }
 
   /**
-   * Sequence steps at their times, 1,000 per addBulk. The id names the enrollment, the step and the
-   * time, so adding the same step twice is a no-op while a step moved later (its sending window)
-   * gets a job of its own.
+   * Sequence steps at their times: steps due at the same moment in batches of `batchSize` per job
+   * (one job runs them all, see SequenceRunner), 1,000 jobs per addBulk. The id names the batch's
+   * first step and the time, so adding the same steps twice is a no-op while a step moved later
+   * (its sending window) gets a job of its own.
    */
-  async enqueueSequenceSteps(jobs: { data: SequenceStepJob; at: Date }[]): Promise<void> {
+  async enqueueSequenceSteps(
+    organizationId: string,
+    steps: { enrollmentId: string; stepIndex: number; at: Date }[],
+    batchSize = 25,
+  ): Promise<void> {
     const now = Date.now();
-    for (let i = 0; i < jobs.length; i += 1_000)
-      await this.sequence.addBulk(
-        jobs.slice(i, i + 1_000).map(({ data, at }) => ({
+    const byTime = new Map<number, { enrollmentId: string; stepIndex: number }[]>();
+    for (const { at, ...step } of steps) byTime.set(at.getTime(), [...(byTime.get(at.getTime()) ?? []), step]);
+    const jobs: { name: string; data: SequenceStepJob; opts: JobsOptions }[] = [];
+    for (const [at, list] of byTime)
+      for (let i = 0; i < list.length; i += batchSize) {
+        const batch = list.slice(i, i + batchSize);
+        const first = batch[0]!;
+        jobs.push({
           name: 'sequence-step',
-          data,
+          data: { organizationId, steps: batch },
           opts: {
-            jobId: jobIds.sequenceStep(data.enrollmentId, data.stepIndex, at),
-            delay: Math.max(0, at.getTime() - now) || undefined,
+            jobId: jobIds.sequenceStep(first.enrollmentId, first.stepIndex, new Date(at)),
+            delay: at > now ? at - now : undefined,
           },
-        })),
-      );
+        });
+      }
+    for (let i = 0; i < jobs.length; i += 1_000) await this.sequence.addBulk(jobs.slice(i, i + 1_000));
   }
 
   /** Runs an organization's automation rules over its waiting events; one job per organization per window. */
