@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AutomationRunsQuery } from '../../client/index.js';
 import { addMember, createTenant, gqlError, nodes, waitFor, type Tenant } from '../helpers/gql.js';
+import { asTenant } from '../helpers/campaigns.js';
 import { sequenceTemplates } from '../helpers/sequences.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -140,6 +141,39 @@ describe('automation rules', () => {
     expect(notes.filter((n) => n.kind === 'AUTOMATION_DISABLED').map((n) => n.title)).toEqual([
       'Automation rule "Give to Sam" was turned off',
     ]);
+  });
+
+  it('time-based triggers: a task that became overdue and a lead without activity for N days, each once', async () => {
+    const t = await createTenant(server.url);
+    const rule = (input: Parameters<Tenant['api']['CreateAutomationRule']>[0]['input']) =>
+      t.api.CreateAutomationRule({ input }).then((r) => r.createAutomationRule);
+    const overdue = await rule({
+      name: 'Overdue',
+      trigger: 'TASK_OVERDUE',
+      actions: [{ type: 'NOTIFY', userIds: [t.userId], text: 'A task is overdue' }],
+    });
+    const stale = await rule({
+      name: 'Stale',
+      trigger: 'LEAD_INACTIVE',
+      triggerConfig: { days: 30 },
+      actions: [{ type: 'SET_STATUS', status: 'NURTURE' }],
+    });
+    const l = await lead(t, 'Quiet');
+    await lead(t, 'Busy');
+    const { createTask } = await t.api.CreateTask({
+      input: { title: 'Call back', leadId: l.id, dueAt: new Date(Date.now() + 1_000).toISOString() },
+    });
+    await asTenant(server.config.databaseUrl, t, (db) =>
+      db.query(`update leads set created_at = now() - interval '45 days' where id = $1`, [l.id]),
+    );
+    const [run] = await runsWhen(t, overdue.id, (r) => r.length === 1);
+    expect(run).toMatchObject({ trigger: 'TASK_OVERDUE', objectType: 'TASK', objectId: createTask.id });
+    const [quiet] = await runsWhen(t, stale.id, (r) => r.length === 1);
+    expect(quiet).toMatchObject({ trigger: 'LEAD_INACTIVE', objectId: l.id, status: 'SUCCEEDED' });
+    expect((await t.api.Lead({ id: l.id })).lead.status).toBe('NURTURE');
+    await new Promise((r) => setTimeout(r, 2_500)); // further sweeps: each occurrence once
+    expect(await runs(t, overdue.id)).toHaveLength(1);
+    expect(await runs(t, stale.id)).toHaveLength(1);
   });
 
   it('bad rules are BAD_USER_INPUT naming the part, and nothing is saved', async () => {
