@@ -36,7 +36,7 @@ const RULES = 50;
  * 50,000 jobs. Step throughput: the sequence workers sending email steps to the loopback SMTP
  * server end to end (consent, window, claim, render, SMTP, message + timeline + next step);
  * baseline: nodemailer alone with the worker's concurrency (20). Rule evaluation: 20,000 lead-created
- * events through 50 rules (one in ten events matches one of them, which changes the lead's status);
+ * events through 50 rules (one event in fifty matches one of them, which changes the lead's status);
  * baseline: reading and marking the same number of events with no rules.
  */
 export async function benchSequences(config: Config): Promise<Record<string, unknown>> {
@@ -216,7 +216,7 @@ async function eventsWithRules(s: Services, em: EntityManager, orgId: string, ru
   await em.execute(
     `insert into leads (id, organization_id, first_name, last_name, source)
        select gen_random_uuid(), ?, 'Lead' || g, 'Rules',
-              case when g % 10 = 0 then 'SEO' else 'DIRECT_MAIL' end::lead_source
+              case when g % 50 = 0 then 'SEO' else 'DIRECT_MAIL' end::lead_source
          from generate_series(1, ?) g`,
     [orgId, EVENTS],
   );

@@ -78,19 +78,19 @@ export class AutomationEngine {
   }
 
   private async run(rule: AutomationRule, subject: Subject): Promise<void> {
-    const { em } = this.scope;
     const object = objectOf(subject);
-    const skipped =
-      subject.depth >= MAX_DEPTH
-        ? 'DEPTH_LIMIT'
-        : (await this.runsThisHour(rule.id, object.id)) >= MAX_RUNS_PER_OBJECT_PER_HOUR
-          ? 'RATE_LIMITED'
-          : null;
-    const claimed = await em.execute<{ id: string }[]>(
+    // The claim, with the depth and rate limits decided in the same statement: one run per (rule, event).
+    const [claimed] = await this.scope.em.execute<{ id: string; status: AutomationRunStatus }[]>(
       `insert into automation_runs (id, organization_id, rule_id, event_id, trigger, object_type, object_id, depth,
                                     status, skipped_reason)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (rule_id, event_id) do nothing returning id`,
+       select ?, ?, ?, ?, ?, ?, ?::uuid, ?,
+              case when lim.reason is null then 'RUNNING' else 'SKIPPED' end::automation_run_status, lim.reason
+         from (select case when ?::int >= ? then 'DEPTH_LIMIT'
+                           when ?::uuid is not null and (select count(*) from automation_runs r
+                                   where r.rule_id = ? and r.object_id = ?::uuid and r.status <> 'SKIPPED'
+                                     and r.created_at > now() - interval '1 hour') >= ? then 'RATE_LIMITED'
+                      end as reason) lim
+       on conflict (rule_id, event_id) do nothing returning id, status`,
       [
         randomUUID(),
         rule.organizationId,
@@ -100,25 +100,34 @@ export class AutomationEngine {
         object.type,
         object.id,
         subject.depth,
-        skipped ? AutomationRunStatus.SKIPPED : AutomationRunStatus.RUNNING,
-        skipped,
+        subject.depth,
+        MAX_DEPTH,
+        object.id,
+        rule.id,
+        object.id,
+        MAX_RUNS_PER_OBJECT_PER_HOUR,
       ],
     );
-    if (!claimed.length) return this.interrupted(rule.id, subject.eventId);
-    if (skipped) return;
+    if (!claimed) return this.interrupted(rule.id, subject.eventId);
+    if (claimed.status === AutomationRunStatus.SKIPPED) return;
     const scope = { ...this.scope, actor: await this.author(rule) };
     const results: AutomationActionResult[] = [];
     await runAtAutomationDepth(subject.depth + 1, async () => {
       for (const [i, action] of rule.actions.entries()) results.push(await runAction(scope, rule, subject, action, i));
     });
-    await this.record(rule, claimed[0]!.id, results);
+    await this.record(rule, claimed.id, results);
   }
 
   /** Actions act as the rule's author (or, when the author is gone, the organization's owner). */
+  private readonly authors = new Map<string, string>();
+
   private async author(rule: AutomationRule) {
+    const known = this.authors.get(rule.id);
+    if (known) return { id: known, organizationId: rule.organizationId, role: Role.ADMIN };
     const id =
       rule.createdById ??
       (await this.scope.em.findOneOrFail(User, { role: Role.OWNER }, { orderBy: { createdAt: 'asc' } })).id;
+    this.authors.set(rule.id, id);
     return { id, organizationId: rule.organizationId, role: Role.ADMIN };
   }
 
@@ -132,16 +141,6 @@ export class AutomationEngine {
     );
   }
 
-  private async runsThisHour(ruleId: string, objectId: string | null): Promise<number> {
-    if (!objectId) return 0;
-    const [row] = await this.scope.em.execute<{ n: number }[]>(
-      `select count(*)::int as n from automation_runs
-        where rule_id = ? and object_id = ? and created_at > now() - interval '1 hour' and status <> 'SKIPPED'`,
-      [ruleId, objectId],
-    );
-    return row!.n;
-  }
-
   private async record(rule: AutomationRule, runId: string, results: AutomationActionResult[]): Promise<void> {
     const failed = results.filter((r) => r.outcome === 'FAILED');
     const done = results.filter((r) => r.outcome === 'DONE');
@@ -151,18 +150,26 @@ export class AutomationEngine {
         ? AutomationRunStatus.PARTIAL
         : AutomationRunStatus.FAILED;
     const error = failed.map((f) => `action ${f.index} (${f.type}): ${f.detail}`).join('; ') || null;
-    await this.scope.em.execute(
-      'update automation_runs set status = ?, actions = ?::jsonb, error = ?, updated_at = now() where id = ?',
-      [status, JSON.stringify(results), error?.slice(0, 2_000) ?? null, runId],
-    );
     const failures = status === AutomationRunStatus.FAILED ? rule.consecutiveFailures + 1 : 0;
     const disable = failures >= FAILURES_TO_DISABLE;
     await this.scope.em.execute(
-      `update automation_rules set consecutive_failures = ?, last_run_at = now(), updated_at = now(),
+      `with run as (update automation_runs set status = ?, actions = ?::jsonb, error = ?, updated_at = now()
+                     where id = ?)
+       update automation_rules set consecutive_failures = ?, last_run_at = now(), updated_at = now(),
               enabled = case when ? then false else enabled end,
               disabled_reason = case when ? then ? else disabled_reason end
         where id = ?`,
-      [failures, disable, disable, `Failed ${failures} times in a row; last: ${error ?? ''}`.slice(0, 500), rule.id],
+      [
+        status,
+        JSON.stringify(results),
+        error?.slice(0, 2_000) ?? null,
+        runId,
+        failures,
+        disable,
+        disable,
+        `Failed ${failures} times in a row; last: ${error ?? ''}`.slice(0, 500),
+        rule.id,
+      ],
     );
     rule.consecutiveFailures = failures;
     if (disable) {

@@ -136,39 +136,23 @@ export class SequenceRunner {
     return { count: sent.length, retry };
   }
 
-  /** The messages on the leads' conversations and timelines, the steps SENT and the next steps: one transaction. */
+  /** The messages on the leads' conversations and timelines, the steps SENT and the next steps: one statement. */
   private async recordSent(sent: Extract<SendOutcome, { sent: unknown }>[]): Promise<void> {
     if (!sent.length) return;
     const at = new Date();
     const organizationId = sent[0]!.state.lead.organizationId;
     const rows = sent.map(({ state, sent: s }) => ({ state, s, messageId: derivedId(state.run.id, 'message') }));
-    await this.scope.em.transactional(async (em) => {
-      await em.execute(
-        `with d as (select * from json_to_recordset(?::json) as x(
-                      id uuid, lead_id uuid, template_id uuid, channel message_channel, to_address text, subject text,
-                      body text, provider_message_id text, sent_by_id uuid, activity_id uuid, outcome text)),
-              m as (insert into outbound_messages (id, organization_id, lead_id, template_id, channel, to_address,
-                                                   subject, body, status, provider_message_id, sent_at, sent_by_id)
-                    select id, ?, lead_id, template_id, channel, to_address, subject, body, 'SENT', provider_message_id,
-                           ?, sent_by_id from d
-                    on conflict (id) do nothing)
-         insert into activities (id, organization_id, lead_id, type, direction, body, outcome, occurred_at, user_id)
-         select activity_id, ?, lead_id, channel::text::activity_type, 'OUTBOUND',
-                case when subject is null then body else subject || E'\\n\\n' || body end,
-                outcome, ?, sent_by_id from d`,
-        [JSON.stringify(rows.map(messageRow)), organizationId, at, organizationId, at],
-      );
-      await new EnrollmentTransitions(em).finish(
-        organizationId,
-        rows.map(({ state, messageId }) => ({
-          run: state.run,
-          status: 'SENT',
-          messageId,
-          sentAt: at,
-          next: next(state, at),
-        })),
-      );
-    });
+    await this.transitions.finish(
+      organizationId,
+      rows.map(({ state, messageId }) => ({
+        run: state.run,
+        status: 'SENT',
+        messageId,
+        sentAt: at,
+        next: next(state, at),
+      })),
+      { at, rows: rows.map(messageRow) },
+    );
     await this.afterFinish(rows.map(({ state }) => ({ state, status: 'SENT', reason: null, at })));
   }
 
@@ -265,7 +249,7 @@ function messageRow({
     id: messageId,
     lead_id: state.run.leadId,
     template_id: s.message.templateId,
-    channel: sms ? 'SMS' : 'EMAIL',
+    channel: sms ? ('SMS' as const) : ('EMAIL' as const),
     to_address: state.to,
     subject: s.message.subject,
     body: s.message.body,

@@ -194,7 +194,11 @@ export class SequenceService {
       if (input.leadIds.length > MAX_ENROLL)
         throw new ValidationError(`At most ${MAX_ENROLL} leads at once`, 'leadIds');
       const ids = [...new Set(input.leadIds.map((id, i) => v.uuid(id, `leadIds[${i}]`).toLowerCase()))];
-      const found = await em.find(Lead, { id: { $in: ids } }, { fields: ['id'] as never });
+      const found = await em.execute<{ id: string }[]>(
+        `select l.id from (select jsonb_array_elements_text(?::jsonb)::uuid as id) k
+           join leads l on l.id = k.id and l.organization_id = ?`,
+        [JSON.stringify(ids), requireActor(this.scope).organizationId],
+      );
       if (found.length !== ids.length) {
         const known = new Set(found.map((l) => l.id));
         throw new ValidationError(`No such lead: ${ids.find((id) => !known.has(id))}`, 'leadIds');

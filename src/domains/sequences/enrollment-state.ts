@@ -13,6 +13,42 @@ export interface StepEnd {
   next: { index: number; kind: SequenceStepType; at: Date } | null;
 }
 
+/**
+ * What the sends of a batch made, written in the statement that marks them SENT (one statement, so
+ * no transaction round trips): the messages on the leads' conversations and their timeline entries.
+ */
+export interface SentMessages {
+  at: Date;
+  rows: {
+    id: string;
+    lead_id: string;
+    template_id: string;
+    channel: 'SMS' | 'EMAIL';
+    to_address: string | null;
+    subject: string | null;
+    body: string;
+    provider_message_id: string;
+    sent_by_id: string | null;
+    activity_id: string;
+    outcome: string;
+  }[];
+}
+
+const SENT_MESSAGES_SQL = `
+  sm as (select * from json_to_recordset(?::json) as x(
+           id uuid, lead_id uuid, template_id uuid, channel message_channel, to_address text, subject text,
+           body text, provider_message_id text, sent_by_id uuid, activity_id uuid, outcome text)),
+  sm_messages as (
+    insert into outbound_messages (id, organization_id, lead_id, template_id, channel, to_address, subject, body,
+                                   status, provider_message_id, sent_at, sent_by_id)
+    select id, ?, lead_id, template_id, channel, to_address, subject, body, 'SENT', provider_message_id, ?, sent_by_id
+      from sm on conflict (id) do nothing),
+  sm_activities as (
+    insert into activities (id, organization_id, lead_id, type, direction, body, outcome, occurred_at, user_id)
+    select activity_id, ?, lead_id, channel::text::activity_type, 'OUTBOUND',
+           case when subject is null then body else subject || E'\\n\\n' || body end, outcome, ?, sent_by_id
+      from sm on conflict (id) do nothing),`;
+
 function endRow(e: StepEnd) {
   return {
     run_id: e.run.id,
@@ -65,8 +101,11 @@ export class EnrollmentTransitions {
   ): Promise<{ id: string; lead_id: string; state: string | null; created_at: Date }[]> {
     if (!leadIds.length) return [];
     return this.em.execute(
-      `with l as (select l.id, p.state from leads l left join properties p on p.id = l.property_id
-                   where l.organization_id = ? and l.id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))),
+      // A join, not "id = any(array(…))": an array that is not a constant is searched linearly per row.
+      `with l as (select l.id, p.state
+                    from (select distinct jsonb_array_elements_text(?::jsonb)::uuid as id) k
+                    join leads l on l.id = k.id and l.organization_id = ?
+                    left join properties p on p.id = l.property_id),
             ins as (
               insert into sequence_enrollments (id, organization_id, sequence_id, version, lead_id, status, source,
                                                 enrolled_by_id, rule_id)
@@ -75,8 +114,8 @@ export class EnrollmentTransitions {
               returning id, lead_id, created_at)
        select ins.id, ins.lead_id, l.state, ins.created_at from ins join l on l.id = ins.lead_id`,
       [
-        organizationId,
         JSON.stringify(leadIds),
+        organizationId,
         organizationId,
         sequence.id,
         sequence.version,
@@ -160,10 +199,10 @@ export class EnrollmentTransitions {
    * moves each enrollment on: to its next step (written SCHEDULED) or COMPLETED when none is left.
    * Returns the ids of the runs it ended (a run ended already is left as it is).
    */
-  async finish(organizationId: string, items: StepEnd[]): Promise<Set<string>> {
+  async finish(organizationId: string, items: StepEnd[], sent?: SentMessages): Promise<Set<string>> {
     if (!items.length) return new Set();
     const rows = await this.em.execute<{ id: string }[]>(
-      `with d as (
+      `with ${sent ? SENT_MESSAGES_SQL : ''} d as (
          select * from json_to_recordset(?::json) as x(
            run_id uuid, enrollment_id uuid, sequence_id uuid, lead_id uuid, step_index int, status text, reason text,
            error text, message_id uuid, task_id uuid, sent_at timestamptz, next_index int, next_kind text,
@@ -189,7 +228,12 @@ export class EnrollmentTransitions {
            from e where e.next_index is not null
          on conflict (enrollment_id, step_index) do nothing)
        select run_id as id from r`,
-      [JSON.stringify(items.map(endRow)), organizationId, organizationId],
+      [
+        ...(sent ? [JSON.stringify(sent.rows), organizationId, sent.at, organizationId, sent.at] : []),
+        JSON.stringify(items.map(endRow)),
+        organizationId,
+        organizationId,
+      ],
     );
     return new Set(rows.map((r) => r.id));
   }

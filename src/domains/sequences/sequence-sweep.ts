@@ -18,7 +18,9 @@ export async function sweepSequenceSteps(deps: AppDeps, graceMs = 60_000, batch 
   const byOrganization = new Map<string, { enrollmentId: string; stepIndex: number; at: Date }[]>();
   for (const r of rows) {
     const step = { enrollmentId: r.enrollment_id, stepIndex: r.step_index, at: new Date(r.scheduled_for) };
-    byOrganization.set(r.organization_id, [...(byOrganization.get(r.organization_id) ?? []), step]);
+    const list = byOrganization.get(r.organization_id);
+    if (list) list.push(step);
+    else byOrganization.set(r.organization_id, [step]);
   }
   for (const [organizationId, steps] of byOrganization) await deps.queues.enqueueSequenceSteps(organizationId, steps);
   return rows.length;

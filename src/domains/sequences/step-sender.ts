@@ -26,26 +26,35 @@ export type SendOutcome =
  * gateway, so it is never sent twice. A refusal for good suppresses the address; anything else is
  * for the job's retry.
  */
+/** Templates and senders read once per process per 30 s (as campaigns do), instead of for every batch. */
+const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < 30_000) return hit.value as Promise<T>;
+  const value = load();
+  value.catch(() => cache.delete(key));
+  if (cache.size > 1_000) cache.clear();
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
 export async function sendClaimed(scope: ServiceScope, states: StepState[]): Promise<SendOutcome[]> {
-  const templates = new Map<string, Promise<MessageTemplate | null>>();
-  const senders = new Map<string, Promise<Sender>>();
+  const template = (id: string) =>
+    cached(`template:${id}`, () => scope.em.findOne(MessageTemplate, { id }, { disableIdentityMap: true }));
+  const sender = (userId: string | null, org: string) =>
+    cached<Sender>(`sender:${org}:${userId}`, () => loadSender(scope.em, userId, org));
   return Promise.all(
     states.map(async (state): Promise<SendOutcome> => {
       try {
-        const templateId = state.steps[state.run.stepIndex]!.templateId!;
-        if (!templates.has(templateId))
-          templates.set(templateId, scope.em.findOne(MessageTemplate, { id: templateId }));
-        const template = await templates.get(templateId)!;
-        if (!template) return { state, refused: 'The template was deleted' };
-        const author = state.sequence.createdById ?? '';
-        if (!senders.has(author))
-          senders.set(author, loadSender(scope.em, state.sequence.createdById, state.lead.organizationId));
-        const rendered = await renderForLead(scope.em, template, state.lead, await senders.get(author)!);
+        const t = await template(state.steps[state.run.stepIndex]!.templateId!);
+        if (!t) return { state, refused: 'The template was deleted' };
+        const from = await sender(state.sequence.createdById, state.lead.organizationId);
+        const rendered = await renderForLead(scope.em, t, state.lead, from);
         const sms = state.run.kind === SequenceStepType.SMS;
         const message = {
           subject: rendered.subject ?? null,
           body: sms ? withOptOutNotice(rendered.body) : rendered.body,
-          templateId: template.id,
+          templateId: t.id,
         };
         return { state, sent: { message, providerMessageId: await deliver(scope, state, message) } };
       } catch (err) {

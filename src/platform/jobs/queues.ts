@@ -236,7 +236,9 @@ export class Queues {
     const byTime = new Map<number, string[]>();
     for (const r of recipients) {
       const at = r.notBefore ? Math.max(now, r.notBefore.getTime()) : now;
-      byTime.set(at, [...(byTime.get(at) ?? []), r.id]);
+      const ids = byTime.get(at);
+      if (ids) ids.push(r.id);
+      else byTime.set(at, [r.id]); // (spreading into a new array per recipient made launches quadratic)
     }
     const jobs: { name: string; data: CampaignSendJob; opts: JobsOptions }[] = [];
     for (const [at, ids] of byTime) {
@@ -293,7 +295,7 @@ export class Queues {
   }
 
   /**
-   * Sequence steps at their times: steps due at the same moment in batches of `batchSize` per job
+   * Sequence steps at their times: steps due at the same moment in batches of `batchSize` (50) per job
    * (one job runs them all, see SequenceRunner), 1,000 jobs per addBulk. The id names the batch's
    * first step and the time, so adding the same steps twice is a no-op while a step moved later
    * (its sending window) gets a job of its own.
@@ -301,11 +303,15 @@ export class Queues {
   async enqueueSequenceSteps(
     organizationId: string,
     steps: { enrollmentId: string; stepIndex: number; at: Date }[],
-    batchSize = 25,
+    batchSize = 50,
   ): Promise<void> {
     const now = Date.now();
     const byTime = new Map<number, { enrollmentId: string; stepIndex: number }[]>();
-    for (const { at, ...step } of steps) byTime.set(at.getTime(), [...(byTime.get(at.getTime()) ?? []), step]);
+    for (const { at, ...step } of steps) {
+      const list = byTime.get(at.getTime());
+      if (list) list.push(step);
+      else byTime.set(at.getTime(), [step]);
+    }
     const jobs: { name: string; data: SequenceStepJob; opts: JobsOptions }[] = [];
     for (const [at, list] of byTime)
       for (let i = 0; i < list.length; i += batchSize) {
