@@ -101,27 +101,28 @@ export class EnrollmentTransitions {
   ): Promise<{ id: string; lead_id: string; state: string | null; created_at: Date }[]> {
     if (!leadIds.length) return [];
     return this.em.execute(
-      // A join, not "id = any(array(…))": an array that is not a constant is searched linearly per row.
-      `with l as (select l.id, p.state
-                    from (select distinct jsonb_array_elements_text(?::jsonb)::uuid as id) k
-                    join leads l on l.id = k.id and l.organization_id = ?
-                    left join properties p on p.id = l.property_id),
+      // Joins of the given ids with tables (by index), never of one CTE with another: the planner cannot
+      // estimate a CTE and would compare every row with every row; and no "id = any(array(…))" of a
+      // non-constant array, which is searched linearly per row.
+      `with k as (select distinct jsonb_array_elements_text(?::jsonb)::uuid as id),
             ins as (
               insert into sequence_enrollments (id, organization_id, sequence_id, version, lead_id, status, source,
                                                 enrolled_by_id, rule_id)
-              select gen_random_uuid(), ?, ?, ?, l.id, 'ACTIVE', ?, ?, ? from l
+              select gen_random_uuid(), ?, ?, ?, l.id, 'ACTIVE', ?, ?, ?
+                from k join leads l on l.id = k.id and l.organization_id = ?
               on conflict (sequence_id, lead_id) where status = 'ACTIVE' do nothing
               returning id, lead_id, created_at)
-       select ins.id, ins.lead_id, l.state, ins.created_at from ins join l on l.id = ins.lead_id`,
+       select ins.id, ins.lead_id, p.state, ins.created_at
+         from ins join leads l on l.id = ins.lead_id left join properties p on p.id = l.property_id`,
       [
         JSON.stringify(leadIds),
-        organizationId,
         organizationId,
         sequence.id,
         sequence.version,
         by.source,
         by.userId,
         by.ruleId,
+        organizationId,
       ],
     );
   }
@@ -138,11 +139,10 @@ export class EnrollmentTransitions {
                     as x(enrollment_id uuid, lead_id uuid, step_index int, kind text, at timestamptz)),
             e as (update sequence_enrollments e set current_step = d.step_index, next_step_at = d.at, updated_at = now()
                     from d where e.id = d.enrollment_id and e.organization_id = ? and e.status = 'ACTIVE'
-                  returning e.id)
+                  returning e.id, d.lead_id, d.step_index, d.kind, d.at)
        insert into sequence_step_runs (id, organization_id, enrollment_id, sequence_id, lead_id, step_index, kind,
                                        status, scheduled_for)
-       select gen_random_uuid(), ?, d.enrollment_id, ?, d.lead_id, d.step_index, d.kind, 'SCHEDULED', d.at
-         from d join e on e.id = d.enrollment_id
+       select gen_random_uuid(), ?, e.id, ?, e.lead_id, e.step_index, e.kind, 'SCHEDULED', e.at from e
        on conflict (enrollment_id, step_index) do nothing`,
       [
         JSON.stringify(
