@@ -236,7 +236,14 @@ async function emailCampaign(t: Tenant): Promise<string> {
     input: { name: 'Equivalence', channel: 'EMAIL', subject: 'Hi {{lead.firstName}}', body: 'We buy houses.' },
   });
   const { createCampaign } = await t.api.CreateCampaign({
-    input: { name: 'Equivalence mailer', channel: 'EMAIL', templateId: createTemplate.id, audience: {} },
+    input: {
+      name: 'Equivalence mailer',
+      channel: 'EMAIL',
+      templateId: createTemplate.id,
+      audience: {},
+      windowStartHour: 0, // whatever the hour the suite runs at
+      windowEndHour: 24,
+    },
   });
   await t.api.LaunchCampaign({ id: createCampaign.id });
   const done = await campaignCompleted(t, createCampaign.id);

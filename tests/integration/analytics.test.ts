@@ -233,6 +233,7 @@ describe('analytics', () => {
     const t = await createTenant(server.url);
     const other = await createTenant(server.url);
     const agent = await addMember(server.url, t, 'AGENT');
+    await t.api.SetOrganizationTimeZone({ timeZone: TZ }); // day() is in TZ
     const { recordMarketingSpend: spend } = await t.api.RecordMarketingSpend({
       input: { source: 'PPC', label: 'Ads', amount: 99.999, periodStart: day(-3), periodEnd: day(0) },
     });

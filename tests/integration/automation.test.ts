@@ -11,10 +11,11 @@ type Run = AutomationRunsQuery['automationRuns']['edges'][number]['node'];
 async function runs(t: Tenant, ruleId: string): Promise<Run[]> {
   return nodes((await t.api.AutomationRuns({ ruleId, first: 100 })).automationRuns);
 }
+/** The rule's runs once `done` holds and none of them is still RUNNING (claimed, not yet recorded). */
 async function runsWhen(t: Tenant, ruleId: string, done: (r: Run[]) => boolean, timeoutMs = 20_000) {
   return waitFor(async () => {
     const r = await runs(t, ruleId);
-    return done(r) ? r : null;
+    return done(r) && r.every((x) => x.status !== 'RUNNING') ? r : null;
   }, timeoutMs);
 }
 async function lead(t: Tenant, firstName: string, source: 'PPC' | 'SEO' = 'PPC') {
@@ -110,11 +111,11 @@ describe('automation rules', () => {
     });
     for (let i = 0; i < 5; i++) await lead(b, `Other${i}`);
     const mine = await lead(a, 'Mine');
-    const done = await runsWhen(a, rule.id, (r) => r.length >= 1);
+    await runsWhen(a, rule.id, (r) => r.length >= 1);
     await new Promise((r) => setTimeout(r, 1_000));
     const all = await runs(a, rule.id);
     expect(all).toHaveLength(1);
-    expect(done[0]).toMatchObject({ objectType: 'LEAD', objectId: mine.id, status: 'SUCCEEDED' });
+    expect(all[0]).toMatchObject({ objectType: 'LEAD', objectId: mine.id, status: 'SUCCEEDED' });
     const [e] = nodes((await a.api.Enrollments({ sequenceId: createSequence.id })).enrollments);
     expect(e).toMatchObject({ leadId: mine.id, source: 'RULE', ruleId: rule.id });
     const notes = nodes((await a.api.Notifications({ first: 10 })).notifications);

@@ -15,8 +15,13 @@ describe('npm run seed', () => {
     expect(pipeline.every((s) => s.count >= 1)).toBe(true);
     const { properties } = await api.Properties({ first: 5 });
     expect(properties.totalCount).toBe(24);
-    const { lead } = await api.Lead({ id: (await api.Leads({ first: 1 })).leads.edges[0]!.node.id });
+    const contacted = await api.Leads({ first: 1, filter: { contacted: true } });
+    const { lead } = await api.Lead({ id: contacted.leads.edges[0]!.node.id });
     expect(lead.activities.length).toBeGreaterThan(0);
+    // The follow-up: a "New lead" sequence, the rule that feeds it, and three web leads for it.
+    expect((await api.Sequences({})).sequences.map((s) => s.name)).toContain('New lead');
+    expect((await api.AutomationRules()).automationRules.map((r) => r.name)).toEqual(['Round-robin new web leads']);
+    expect((await api.Leads({ first: 5, filter: { sources: ['PPC', 'SEO'] } })).leads.totalCount).toBeGreaterThan(2);
     expect((await api.Users()).users).toHaveLength(4);
     // Two years of history and spend, so every analytics section has something to show.
     const { analytics } = await api.Analytics({ range: { preset: 'ALL_TIME' }, bucket: 'MONTH' });
