@@ -239,6 +239,8 @@ export enum NotificationKind {
   AUTOMATION = 'AUTOMATION',
   /** An automation rule failed too often and was turned off (to the organization's owners and admins). */
   AUTOMATION_DISABLED = 'AUTOMATION_DISABLED',
+  /** A webhook endpoint kept failing for WEBHOOK_DISABLE_AFTER_DAYS and was turned off (to owners and admins). */
+  WEBHOOK_DISABLED = 'WEBHOOK_DISABLED',
 }
 
 export enum SequenceStatus {
@@ -302,6 +304,16 @@ export enum AutomationTrigger {
   TASK_OVERDUE = 'TASK_OVERDUE',
   LEAD_INACTIVE = 'LEAD_INACTIVE',
   IMPORT_FINISHED = 'IMPORT_FINISHED',
+}
+
+export enum WebhookDeliveryStatus {
+  /** Waiting for its first try. */
+  PENDING = 'PENDING',
+  /** A try failed; the next is scheduled (nextAttemptAt). */
+  RETRYING = 'RETRYING',
+  SUCCEEDED = 'SUCCEEDED',
+  /** Every try of the schedule failed (or the endpoint was disabled or deleted); replayWebhookDelivery sends it again. */
+  FAILED = 'FAILED',
 }
 
 export enum AutomationRunStatus {
@@ -411,6 +423,7 @@ registerEnumType(EnrollmentSource, { name: 'EnrollmentSource', description: 'How
 registerEnumType(SequenceStepStatus, { name: 'SequenceStepStatus' });
 registerEnumType(AutomationTrigger, { name: 'AutomationTrigger' });
 registerEnumType(AutomationRunStatus, { name: 'AutomationRunStatus' });
+registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus' });
 registerEnumType(AutomationActionType, { name: 'AutomationActionType' });
 registerEnumType(ConditionField, { name: 'ConditionField', description: 'What an automation condition looks at' });
 registerEnumType(ConditionOperator, { name: 'ConditionOperator' });

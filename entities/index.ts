@@ -1,4 +1,5 @@
 import { Activity } from './Activity.js';
+import { ApiKey } from './ApiKey.js';
 import { AutomationRule } from './AutomationRule.js';
 import { AutomationRun } from './AutomationRun.js';
 import { Campaign } from './Campaign.js';
@@ -29,9 +30,14 @@ import { Suppression } from './Suppression.js';
 import { Task } from './Task.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
+import { IntakeForm } from './IntakeForm.js';
+import { WebhookAttempt } from './WebhookAttempt.js';
+import { WebhookDelivery } from './WebhookDelivery.js';
+import { WebhookEndpoint } from './WebhookEndpoint.js';
 
 export {
   Activity,
+  ApiKey,
   AutomationRule,
   AutomationRun,
   Campaign,
@@ -62,6 +68,10 @@ export {
   Task,
   Underwriting,
   User,
+  IntakeForm,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
 };
 
 /** Every entity the ORM knows. */
@@ -97,6 +107,11 @@ export const ENTITIES = [
   SequenceStepRun,
   AutomationRule,
   AutomationRun,
+  ApiKey,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
+  IntakeForm,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { inOrganization } from '../src/platform/tenancy/enter.js';
 import { sweepReminders } from '../src/domains/tasks/reminder-sweep.js';
 import { sweepSequenceSteps } from '../src/domains/sequences/sequence-sweep.js';
 import { listenForAutomationEvents, sweepAutomation } from '../src/domains/automation/automation-feed.js';
+import { listenForWebhookEvents, sweepWebhooks } from '../src/domains/webhooks/webhook-feed.js';
 import { analyticsRollup } from './analytics-rollup.js';
 import { automationRun } from './automation-run.js';
 import { campaignSend } from './campaign-send.js';
@@ -22,6 +23,8 @@ import { sendMessage } from './send-message.js';
 import { sequenceStep } from './sequence-step.js';
 import { notificationDigest } from './notification-digest.js';
 import { taskReminder } from './task-reminder.js';
+import { webhookDeliver } from './webhook-deliver.js';
+import { webhookDispatch } from './webhook-dispatch.js';
 
 /** One kind of job: which queue and job name it takes, and the service method it calls. */
 export interface JobSpec<T extends { organizationId: string }> {
@@ -52,6 +55,8 @@ export const JOBS: AnySpec[] = [
   analyticsRollup,
   sequenceStep,
   automationRun,
+  webhookDispatch,
+  webhookDeliver,
 ];
 
 export interface RunningWorkers {
@@ -82,11 +87,13 @@ export function startWorkers(
   deps.log.info({ queues, geocoder: jobDeps.geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
   const sweep = startReminderSweep(deps);
   const automationFeed = listenForAutomationEvents(deps);
+  const webhookFeed = listenForWebhookEvents(deps);
   return {
     workers,
     async close() {
       await sweep.stop();
       await automationFeed.stop();
+      await webhookFeed.stop();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },
@@ -101,6 +108,7 @@ function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
       sweepReminders(deps),
       sweepSequenceSteps(deps, deps.config.sequenceSweepGraceMs),
       sweepAutomation(deps),
+      sweepWebhooks(deps, deps.config.webhooks.sweepGraceMs),
     ])
       .then(([reminders, steps, organizations]) => {
         if (reminders || steps) deps.log.info({ reminders, steps }, 'queued from the outboxes');

@@ -135,6 +135,24 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -273,6 +291,60 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     Imports(variables?: Operations.ImportsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ImportsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.ImportsQuery>({ document: Operations.ImportsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Imports', 'query', variables);
+    },
+    WebhookEventTypes(variables?: Operations.WebhookEventTypesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.WebhookEventTypesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.WebhookEventTypesQuery>({ document: Operations.WebhookEventTypesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'WebhookEventTypes', 'query', variables);
+    },
+    WebhookEndpoints(variables?: Operations.WebhookEndpointsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.WebhookEndpointsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.WebhookEndpointsQuery>({ document: Operations.WebhookEndpointsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'WebhookEndpoints', 'query', variables);
+    },
+    WebhookDeliveries(variables: Operations.WebhookDeliveriesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.WebhookDeliveriesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.WebhookDeliveriesQuery>({ document: Operations.WebhookDeliveriesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'WebhookDeliveries', 'query', variables);
+    },
+    CreateWebhookEndpoint(variables: Operations.CreateWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CreateWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CreateWebhookEndpointMutation>({ document: Operations.CreateWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateWebhookEndpoint', 'mutation', variables);
+    },
+    UpdateWebhookEndpoint(variables: Operations.UpdateWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateWebhookEndpointMutation>({ document: Operations.UpdateWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateWebhookEndpoint', 'mutation', variables);
+    },
+    RotateWebhookSecret(variables: Operations.RotateWebhookSecretMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RotateWebhookSecretMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RotateWebhookSecretMutation>({ document: Operations.RotateWebhookSecretDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RotateWebhookSecret', 'mutation', variables);
+    },
+    DisableWebhookEndpoint(variables: Operations.DisableWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DisableWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DisableWebhookEndpointMutation>({ document: Operations.DisableWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DisableWebhookEndpoint', 'mutation', variables);
+    },
+    EnableWebhookEndpoint(variables: Operations.EnableWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnableWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnableWebhookEndpointMutation>({ document: Operations.EnableWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnableWebhookEndpoint', 'mutation', variables);
+    },
+    DeleteWebhookEndpoint(variables: Operations.DeleteWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteWebhookEndpointMutation>({ document: Operations.DeleteWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteWebhookEndpoint', 'mutation', variables);
+    },
+    SendTestWebhook(variables: Operations.SendTestWebhookMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SendTestWebhookMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SendTestWebhookMutation>({ document: Operations.SendTestWebhookDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendTestWebhook', 'mutation', variables);
+    },
+    ReplayWebhookDelivery(variables: Operations.ReplayWebhookDeliveryMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ReplayWebhookDeliveryMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ReplayWebhookDeliveryMutation>({ document: Operations.ReplayWebhookDeliveryDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReplayWebhookDelivery', 'mutation', variables);
+    },
+    ApiKeys(variables?: Operations.ApiKeysQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ApiKeysQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ApiKeysQuery>({ document: Operations.ApiKeysDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ApiKeys', 'query', variables);
+    },
+    CreateApiKey(variables: Operations.CreateApiKeyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CreateApiKeyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CreateApiKeyMutation>({ document: Operations.CreateApiKeyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateApiKey', 'mutation', variables);
+    },
+    RevokeApiKey(variables: Operations.RevokeApiKeyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RevokeApiKeyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RevokeApiKeyMutation>({ document: Operations.RevokeApiKeyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeApiKey', 'mutation', variables);
+    },
+    IntakeForms(variables?: Operations.IntakeFormsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.IntakeFormsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.IntakeFormsQuery>({ document: Operations.IntakeFormsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'IntakeForms', 'query', variables);
+    },
+    CreateIntakeForm(variables: Operations.CreateIntakeFormMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CreateIntakeFormMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CreateIntakeFormMutation>({ document: Operations.CreateIntakeFormDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateIntakeForm', 'mutation', variables);
+    },
+    UpdateIntakeForm(variables: Operations.UpdateIntakeFormMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateIntakeFormMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateIntakeFormMutation>({ document: Operations.UpdateIntakeFormDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateIntakeForm', 'mutation', variables);
+    },
+    DeleteIntakeForm(variables: Operations.DeleteIntakeFormMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteIntakeFormMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteIntakeFormMutation>({ document: Operations.DeleteIntakeFormDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteIntakeForm', 'mutation', variables);
     },
     Lead(variables: Operations.LeadQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.LeadQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.LeadQuery>({ document: Operations.LeadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Lead', 'query', variables);

@@ -29,6 +29,9 @@ import { TemplateService } from './outreach/TemplateService.js';
 import type { ServiceScope } from './scope.js';
 import { UnderwritingService } from './underwriting/UnderwritingService.js';
 import { UserService } from './auth/UserService.js';
+import { WebhookService } from './webhooks/WebhookService.js';
+import { ApiKeyService } from './auth/ApiKeyService.js';
+import { IntakeService } from './intake/IntakeService.js';
 
 /** Every service for one scope (request, job or subscription event). */
 export function createServices(scope: ServiceScope) {
@@ -64,6 +67,9 @@ export function createServices(scope: ServiceScope) {
     sequences: new SequenceService(scope),
     sequenceRunner: new SequenceRunner(scope),
     automation: new AutomationService(scope),
+    webhooks: new WebhookService(scope),
+    apiKeys: new ApiKeyService(scope),
+    intake: new IntakeService(scope),
   };
 }
 

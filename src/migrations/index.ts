@@ -25,6 +25,7 @@ import { Migration20261203110000_invitation_revocation } from './Migration202612
 import { Migration20261203130000_sequences } from './Migration20261203130000_sequences.js';
 import { Migration20261203140000_automation } from './Migration20261203140000_automation.js';
 import { Migration20261203150000_consent_lookup } from './Migration20261203150000_consent_lookup.js';
+import { Migration20261206100000_integrations } from './Migration20261206100000_integrations.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203130000_sequences', class: Migration20261203130000_sequences },
   { name: 'Migration20261203140000_automation', class: Migration20261203140000_automation },
   { name: 'Migration20261203150000_consent_lookup', class: Migration20261203150000_consent_lookup },
+  { name: 'Migration20261206100000_integrations', class: Migration20261206100000_integrations },
 ];

@@ -120,7 +120,24 @@ export interface Config {
   importMaxBytes: number;
   /** Tracked links and the open pixel in campaign emails (on by default). */
   emailTracking: boolean;
+  /** Outbound webhooks (docs/integrations.md). */
+  webhooks: {
+    /** Let endpoints target private, loopback and link-local addresses, and plain http (local development, tests). */
+    allowPrivateTargets: boolean;
+    /** Delays before the 2nd, 3rd, … try of a delivery (ms); each gets ±10% jitter. */
+    retryScheduleMs: number[];
+    timeoutMs: number;
+    /** An endpoint whose deliveries have failed for this many days in a row is disabled. */
+    disableAfterDays: number;
+    /** A try overdue by this much (its job lost) is queued again by the sweep. */
+    sweepGraceMs: number;
+  };
+  /** Public lead intake: submissions per minute per form and client address, and per form. */
+  intake: { perIpPerMinute: number; perFormPerMinute: number };
 }
+
+/** Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after each failed try (~27.6 h in all). */
+const DEFAULT_WEBHOOK_RETRIES = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000].map((s) => s * 1_000);
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
 
@@ -162,6 +179,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const geocoderUrl = env.GEOCODER_URL || undefined;
   if (geocoder === 'http' && !geocoderUrl) problems.push('GEOCODER_URL is required when GEOCODER=http');
   const protections = oneOf('PROTECTIONS', ['on', 'off'] as const, 'on');
+  const durations = (name: string, fallback: number[]): number[] => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const list = raw.split(',').map((x) => Number(x.trim()));
+    if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1 || n > 7 * 86_400_000))
+      problems.push(`${name} must be a comma-separated list of delays in ms (got "${raw}")`);
+    return list;
+  };
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -276,6 +301,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     emailTracking: bool('EMAIL_TRACKING', true),
     graphqlJit: bool('GRAPHQL_JIT', true),
     importMaxBytes: int('IMPORT_MAX_BYTES', 25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
+    webhooks: {
+      allowPrivateTargets: bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+      retryScheduleMs: durations('WEBHOOK_RETRY_SCHEDULE_MS', DEFAULT_WEBHOOK_RETRIES),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      disableAfterDays: int('WEBHOOK_DISABLE_AFTER_DAYS', 5, 1, 365),
+      sweepGraceMs: int('WEBHOOK_SWEEP_GRACE_MS', 30_000, 200, 3_600_000),
+    },
+    intake: {
+      perIpPerMinute: int('INTAKE_RATE_PER_IP_PER_MINUTE', 30, 1),
+      perFormPerMinute: int('INTAKE_RATE_PER_FORM_PER_MINUTE', 1_200, 1),
+    },
     ...overrides,
   };
   config.publicUrl ||= `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;

@@ -5,6 +5,9 @@ import type { PropertyDataProvider } from './providers/property-data/index.js';
 import type { SmsProvider } from './providers/sms/index.js';
 import { TokenSigner } from './auth/tokens.js';
 import { UserStates } from './auth/user-state.js';
+import { ApiKeys } from './auth/api-keys.js';
+import { SecretBox } from '../domains/webhooks/signing.js';
+import { WebhookSender } from '../domains/webhooks/sender.js';
 import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
 import { initOrm } from './orm.js';
@@ -47,6 +50,12 @@ export interface AppDeps {
   analyticsCache: AnalyticsCache;
   /** Whether an access token's user is still active at its epoch (checked per request and socket). */
   userStates: UserStates;
+  /** API keys presented as bearer tokens. */
+  apiKeys: ApiKeys;
+  /** Keeps webhook signing secrets encrypted at rest. */
+  secretBox: SecretBox;
+  /** Outbound webhook requests (keep-alive, private targets refused). */
+  webhookSender: WebhookSender;
 }
 
 export interface RunningDeps extends AppDeps {
@@ -85,12 +94,19 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
     analytics,
     analyticsCache: new AnalyticsCache(),
     userStates: new UserStates(orm, config.sessionCheckMs),
+    apiKeys: new ApiKeys(orm, config.sessionCheckMs),
+    secretBox: new SecretBox(config.jwtSecret),
+    webhookSender: new WebhookSender({
+      allowPrivate: () => config.webhooks.allowPrivateTargets,
+      timeoutMs: config.webhooks.timeoutMs,
+    }),
   };
   deps.sms.connect(smsEventSink(deps));
   return {
     ...deps,
     async close() {
       deps.sms.close();
+      deps.webhookSender.close();
       await deps.queues.close();
       await deps.pubsub.close();
       queueRedis.disconnect();

@@ -20,6 +20,7 @@ import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
 import { httpErrors } from './http/errors.js';
 import { securityHeaders } from './http/hardening.js';
+import { intakeRoutes } from './http/intake.js';
 import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
 import { trackingRoutes } from './http/tracking.js';
@@ -179,6 +180,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.get('/u/:token', unsubscribe.get);
   app.post('/u/:token', unsubscribe.post);
   app.use('/webhooks/twilio', twilioRoutes(deps));
+  app.use('/intake', intakeRoutes(deps, redis));
   const tracking = trackingRoutes(deps);
   app.get('/t/o/:token', tracking.open);
   app.get('/t/c/:token', tracking.click);
@@ -190,7 +192,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    authenticate(deps.tokens, deps.userStates),
+    authenticate(deps.tokens, deps.userStates, deps.apiKeys),
     trusted.middleware(),
     idempotency(redis, config.redisPrefix, trusted, log),
     expressMiddleware(apollo, {

@@ -17,6 +17,9 @@ import { FanoutHub, isAsyncIterable, type Member } from './graphql/fanout.js';
 import { fanoutKey } from './graphql/fanout-key.js';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearer, type AuthUser } from './auth/tokens.js';
+import { isApiKey } from './auth/api-keys.js';
+import { UnauthenticatedError } from './errors/index.js';
+import { verifyBearer } from './http/authenticate.js';
 import { createContext, type Context } from './context.js';
 import { formatErrorFor, isUnexpected } from './errors/format-error.js';
 import { checkQueryLimits, selectOperation, tooComplex } from './limits/query-limits.js';
@@ -53,10 +56,18 @@ export function startWebSocket(
   const perUser = new Map<string, number>();
   // Every authenticated socket: checked every SESSION_CHECK_MS, closed with 4403 once its user is
   // deactivated or its token's epoch has passed (a role change).
-  const live = new Map<WebSocket, AuthUser>();
+  // A socket signed in with an API key is checked by its key (revoked, expired, creator deactivated).
+  const live = new Map<WebSocket, { user: AuthUser; apiKey?: string }>();
+  const stillValid = ({ user, apiKey }: { user: AuthUser; apiKey?: string }) =>
+    apiKey
+      ? deps.apiKeys.verify(apiKey).then(
+          () => true,
+          (err: unknown) => !(err instanceof UnauthenticatedError),
+        )
+      : deps.userStates.current(user);
   const sweep = setInterval(() => {
-    for (const [socket, user] of live)
-      deps.userStates.current(user).then(
+    for (const [socket, who] of live)
+      stillValid(who).then(
         (ok) => ok || socket.close(4403, 'Forbidden: this session has ended'),
         () => undefined, // the database is unreachable: keep the socket, check again next time
       );
@@ -111,18 +122,17 @@ export function startWebSocket(
         if (!token) return false;
         let user: AuthUser;
         try {
-          user = await deps.tokens.verifyAccess(token);
-          await deps.userStates.assertCurrent(user);
+          user = await verifyBearer(token, deps.tokens, deps.userStates, deps.apiKeys);
         } catch {
           return false;
         }
-        const open = perUser.get(user.id) ?? 0;
+        const open = perUser.get(user.apiKeyId ?? user.id) ?? 0;
         if (open >= config.wsMaxConnectionsPerUser) {
           ctx.extra.socket.close(4429, 'Too many connections');
           return false;
         }
-        perUser.set(user.id, open + 1);
-        live.set(ctx.extra.socket, user);
+        perUser.set(user.apiKeyId ?? user.id, open + 1);
+        live.set(ctx.extra.socket, { user, apiKey: isApiKey(token) ? token : undefined });
         Object.assign(ctx.extra, { user, socketId: randomUUID(), subscriptions: new Set<string>() });
         return true;
       },
@@ -130,9 +140,9 @@ export function startWebSocket(
         live.delete(ctx.extra.socket);
         const user = ctx.extra.user;
         if (!user) return;
-        const left = (perUser.get(user.id) ?? 1) - 1;
-        if (left > 0) perUser.set(user.id, left);
-        else perUser.delete(user.id);
+        const left = (perUser.get(user.apiKeyId ?? user.id) ?? 1) - 1;
+        if (left > 0) perUser.set(user.apiKeyId ?? user.id, left);
+        else perUser.delete(user.apiKeyId ?? user.id);
         metrics.activeSubscriptions.dec(ctx.extra.subscriptions?.size ?? 0);
         ctx.extra.subscriptions?.clear();
       },

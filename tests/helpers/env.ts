@@ -18,6 +18,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // Each test server gets its own S3 server and files, so nothing is shared between files.
       LOCAL_S3_DIR: join(tmpdir(), `reos-s3-${randomUUID().slice(0, 8)}`),
+      // Webhook receivers in tests listen on loopback, and retries come quickly. Every test server
+      // has the same webhook settings: any file's workers may deliver another file's events (they
+      // all LISTEN to the one database; each has its own Redis namespace).
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_RETRY_SCHEDULE_MS: '150,150,150,150,150',
+      WEBHOOK_SWEEP_GRACE_MS: '1500',
     },
     overrides,
   );

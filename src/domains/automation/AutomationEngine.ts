@@ -179,16 +179,12 @@ export class AutomationEngine {
   }
 
   private async tellAdmins(rule: AutomationRule, error: string): Promise<void> {
-    const admins = await this.scope.em.find(User, { role: { $in: [Role.OWNER, Role.ADMIN] }, deactivatedAt: null });
-    const notifications = new NotificationService(this.scope);
-    for (const admin of admins)
-      await notifications.notify({
-        userId: admin.id,
-        kind: NotificationKind.AUTOMATION_DISABLED,
-        title: `Automation rule "${rule.name}" was turned off`,
-        body: `It failed ${FAILURES_TO_DISABLE} times in a row. Last error: ${error}`.slice(0, 2_000),
-        dedupeKey: `automation-disabled:${rule.id}:${Date.now()}`,
-      });
+    await new NotificationService(this.scope).notifyAdmins({
+      kind: NotificationKind.AUTOMATION_DISABLED,
+      title: `Automation rule "${rule.name}" was turned off`,
+      body: `It failed ${FAILURES_TO_DISABLE} times in a row. Last error: ${error}`.slice(0, 2_000),
+      dedupeKey: `automation-disabled:${rule.id}:${Date.now()}`,
+    });
   }
 
   private async lease(organizationId: string): Promise<boolean> {

@@ -1,7 +1,7 @@
-import pg from 'pg';
 import type { AppDeps } from '../../platform/deps.js';
 import { redisHealth } from '../../platform/redis.js';
 import { forkAnonymous } from '../../platform/tenancy/tenant-em.js';
+import { listenForNotifications } from '../../platform/db/listen.js';
 
 /** Events of one organization within this many ms are taken by one job. */
 export const AUTOMATION_WINDOW_MS = 100;
@@ -19,37 +19,9 @@ export function kickAutomation(deps: AppDeps, organizationId: string, delayWindo
  * (sweepAutomation) finds.
  */
 export function listenForAutomationEvents(deps: AppDeps): { stop(): Promise<void> } {
-  let client: pg.Client | null = null;
-  let stopped = false;
-  let retry: NodeJS.Timeout | null = null;
-  const connect = async () => {
-    const c = new pg.Client({ connectionString: deps.config.databaseUrl });
-    c.on('notification', (n) => {
-      if (n.payload) kickAutomation(deps, n.payload).catch((err) => redisHealth.report(err, 'automation kick failed'));
-    });
-    c.on('error', () => reconnect());
-    try {
-      await c.connect();
-      await c.query('listen automation_events');
-      client = c;
-    } catch {
-      await c.end().catch(() => undefined);
-      reconnect();
-    }
-  };
-  const reconnect = () => {
-    client?.end().catch(() => undefined);
-    client = null;
-    if (!stopped && !retry) retry = setTimeout(() => ((retry = null), void connect()), 1_000);
-  };
-  void connect();
-  return {
-    async stop() {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    },
-  };
+  return listenForNotifications(deps.config.databaseUrl, 'automation_events', (organizationId) => {
+    kickAutomation(deps, organizationId).catch((err) => redisHealth.report(err, 'automation kick failed'));
+  });
 }
 
 /**

@@ -45,12 +45,17 @@ export class LeadService {
     lead.organizationId = actor.organizationId;
     await this.apply(lead, input);
     await this.scope.em.persist(lead).flush();
-    publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.LEAD_CREATED, {
+    await this.announceCreated(lead);
+    return lead;
+  }
+
+  /** LEAD_CREATED, and the assignee told; after the lead is committed (the intake path commits its own). */
+  async announceCreated(lead: Lead): Promise<void> {
+    publishPipelineEvent(this.scope, lead.organizationId, PipelineEventType.LEAD_CREATED, {
       leadId: lead.id,
       propertyId: lead.propertyId,
     });
     if (lead.assignedUserId) await this.announceAssignee(lead);
-    return lead;
   }
 
   /**
@@ -87,7 +92,8 @@ export class LeadService {
     });
   }
 
-  private async apply(lead: Lead, i: LeadFields): Promise<void> {
+  /** Validates and normalizes `i` onto `lead` (what createLead and updateLead accept; intake forms too). */
+  async apply(lead: Lead, i: LeadFields): Promise<void> {
     if (i.firstName != null) lead.firstName = v.requiredText(i.firstName, 'input.firstName', 100);
     if (i.lastName != null) lead.lastName = v.requiredText(i.lastName, 'input.lastName', 100);
     if (i.email !== undefined)

@@ -1,5 +1,5 @@
 import { Notification, Organization, User } from '../../../entities/index.js';
-import type { NotificationKind } from '../../../entities/enums.js';
+import { Role, type NotificationKind } from '../../../entities/enums.js';
 import type { NotificationDigestJob } from '../../platform/jobs/queues.js';
 import { textToHtml } from '../../platform/mail/html.js';
 import { addDays, localDay, startOfDay } from '../tasks/calendar.js';
@@ -67,6 +67,12 @@ export class NotificationService {
     const payload = { organizationId, userId: n.userId, notificationId: rows[0]!.id };
     deps.pubsub.publish(Topics.NOTIFICATIONS, n.userId, payload);
     return true;
+  }
+
+  /** The same notification to every active owner and admin of the organization (`dedupeKey` per admin). */
+  async notifyAdmins(n: Omit<NotificationFields, 'userId'> & { dedupeKey: string }): Promise<void> {
+    const admins = await this.scope.em.find(User, { role: { $in: [Role.OWNER, Role.ADMIN] }, deactivatedAt: null });
+    for (const admin of admins) await this.notify({ ...n, userId: admin.id, dedupeKey: `${n.dedupeKey}:${admin.id}` });
   }
 
   /** Notifies `userId` about something `actorId` did, unless there is no such user or it is the actor. */

@@ -10,6 +10,8 @@ export interface AuthUser {
   role: Role;
   /** The user's auth epoch when the token was issued (UserStates refuses tokens of an older one). */
   epoch?: number;
+  /** Set when an API key is calling: `id` is then the key's creator, `role` the key's (see ApiKeys). */
+  apiKeyId?: string;
 }
 
 const ISSUER = 'real-estate-os';

@@ -34,6 +34,9 @@ import { MyDayResolver } from '../../../resolvers/tasks/MyDayResolver.js';
 import { TaskResolver } from '../../../resolvers/tasks/TaskResolver.js';
 import { SequenceEnrollmentResolver, SequenceResolver } from '../../../resolvers/sequences/SequenceResolver.js';
 import { AutomationResolver, AutomationRunResolver } from '../../../resolvers/automation/AutomationResolver.js';
+import { ApiKeyResolver } from '../../../resolvers/integrations/ApiKeyResolver.js';
+import { IntakeResolver } from '../../../resolvers/integrations/IntakeResolver.js';
+import { WebhookDeliveryResolver, WebhookResolver } from '../../../resolvers/integrations/WebhookResolver.js';
 import { authChecker } from '../auth/auth-checker.js';
 
 export const RESOLVERS = [
@@ -71,6 +74,10 @@ export const RESOLVERS = [
   SequenceResolver,
   SequenceEnrollmentResolver,
   AutomationResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  ApiKeyResolver,
+  IntakeResolver,
   AutomationRunResolver,
 ] as const;
 

@@ -48,7 +48,7 @@ export function idempotency(
     if (!text || !isMutation(text, body.operationName)) return next();
 
     const user = (res.locals.auth as Authentication | undefined)?.user;
-    const scope = user ? `user:${user.id}` : `ip:${req.ip}`;
+    const scope = user ? (user.apiKeyId ? `key:${user.apiKeyId}` : `user:${user.id}`) : `ip:${req.ip}`;
     const redisKey = `${prefix}:idem:${scope}:${key}`;
     const fingerprint = sha256(JSON.stringify([body.operationName ?? null, text, canonical(body.variables ?? {})]));
 

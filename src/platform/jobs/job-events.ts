@@ -11,7 +11,12 @@ import type { AppDeps } from '../deps.js';
  * event would itself count as a change to fold), sequence steps (`sequenceProgress` tells of them, and
  * there is one per step of every enrollment) and automation runs (`automationRuns`).
  */
-const INTERNAL: ReadonlySet<string> = new Set([QueueName.ANALYTICS, QueueName.SEQUENCE, QueueName.AUTOMATION]);
+const INTERNAL: ReadonlySet<string> = new Set([
+  QueueName.ANALYTICS,
+  QueueName.SEQUENCE,
+  QueueName.AUTOMATION,
+  QueueName.WEBHOOK,
+]);
 
 export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
   const listeners = deps.queues

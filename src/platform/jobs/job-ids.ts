@@ -27,6 +27,12 @@ export const jobIds = {
     `seq-${enrollmentId}-s${stepIndex}-t${Math.floor(at.getTime() / 1000)}`,
   /** An organization's automation run for one window of time. */
   automation: (organizationId: string, slice: number) => `automation-${organizationId}-w${slice}`,
+  /** An organization's webhook fan-out for one window of time. */
+  webhookDispatch: (organizationId: string, slice: number) => `webhooks-${organizationId}-w${slice}`,
+  /** Try `attempt` of one webhook delivery. */
+  webhookDelivery: (deliveryId: string, attempt: number) => `webhook-${deliveryId}-a${attempt}`,
+  /** A person's replay of a delivery (its try number makes each replay request its own job). */
+  webhookReplay: (deliveryId: string, attempt: number) => `webhook-${deliveryId}-r${attempt}`,
   /** The replay of a dead-lettered job (one replay per dead letter). */
   replay: (jobId: string, deadLetterId: string) => `${jobId}${REPLAY}${deadLetterId.slice(0, 8)}`,
 };

@@ -21,6 +21,8 @@ export const QueueName = {
   SEQUENCE: 'sequence',
   /** Automation rules over an organization's events, one engine per organization at a time. */
   AUTOMATION: 'automation',
+  /** Outbound webhooks: `webhook-dispatch` (an organization's new events → deliveries), `webhook-deliver` (one try). */
+  WEBHOOK: 'webhook',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -90,6 +92,21 @@ export interface AutomationRunJob {
   organizationId: string;
 }
 
+/** `webhook-dispatch`: the organization's events not yet turned into deliveries. */
+export interface WebhookDispatchJob {
+  organizationId: string;
+}
+
+/** `webhook-deliver`: try number `attempt` of one delivery (a replay is one try asked for by a person). */
+export interface WebhookDeliverJob {
+  organizationId: string;
+  deliveryId: string;
+  attempt: number;
+  replay?: boolean;
+}
+
+export type WebhookJob = WebhookDispatchJob | WebhookDeliverJob;
+
 /** Jobs on the `email` and `sms` queues, told apart by job name (`send-message`, `campaign-send`). */
 export type OutreachJob = SendMessageJob | CampaignSendJob;
 
@@ -114,6 +131,7 @@ export class Queues {
   readonly analytics: Queue<AnalyticsRollupJob>;
   readonly sequence: Queue<SequenceStepJob>;
   readonly automation: Queue<AutomationRunJob>;
+  readonly webhook: Queue<WebhookJob>;
 
   constructor(
     connection: Redis,
@@ -143,6 +161,11 @@ export class Queues {
       connection,
       prefix,
       defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 1_000 } },
+    });
+    this.webhook = new Queue<WebhookJob>(QueueName.WEBHOOK, {
+      connection,
+      prefix,
+      defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 10_000 } },
     });
     // Without a listener BullMQ prints every connection error during an outage.
     for (const queue of this.all()) queue.on('error', (err) => redisHealth.report(err, `queue error (${queue.name})`));
@@ -338,6 +361,35 @@ export class Queues {
     );
   }
 
+  /** Fans an organization's new webhook events out to deliveries; one job per organization per window. */
+  async enqueueWebhookDispatch(organizationId: string, slice: number, windowMs: number): Promise<void> {
+    await this.webhook.add(
+      'webhook-dispatch',
+      { organizationId },
+      { jobId: jobIds.webhookDispatch(organizationId, slice), delay: Math.max(0, (slice + 1) * windowMs - Date.now()) },
+    );
+  }
+
+  /**
+   * Tries of deliveries, each at its time; the id names the delivery and the try, so asking twice is
+   * a no-op. `again` (the sweep, for a try whose job was lost) clears a finished job of that id first.
+   */
+  async enqueueWebhookDeliveries(items: (WebhookDeliverJob & { at?: Date })[], again = false): Promise<void> {
+    const now = Date.now();
+    const jobs = items.map(({ at, ...data }) => ({
+      name: 'webhook-deliver',
+      data,
+      opts: {
+        jobId: data.replay
+          ? jobIds.webhookReplay(data.deliveryId, data.attempt)
+          : jobIds.webhookDelivery(data.deliveryId, data.attempt),
+        delay: at && at.getTime() > now ? at.getTime() - now : undefined,
+      },
+    }));
+    if (again) for (const j of jobs) await addOnce(this.webhook, j.name, j.data, j.opts.jobId);
+    else for (let i = 0; i < jobs.length; i += 1_000) await this.webhook.addBulk(jobs.slice(i, i + 1_000));
+  }
+
   /** The queue a channel's sends go on. */
   forChannel(channel: MessageChannel): Queue<OutreachJob> {
     return channel === MessageChannel.SMS ? this.sms : this.email;
@@ -356,6 +408,7 @@ export class Queues {
       this.analytics as Queue,
       this.sequence as Queue,
       this.automation as Queue,
+      this.webhook as Queue,
     ];
   }
 

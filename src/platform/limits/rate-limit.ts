@@ -152,7 +152,9 @@ export function applyRateLimits(
           ? 'anyone'
           : rule.by === 'ip' || !context.user
             ? `ip:${context.ip}`
-            : `user:${context.user.id}`;
+            : context.user.apiKeyId
+              ? `key:${context.user.apiKeyId}`
+              : `user:${context.user.id}`;
       const identity = normalizedIdentityArgs(args, rule.identityArgs ?? []);
       const message = await limit(
         { parent: undefined, args: identity, context: who, info },
