@@ -20,6 +20,8 @@ export function wsClient(wsUrl: string, token: string | null, onClose?: (code: n
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,
+    // A close by the server is reported through `onClose` (and `closed` events), not printed.
+    onNonLazyError: () => undefined,
     on: { closed: (e) => onClose?.((e as { code: number }).code) },
   });
 }
