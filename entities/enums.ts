@@ -312,7 +312,7 @@ export enum WebhookDeliveryStatus {
   /** A try failed; the next is scheduled (nextAttemptAt). */
   RETRYING = 'RETRYING',
   SUCCEEDED = 'SUCCEEDED',
-  /** Every try of the schedule failed (or the endpoint was disabled or deleted); replayWebhookDelivery sends it again. */
+  /** Every try of the schedule failed (or the endpoint was disabled); replayWebhookDelivery sends it again. */
   FAILED = 'FAILED',
 }
 

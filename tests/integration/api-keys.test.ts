@@ -34,7 +34,7 @@ function connect(token: string): Promise<number | 'open'> {
 }
 
 describe('API keys', () => {
-  it('act in their organization with their role, attributed to their creator; shown once, listed by prefix', async () => {
+  it('act in their organization with their role, for their creator; shown once, listed by prefix', async () => {
     const t = await createTenant(server.url);
     const other = await createTenant(server.url);
     const { createApiKey: agentKey } = await t.api.CreateApiKey({ input: { name: 'Zapier', role: 'AGENT' } });
@@ -70,7 +70,7 @@ describe('API keys', () => {
     expect((await gqlError(other.api.RevokeApiKey({ id: agentKey.apiKey.id }))).code).toBe('NOT_FOUND');
   });
 
-  it('revoked, expired, unknown keys are UNAUTHENTICATED alike, on HTTP and WebSocket; an open socket is closed', async () => {
+  it('revoked, expired, unknown keys: UNAUTHENTICATED alike on HTTP and WebSocket; open sockets closed', async () => {
     const t = await createTenant(server.url);
     const { createApiKey: k } = await t.api.CreateApiKey({ input: { name: 'Dialer', role: 'AGENT' } });
     expect(await connect(k.key)).toBe('open');

@@ -42,7 +42,7 @@ async function ownerSql(sql: string, params: unknown[]) {
 }
 
 describe('outbound webhooks', () => {
-  it('a deal move reaches a subscribed endpoint once, signed; another organization’s endpoint hears nothing', async () => {
+  it('a deal move reaches a subscribed endpoint once, signed; another organization’s hears nothing', async () => {
     const [a, b] = [await createTenant(server.url), await createTenant(server.url)];
     const [ra, rb] = [await startReceiver(), await startReceiver()];
     const mine = await endpoint(a, ra.url, ['deal.moved']);
@@ -77,7 +77,7 @@ describe('outbound webhooks', () => {
     expect((await gqlError(b.api.ReplayWebhookDelivery({ id: d!.id }))).code).toBe('NOT_FOUND');
   });
 
-  it('a receiver failing 3 times then succeeding gets the same webhook-id and body each time; replay is one try per request', async () => {
+  it('failing 3 times then succeeding: the same webhook-id and body each time; a replay is one try', async () => {
     const t = await createTenant(server.url);
     const r = await startReceiver();
     const ep = await endpoint(t, r.url, ['lead.created']);
@@ -184,7 +184,7 @@ describe('outbound webhooks', () => {
     loose.close();
   });
 
-  it('an endpoint failing for days is turned off and the admins are told; a test event reaches one endpoint', async () => {
+  it('an endpoint failing for days is turned off, admins told; a test event reaches one endpoint', async () => {
     const t = await createTenant(server.url);
     const r = await startReceiver();
     const other = await startReceiver();

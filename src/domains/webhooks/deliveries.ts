@@ -102,16 +102,18 @@ export class WebhookDeliverer {
     const next = retry ? new Date(Date.now() + jitter(schedule[job.attempt - 1]!)) : null;
     const recorded = await this.scope.em.execute<{ id: string }[]>(
       `with a as (
-         insert into webhook_attempts (id, organization_id, delivery_id, attempt, replay, status_code, latency_ms, error,
-                                       response_excerpt)
-         select ?, d.organization_id, d.id, ?, ?, ?, ?, ?, ? from webhook_deliveries d where d.id = ? and d.attempts = ?
+         insert into webhook_attempts (id, organization_id, delivery_id, attempt, replay, status_code, latency_ms,
+                                       error, response_excerpt)
+         select ?, d.organization_id, d.id, ?, ?, ?, ?, ?, ?
+           from webhook_deliveries d where d.id = ? and d.attempts = ?
        ), e as (
          update webhook_endpoints set failing_since = case when ? then null else now() end
           where id = ? and (failing_since is null) = ?
        )
        update webhook_deliveries
-          set attempts = ?, status = ?, next_attempt_at = ?, last_attempt_at = now(), last_status_code = ?, locked_until = null,
-              last_error = ?, succeeded_at = case when ? then now() else succeeded_at end, updated_at = now()
+          set attempts = ?, status = ?, next_attempt_at = ?, last_attempt_at = now(), last_status_code = ?,
+              locked_until = null, last_error = ?, succeeded_at = case when ? then now() else succeeded_at end,
+              updated_at = now()
         where id = ? and attempts = ?
        returning id`,
       [
@@ -137,7 +139,13 @@ export class WebhookDeliverer {
         job.attempt - 1,
       ],
     );
-    if (!recorded.length) return status;
+    if (recorded.length) await this.followUp(row, job, r, next);
+    return status;
+  }
+
+  /** The next try queued (the sweep queues it if Redis is away), and the endpoint turned off after days of failing. */
+  private async followUp(row: DeliveryRow, job: WebhookDeliverJob, r: TryResult, next: Date | null): Promise<void> {
+    const { config } = this.scope.deps;
     if (next)
       await this.scope.deps.queues
         .enqueueWebhookDeliveries([
@@ -148,7 +156,6 @@ export class WebhookDeliverer {
         );
     if (!r.ok && row.failing_since_days !== null && row.failing_since_days >= config.webhooks.disableAfterDays)
       await this.disableFailing(row);
-    return status;
   }
 
   /** Off after failing for WEBHOOK_DISABLE_AFTER_DAYS days in a row, and the organization's admins are told. */

@@ -40,14 +40,11 @@ export class WebhookSender {
     try {
       target = new URL(url);
     } catch {
-      return Promise.resolve(done({ ok: false, statusCode: null, error: 'Invalid URL', responseExcerpt: null }));
+      return Promise.resolve(done(failure('Invalid URL')));
     }
     const host = target.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) && isPrivateAddress(host) && !this.options.allowPrivate())
-      return Promise.resolve(
-        done({ ok: false, statusCode: null, error: `Refused target: ${host} is private`, responseExcerpt: null }),
-      );
-    const secure = target.protocol === 'https:';
+      return Promise.resolve(done(failure(`Refused target: ${host} is private`)));
     return new Promise<TryResult>((resolve) => {
       let settled = false;
       const finish = (r: Omit<TryResult, 'latencyMs'>) => {
@@ -56,68 +53,78 @@ export class WebhookSender {
         clearTimeout(timer);
         resolve(done(r));
       };
-      const req = (secure ? https : http).request(
-        target,
-        {
-          method: 'POST',
-          agent: secure ? this.agents.https : this.agents.http,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': this.options.userAgent ?? 'RealEstateOS-Webhooks/1',
-            ...headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          const end = () => {
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS);
-            const code = res.statusCode ?? 0;
-            const ok = code >= 200 && code < 300;
-            const error = ok
-              ? null
-              : code >= 300 && code < 400
-                ? `Redirect not followed (${code} to ${res.headers.location ?? 'nowhere'})`
-                : `HTTP ${code}`;
-            finish({ ok, statusCode: code, error, responseExcerpt: text || null });
-          };
-          res.on('data', (c: Buffer) => {
-            if (size < MAX_RESPONSE_BYTES) chunks.push(c);
-            size += c.length;
-            if (size >= MAX_RESPONSE_BYTES) {
-              end();
-              res.destroy();
-            }
-          });
-          res.on('end', end);
-          res.on('error', end);
-        },
-      );
+      const req = this.request(target, body, headers, (res) => readResponse(res, finish));
       const timer = setTimeout(() => {
-        finish({
-          ok: false,
-          statusCode: null,
-          error: `Timed out after ${this.options.timeoutMs} ms`,
-          responseExcerpt: null,
-        });
+        finish(failure(`Timed out after ${this.options.timeoutMs} ms`));
         req.destroy();
       }, this.options.timeoutMs);
       req.on('error', (err: Error) =>
-        finish({
-          ok: false,
-          statusCode: null,
-          error:
+        finish(
+          failure(
             err instanceof RefusedTargetError ? `Refused target: ${err.message}` : `Request failed: ${err.message}`,
-          responseExcerpt: null,
-        }),
+          ),
+        ),
       );
       req.end(body);
     });
+  }
+
+  private request(
+    target: URL,
+    body: string,
+    headers: Record<string, string>,
+    onResponse: (r: http.IncomingMessage) => void,
+  ) {
+    const secure = target.protocol === 'https:';
+    return (secure ? https : http).request(
+      target,
+      {
+        method: 'POST',
+        agent: secure ? this.agents.https : this.agents.http,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': this.options.userAgent ?? 'RealEstateOS-Webhooks/1',
+          ...headers,
+        },
+      },
+      onResponse,
+    );
   }
 
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
+}
+
+function failure(error: string): Omit<TryResult, 'latencyMs'> {
+  return { ok: false, statusCode: null, error, responseExcerpt: null };
+}
+
+/** Reads at most MAX_RESPONSE_BYTES of a response and judges it: 2xx is success, a 3xx is a redirect not followed. */
+function readResponse(res: http.IncomingMessage, finish: (r: Omit<TryResult, 'latencyMs'>) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const end = () => {
+    const text = Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS);
+    const code = res.statusCode ?? 0;
+    const ok = code >= 200 && code < 300;
+    const error = ok
+      ? null
+      : code >= 300 && code < 400
+        ? `Redirect not followed (${code} to ${res.headers.location ?? 'nowhere'})`
+        : `HTTP ${code}`;
+    finish({ ok, statusCode: code, error, responseExcerpt: text || null });
+  };
+  res.on('data', (c: Buffer) => {
+    if (size < MAX_RESPONSE_BYTES) chunks.push(c);
+    size += c.length;
+    if (size >= MAX_RESPONSE_BYTES) {
+      end();
+      res.destroy();
+    }
+  });
+  res.on('end', end);
+  res.on('error', end);
 }

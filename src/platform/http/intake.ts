@@ -101,18 +101,11 @@ export function intakeRoutes(deps: AppDeps, redis: Redis): express.Router {
   return router;
 }
 
-/** Forms by key, trusted for 5 s per process (a disabled form stops within that). */
-const cache = new Map<string, { at: number; row: Promise<FormRow | undefined> }>();
-function findForm(deps: AppDeps, formKey: string): Promise<FormRow | undefined> {
-  if (formKey.length > 100) return Promise.resolve(undefined);
-  const hit = cache.get(formKey);
-  if (hit && Date.now() - hit.at < 5_000) return hit.row;
-  if (cache.size > 10_000) cache.clear();
-  const row = forkAnonymous(deps.orm)
+/** The form a public key names (security definer: no tenant scope exists yet). */
+async function findForm(deps: AppDeps, formKey: string): Promise<FormRow | undefined> {
+  if (formKey.length > 100) return undefined;
+  const rows = await forkAnonymous(deps.orm)
     .getConnection()
-    .execute<FormRow[]>('select * from intake_form_by_key(?)', [formKey])
-    .then((r) => r[0]);
-  cache.set(formKey, { at: Date.now(), row });
-  row.catch(() => cache.delete(formKey));
-  return row;
+    .execute<FormRow[]>('select * from intake_form_by_key(?)', [formKey]);
+  return rows[0];
 }
