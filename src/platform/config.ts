@@ -122,7 +122,7 @@ export interface Config {
   emailTracking: boolean;
   /** Outbound webhooks (docs/integrations.md). */
   webhooks: {
-    /** Let endpoints target private, loopback and link-local addresses, and plain http (local development, tests). */
+    /** Let endpoints target private, loopback and link-local addresses over plain http (default: development only). */
     allowPrivateTargets: boolean;
     /** Delays before the 2nd, 3rd, … try of a delivery (ms); each gets ±10% jitter. */
     retryScheduleMs: number[];
@@ -302,7 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     graphqlJit: bool('GRAPHQL_JIT', true),
     importMaxBytes: int('IMPORT_MAX_BYTES', 25 * 1024 * 1024, 1_024, 1024 * 1024 * 1024),
     webhooks: {
-      allowPrivateTargets: bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+      allowPrivateTargets: bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', nodeEnv === 'development'),
       retryScheduleMs: durations('WEBHOOK_RETRY_SCHEDULE_MS', DEFAULT_WEBHOOK_RETRIES),
       timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       disableAfterDays: int('WEBHOOK_DISABLE_AFTER_DAYS', 5, 1, 365),

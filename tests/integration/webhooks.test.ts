@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
@@ -219,5 +223,42 @@ describe('outbound webhooks', () => {
     expect(r.received).toHaveLength(tries); // nothing more goes to a disabled endpoint
     const { enableWebhookEndpoint } = await t.api.EnableWebhookEndpoint({ id: ep.endpoint.id });
     expect(enableWebhookEndpoint).toMatchObject({ enabled: true, failingSince: null });
+  });
+});
+
+describe('docs/integrations.md', () => {
+  it('its Python verifier, run as written, accepts a real delivery and rejects a changed body', async () => {
+    const text = readFileSync(new URL('../../docs/integrations.md', import.meta.url), 'utf8');
+    const code = /^```python\n([\s\S]*?)^```$/m.exec(text)![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'reos-py-'));
+    const file = join(dir, 'verify_webhook.py');
+    writeFileSync(file, code);
+    const t = await createTenant(server.url);
+    const r = await startReceiver();
+    const ep = await endpoint(t, r.url, ['deal.moved']);
+    await t.api.SendTestWebhook({ id: ep.endpoint.id });
+    const got = await waitFor(async () => r.received[0] ?? null, 10_000, 'the test event');
+    const run = (body: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const h = headersOf(got);
+        const child = execFile(
+          'python3',
+          [file],
+          {
+            env: {
+              ...process.env,
+              WEBHOOK_SECRET: ep.secret,
+              WEBHOOK_ID: h['webhook-id'],
+              WEBHOOK_TIMESTAMP: h['webhook-timestamp'],
+              WEBHOOK_SIGNATURE: h['webhook-signature'],
+            },
+          },
+          (_err, stdout) => resolve({ code: child.exitCode, out: stdout.trim() }),
+        );
+        child.stdin!.end(body);
+      });
+    expect(await run(got.body)).toEqual({ code: 0, out: 'verified' });
+    expect(await run(got.body.replace('webhook.test', 'webhook.tesT'))).toEqual({ code: 1, out: 'rejected' });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
