@@ -11,6 +11,7 @@ import { benchMixed } from './mixed.js';
 import { benchMyDay } from './myday.js';
 import { benchReminders } from './reminders.js';
 import { benchSequences } from './sequences.js';
+import { benchWebhooks } from './webhooks.js';
 import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
@@ -21,7 +22,7 @@ import { benchUnderwriting } from './underwriting.js';
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
  * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders,analytics,analytics-live,
- * sequences
+ * sequences,webhooks
  * picks benchmarks. BENCH_KEEP_DB=1 keeps the last run's database (the analytics fixture is then
  * reused instead of built again — for iterating on one benchmark).
  */
@@ -60,6 +61,7 @@ const results = {
   ...(!only || only.includes('analytics') ? await benchAnalytics(config) : {}),
   ...(!only || only.includes('analytics-live') ? await benchAnalyticsLive(config) : {}),
   ...(!only || only.includes('sequences') ? await benchSequences(config) : {}),
+  ...(!only || only.includes('webhooks') ? await benchWebhooks(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(

@@ -16,6 +16,7 @@ import { Organization, User } from '../entities/index.js';
 import { kickAutomation } from '../src/domains/automation/automation-feed.js';
 import { loadPendingEvents, markProcessed } from '../src/domains/automation/event-store.js';
 import { createServices, type Services } from '../src/domains/index.js';
+import type { AuthUser } from '../src/platform/auth/tokens.js';
 import type { Config } from '../src/platform/config.js';
 import { createDeps, type AppDeps } from '../src/platform/deps.js';
 import { createLogger } from '../src/platform/observability/logger.js';
@@ -81,10 +82,11 @@ export async function benchSequences(config: Config): Promise<Record<string, unk
   };
 }
 
-async function inNewOrganization<T>(
+/** A new organization with an owner, and `fn` in its tenant scope with the owner's services. */
+export async function inNewOrganization<T>(
   deps: AppDeps,
   name: string,
-  fn: (s: Services, em: EntityManager, organizationId: string) => Promise<T>,
+  fn: (s: Services, em: EntityManager, organizationId: string, owner: AuthUser) => Promise<T>,
 ): Promise<T> {
   const org = new Organization();
   org.name = name;
@@ -99,12 +101,9 @@ async function inNewOrganization<T>(
       passwordHash: 'x',
     });
     await em.flush();
-    const s = createServices({
-      em: forkForTenant(deps.orm, org.id),
-      actor: { id: user.id, organizationId: org.id, role: Role.OWNER },
-      deps,
-    });
-    return fn(s, em, org.id);
+    const owner: AuthUser = { id: user.id, organizationId: org.id, role: Role.OWNER };
+    const s = createServices({ em: forkForTenant(deps.orm, org.id), actor: owner, deps });
+    return fn(s, em, org.id, owner);
   });
 }
 

@@ -10,7 +10,7 @@ import type { JobSpec } from './index.js';
 export const webhookDeliver: JobSpec<WebhookDeliverJob> = {
   queue: QueueName.WEBHOOK,
   name: 'webhook-deliver',
-  concurrency: (base) => Math.max(base, 50),
+  concurrency: (base) => Math.max(base, 100),
   run: (job, services) => services.webhooks.deliver(job.data),
   giveUp: () => Promise.resolve(),
 };

@@ -142,10 +142,9 @@ create table intake_forms (
 );
 create index intake_forms_org_idx on intake_forms (organization_id, created_at);
 
-create function intake_form_by_key(p_key text)
-  returns table (id uuid, organization_id uuid, enabled boolean, created_by_id uuid)
+create function intake_form_by_key(p_key text) returns setof intake_forms
   language sql stable security definer set search_path = public, pg_temp as
-  $$ select f.id, f.organization_id, f.enabled, f.created_by_id from intake_forms f where f.form_key = p_key $$;
+  $$ select * from intake_forms f where f.form_key = p_key $$;
 
 alter table api_keys enable row level security;
 alter table webhook_endpoints enable row level security;

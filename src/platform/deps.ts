@@ -8,6 +8,7 @@ import { UserStates } from './auth/user-state.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { SecretBox } from '../domains/webhooks/signing.js';
 import { WebhookSender } from '../domains/webhooks/sender.js';
+import { WebhookStore } from '../domains/webhooks/store.js';
 import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
 import { initOrm } from './orm.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   secretBox: SecretBox;
   /** Outbound webhook requests (keep-alive, private targets refused). */
   webhookSender: WebhookSender;
+  /** The webhook workers' claims and records, batched across concurrent tries. */
+  webhookStore: WebhookStore;
 }
 
 export interface RunningDeps extends AppDeps {
@@ -100,6 +103,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
       allowPrivate: () => config.webhooks.allowPrivateTargets,
       timeoutMs: config.webhooks.timeoutMs,
     }),
+    webhookStore: new WebhookStore(orm, () => config.webhooks.timeoutMs + 5_000),
   };
   deps.sms.connect(smsEventSink(deps));
   return {

@@ -3,6 +3,7 @@ import { Activity, ConsentRecord, IntakeForm, Lead, Property, User } from '../..
 import { ActivityType, ConsentStatus, Direction, MessageChannel, type LeadSource } from '../../../entities/enums.js';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
+import { pgArray } from '../../platform/db/pg-array.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { LeadService } from '../leads/LeadService.js';
 import { normalizeAddressKey } from '../properties/address.js';
@@ -90,28 +91,29 @@ export class IntakeService {
 
   /**
    * One submission: read and checked whole first (BAD_USER_INPUT naming the submitted field,
-   * nothing written), then the property found or created, then lead, consent and timeline in one
-   * transaction that holds a lock on the contact points (two submissions of the same person at once
-   * make one lead). Announced after the commit.
+   * nothing written), then the property found or created, then lead, consent and timeline entry in
+   * one transaction that holds a lock on the contact points (two submissions of the same person at
+   * once make one lead). Announced after the commit.
    */
-  async submit(formId: string, body: Record<string, unknown>, meta: SubmissionMeta) {
-    const form = await this.get(formId);
-    if (!form.enabled) throw new NotFoundError('IntakeForm', formId);
+  async submit(row: Record<string, unknown>, body: Record<string, unknown>, meta: SubmissionMeta) {
+    // The route read the form's row by its public key already; mapped, not read again.
+    const form = this.scope.em.map(IntakeForm, row);
+    if (!form.enabled) throw new NotFoundError('IntakeForm', form.id);
     const s = readSubmission(body, form.fieldMapping);
     const propertyId = s.address ? await this.property(s.address) : undefined;
     const leads = new LeadService(this.scope);
     const { lead, created } = await this.scope.em.transactional(async (em) => {
       const points = [s.phone, s.email].filter((p): p is string => !!p).sort();
-      for (const p of points)
-        await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`${form.organizationId}:${p}`]);
+      await em.execute('select pg_advisory_xact_lock(hashtextextended(p, 0)) from unnest(?::text[]) p order by p', [
+        pgArray(points.map((p) => `${form.organizationId}:${p}`)),
+      ]);
       const existing = await em.findOne(
         Lead,
         { $or: points.map((p) => (p.includes('@') ? { email: p } : { phone: p })) },
         { orderBy: { createdAt: 'asc' } },
       );
       const lead = existing ?? em.create(Lead, { firstName: s.firstName, lastName: s.lastName, source: form.source });
-      const scoped = new LeadService({ ...this.scope, em });
-      await scoped.apply(lead, {
+      await new LeadService({ ...this.scope, em }).apply(lead, {
         email: lead.email ?? s.email,
         phone: lead.phone ?? s.phone,
         propertyId: lead.propertyId ?? propertyId,
@@ -120,13 +122,17 @@ export class IntakeService {
       if (!existing && !form.ruleBased && form.assignToId)
         // A form's assignee deactivated since: the lead waits unassigned rather than being refused.
         lead.assignedUserId = (await em.findOne(User, { id: form.assignToId, deactivatedAt: null }))?.id;
-      em.create(Activity, {
-        leadId: lead.id,
-        type: ActivityType.NOTE,
-        direction: existing ? Direction.INBOUND : Direction.INTERNAL,
-        body: note(form, s, !!existing),
-        occurredAt: new Date(),
-      });
+      // The lead first: the timeline's triggers keep counters on the lead row.
+      await em.flush();
+      const body = note(form, s, !!existing);
+      if (body)
+        em.create(Activity, {
+          leadId: lead.id,
+          type: ActivityType.NOTE,
+          direction: existing ? Direction.INBOUND : Direction.INTERNAL,
+          body,
+          occurredAt: new Date(),
+        });
       if (s.consent) this.consent(em, form, s, meta);
       await em.flush();
       return { lead, created: !existing };
@@ -187,13 +193,19 @@ export class IntakeService {
   }
 }
 
-function note(form: IntakeForm, s: Submission, repeat: boolean): string {
-  const lines = [repeat ? `Submitted "${form.name}" again` : `Came in through "${form.name}"`];
-  if (s.message) lines.push(s.message);
-  if (s.looseAddress) lines.push(`Address: ${s.looseAddress}`);
-  if (s.pageUrl) lines.push(`Page: ${s.pageUrl}`);
-  if (s.consent) lines.push('Agreed to be contacted');
-  return lines.join('\n').slice(0, 5_000);
+/**
+ * The timeline entry of a submission: a repeat always (the person reached out again); a first one
+ * only when it says what the lead does not hold (an address without city/state/zip, the page of a
+ * submission without consent — with consent the page is in the evidence).
+ */
+function note(form: IntakeForm, s: Submission, repeat: boolean): string | null {
+  const extra: string[] = [];
+  if (repeat && s.message) extra.push(s.message);
+  if (s.looseAddress) extra.push(`Address: ${s.looseAddress}`);
+  if (s.pageUrl) extra.push(`Page: ${s.pageUrl}`);
+  if (!repeat && !s.looseAddress && (!s.pageUrl || s.consent)) return null;
+  const first = repeat ? `Submitted "${form.name}" again` : `Came in through "${form.name}"`;
+  return [first, ...extra].join('\n').slice(0, 5_000);
 }
 
 function redirect(url: string | null | undefined): string | undefined {

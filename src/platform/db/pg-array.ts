@@ -1,8 +1,8 @@
 /**
  * A PostgreSQL array literal (`{"a","b"}`) for one `?` parameter: `em.execute` spreads a JS array
  * into a list of parameters, so arrays are bound as their text form and cast in SQL (`?::uuid[]`).
- * Elements are quoted and escaped, so any text is safe.
+ * Elements are quoted and escaped, so any text is safe; null is SQL NULL.
  */
-export function pgArray(values: readonly (string | number)[]): string {
-  return `{${values.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+export function pgArray(values: readonly (string | number | null)[]): string {
+  return `{${values.map((x) => (x === null ? 'NULL' : `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
 }
