@@ -130,8 +130,8 @@ export class WebhookStore {
     return withTenant(this.orm, organizationId, async (em) => {
       const rows = await em.execute<{ id: string }[]>(
         `with v as (
-           select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[], ?::boolean[], ?::boolean[], ?::int[], ?::int[],
-                                ?::text[], ?::text[], ?::webhook_delivery_status[], ?::timestamptz[])
+           select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[], ?::boolean[], ?::boolean[], ?::int[],
+                                ?::int[], ?::text[], ?::text[], ?::webhook_delivery_status[], ?::timestamptz[])
              as v (attempt_id, delivery_id, endpoint_id, attempt, replay, ok, status_code, latency_ms, error,
                    response_excerpt, status, next_attempt_at)
          ), moved as (

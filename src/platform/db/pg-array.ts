@@ -4,5 +4,6 @@
  * Elements are quoted and escaped, so any text is safe; null is SQL NULL.
  */
 export function pgArray(values: readonly (string | number | null)[]): string {
-  return `{${values.map((x) => (x === null ? 'NULL' : `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
+  const quote = (x: string | number) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `{${values.map((x) => (x === null ? 'NULL' : quote(x))).join(',')}}`;
 }
