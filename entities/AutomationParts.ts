@@ -66,6 +66,12 @@ export class AutomationAction {
 
   @Field(() => LeadStatus, { nullable: true })
   status?: LeadStatus | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'CALL_WEBHOOK: the endpoint that receives the automation.rule event',
+  })
+  endpointId?: string | null;
 }
 
 @ObjectType({ description: 'What one action of a run did' })

@@ -336,6 +336,8 @@ export enum AutomationActionType {
   REMOVE_TAGS = 'REMOVE_TAGS',
   SET_STATUS = 'SET_STATUS',
   NOTIFY = 'NOTIFY',
+  /** Sends the run to one webhook endpoint as an `automation.rule` event (docs/integrations.md). */
+  CALL_WEBHOOK = 'CALL_WEBHOOK',
 }
 
 export enum ConditionField {

@@ -55,6 +55,7 @@ export type AnalyticsRangePreset =
 /** Give the fields the action type uses (see AutomationAction) */
 export type AutomationActionInput = {
   dueInHours?: number | null | undefined;
+  endpointId?: string | number | null | undefined;
   sequenceId?: string | number | null | undefined;
   status?: LeadStatus | null | undefined;
   tags?: Array<string> | null | undefined;
@@ -68,6 +69,7 @@ export type AutomationActionInput = {
 export type AutomationActionType =
   | 'ADD_TAGS'
   | 'ASSIGN'
+  | 'CALL_WEBHOOK'
   | 'CREATE_TASK'
   | 'ENROLL_IN_SEQUENCE'
   | 'NOTIFY'

@@ -36,6 +36,7 @@ export class AutomationActionInput {
   @Field(() => Int, { nullable: true }) dueInHours?: number | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
   @Field(() => LeadStatus, { nullable: true }) status?: LeadStatus | null;
+  @Field(() => ID, { nullable: true }) endpointId?: string | null;
 }
 
 @InputType()

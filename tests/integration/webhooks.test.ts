@@ -226,6 +226,43 @@ describe('outbound webhooks', () => {
   });
 });
 
+describe('automation rules calling a webhook', () => {
+  it('CALL_WEBHOOK sends the run to the named endpoint only, signed; another organization’s endpoint is refused', async () => {
+    const t = await createTenant(server.url);
+    const other = await createTenant(server.url);
+    const [r, quiet] = [await startReceiver(), await startReceiver()];
+    const ep = await endpoint(t, r.url, ['deal.moved']);
+    await endpoint(t, quiet.url, ['deal.moved']);
+    const theirs = await endpoint(other, quiet.url, ['deal.moved']);
+    const refused = await gqlError(
+      t.api.CreateAutomationRule({
+        input: {
+          name: 'Tell the dialer',
+          trigger: 'LEAD_CREATED',
+          actions: [{ type: 'CALL_WEBHOOK', endpointId: theirs.endpoint.id }],
+        },
+      }),
+    );
+    expect([refused.code, refused.extensions.field]).toEqual(['BAD_USER_INPUT', 'input.actions[0].endpointId']);
+    const { createAutomationRule: rule } = await t.api.CreateAutomationRule({
+      input: {
+        name: 'Tell the dialer',
+        trigger: 'LEAD_CREATED',
+        actions: [{ type: 'CALL_WEBHOOK', endpointId: ep.endpoint.id }],
+      },
+    });
+    const { createLead } = await t.api.CreateLead({ input: { firstName: 'Auto', lastName: 'Mated', source: 'PPC' } });
+    const got = await waitFor(async () => r.received[0] ?? null, 15_000, 'the automation.rule webhook');
+    new Webhook(ep.secret).verify(got.body, headersOf(got));
+    expect(got.json).toMatchObject({
+      type: 'automation.rule',
+      data: { rule: { id: rule.id, name: 'Tell the dialer' }, trigger: 'LEAD_CREATED', leadId: createLead.id },
+    });
+    await new Promise((res) => setTimeout(res, 500));
+    expect([r.received.length, quiet.received.length]).toEqual([1, 0]);
+  });
+});
+
 describe('docs/integrations.md', () => {
   it('its Python verifier, run as written, accepts a real delivery and rejects a changed body', async () => {
     const text = readFileSync(new URL('../../docs/integrations.md', import.meta.url), 'utf8');

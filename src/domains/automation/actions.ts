@@ -15,6 +15,7 @@ import type { ServiceScope } from '../scope.js';
 import { SequenceService } from '../sequences/SequenceService.js';
 import { TaskService } from '../tasks/TaskService.js';
 import type { Subject } from './conditions.js';
+import { AUTOMATION_EVENT_TYPE } from '../webhooks/event-types.js';
 
 /** Thrown by an action that has nothing to do for this object (recorded as SKIPPED, not as a failure). */
 class Skip extends Error {}
@@ -35,7 +36,8 @@ export async function runAction(
 ): Promise<AutomationActionResult> {
   const result = (outcome: string, detail: string | null) => ({ index, type: action.type, outcome, detail });
   try {
-    if (action.type !== A.NOTIFY && !subject.leadId) throw new Skip('The event has no lead');
+    if (action.type !== A.NOTIFY && action.type !== A.CALL_WEBHOOK && !subject.leadId)
+      throw new Skip('The event has no lead');
     return result('DONE', await perform(scope, rule, subject, action));
   } catch (err) {
     if (err instanceof Skip) return result('SKIPPED', err.message);
@@ -86,6 +88,8 @@ async function perform(scope: ServiceScope, rule: AutomationRule, s: Subject, a:
       return `status ${a.status}`;
     case A.NOTIFY:
       return notify(scope, rule, s, a);
+    case A.CALL_WEBHOOK:
+      return callWebhook(scope, rule, s, a.endpointId!);
     default:
       throw new Skip(`Unknown action ${String(a.type)}`);
   }
@@ -148,4 +152,33 @@ async function notify(scope: ServiceScope, rule: AutomationRule, s: Subject, a: 
       dedupeKey: `automation:${rule.id}:${s.eventId}:${userId}`,
     });
   return `notified ${a.userIds!.length}`;
+}
+
+/**
+ * An `automation.rule` event for one endpoint, recorded in the run's transaction and delivered like
+ * any webhook (signed, retried, in the endpoint's delivery log). A disabled or deleted endpoint
+ * gets nothing: the rule still works, the endpoint is the integration's matter.
+ */
+async function callWebhook(scope: ServiceScope, rule: AutomationRule, s: Subject, endpointId: string): Promise<string> {
+  const rows = await scope.em.execute<{ id: string }[]>(
+    `insert into webhook_events (organization_id, type, data, endpoint_id)
+     select e.organization_id, ?, ?::jsonb, e.id from webhook_endpoints e where e.id = ? and e.enabled
+     returning id`,
+    [
+      AUTOMATION_EVENT_TYPE,
+      JSON.stringify({
+        rule: { id: rule.id, name: rule.name },
+        trigger: s.trigger,
+        leadId: s.leadId,
+        dealId: s.dealId,
+        taskId: s.taskId,
+        importId: s.importId,
+        event: s.data,
+      }),
+      endpointId,
+    ],
+  );
+  if (!rows.length) throw new Skip('The webhook endpoint is disabled or was deleted');
+  await scope.em.execute(`select pg_notify('webhook_events', ?)`, [rule.organizationId]);
+  return `event ${rows[0]!.id}`;
 }

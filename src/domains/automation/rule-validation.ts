@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { MessageTemplate, Sequence } from '../../../entities/index.js';
+import { MessageTemplate, Sequence, WebhookEndpoint } from '../../../entities/index.js';
 import type {
   AutomationAction,
   AutomationCondition,
@@ -102,8 +102,11 @@ export async function validateActions(em: EntityManager, trigger: T, actions: Au
   const out: AutomationAction[] = [];
   for (const [i, a] of actions.entries()) {
     const at = `input.actions[${i}]`;
-    if (LEADLESS.has(trigger) && a.type !== A.NOTIFY)
-      throw new ValidationError(`${at}: ${trigger} has no lead; only NOTIFY can follow it`, `${at}.type`);
+    if (LEADLESS.has(trigger) && a.type !== A.NOTIFY && a.type !== A.CALL_WEBHOOK)
+      throw new ValidationError(
+        `${at}: ${trigger} has no lead; only NOTIFY or CALL_WEBHOOK can follow it`,
+        `${at}.type`,
+      );
     out.push(await validateAction(em, a, at));
   }
   return out;
@@ -145,6 +148,8 @@ async function validateAction(em: EntityManager, a: AutomationAction, at: string
         userIds: await members(em, a.userIds, `${at}.userIds`),
         text: v.requiredText(a.text ?? '', `${at}.text`, 300),
       };
+    case A.CALL_WEBHOOK:
+      return { type: a.type, endpointId: await endpointOf(em, a.endpointId, `${at}.endpointId`) };
     default:
       throw new ValidationError(`${at}.type is not an action`, `${at}.type`);
   }
@@ -165,6 +170,12 @@ async function sequenceOf(em: EntityManager, a: AutomationAction, at: string): P
   if (a.type === A.ENROLL_IN_SEQUENCE && s.status === SequenceStatus.ARCHIVED)
     throw new ValidationError(`${field}: "${s.name}" is archived; nothing can be enrolled in it`, field);
   return s.id;
+}
+
+async function endpointOf(em: EntityManager, id: string | null | undefined, field: string): Promise<string> {
+  const e = id && isUuid(id) ? await em.findOne(WebhookEndpoint, { id: id.toLowerCase() }) : null;
+  if (!e) throw new ValidationError(`${field}: no such webhook endpoint in this organization`, field);
+  return e.id;
 }
 
 async function templateOf(em: EntityManager, id: string | null | undefined, field: string): Promise<string> {

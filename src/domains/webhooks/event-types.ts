@@ -22,5 +22,8 @@ export const WEBHOOK_EVENT_TYPES: Record<string, string> = {
   'memo.failed': 'An investment memo could not be made. data: { memo }',
 };
 
+/** Sent by an automation rule's CALL_WEBHOOK action, to the endpoint it names (not subscribable). */
+export const AUTOMATION_EVENT_TYPE = 'automation.rule';
+
 /** Sent only by sendTestWebhook, to the one endpoint. */
 export const TEST_EVENT_TYPE = 'webhook.test';
