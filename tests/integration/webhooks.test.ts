@@ -227,7 +227,7 @@ describe('outbound webhooks', () => {
 });
 
 describe('automation rules calling a webhook', () => {
-  it('CALL_WEBHOOK sends the run to the named endpoint only, signed; another organization’s endpoint is refused', async () => {
+  it('CALL_WEBHOOK sends the run to the named endpoint only, signed; another organization’s is refused', async () => {
     const t = await createTenant(server.url);
     const other = await createTenant(server.url);
     const [r, quiet] = [await startReceiver(), await startReceiver()];
