@@ -122,10 +122,12 @@ export class IntakeService {
       if (!existing && !form.ruleBased && form.assignToId)
         // A form's assignee deactivated since: the lead waits unassigned rather than being refused.
         lead.assignedUserId = (await em.findOne(User, { id: form.assignToId, deactivatedAt: null }))?.id;
-      // The lead first: the timeline's triggers keep counters on the lead row.
+      // Consent goes with the lead (it is kept by contact point); the lead is written before its
+      // timeline entry, whose triggers keep counters on the lead row.
+      if (s.consent) this.consent(em, form, s, meta);
       await em.flush();
       const body = note(form, s, !!existing);
-      if (body)
+      if (body) {
         em.create(Activity, {
           leadId: lead.id,
           type: ActivityType.NOTE,
@@ -133,8 +135,8 @@ export class IntakeService {
           body,
           occurredAt: new Date(),
         });
-      if (s.consent) this.consent(em, form, s, meta);
-      await em.flush();
+        await em.flush();
+      }
       return { lead, created: !existing };
     });
     await this.scope.em.execute(
