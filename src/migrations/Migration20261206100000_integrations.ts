@@ -142,9 +142,66 @@ create table intake_forms (
 );
 create index intake_forms_org_idx on intake_forms (organization_id, created_at);
 
+-- The form a public key names (before any tenant scope exists).
 create function intake_form_by_key(p_key text) returns setof intake_forms
   language sql stable security definer set search_path = public, pg_temp as
   $$ select * from intake_forms f where f.form_key = p_key $$;
+
+-- One intake submission, checked and normalized by IntakeService, written in one statement (none
+-- when the form is no longer enabled): a lock
+-- on each contact point (two submissions of one person at once make one lead), then the lead found
+-- by phone or email (blank fields filled) or created, consent for each point given, and a timeline
+-- entry when there is one to write — the lead before its timeline entry, whose triggers keep
+-- counters on the lead row. Runs as the caller, under row-level security.
+create function intake_submit(p_form uuid, p_org uuid, p_source lead_source, p_first text, p_last text,
+                              p_email text, p_phone text, p_motivation text, p_property uuid, p_assign uuid,
+                              p_consent boolean, p_evidence text, p_note_new text, p_note_repeat text)
+  returns table (lead_id uuid, created boolean, property_id uuid, assigned_user_id uuid)
+  language plpgsql volatile as $$
+#variable_conflict use_column
+declare
+  v_lead uuid;
+  v_property uuid;
+  v_assigned uuid;
+begin
+  -- A form disabled or deleted since the caller read it: nothing is written, no row comes back.
+  if not exists (select 1 from intake_forms f where f.id = p_form and f.enabled) then return; end if;
+  perform pg_advisory_xact_lock(hashtextextended(p_org || ':' || p, 0))
+     from unnest(array_remove(array[p_email, p_phone], null)) p order by p;
+  select l.id into v_lead from leads l
+   where l.organization_id = p_org and ((p_phone is not null and l.phone = p_phone)
+                                        or (p_email is not null and l.email = p_email))
+   order by l.created_at limit 1;
+  created := v_lead is null;
+  if created then
+    v_lead := gen_random_uuid();
+    insert into leads (id, organization_id, first_name, last_name, email, phone, source, motivation, property_id,
+                       assigned_user_id)
+    values (v_lead, p_org, p_first, p_last, p_email, p_phone, p_source, p_motivation, p_property,
+            (select u.id from users u where u.id = p_assign and u.deactivated_at is null))
+    returning property_id, assigned_user_id into v_property, v_assigned;
+  else
+    update leads l set email = coalesce(l.email, p_email), phone = coalesce(l.phone, p_phone),
+                       property_id = coalesce(l.property_id, p_property), updated_at = now()
+     where l.id = v_lead returning l.property_id, l.assigned_user_id into v_property, v_assigned;
+  end if;
+  if p_consent then
+    insert into consent_records (id, organization_id, channel, contact_point, status, source, evidence, recorded_at)
+    select gen_random_uuid(), p_org, c.channel::message_channel, c.point, 'OPTED_IN', 'WEB_FORM', p_evidence, now()
+      from (values ('SMS', p_phone), ('EMAIL', p_email)) c (channel, point) where c.point is not null;
+  end if;
+  if (case when created then p_note_new else p_note_repeat end) is not null then
+    insert into activities (id, organization_id, lead_id, type, direction, body, occurred_at)
+    values (gen_random_uuid(), p_org, v_lead, 'NOTE', case when created then 'INTERNAL' else 'INBOUND' end::activity_direction,
+            case when created then p_note_new else p_note_repeat end, now());
+  end if;
+  -- Last, so the form's row is locked only for the commit.
+  update intake_forms f set submissions = f.submissions + 1, last_submission_at = now() where f.id = p_form;
+  lead_id := v_lead;
+  property_id := v_property;
+  assigned_user_id := v_assigned;
+  return next;
+end $$;
 
 alter table api_keys enable row level security;
 alter table webhook_endpoints enable row level security;
@@ -376,7 +433,8 @@ drop trigger if exists memos_webhooks on memos;
 drop table if exists webhook_attempts, webhook_deliveries, webhook_events, webhook_endpoints, api_keys, intake_forms;
 drop function if exists webhook_emit, webhook_lead_json, webhook_deal_json, webhook_task_json, webhook_changes,
   webhook_on_lead, webhook_on_deal, webhook_on_activity, webhook_on_task, webhook_on_inbound, webhook_on_campaign,
-  webhook_on_import, webhook_on_memo, webhook_ts, webhook_listening, app_webhook_sweep, auth_api_key, auth_api_key_used,
+  webhook_on_import, webhook_on_memo, webhook_ts, webhook_listening, intake_submit, app_webhook_sweep, auth_api_key,
+  auth_api_key_used,
   intake_form_by_key;
 drop type if exists webhook_delivery_status;
 `);

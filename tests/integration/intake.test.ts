@@ -97,6 +97,10 @@ describe('lead intake', () => {
     expect((await t.api.IntakeForms()).intakeForms[0]).toMatchObject({ submissions: 2 });
     await new Promise((res) => setTimeout(res, 500));
     expect(r.received).toHaveLength(1); // a repeat is not a new lead
+    // Turned off: refused at once, though this process read the form a moment ago.
+    await t.api.UpdateIntakeForm({ id: f.id, input: { enabled: false } });
+    expect((await post(f.url, { name: 'Too Late', email: 'late@example.com' })).status).toBe(404);
+    expect((await t.api.Leads({ first: 5 })).leads.totalCount).toBe(1);
   });
 
   it('plain HTML forms are redirected; honeypot, rate limit, Idempotency-Key; bad input changes nothing', async () => {
@@ -179,5 +183,17 @@ describe('lead intake', () => {
     const done = await campaignCompleted(t, createCampaign.id);
     expect(done.stats).toMatchObject({ total: 2, sent: 1, skipped: 1 });
     expect(done.stats.skippedByReason).toEqual([{ reason: 'NO_CONSENT', count: 1 }]);
+  });
+
+  it('the same person submitting five times at once makes one lead', async () => {
+    const t = await createTenant(server.url);
+    const f = await form(t);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => post(f.url, { name: 'Race Condition', phone: '512-555-0166' })),
+    );
+    const bodies = (await Promise.all(answers.map((a) => a.json()))) as { leadId: string; created: boolean }[];
+    expect(bodies.filter((b) => b.created)).toHaveLength(1);
+    expect(new Set(bodies.map((b) => b.leadId)).size).toBe(1);
+    expect((await t.api.Leads({ first: 5 })).leads.totalCount).toBe(1);
   });
 });

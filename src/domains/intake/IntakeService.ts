@@ -1,15 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { Activity, ConsentRecord, IntakeForm, Lead, Property, User } from '../../../entities/index.js';
-import { ActivityType, ConsentStatus, Direction, MessageChannel, type LeadSource } from '../../../entities/enums.js';
+import { IntakeForm, Lead, Property } from '../../../entities/index.js';
+import type { LeadSource } from '../../../entities/enums.js';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
-import { pgArray } from '../../platform/db/pg-array.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { LeadService } from '../leads/LeadService.js';
 import { normalizeAddressKey } from '../properties/address.js';
 import { PropertyService } from '../properties/PropertyService.js';
 import { activeMember, findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 import { checkMapping, readSubmission, type IntakeField, type Submission } from './fields.js';
+
+interface IntakeResult {
+  lead_id: string;
+  created: boolean;
+  property_id: string | null;
+  assigned_user_id: string | null;
+}
 
 export interface IntakeFormFields {
   name?: string | null;
@@ -91,90 +97,49 @@ export class IntakeService {
 
   /**
    * One submission: read and checked whole first (BAD_USER_INPUT naming the submitted field,
-   * nothing written), then the property found or created, then lead, consent and timeline entry in
-   * one transaction that holds a lock on the contact points (two submissions of the same person at
-   * once make one lead). Announced after the commit.
+   * nothing written), the property found or created, then lead, consent and timeline entry in one
+   * statement (`intake_submit`: locks on the contact points, so two submissions of the same person
+   * at once make one lead). Announced after the commit.
    */
   async submit(row: Record<string, unknown>, body: Record<string, unknown>, meta: SubmissionMeta) {
     // The route read the form's row by its public key already; mapped, not read again.
     const form = this.scope.em.map(IntakeForm, row);
     if (!form.enabled) throw new NotFoundError('IntakeForm', form.id);
     const s = readSubmission(body, form.fieldMapping);
-    const propertyId = s.address ? await this.property(s.address) : undefined;
-    const leads = new LeadService(this.scope);
-    const { lead, created } = await this.scope.em.transactional(async (em) => {
-      const points = [s.phone, s.email].filter((p): p is string => !!p).sort();
-      await em.execute('select pg_advisory_xact_lock(hashtextextended(p, 0)) from unnest(?::text[]) p order by p', [
-        pgArray(points.map((p) => `${form.organizationId}:${p}`)),
-      ]);
-      const existing = await em.findOne(
-        Lead,
-        { $or: points.map((p) => (p.includes('@') ? { email: p } : { phone: p })) },
-        { orderBy: { createdAt: 'asc' } },
-      );
-      const lead = existing ?? em.create(Lead, { firstName: s.firstName, lastName: s.lastName, source: form.source });
-      await new LeadService({ ...this.scope, em }).apply(lead, {
-        email: lead.email ?? s.email,
-        phone: lead.phone ?? s.phone,
-        propertyId: lead.propertyId ?? propertyId,
-        motivation: existing ? undefined : s.message,
-      });
-      if (!existing && !form.ruleBased && form.assignToId)
-        // A form's assignee deactivated since: the lead waits unassigned rather than being refused.
-        lead.assignedUserId = (await em.findOne(User, { id: form.assignToId, deactivatedAt: null }))?.id;
-      // Consent goes with the lead (it is kept by contact point); the lead is written before its
-      // timeline entry, whose triggers keep counters on the lead row.
-      if (s.consent) this.consent(em, form, s, meta);
-      await em.flush();
-      const body = note(form, s, !!existing);
-      if (body) {
-        em.create(Activity, {
-          leadId: lead.id,
-          type: ActivityType.NOTE,
-          direction: existing ? Direction.INBOUND : Direction.INTERNAL,
-          body,
-          occurredAt: new Date(),
-        });
-        await em.flush();
-      }
-      return { lead, created: !existing };
-    });
-    await this.scope.em.execute(
-      'update intake_forms set submissions = submissions + 1, last_submission_at = now() where id = ?',
-      [form.id],
+    const propertyId = s.address ? await this.property(s.address) : null;
+    const [r] = await this.scope.em.execute<IntakeResult[]>(
+      'select * from intake_submit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        form.id,
+        form.organizationId,
+        form.source,
+        s.firstName,
+        s.lastName,
+        s.email ?? null,
+        s.phone ?? null,
+        s.message ?? null,
+        propertyId,
+        form.ruleBased ? null : (form.assignToId ?? null),
+        s.consent,
+        s.consent ? evidence(form, s, meta) : null,
+        note(form, s, false),
+        note(form, s, true),
+      ],
     );
-    if (created) await leads.announceCreated(lead);
-    else
-      publishPipelineEvent(this.scope, lead.organizationId, PipelineEventType.LEAD_UPDATED, {
-        leadId: lead.id,
-        propertyId: lead.propertyId,
+    if (!r) throw new NotFoundError('IntakeForm', form.id); // disabled or deleted meanwhile
+    const ids = { leadId: r!.lead_id, propertyId: r!.property_id ?? undefined };
+    if (r!.created) {
+      const lead = Object.assign(new Lead(), {
+        id: r!.lead_id,
+        organizationId: form.organizationId,
+        firstName: s.firstName,
+        lastName: s.lastName,
+        propertyId: r!.property_id ?? undefined,
+        assignedUserId: r!.assigned_user_id ?? undefined,
       });
-    return { leadId: lead.id, created, redirectUrl: form.redirectUrl ?? null };
-  }
-
-  /** Consent for each contact point given, with the evidence a regulator asks for. */
-  private consent(em: ServiceScope['em'], form: IntakeForm, s: Submission, meta: SubmissionMeta): void {
-    const evidence = JSON.stringify({
-      form: { id: form.id, name: form.name },
-      consentText: form.consentText ?? null,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      pageUrl: s.pageUrl ?? null,
-      submittedAt: new Date().toISOString(),
-    });
-    for (const [channel, contactPoint] of [
-      [MessageChannel.SMS, s.phone],
-      [MessageChannel.EMAIL, s.email],
-    ] as const)
-      if (contactPoint)
-        em.create(ConsentRecord, {
-          channel,
-          contactPoint,
-          status: ConsentStatus.OPTED_IN,
-          source: 'WEB_FORM',
-          evidence,
-          recordedAt: new Date(),
-        });
+      await new LeadService(this.scope).announceCreated(lead);
+    } else publishPipelineEvent(this.scope, form.organizationId, PipelineEventType.LEAD_UPDATED, ids);
+    return { leadId: r!.lead_id, created: r!.created, redirectUrl: form.redirectUrl ?? null };
   }
 
   /** The property at that address (not archived), or a new one; its own commit (a property alone is harmless). */
@@ -200,6 +165,18 @@ export class IntakeService {
  * only when it says what the lead does not hold (an address without city/state/zip, the page of a
  * submission without consent — with consent the page is in the evidence).
  */
+/** What a regulator asks for with consent: the form and its wording, who, from where, when. */
+function evidence(form: IntakeForm, s: Submission, meta: SubmissionMeta): string {
+  return JSON.stringify({
+    form: { id: form.id, name: form.name },
+    consentText: form.consentText ?? null,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    pageUrl: s.pageUrl ?? null,
+    submittedAt: new Date().toISOString(),
+  });
+}
+
 function note(form: IntakeForm, s: Submission, repeat: boolean): string | null {
   const extra: string[] = [];
   if (repeat && s.message) extra.push(s.message);

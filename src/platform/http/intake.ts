@@ -49,6 +49,9 @@ export function intakeRoutes(deps: AppDeps, redis: Redis): express.Router {
         `${prefix}:intake:${form.id}`,
       ]);
       if (byIp! > perIpPerMinute || byForm! > perFormPerMinute) {
+        // Refused either way; a form disabled since it was cached is a 404, not a 429.
+        if (!(await findForm(deps, req.params.formKey!, true))?.enabled)
+          return sendHttpError(res, 404, 'NOT_FOUND', 'No such intake form');
         res.setHeader('retry-after', '60');
         return sendHttpError(res, 429, 'RATE_LIMITED', 'Too many submissions; try again in a minute');
       }
@@ -102,11 +105,21 @@ export function intakeRoutes(deps: AppDeps, redis: Redis): express.Router {
   return router;
 }
 
-/** The form a public key names (security definer: no tenant scope exists yet). */
-async function findForm(deps: AppDeps, formKey: string): Promise<FormRow | undefined> {
-  if (formKey.length > 100) return undefined;
-  const rows = await forkAnonymous(deps.orm)
+/**
+ * The form a public key names (security definer: no tenant scope exists yet), trusted for 5 s per
+ * process; whether it is still enabled is checked again where the submission is written.
+ */
+const forms = new Map<string, { at: number; row: Promise<FormRow | undefined> }>();
+function findForm(deps: AppDeps, formKey: string, fresh = false): Promise<FormRow | undefined> {
+  if (formKey.length > 100) return Promise.resolve(undefined);
+  const hit = forms.get(formKey);
+  if (hit && !fresh && Date.now() - hit.at < 5_000) return hit.row;
+  if (forms.size > 10_000) forms.clear();
+  const row = forkAnonymous(deps.orm)
     .getConnection()
-    .execute<FormRow[]>('select * from intake_form_by_key(?)', [formKey]);
-  return rows[0];
+    .execute<FormRow[]>('select * from intake_form_by_key(?)', [formKey])
+    .then((r) => r[0]);
+  forms.set(formKey, { at: Date.now(), row });
+  row.catch(() => forms.delete(formKey));
+  return row;
 }
