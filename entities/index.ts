@@ -31,6 +31,7 @@ import { Task } from './Task.js';
 import { Underwriting } from './Underwriting.js';
 import { User } from './User.js';
 import { IntakeForm } from './IntakeForm.js';
+import { PasswordReset } from './PasswordReset.js';
 import { WebhookAttempt } from './WebhookAttempt.js';
 import { WebhookDelivery } from './WebhookDelivery.js';
 import { WebhookEndpoint } from './WebhookEndpoint.js';
@@ -69,6 +70,7 @@ export {
   Underwriting,
   User,
   IntakeForm,
+  PasswordReset,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
@@ -112,6 +114,7 @@ export const ENTITIES = [
   WebhookDelivery,
   WebhookAttempt,
   IntakeForm,
+  PasswordReset,
 ];
 
 /**

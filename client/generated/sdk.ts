@@ -153,6 +153,9 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -237,6 +240,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     UpdateUserRole(variables: Operations.UpdateUserRoleMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateUserRoleMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateUserRoleMutation>({ document: Operations.UpdateUserRoleDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateUserRole', 'mutation', variables);
+    },
+    ChangePassword(variables: Operations.ChangePasswordMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ChangePasswordMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ChangePasswordMutation>({ document: Operations.ChangePasswordDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ChangePassword', 'mutation', variables);
+    },
+    RequestPasswordReset(variables: Operations.RequestPasswordResetMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RequestPasswordResetMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RequestPasswordResetMutation>({ document: Operations.RequestPasswordResetDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestPasswordReset', 'mutation', variables);
+    },
+    ResetPassword(variables: Operations.ResetPasswordMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ResetPasswordMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ResetPasswordMutation>({ document: Operations.ResetPasswordDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResetPassword', 'mutation', variables);
     },
     AutomationRules(variables?: Operations.AutomationRulesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AutomationRulesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AutomationRulesQuery>({ document: Operations.AutomationRulesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AutomationRules', 'query', variables);

@@ -44,6 +44,39 @@ export class AuthResolver {
   }
 
   @Authorized()
+  @RateLimit({ window: '1m', max: 5 })
+  @Mutation(() => AuthPayload, {
+    description: 'Change your password: every other session ends; the answer is your new session',
+  })
+  changePassword(
+    @Arg('currentPassword') currentPassword: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() ctx: Context,
+  ): Promise<AuthPayload> {
+    return ctx.services.passwords.change(ctx.user!, currentPassword, newPassword);
+  }
+
+  @RateLimit({ window: '1m', max: 5, by: 'ip' }, { window: '1h', max: 5, by: 'anyone', identityArgs: ['email'] })
+  @Mutation(() => Boolean, {
+    description:
+      'Email a single-use reset code (30 minutes) to the account with this address. Always true: ' +
+      'the answer does not say whether the address has an account.',
+  })
+  requestPasswordReset(@Arg('email') email: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.passwords.requestReset(email, ctx.ip);
+  }
+
+  @RateLimit({ window: '1m', max: 10, by: 'ip' })
+  @Mutation(() => Boolean, { description: 'Set a new password with a reset code; every session of the account ends' })
+  resetPassword(
+    @Arg('token') token: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    return ctx.services.passwords.reset(token, newPassword);
+  }
+
+  @Authorized()
   @Query(() => User, { description: 'The signed-in user' })
   async me(@Ctx() ctx: Context): Promise<User> {
     const user = await ctx.loaders.user.load(ctx.user!.id);

@@ -31,6 +31,7 @@ import { UnderwritingService } from './underwriting/UnderwritingService.js';
 import { UserService } from './auth/UserService.js';
 import { WebhookService } from './webhooks/WebhookService.js';
 import { ApiKeyService } from './auth/ApiKeyService.js';
+import { PasswordService } from './auth/PasswordService.js';
 import { IntakeService } from './intake/IntakeService.js';
 
 /** Every service for one scope (request, job or subscription event). */
@@ -38,6 +39,7 @@ export function createServices(scope: ServiceScope) {
   const campaigns = new CampaignService(scope);
   return {
     auth: new AuthService(scope.deps),
+    passwords: new PasswordService(scope.deps),
     users: new UserService(scope),
     properties: new PropertyService(scope),
     enrichment: new PropertyEnrichmentService(scope),

@@ -26,6 +26,7 @@ import { Migration20261203130000_sequences } from './Migration20261203130000_seq
 import { Migration20261203140000_automation } from './Migration20261203140000_automation.js';
 import { Migration20261203150000_consent_lookup } from './Migration20261203150000_consent_lookup.js';
 import { Migration20261206100000_integrations } from './Migration20261206100000_integrations.js';
+import { Migration20261206110000_password_reset } from './Migration20261206110000_password_reset.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203140000_automation', class: Migration20261203140000_automation },
   { name: 'Migration20261203150000_consent_lookup', class: Migration20261203150000_consent_lookup },
   { name: 'Migration20261206100000_integrations', class: Migration20261206100000_integrations },
+  { name: 'Migration20261206110000_password_reset', class: Migration20261206110000_password_reset },
 ];

@@ -166,6 +166,11 @@ export class AuthService {
     await em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() });
   }
 
+  /** A new session (token family) for a user whose password just changed. */
+  startSession(em: EntityManager, user: User): Promise<AuthResult> {
+    return this.issue(em, user, randomUUID());
+  }
+
   private async issue(em: EntityManager, user: User, familyId: string): Promise<AuthResult> {
     const { tokens, config } = this.deps;
     const access = await tokens.signAccess({
