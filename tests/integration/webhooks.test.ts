@@ -226,6 +226,28 @@ describe('outbound webhooks', () => {
   });
 });
 
+describe('claims', () => {
+  it('one delivery asked for twice at the same moment (a replay beside a retry) is claimed once', async () => {
+    const t = await createTenant(server.url);
+    const r = await startReceiver();
+    const ep = await endpoint(t, r.url, ['deal.moved']);
+    const [row] = await ownerSql(
+      `with ev as (insert into webhook_events (organization_id, type, data, endpoint_id, dispatched_at)
+                   values ($1, 'webhook.test', '{}', $2, now()) returning id)
+       insert into webhook_deliveries (id, organization_id, endpoint_id, event_id, next_attempt_at)
+       select gen_random_uuid(), $1, $2, ev.id, now() + interval '1 hour' from ev returning id`,
+      [t.organizationId, ep.endpoint.id],
+    );
+    const store = server.deps.webhookStore;
+    const claims = await Promise.all([
+      store.claim(t.organizationId, { id: row.id, attempt: 1, replay: false }),
+      store.claim(t.organizationId, { id: row.id, attempt: 1, replay: true }),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.claim(t.organizationId, { id: row.id, attempt: 1, replay: true })).toBeNull(); // leased
+  });
+});
+
 describe('automation rules calling a webhook', () => {
   it('CALL_WEBHOOK sends the run to the named endpoint only, signed; another organization’s is refused', async () => {
     const t = await createTenant(server.url);

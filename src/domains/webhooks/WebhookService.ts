@@ -4,6 +4,7 @@ import { WebhookDeliveryStatus } from '../../../entities/enums.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
+import { pgArray } from '../../platform/db/pg-array.js';
 import { findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
 import { WebhookDeliverer } from './deliveries.js';
 import { WebhookDispatcher } from './dispatch.js';
@@ -170,7 +171,7 @@ export class WebhookService {
     const [events, tries] = await Promise.all([
       em.execute<{ id: string; type: string; created_at: string; ts: string; data: unknown }[]>(
         'select id, type, created_at, webhook_ts(created_at) as ts, data from webhook_events where id = any(?::uuid[])',
-        [`{${items.map((d) => d.eventId).join(',')}}`],
+        [pgArray(items.map((d) => d.eventId))],
       ),
       em.find(
         WebhookAttempt,

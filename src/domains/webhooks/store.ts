@@ -121,7 +121,12 @@ export class WebhookStore {
         ],
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
-      return items.map((i) => byId.get(i.id) ?? null);
+      // The same delivery asked for twice in one batch (a replay beside a scheduled retry): one claim.
+      return items.map((i) => {
+        const row = byId.get(i.id) ?? null;
+        byId.delete(i.id);
+        return row;
+      });
     });
   }
 
