@@ -13,11 +13,14 @@ export interface TwilioMessage {
 /**
  * A Twilio-compatible Messages API on loopback, for the real HTTP adapter (TwilioSmsProvider):
  * POST creates a message (after `delayMs`, like a gateway under load), GET lists them filtered by
- * To and From. `messages` is what it accepted, in order — the count the tests check.
+ * To and From. `messages` is what it accepted, in order — the count the tests check. `hold()`
+ * keeps the answers to every POST from then on until `release()`: the messages are accepted, the
+ * sender does not know yet (a crash test kills it then).
  */
 export async function startTwilioServer(delayMs = 0) {
   const messages: TwilioMessage[] = [];
   let n = 0;
+  let held: { promise: Promise<void>; release: () => void } | null = null;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url!, 'http://x');
     if (!/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(url.pathname)) {
@@ -35,6 +38,7 @@ export async function startTwilioServer(delayMs = 0) {
         dateCreated: new Date(),
       };
       messages.push(message);
+      if (held) await held.promise;
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, status: 'queued' }));
       return;
@@ -52,6 +56,15 @@ export async function startTwilioServer(delayMs = 0) {
   return {
     url: `http://127.0.0.1:${port}`,
     messages,
+    hold() {
+      let release!: () => void;
+      const promise = new Promise<void>((r) => (release = r));
+      held = { promise, release };
+    },
+    release() {
+      held?.release();
+      held = null;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -258,14 +258,19 @@ describe('a worker killed mid-sequence', () => {
     const first = await startWorkerProcess(crashServer.config, workerEnv);
     workerProcesses.push(first);
     await t.api.EnrollInSequence({ sequenceId: seq.id, input: { leadIds: leads.map((l) => l.id) } });
-    // Killed while texts are at the gateway (claimed, not yet recorded): those claims are left to be taken over.
+    // Killed while texts are at the gateway (accepted there, not yet answered, so claimed and not
+    // recorded): those claims are left to be taken over.
+    await waitFor(async () => (await steps(t, seq.id)) >= 150, 60_000, 'first sends');
+    twilio.hold();
+    const acceptedBefore = twilio.messages.length;
     await waitFor(
-      async () => (await steps(t, seq.id)) >= 150 && (await steps(t, seq.id, 'SENDING')) > 0,
+      async () => twilio.messages.length > acceptedBefore && (await steps(t, seq.id, 'SENDING')) > 0,
       60_000,
-      'first sends, and texts in flight',
+      'texts in flight',
     );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
+    twilio.release();
     const atKill = await steps(t, seq.id);
     expect(atKill).toBeLessThan(600); // killed mid-run, not after it
     expect(await steps(t, seq.id, 'SENDING')).toBeGreaterThan(0);
