@@ -9,6 +9,7 @@ import { addMember, createTenant, gqlError, nodes, uniqueAddress, waitFor, type 
 import { startTestServer } from '../helpers/server.js';
 import { startReceiver, type Received } from '../helpers/webhook-receiver.js';
 import { WebhookSender } from '../../src/domains/webhooks/sender.js';
+import { SecretBox } from '../../src/domains/webhooks/signing.js';
 
 // Webhook settings come from tests/helpers/env.ts (loopback allowed, retries 150 ms apart).
 const server = await startTestServer();
@@ -245,6 +246,32 @@ describe('claims', () => {
     ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await store.claim(t.organizationId, { id: row.id, attempt: 1, replay: true })).toBeNull(); // leased
+  });
+});
+
+describe('an unreadable secret', () => {
+  it('sealed under another JWT_SECRET: nothing goes out unsigned, the try says rotate; rotating mends it', async () => {
+    const t = await createTenant(server.url);
+    const r = await startReceiver();
+    const ep = await endpoint(t, r.url, ['deal.moved']);
+    const foreign = new SecretBox('another-jwt-secret-of-at-least-32-chars!').seal('whsec_AAAA');
+    await ownerSql('update webhook_endpoints set secret = $1 where id = $2', [foreign, ep.endpoint.id]);
+    await t.api.SendTestWebhook({ id: ep.endpoint.id });
+    const [d] = await waitFor(
+      async () => {
+        const list = await deliveries(t, ep.endpoint.id);
+        return list[0]?.tries.length ? list : null;
+      },
+      10_000,
+      'the first try',
+    );
+    expect(d!.tries[0]!.error).toMatch(/rotate it with rotateWebhookSecret/);
+    expect(r.received).toHaveLength(0);
+    const { rotateWebhookSecret } = await t.api.RotateWebhookSecret({ id: ep.endpoint.id });
+    await t.api.SendTestWebhook({ id: ep.endpoint.id });
+    const got = await waitFor(async () => r.received[0] ?? null, 10_000, 'a signed delivery');
+    expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(1); // the unreadable old one is left out
+    new Webhook(rotateWebhookSecret.secret).verify(got.body, headersOf(got));
   });
 });
 

@@ -25,6 +25,8 @@ describe('Standard Webhooks signing', () => {
     parts[3] = Buffer.from('whsec_abd').toString('base64');
     expect(() => box.open(parts.join(':'))).toThrow();
     expect(() => new SecretBox('y'.repeat(40)).open(sealed)).toThrow();
+    expect(new SecretBox('y'.repeat(40)).tryOpen(sealed)).toBeNull();
+    expect(box.tryOpen(sealed)).toBe('whsec_abc');
   });
 
   it('tells private targets from public ones', () => {

@@ -41,10 +41,15 @@ export class WebhookDeliverer {
       await this.record(row, job, result, WebhookDeliveryStatus.FAILED, null);
       return { sent: false, status: WebhookDeliveryStatus.FAILED };
     }
-    const secrets = [secretBox.open(row.secret)];
-    if (row.previous_secret && row.previous_valid) secrets.push(secretBox.open(row.previous_secret));
+    const secrets = [row.secret, row.previous_valid ? row.previous_secret : null].flatMap((s) => {
+      const opened = s ? secretBox.tryOpen(s) : null;
+      return opened ? [opened] : [];
+    });
     const body = webhookBody(row.type, row.timestamp, row.data);
-    const result = await webhookSender.post(row.url, body, webhookHeaders(secrets, messageId(row.event_id), body));
+    // A secret sealed under another JWT_SECRET cannot be opened: nothing unsigned is ever sent.
+    const result = secretBox.tryOpen(row.secret)
+      ? await webhookSender.post(row.url, body, webhookHeaders(secrets, messageId(row.event_id), body))
+      : unsigned;
     const schedule = this.scope.deps.config.webhooks.retryScheduleMs;
     const retry = !result.ok && !job.replay && job.attempt <= schedule.length;
     const status = result.ok
@@ -111,6 +116,14 @@ export class WebhookDeliverer {
     });
   }
 }
+
+const unsigned = {
+  ok: false,
+  statusCode: null,
+  latencyMs: 0,
+  error: 'The signing secret cannot be read (JWT_SECRET changed?): rotate it with rotateWebhookSecret',
+  responseExcerpt: null,
+};
 
 /** ±10%, so endpoints that failed together do not all come back in the same instant. */
 function jitter(ms: number): number {

@@ -57,6 +57,15 @@ export class SecretBox {
     return plain;
   }
 
+  /** The secret, or null when it was sealed under another key (JWT_SECRET changed) or is damaged. */
+  tryOpen(sealed: string): string | null {
+    try {
+      return this.open(sealed);
+    } catch {
+      return null;
+    }
+  }
+
   private decrypt(sealed: string): string {
     const [, iv, tag, data] = sealed.split(':');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv!, 'base64'));
