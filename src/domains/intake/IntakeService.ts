@@ -38,7 +38,7 @@ export interface SubmissionMeta {
  * Public lead-intake forms: managed by OWNER/ADMIN, submitted to `POST /intake/<formKey>`
  * (src/platform/http/intake.ts). A submission becomes a lead — or, when its phone or email is
  * already a lead's, updates that lead and logs the repeat on its timeline — with its property, its
- * consent (with evidence) and a timeline entry, in one transaction; docs/integrations.md.
+ * consent (with evidence) and a timeline entry, in one statement; docs/integrations.md.
  */
 export class IntakeService {
   constructor(private readonly scope: ServiceScope) {}

@@ -92,8 +92,7 @@ export class LeadService {
     });
   }
 
-  /** Validates and normalizes `i` onto `lead` (what createLead and updateLead accept; intake forms too). */
-  async apply(lead: Lead, i: LeadFields): Promise<void> {
+  private async apply(lead: Lead, i: LeadFields): Promise<void> {
     if (i.firstName != null) lead.firstName = v.requiredText(i.firstName, 'input.firstName', 100);
     if (i.lastName != null) lead.lastName = v.requiredText(i.lastName, 'input.lastName', 100);
     if (i.email !== undefined)

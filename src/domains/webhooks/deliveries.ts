@@ -41,13 +41,13 @@ export class WebhookDeliverer {
       await this.record(row, job, result, WebhookDeliveryStatus.FAILED, null);
       return { sent: false, status: WebhookDeliveryStatus.FAILED };
     }
-    const secrets = [row.secret, row.previous_valid ? row.previous_secret : null].flatMap((s) => {
-      const opened = s ? secretBox.tryOpen(s) : null;
-      return opened ? [opened] : [];
-    });
+    // A secret sealed under another JWT_SECRET cannot be opened: nothing unsigned is ever sent,
+    // and an unreadable previous secret is left out.
+    const current = secretBox.tryOpen(row.secret);
+    const previous = row.previous_valid && row.previous_secret ? secretBox.tryOpen(row.previous_secret) : null;
     const body = webhookBody(row.type, row.timestamp, row.data);
-    // A secret sealed under another JWT_SECRET cannot be opened: nothing unsigned is ever sent.
-    const result = secretBox.tryOpen(row.secret)
+    const secrets = [current, previous].filter((x): x is string => !!x);
+    const result = current
       ? await webhookSender.post(row.url, body, webhookHeaders(secrets, messageId(row.event_id), body))
       : unsigned;
     const schedule = this.scope.deps.config.webhooks.retryScheduleMs;
