@@ -14,10 +14,11 @@ export default tseslint.config(
       'bench/results/',
       '.docs-examples/',
       '.data/',
+      'web/src/gql/',
     ],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [eslintComments.recommended],
     languageOptions: {
       parser: tseslint.parser,
@@ -45,7 +46,7 @@ export default tseslint.config(
   // After eslint-config-prettier, which turns max-len off: Prettier wraps code at 120, and this
   // catches what it cannot wrap (strings, comments, template literals). Migrations are never edited.
   {
-    files: ['**/*.ts', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js'],
     ignores: ['src/migrations/**'],
     rules: { 'max-len': ['error', { code: 120, tabWidth: 2 }] },
   },

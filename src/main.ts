@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   if (config.nodeEnv !== 'production') {
     const line = '-'.repeat(64);
     process.stdout.write(
-      `\n${line}\n  Real Estate OS is running\n  Sandbox:  ${server.url}\n  WebSocket: ${server.wsUrl}\n` +
+      `\n${line}\n  Real Estate OS is running\n  App:       ${server.url.replace(/graphql$/, 'app/')}\n` +
+        `  Explorer:  ${server.url.replace(/graphql$/, 'graphiql')}\n  GraphQL:   ${server.url}\n` +
+        `  WebSocket: ${server.wsUrl}\n` +
         (demo ? `  Demo login: ${DEMO.email} / ${DEMO.password}\n` : '') +
         `  Workers: ${workers ? 'running in this process' : 'not started (run `npm run worker`)'}\n${line}\n\n`,
     );

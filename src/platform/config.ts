@@ -49,7 +49,8 @@ export interface Config {
   rateLimits: { queriesPerMinute: number; mutationsPerMinute: number; authMultiplier: number } | null;
   /** Trusted documents: `off` (APQ only), `allow` (manifest or ad-hoc), `only` (manifest only). */
   persistedOperations: 'off' | 'allow' | 'only';
-  persistedManifestPath: string;
+  /** Trusted-document manifests (hash -> document): the SDK's and the web client's. */
+  persistedManifestPaths: string[];
   apqTtlSeconds: number;
   /** Operations slower than this are logged at warn. */
   slowOperationMs: number;
@@ -83,6 +84,8 @@ export interface Config {
     region: string;
   };
   localS3Dir: string;
+  /** The built web client (`npm run web:build`), served at /app and /graphiql. */
+  webDir: string;
   /** How long a memo's presigned download URL works. */
   memoDownloadTtlSeconds: number;
   /** Attempts per job and the first retry delay (exponential with jitter after that). */
@@ -253,10 +256,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
             authMultiplier: int('RATE_LIMIT_AUTH_MULTIPLIER', nodeEnv === 'development' ? 20 : 1, 1, 1_000),
           },
     persistedOperations: oneOf('PERSISTED_OPERATIONS', ['off', 'allow', 'only'] as const, 'allow'),
-    persistedManifestPath: resolve(
-      projectRoot(),
-      str('PERSISTED_MANIFEST', 'client/generated/persisted-operations.json'),
-    ),
+    persistedManifestPaths: str(
+      'PERSISTED_MANIFEST',
+      'client/generated/persisted-operations.json,web/src/gql/persisted-documents.json',
+    )
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => resolve(projectRoot(), p)),
     apqTtlSeconds: int('APQ_TTL_SECONDS', 24 * 3600, 60),
     slowOperationMs: int('SLOW_OPERATION_MS', 1_000, 1),
     wsMaxConnectionsPerUser: int('WS_MAX_CONNECTIONS_PER_USER', 10, 1, 10_000),
@@ -280,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       region: str('S3_REGION', 'us-east-1'),
     },
     localS3Dir: resolve(projectRoot(), str('LOCAL_S3_DIR', '.data/s3')),
+    webDir: resolve(projectRoot(), str('WEB_DIR', 'dist/web')),
     memoDownloadTtlSeconds: int('MEMO_DOWNLOAD_TTL_SECONDS', 300, 10, 7 * 24 * 3600),
     jobAttempts: int('JOB_ATTEMPTS', 5, 1, 50),
     jobBackoffMs: int('JOB_BACKOFF_MS', 1_000, 10, 600_000),

@@ -7,7 +7,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Options } from '@mikro-orm/postgresql';
 import cors from 'cors';
@@ -18,7 +17,7 @@ import { createContext, type Context } from './context.js';
 import { createDeps, type RunningDeps } from './deps.js';
 import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
-import { httpErrors } from './http/errors.js';
+import { httpErrors, sendHttpError } from './http/errors.js';
 import { securityHeaders } from './http/hardening.js';
 import { intakeRoutes } from './http/intake.js';
 import { idempotency } from './http/idempotency.js';
@@ -26,7 +25,9 @@ import { shareRoute } from './http/share.js';
 import { trackingRoutes } from './http/tracking.js';
 import { twilioRoutes } from './http/twilio.js';
 import { jitGateway } from './graphql/jit.js';
+import { landingPage } from './graphql/landing-page.js';
 import { unsubscribeRoutes } from './http/unsubscribe.js';
+import { webRoutes } from './http/web.js';
 import { applyRateLimits } from './limits/rate-limit.js';
 import { relayJobEvents } from './jobs/job-events.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -94,7 +95,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const tracing = startTracing(config.otlpEndpoint, config.serviceName);
   const trusted = TrustedDocuments.load(
     config.persistedOperations,
-    config.persistedManifestPath,
+    config.persistedManifestPaths,
     config.nodeEnv === 'development',
   );
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
@@ -154,15 +155,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
       // We set no cache hints; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      config.introspection
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      config.introspection ? landingPage() : ApolloServerPluginLandingPageDisabled(),
       ...apolloPlugins(config, log, metrics),
       ...(tracing ? [tracingPlugin(tracing.tracer)] : []),
     ],
   });
   await apollo.start();
 
+  // The web client and explorer have their own CSP (scripts and workers from this origin).
+  app.use(webRoutes(config));
   app.use(securityHeaders(config.introspection));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -207,6 +208,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     }),
   );
+  // Anything else: the same JSON error shape as every other route, not Express' HTML page.
+  app.use((_req, res) => sendHttpError(res, 404, 'NOT_FOUND', 'There is nothing at this address'));
   app.use(httpErrors(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

@@ -32,10 +32,12 @@ describe('HTTP hardening', () => {
     expect((await send(prod.url, '{"query":"{ __typename }"}')).headers.get('content-security-policy')).toContain(
       "default-src 'none'",
     );
-    const sandboxCsp = (await fetch(server.url, { headers: { accept: 'text/html' } })).headers.get(
-      'content-security-policy',
+    // The landing page (development) links the bundled explorer and loads nothing from elsewhere.
+    const landing = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(landing.headers.get('content-security-policy')).toBe(
+      "default-src 'none';style-src 'unsafe-inline';frame-ancestors 'none'",
     );
-    expect(sandboxCsp).toContain('embeddable-sandbox.cdn.apollographql.com');
+    expect(await landing.text()).toContain('href="/graphiql"');
   });
 
   it('answers malformed, oversized, batched and cross-site requests with specific errors', async () => {
@@ -113,13 +115,16 @@ describe('HTTP hardening', () => {
     expect((await fetch(impatient.url.replace('/graphql', '/healthz'))).status).toBe(200);
   });
 
-  it('in production: no introspection, no Sandbox page, no field suggestions', async () => {
+  it('in production: no introspection, no landing page or explorer, no field suggestions', async () => {
     const intro = await send(prod.url, JSON.stringify({ query: '{ __schema { types { name } } }' }));
     expect(((await intro.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
       'GRAPHQL_VALIDATION_FAILED',
     );
     const page = await fetch(prod.url, { headers: { accept: 'text/html' } });
-    expect(await page.text()).not.toContain('sandbox');
+    expect(await page.text()).not.toContain('graphiql');
+    const explorer = await fetch(prod.url.replace('/graphql', '/graphiql'));
+    expect(explorer.status).toBe(404);
+    expect(await explorer.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
     const typo = (await (await send(prod.url, JSON.stringify({ query: '{ proprties { totalCount } }' }))).json()) as {
       errors: { message: string }[];
     };

@@ -97,7 +97,7 @@ describe('trusted documents (PERSISTED_OPERATIONS=only)', () => {
     await sub.close();
   });
 
-  it('lets Apollo Sandbox introspect in development while refusing other ad-hoc queries', async () => {
+  it('lets the explorer introspect in development while refusing other ad-hoc queries', async () => {
     const dev = await startTestServer({
       workers: false,
       config: { persistedOperations: 'only', nodeEnv: 'development', introspection: true },

@@ -59,8 +59,8 @@ export function sha256(text: string): string {
 }
 
 /**
- * Trusted documents: the manifest (hash -> document) of the operations shipped in the client SDK,
- * written by `npm run codegen`. Modes: `off` (APQ only), `allow` (manifest hashes or ad-hoc
+ * Trusted documents: the manifests (hash -> document) of the operations shipped in the client SDK
+ * and in the web client, written by `npm run codegen`. Modes: `off` (APQ only), `allow` (manifest hashes or ad-hoc
  * queries), `only` (manifest hashes only; anything else is PERSISTED_QUERY_REQUIRED).
  */
 export class TrustedDocuments {
@@ -70,17 +70,24 @@ export class TrustedDocuments {
     private readonly allowIntrospection: boolean,
   ) {}
 
-  static load(mode: 'off' | 'allow' | 'only', path: string, allowIntrospection: boolean): TrustedDocuments {
-    if (mode === 'off') return new TrustedDocuments(mode, new Map(), allowIntrospection);
-    if (!existsSync(path)) {
-      if (mode === 'only')
-        throw new Error(`PERSISTED_OPERATIONS=only needs the manifest at ${path}; run \`npm run codegen\``);
-      return new TrustedDocuments(mode, new Map(), allowIntrospection);
+  static load(mode: 'off' | 'allow' | 'only', paths: string[], allowIntrospection: boolean): TrustedDocuments {
+    const manifest = new Map<string, string>();
+    if (mode === 'off') return new TrustedDocuments(mode, manifest, allowIntrospection);
+    for (const path of paths) {
+      if (!existsSync(path)) {
+        if (mode === 'only')
+          throw new Error(`PERSISTED_OPERATIONS=only needs the manifest at ${path}; run \`npm run codegen\``);
+        continue;
+      }
+      const entries = Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>);
+      for (const [key, doc] of entries) {
+        // codegen's client preset writes document ids as "sha256:<hex>" (the persisted-documents convention).
+        const hash = key.replace(/^sha256:/, '');
+        if (sha256(doc) !== hash) throw new Error(`manifest entry ${hash} in ${path} does not match its document`);
+        manifest.set(hash, doc);
+      }
     }
-    const entries = Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>);
-    for (const [hash, doc] of entries)
-      if (sha256(doc) !== hash) throw new Error(`manifest entry ${hash} does not match its document`);
-    return new TrustedDocuments(mode, new Map(entries), allowIntrospection);
+    return new TrustedDocuments(mode, manifest, allowIntrospection);
   }
 
   /**

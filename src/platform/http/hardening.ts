@@ -1,33 +1,17 @@
 import type express from 'express';
 import helmet from 'helmet';
 
-/** Sandbox (development only) loads its app from Apollo's CDN and talks to this origin. */
-const SANDBOX_SOURCES = [
-  'https://embeddable-sandbox.cdn.apollographql.com',
-  'https://sandbox.embed.apollographql.com',
-  'https://apollo-server-landing-page.cdn.apollographql.com',
-];
-
 /**
- * Security headers on every response. Production gets a CSP that allows nothing (the API serves
- * JSON only); development allows exactly what the embedded Sandbox page needs.
+ * Security headers on every response but the web client's (src/platform/http/web.ts): a CSP that
+ * allows nothing (the API serves JSON), except inline styles for the landing page at GET /graphql
+ * while introspection is on.
  */
-export function securityHeaders(sandbox: boolean): express.RequestHandler {
+export function securityHeaders(landingPage: boolean): express.RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: sandbox
-        ? {
-            defaultSrc: ["'self'"],
-            scriptSrc: ["'self'", "'unsafe-inline'", ...SANDBOX_SOURCES],
-            styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com', ...SANDBOX_SOURCES],
-            imgSrc: ["'self'", 'data:', ...SANDBOX_SOURCES],
-            fontSrc: ["'self'", 'https://fonts.gstatic.com', ...SANDBOX_SOURCES],
-            connectSrc: ["'self'", ...SANDBOX_SOURCES],
-            frameSrc: ["'self'", ...SANDBOX_SOURCES],
-            manifestSrc: ["'self'", ...SANDBOX_SOURCES],
-            frameAncestors: ["'none'"],
-          }
+      directives: landingPage
+        ? { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] }
         : { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
     },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },

@@ -100,6 +100,21 @@ export function checkQueryLimits(
     return shape;
   };
 
+  // A connection selects `edges`, directly or through fragments (`deals { ...DealPage }`).
+  const edgesIn = new Map<string, boolean>();
+  const selectsEdges = (set: SelectionSetNode): boolean =>
+    set.selections.some((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.name.value === 'edges';
+      if (sel.kind === Kind.INLINE_FRAGMENT) return selectsEdges(sel.selectionSet);
+      const name = sel.name.value;
+      if (!edgesIn.has(name)) {
+        edgesIn.set(name, false); // a cycle (an invalid document) selects nothing
+        const frag = fragments.get(name);
+        edgesIn.set(name, !!frag && selectsEdges(frag.selectionSet));
+      }
+      return edgesIn.get(name)!;
+    });
+
   // `pageSize` is the `first` of the enclosing connection, which sizes its `edges`.
   const measure = (set: SelectionSetNode, pageSize: number | undefined, introspection: boolean): Shape => {
     const total: Shape = { depth: 0, cost: 0, aliases: 0, directives: 0 };
@@ -129,9 +144,8 @@ export function checkQueryLimits(
     }
     const inside = introspection || INTROSPECTION_ROOTS.has(field.name.value);
     const size = listSize(field);
-    const isConnection =
-      size !== null && field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges');
-    const children = measure(field.selectionSet, isConnection ? size! : undefined, inside);
+    const isConnection = selectsEdges(field.selectionSet);
+    const children = measure(field.selectionSet, isConnection ? (size ?? PAGED_DEFAULT_FIRST) : undefined, inside);
     if (inside)
       return {
         depth: 0,
@@ -142,7 +156,9 @@ export function checkQueryLimits(
     // A connection's `first` sizes its edges; a list with `first` is that long; other relation lists are estimated.
     let multiplier = 1;
     if (field.name.value === 'edges') multiplier = pageSize ?? PAGED_DEFAULT_FIRST;
-    else if (size !== null && !isConnection) multiplier = size;
+    else if (isConnection)
+      multiplier = 1; // its page size multiplies its edges, once
+    else if (size !== null) multiplier = size;
     else if (LIST_FIELDS.has(field.name.value)) multiplier = DEFAULT_LIST_SIZE;
     return {
       depth: children.depth + 1,
