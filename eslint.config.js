@@ -15,6 +15,7 @@ export default tseslint.config(
       '.docs-examples/',
       '.data/',
       'web/src/gql/',
+      '.screenshots/',
     ],
   },
   {

@@ -38,6 +38,8 @@ const result = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
+    // A production build (persisted documents, React's production build) whatever NODE_ENV the caller has.
+    env: { ...process.env, NODE_ENV: 'production' },
   },
 );
 if (result.status !== 0) process.exit(result.status ?? 1);

@@ -36,7 +36,9 @@ function isSubscription(query: string, operationName?: string | null): boolean {
   }
 }
 
-const fetcher: Fetcher = (params, opts) => {
+const fetcher: Fetcher = (sent, opts) => {
+  // An anonymous operation has no name: send none rather than "" (not a valid name, so refused).
+  const params = { ...sent, operationName: sent.operationName || undefined };
   if (!isSubscription(params.query, params.operationName)) return http(params, opts);
   const headers = (opts?.headers ?? {}) as Record<string, string>;
   const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
