@@ -1,5 +1,10 @@
 import type { CombinedError } from '@urql/core';
-import type { GraphQLErrorShape } from './graphql-http';
+
+/** An error as the server sends it (GraphQL over HTTP). */
+export interface GraphQLErrorShape {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
 
 /** What the screen shows for a failed request: one sentence, and the input field it is about. */
 export interface Problem {

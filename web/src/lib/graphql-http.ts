@@ -18,11 +18,6 @@ export function documentHash(document: TypedDocumentNode<any, any>): string | un
   return (document as { __meta__?: { hash?: string } }).__meta__?.hash?.replace(/^sha256:/, '');
 }
 
-export interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
-
 /** One request body, as GraphQL over HTTP and the APQ extension spell it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document the preset generated
 export function requestBody(document: TypedDocumentNode<any, any>, variables: object): string {

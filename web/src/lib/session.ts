@@ -1,7 +1,8 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { graphql } from '../gql';
 import type { AuthFieldsFragment } from '../gql/graphql';
-import { HTTP_URL, requestBody, type GraphQLErrorShape } from './graphql-http';
+import type { GraphQLErrorShape } from './errors';
+import { HTTP_URL, requestBody } from './graphql-http';
 
 export const SignInDocument = graphql(`
   mutation SignIn($input: LoginInput!) {

@@ -186,7 +186,13 @@ function LostReason(props: { deal: BoardCardFragment; onCancel: () => void; onSu
     props.onSubmit(note.trim());
   };
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-labelledby="lost-title">
+    <div
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="lost-title"
+      onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
+    >
       <form onSubmit={submit}>
         <h2 id="lost-title">Why was “{props.deal.title}” lost?</h2>
         <label htmlFor="lost-note">Reason</label>

@@ -209,14 +209,20 @@ function CompleteDialog({ task, onClose }: { task: MyDayTaskFragment; onClose: (
     if (!r.error) onClose(true);
   };
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-labelledby="complete-title">
+    <div
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="complete-title"
+      onKeyDown={(e) => e.key === 'Escape' && onClose(false)}
+    >
       <form onSubmit={(e) => void submit(e)}>
         <h2 id="complete-title">Complete “{task.title}”</h2>
         <ErrorNote problem={general} />
         {task.lead && (
           <>
             <label htmlFor="complete-type">What you did</label>
-            <select id="complete-type" value={type} onChange={(e) => setType(e.target.value as ActivityType)}>
+            <select id="complete-type" autoFocus value={type} onChange={(e) => setType(e.target.value as ActivityType)}>
               {(['CALL', 'SMS', 'EMAIL', 'MEETING', 'VOICEMAIL', 'NOTE'] as ActivityType[]).map((t) => (
                 <option key={t} value={t}>
                   {label(t)}
