@@ -40,7 +40,7 @@ export const redisHealth = new RedisHealth();
 const CONNECTION_ERROR = new RegExp(
   [
     'ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE|EAI_AGAIN',
-    "Connection is closed|connect ETIMEDOUT|Stream isn't writeable",
+    "Connection is closed|connect ETIMEDOUT|Stream isn't writeable|enableOfflineQueue|Command timed out",
   ].join('|'),
   'i',
 );
@@ -68,6 +68,41 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   redis.on('error', (err: Error) => redisHealth.report(err, 'redis error'));
   redis.on('ready', () => redisHealth.restored());
   return redis;
+}
+
+/** How long a request waits for Redis before it answers SERVICE_UNAVAILABLE. */
+export const REQUEST_REDIS_TIMEOUT_MS = 1_000;
+
+/**
+ * The connection requests use (rate limits, APQ, idempotency keys, share-link limits): while Redis
+ * is away its commands fail at once instead of queueing (no offline queue), and a command Redis does
+ * not answer within a second fails too, so a request never hangs on an outage; the connection itself
+ * keeps reconnecting with backoff and serves again as soon as Redis is back.
+ */
+export function createRequestRedis(url: string): Redis {
+  return createRedis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: REQUEST_REDIS_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Resolves once `redis` is ready, or after `timeoutMs` (then its commands fail fast until it
+ * connects). A connection without an offline queue refuses commands until then, so the API waits
+ * for it before taking requests.
+ */
+export async function whenReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.on('ready', done);
+  });
 }
 
 /** Fails with a message naming Redis and its address when it cannot be reached (used at start). */

@@ -34,7 +34,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { RedisKeyValueCache, TrustedDocuments } from './graphql/persisted.js';
 import { apolloPlugins } from './graphql/plugins.js';
-import { createRedis, type Redis } from './redis.js';
+import { createRedis, createRequestRedis, whenReady, type Redis } from './redis.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startTracing, tracingPlugin } from './observability/tracing.js';
 import { startWebSocket } from './ws.js';
@@ -89,7 +89,7 @@ async function settled(firstRequestPending: Map<Socket, number>): Promise<void> 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const deps = await createDeps(config, log, options.orm);
-  const redis = createRedis(config.redisUrl);
+  const redis = createRequestRedis(config.redisUrl);
   const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const metrics = new Metrics(deps);
   const tracing = startTracing(config.otlpEndpoint, config.serviceName);
@@ -212,6 +212,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use((_req, res) => sendHttpError(res, 404, 'NOT_FOUND', 'There is nothing at this address'));
   app.use(httpErrors(log));
 
+  await whenReady(redis); // its commands fail fast rather than queue: connect before taking requests
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

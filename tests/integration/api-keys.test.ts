@@ -64,8 +64,15 @@ describe('API keys', () => {
     const listed = (await t.api.ApiKeys()).apiKeys;
     expect(listed.map((k) => k.name)).toEqual(['Ops', 'BI', 'Zapier']);
     expect(JSON.stringify(listed)).not.toContain(agentKey.key);
-    expect(listed.find((k) => k.name === 'Zapier')!.lastUsedAt).not.toBeNull();
-    expect(listed.find((k) => k.name === 'Ops')!.lastUsedAt).not.toBeNull();
+    // Last use is written beside the request, not in it: wait for it rather than race it.
+    await waitFor(
+      async () => {
+        const keys = (await t.api.ApiKeys()).apiKeys;
+        return ['Zapier', 'Ops'].every((name) => keys.find((k) => k.name === name)!.lastUsedAt) ? true : null;
+      },
+      10_000,
+      'lastUsedAt written for both keys',
+    );
     expect((await other.api.ApiKeys()).apiKeys).toEqual([]);
     expect((await gqlError(other.api.RevokeApiKey({ id: agentKey.apiKey.id }))).code).toBe('NOT_FOUND');
   });

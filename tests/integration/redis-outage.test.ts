@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureBuilt, startApiProcess } from '../helpers/process.js';
 import { freePort, startOwnRedis } from '../helpers/redis-server.js';
 import { testConfig } from '../helpers/env.js';
-import { waitFor } from '../helpers/gql.js';
+import { createTenant, waitFor } from '../helpers/gql.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -75,6 +75,63 @@ describe('Redis unreachable', () => {
     } finally {
       expect(await api.stop()).not.toBeNull();
       await redis.stop(); // afterAll hooks registered inside a running test are not kept
+    }
+  });
+
+  it('fails what needs Redis within a second with SERVICE_UNAVAILABLE, answers the rest, and recovers', async () => {
+    const redis = await startOwnRedis();
+    const api = await startApiProcess(testConfig({ redisUrl: redis.url }), []);
+    try {
+      const t = await createTenant(api.url);
+      const post = async (query: string, variables: object = {}, headers: Record<string, string> = {}) => {
+        const started = Date.now();
+        const res = await fetch(api.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}`, ...headers },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await res.json()) as { data?: unknown; errors?: { extensions: { code: string } }[] };
+        return { ms: Date.now() - started, status: res.status, body, code: body.errors?.[0]?.extensions.code };
+      };
+      const createLead = (n: number) =>
+        post('mutation ($i: LeadInput!) { createLead(input: $i) { id } }', {
+          i: { firstName: `R${n}`, lastName: 'X' },
+        });
+      expect((await createLead(0)).body.data).toBeTruthy();
+
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 300)); // the process notices the closed connection
+      const read = await post('{ me { id } leads(first: 5) { totalCount } }');
+      expect(read.body.errors).toBeUndefined(); // reads need no Redis
+      expect(read.ms).toBeLessThan(1_000);
+      const write = await createLead(1);
+      expect([write.code, write.ms < 1_000]).toEqual(['SERVICE_UNAVAILABLE', true]);
+      const login = await post('mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', {
+        i: { email: t.email, password: t.password },
+      });
+      expect([login.code, login.ms < 1_000]).toEqual(['SERVICE_UNAVAILABLE', true]); // its limit needs Redis
+      const keyed = await post('{ me { id } }', {}, { 'idempotency-key': 'k-1' }); // a query: no key needed
+      expect(keyed.body.errors).toBeUndefined();
+      const idem = await post(
+        'mutation ($i: LeadInput!) { createLead(input: $i) { id } }',
+        { i: { firstName: 'Idem', lastName: 'X' } },
+        { 'idempotency-key': 'k-2' },
+      );
+      expect([idem.status, idem.code, idem.ms < 1_000]).toEqual([503, 'SERVICE_UNAVAILABLE', true]);
+      expect(JSON.stringify([write.body, login.body, idem.body])).not.toMatch(/ECONNREFUSED|ioredis|stack/i);
+
+      await redis.start();
+      const back = await waitFor(
+        async () => ((await createLead(2)).body.data ? true : null),
+        30_000,
+        'mutations work again',
+      );
+      expect(back).toBe(true);
+      const { body } = await post('{ leads(first: 10) { totalCount } }');
+      expect(body.data).toEqual({ leads: { totalCount: 2 } }); // nothing refused was half-written
+    } finally {
+      expect(await api.stop()).not.toBeNull();
+      await redis.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
+import { isConnectionError } from '../redis.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from './index.js';
 
@@ -43,6 +44,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const base = { locations: formatted.locations, path: formatted.path };
   const app = appErrorOf(error);
   if (app) return { ...base, message: app.message, extensions: { ...app.extensions, code: app.code } };
+  const original = unwrapResolverError(error);
+  if (original instanceof Error && !(original instanceof GraphQLError) && isConnectionError(original)) {
+    // Redis away (or a command that timed out): what the request needed is briefly missing, not a bug.
+    return { ...base, message: REDIS_AWAY, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
   const code = formatted.extensions?.code;
   const thrownBy = error instanceof GraphQLError ? error.originalError : undefined;
   const fromGraphQL = error instanceof GraphQLError && (!thrownBy || thrownBy instanceof GraphQLError);
@@ -58,6 +64,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   return { ...base, message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
+
+export const REDIS_AWAY = 'A service this request needs is briefly unavailable; try again in a few seconds';
 
 function appErrorOf(error: unknown): AppError | null {
   const original = unwrapResolverError(error);

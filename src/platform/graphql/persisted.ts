@@ -32,7 +32,8 @@ export class RedisKeyValueCache implements KeyValueCache<string> {
     }
     const hit = this.local.get(key);
     if (hit !== undefined) return hit;
-    const value = (await this.redis.get(`${this.prefix}:${key}`)) ?? undefined;
+    // Redis away: a miss. The client then sends the document itself, and the request still runs.
+    const value = (await this.redis.get(`${this.prefix}:${key}`).catch(() => null)) ?? undefined;
     if (value !== undefined && key.startsWith('apq:')) this.remember(key, value);
     return value;
   }
@@ -44,13 +45,14 @@ export class RedisKeyValueCache implements KeyValueCache<string> {
 
   async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
     const k = `${this.prefix}:${key}`;
-    if (options?.ttl) await this.redis.set(k, value, 'EX', options.ttl);
-    else await this.redis.set(k, value);
+    // Best effort: without Redis the document is simply not remembered for other processes.
+    if (options?.ttl) await this.redis.set(k, value, 'EX', options.ttl).catch(() => undefined);
+    else await this.redis.set(k, value).catch(() => undefined);
   }
 
   async delete(key: string): Promise<boolean> {
     this.local.delete(key);
-    return (await this.redis.del(`${this.prefix}:${key}`)) > 0;
+    return (await this.redis.del(`${this.prefix}:${key}`).catch(() => 0)) > 0;
   }
 }
 

@@ -1,4 +1,6 @@
 import { sendHttpError } from './errors.js';
+import { REDIS_AWAY } from '../errors/format-error.js';
+import { isConnectionError } from '../redis.js';
 import type express from 'express';
 import { OperationTypeNode, parse } from 'graphql';
 import type { Redis } from 'ioredis';
@@ -88,7 +90,11 @@ export function idempotency(
           );
         await new Promise((r) => setTimeout(r, 25));
       }
-    })().catch(next);
+    })().catch((err: Error) => {
+      // Without Redis the key cannot be honoured, and running the mutation unguarded could repeat it.
+      if (isConnectionError(err)) return sendHttpError(res, 503, 'SERVICE_UNAVAILABLE', REDIS_AWAY);
+      next(err);
+    });
   };
 }
 

@@ -7,7 +7,9 @@ import { getFieldIdentity, getGraphQLRateLimiter, type Store } from 'graphql-rat
 import { defaultFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Context } from '../context.js';
-import { AppError } from '../errors/index.js';
+import { AppError, ServiceUnavailableError } from '../errors/index.js';
+import { REDIS_AWAY } from '../errors/format-error.js';
+import { isConnectionError } from '../redis.js';
 import { normalizeEmail } from '../validate.js';
 
 export class RateLimitedError extends AppError {
@@ -144,6 +146,23 @@ export function applyRateLimits(
     args: Record<string, unknown>,
     context: Context,
     info: GraphQLResolveInfo,
+    failOpen: boolean,
+  ) => {
+    try {
+      await checkRules(rules, args, context, info);
+    } catch (err) {
+      if (err instanceof RateLimitedError || !isConnectionError(err as Error)) throw err;
+      // Redis is away. Plain reads keep working without their limit; writes and the fields with
+      // their own limits (sign-in, resets) must not run unlimited: they answer SERVICE_UNAVAILABLE.
+      if (failOpen) return;
+      throw new ServiceUnavailableError(REDIS_AWAY);
+    }
+  };
+  const checkRules = async (
+    rules: RateRule[],
+    args: Record<string, unknown>,
+    context: Context,
+    info: GraphQLResolveInfo,
   ) => {
     for (const rule of rules) {
       const { store, limit } = limiterFor(rule);
@@ -185,8 +204,9 @@ export function applyRateLimits(
       const rules =
         own?.map((r) => (r.by === 'ip' || r.by === 'anyone' ? { ...r, max: r.max * defaults.authMultiplier } : r)) ??
         fallback;
+      const failOpen = !own && type === schema.getQueryType();
       field.resolve = async (source, args, context: Context, info) => {
-        await check(rules, args, context, info);
+        await check(rules, args, context, info, failOpen);
         return resolve(source, args, context, info);
       };
     }
