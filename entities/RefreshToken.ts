@@ -24,4 +24,11 @@ export class RefreshToken extends TenantEntity {
 
   @Column({ type: 'uuid', nullable: true })
   replacedById?: string;
+
+  /** The client it was issued to: address (behind a proxy only with TRUST_PROXY) and user agent. */
+  @Column({ type: 'text', nullable: true })
+  ip?: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  userAgent?: string | null;
 }

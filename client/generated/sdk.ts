@@ -156,6 +156,8 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -249,6 +251,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ResetPassword(variables: Operations.ResetPasswordMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ResetPasswordMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.ResetPasswordMutation>({ document: Operations.ResetPasswordDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResetPassword', 'mutation', variables);
+    },
+    Sessions(variables?: Operations.SessionsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SessionsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SessionsQuery>({ document: Operations.SessionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Sessions', 'query', variables);
+    },
+    RevokeSession(variables: Operations.RevokeSessionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RevokeSessionMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RevokeSessionMutation>({ document: Operations.RevokeSessionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeSession', 'mutation', variables);
     },
     AutomationRules(variables?: Operations.AutomationRulesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AutomationRulesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AutomationRulesQuery>({ document: Operations.AutomationRulesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AutomationRules', 'query', variables);

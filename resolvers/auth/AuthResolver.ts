@@ -1,17 +1,18 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { User } from '../../entities/User.js';
 import type { Context } from '../../src/platform/context.js';
 import { UnauthenticatedError } from '../../src/platform/errors/index.js';
 import { RateLimit } from '../../src/platform/limits/rate-limit.js';
 import { AcceptInvitationInput, LoginInput, RegisterInput } from './AuthInput.js';
 import { AuthPayload } from './AuthPayload.js';
+import { Session } from './Session.js';
 
 @Resolver()
 export class AuthResolver {
   @RateLimit({ window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] }, { window: '1m', max: 20, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Create an organization and its first user (OWNER)' })
   register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.register(input);
+    return ctx.services.auth.register(input, client(ctx));
   }
 
   @RateLimit(
@@ -22,13 +23,13 @@ export class AuthResolver {
   )
   @Mutation(() => AuthPayload, { description: 'Sign in. A wrong email and a wrong password give the same error.' })
   login(@Arg('input') input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.login(input);
+    return ctx.services.auth.login(input, client(ctx));
   }
 
   @RateLimit({ window: '1m', max: 30, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Trade a refresh token for a new session; the old token stops working' })
   refreshToken(@Arg('token') token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.refresh(token);
+    return ctx.services.auth.refresh(token, client(ctx));
   }
 
   @Authorized()
@@ -40,7 +41,7 @@ export class AuthResolver {
   @RateLimit({ window: '1m', max: 10, by: 'ip' })
   @Mutation(() => AuthPayload, { description: 'Join an organization with an invitation token' })
   acceptInvitation(@Arg('input') input: AcceptInvitationInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.acceptInvitation(input);
+    return ctx.services.auth.acceptInvitation(input, client(ctx));
   }
 
   @Authorized()
@@ -53,7 +54,7 @@ export class AuthResolver {
     @Arg('newPassword') newPassword: string,
     @Ctx() ctx: Context,
   ): Promise<AuthPayload> {
-    return ctx.services.passwords.change(ctx.user!, currentPassword, newPassword);
+    return ctx.services.passwords.change(ctx.user!, currentPassword, newPassword, client(ctx));
   }
 
   @RateLimit({ window: '1m', max: 5, by: 'ip' }, { window: '1h', max: 5, by: 'anyone', identityArgs: ['email'] })
@@ -77,10 +78,31 @@ export class AuthResolver {
   }
 
   @Authorized()
+  @Query(() => [Session], { description: 'Your active sessions (sign-ins), most recently used first' })
+  sessions(@Ctx() ctx: Context): Promise<Session[]> {
+    return ctx.services.sessions.list();
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'End one of your sessions: its refresh token stops at once, its access tokens within seconds ' +
+      '(HTTP refused, sockets closed with 4403)',
+  })
+  revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.sessions.revoke(id);
+  }
+
+  @Authorized()
   @Query(() => User, { description: 'The signed-in user' })
   async me(@Ctx() ctx: Context): Promise<User> {
     const user = await ctx.loaders.user.load(ctx.user!.id);
     if (!user) throw new UnauthenticatedError('This user no longer exists');
     return user;
   }
+}
+
+/** Where the request comes from, recorded on the session it starts or renews. */
+function client(ctx: Context) {
+  return { ip: ctx.ip, userAgent: ctx.userAgent };
 }

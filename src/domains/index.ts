@@ -32,6 +32,7 @@ import { UserService } from './auth/UserService.js';
 import { WebhookService } from './webhooks/WebhookService.js';
 import { ApiKeyService } from './auth/ApiKeyService.js';
 import { PasswordService } from './auth/PasswordService.js';
+import { SessionService } from './auth/SessionService.js';
 import { IntakeService } from './intake/IntakeService.js';
 
 /** Every service for one scope (request, job or subscription event). */
@@ -40,6 +41,7 @@ export function createServices(scope: ServiceScope) {
   return {
     auth: new AuthService(scope.deps),
     passwords: new PasswordService(scope.deps),
+    sessions: new SessionService(scope),
     users: new UserService(scope),
     properties: new PropertyService(scope),
     enrichment: new PropertyEnrichmentService(scope),

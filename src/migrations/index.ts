@@ -27,6 +27,7 @@ import { Migration20261203140000_automation } from './Migration20261203140000_au
 import { Migration20261203150000_consent_lookup } from './Migration20261203150000_consent_lookup.js';
 import { Migration20261206100000_integrations } from './Migration20261206100000_integrations.js';
 import { Migration20261206110000_password_reset } from './Migration20261206110000_password_reset.js';
+import { Migration20261206120000_sessions } from './Migration20261206120000_sessions.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261203150000_consent_lookup', class: Migration20261203150000_consent_lookup },
   { name: 'Migration20261206100000_integrations', class: Migration20261206100000_integrations },
   { name: 'Migration20261206110000_password_reset', class: Migration20261206110000_password_reset },
+  { name: 'Migration20261206120000_sessions', class: Migration20261206120000_sessions },
 ];

@@ -12,6 +12,8 @@ export interface Context {
   user: AuthUser | null;
   /** The client's address (behind a proxy only with TRUST_PROXY); identifies anonymous callers. */
   ip: string;
+  /** The client's User-Agent header (HTTP), recorded on the sessions it starts. */
+  userAgent?: string;
   em: EntityManager;
   loaders: Loaders;
   services: Services;
@@ -27,8 +29,9 @@ export function createContext(
   requestId: string,
   log: Logger,
   ip = 'unknown',
+  userAgent?: string,
 ): Context {
-  const ctx = { requestId, user, ip, deps, log } as Context;
+  const ctx = { requestId, user, ip, userAgent, deps, log } as Context;
   // The EntityManager, loaders and services are made on first use: many operations need only some
   // of them (a token check, a rate-limited refusal, a persisted-query miss need none).
   let state: { em?: EntityManager; loaders?: Loaders; services?: Services } = {};

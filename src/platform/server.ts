@@ -204,7 +204,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         const { user, error } = res.locals.auth as Authentication;
         if (error) throw error;
         const ctxLog = log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
-        return createContext(deps, user, requestId, ctxLog, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+        const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
       },
     }),
   );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appears, chooseStage, javascriptBytes } from '../../bench/in-page.js';
 import { DEMO, seed } from '../../src/cli/seed.js';
 import { prepareDatabase } from '../../src/platform/db/bootstrap.js';
 import {
@@ -98,40 +99,6 @@ async function someDeal(stage = 'NEW'): Promise<{ id: string; title: string }> {
   return data.deals.edges[0]!.node;
 }
 
-// The few browser globals the functions below use in the page (this test program has no DOM types).
-interface PageElement {
-  value: string;
-  dispatchEvent(event: unknown): boolean;
-}
-declare const document: { querySelector(selector: string): PageElement | null; body: unknown };
-declare const MutationObserver: new (callback: () => void) => {
-  observe(target: unknown, options: object): void;
-  disconnect(): void;
-};
-
-/** In the page: resolves with Date.now() when `selector` matches (now or after a DOM change). */
-function appears(selector: string): Promise<number> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (!document.querySelector(selector)) return;
-      observer.disconnect();
-      resolve(Date.now());
-    };
-    const observer = new MutationObserver(check);
-    observer.observe(document.body, { subtree: true, childList: true });
-    check();
-  });
-}
-
-/** In the page: picks `to` in a card's "Move to" menu as a keyboard user would, returning when. */
-function chooseStage({ select, to }: { select: string; to: string }): number {
-  const el = document.querySelector(select)!;
-  const at = Date.now();
-  el.value = to;
-  el.dispatchEvent(new Event('change', { bubbles: true }));
-  return at;
-}
-
 /** A lead of the demo organization assigned to its owner. */
 async function someLead(): Promise<{ id: string }> {
   const data = await gql<{ leads: { edges: { node: { id: string } }[] } }>(
@@ -172,12 +139,7 @@ describe('web client', () => {
       const page = await open(owner, '/app/pipeline', `board-load-${round}`);
       await page.waitForSelector('[data-stage="NEW"] .card');
       loads.push(await page.evaluate(() => performance.now()));
-      jsBytes = await page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .filter((e) => e.name.endsWith('.js'))
-          .reduce((sum, e) => sum + (e as unknown as { encodedBodySize: number }).encodedBodySize, 0),
-      );
+      jsBytes = await page.evaluate(javascriptBytes);
       if (round === 0) await shot(page, '04-pipeline-board');
       await page.context().close();
     }

@@ -8,7 +8,8 @@ export interface Subscription<T> {
   quiet(ms: number): Promise<boolean>;
   received: T[];
   /** Calls back when the server closes the socket. */
-  onClosed(cb: () => void): void;
+  /** Called when the socket closes, with its close code (4403: the session ended). */
+  onClosed(cb: (code: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -76,7 +77,7 @@ export async function subscribe<T>(
       });
     },
     onClosed(cb) {
-      client.on('closed', () => cb());
+      client.on('closed', (e) => cb((e as { code: number }).code));
     },
     async quiet(ms) {
       await new Promise((r) => setTimeout(r, ms));

@@ -97,7 +97,7 @@ describe('pipelineEvents over graphql-ws', () => {
     await otherSub.close();
 
     // SIGTERM drains the second process: it closes its sockets and exits 0.
-    const closed = new Promise<void>((resolve) => sub.onClosed(resolve));
+    const closed = new Promise<void>((resolve) => sub.onClosed(() => resolve()));
     expect(await second.stop()).toBe(0);
     await closed;
   });

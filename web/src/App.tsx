@@ -1,17 +1,19 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Provider } from 'urql';
 import { Layout } from './components/Layout';
-import { Empty } from './components/States';
+import { Empty, Loading } from './components/States';
 import { createClient } from './lib/client';
 import { match, Router, useRouter } from './lib/router';
 import { currentSession, onSessionChange, type Session } from './lib/session';
 import { Board } from './screens/board/Board';
 import { CampaignPage, Campaigns } from './screens/campaign/CampaignPage';
-import { Dashboard } from './screens/dashboard/Dashboard';
 import { Imports } from './screens/imports/Imports';
 import { LeadPage } from './screens/lead/LeadPage';
 import { MyDay } from './screens/myday/MyDay';
 import { SignIn } from './screens/signin/SignIn';
+
+// The dashboard carries the chart library: loaded when first opened, so other screens start sooner.
+const Dashboard = lazy(() => import('./screens/dashboard/Dashboard').then((m) => ({ default: m.Dashboard })));
 
 export function App() {
   const [session, setSession] = useState<Session | null>(currentSession);
@@ -48,7 +50,12 @@ function Screens({ session }: { session: Session }) {
   const campaign = match('/campaigns/:id', path);
   if (path === '/') return <MyDay />;
   if (path === '/pipeline') return <Board role={session.user.role} />;
-  if (path === '/dashboard') return <Dashboard />;
+  if (path === '/dashboard')
+    return (
+      <Suspense fallback={<Loading what="the dashboard" />}>
+        <Dashboard />
+      </Suspense>
+    );
   if (path === '/campaigns') return <Campaigns />;
   if (path === '/imports') return <Imports />;
   if (lead) return <LeadPage id={lead.id!} />;

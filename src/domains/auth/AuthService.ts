@@ -17,6 +17,12 @@ export interface AuthResult {
   user: User;
 }
 
+/** Where a sign-in comes from, recorded on its session (`sessions`). */
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
 const BAD_LOGIN = 'Invalid email or password';
 const BAD_REFRESH = 'Invalid or expired refresh token';
 
@@ -28,12 +34,15 @@ const BAD_REFRESH = 'Invalid or expired refresh token';
 export class AuthService {
   constructor(private readonly deps: AppDeps) {}
 
-  async register(input: {
-    email: string;
-    password: string;
-    name: string;
-    organizationName: string;
-  }): Promise<AuthResult> {
+  async register(
+    input: {
+      email: string;
+      password: string;
+      name: string;
+      organizationName: string;
+    },
+    client: ClientInfo = {},
+  ): Promise<AuthResult> {
     const emailAddr = v.email(input.email, 'input.email');
     v.password(input.password, 'input.password');
     const name = v.requiredText(input.name, 'input.name');
@@ -54,11 +63,11 @@ export class AuthService {
           throw new ValidationError('An account with this email already exists; sign in instead', 'input.email');
         throw err;
       }
-      return this.issue(em, user, randomUUID());
+      return this.issue(em, user, randomUUID(), client);
     });
   }
 
-  async login(input: { email: string; password: string }): Promise<AuthResult> {
+  async login(input: { email: string; password: string }, client: ClientInfo = {}): Promise<AuthResult> {
     const addr = v.normalizeEmail(input.email);
     const rows = await forkAnonymous(this.deps.orm)
       .getConnection()
@@ -73,12 +82,12 @@ export class AuthService {
       if (!user || !(await verifyPassword(user.passwordHash, input.password)) || user.deactivatedAt)
         throw new UnauthenticatedError(BAD_LOGIN);
       user.lastLoginAt = new Date();
-      return this.issue(em, user, randomUUID());
+      return this.issue(em, user, randomUUID(), client);
     });
   }
 
   /** Rotates a refresh token. Presenting an already-rotated token revokes its whole family. */
-  async refresh(token: string): Promise<AuthResult> {
+  async refresh(token: string, client: ClientInfo = {}): Promise<AuthResult> {
     const hash = hashToken(token);
     const orgId = await this.lookupOrg('auth_refresh_token_org', hash);
     if (!orgId) throw new UnauthenticatedError(BAD_REFRESH);
@@ -98,7 +107,7 @@ export class AuthService {
       }
       const user = await em.findOne(User, { id: row.userId });
       if (!user || user.deactivatedAt) throw new UnauthenticatedError(BAD_REFRESH);
-      const result = await this.issue(em, user, row.familyId);
+      const result = await this.issue(em, user, row.familyId, client);
       const next = await em.findOneOrFail(RefreshToken, { tokenHash: hashToken(result.refreshToken) });
       await em.nativeUpdate(RefreshToken, { id: row.id }, { replacedById: next.id });
       return result;
@@ -114,7 +123,10 @@ export class AuthService {
     });
   }
 
-  async acceptInvitation(input: { token: string; name: string; password: string }): Promise<AuthResult> {
+  async acceptInvitation(
+    input: { token: string; name: string; password: string },
+    client: ClientInfo = {},
+  ): Promise<AuthResult> {
     const name = v.requiredText(input.name, 'name');
     v.password(input.password, 'password');
     const hash = hashToken(input.token);
@@ -143,7 +155,7 @@ export class AuthService {
           role: invitation.role,
           passwordHash,
         });
-        return this.issue(tem, user, randomUUID());
+        return this.issue(tem, user, randomUUID(), client);
       });
     });
   }
@@ -167,17 +179,19 @@ export class AuthService {
   }
 
   /** A new session (token family) for a user whose password just changed. */
-  startSession(em: EntityManager, user: User): Promise<AuthResult> {
-    return this.issue(em, user, randomUUID());
+  startSession(em: EntityManager, user: User, client: ClientInfo = {}): Promise<AuthResult> {
+    return this.issue(em, user, randomUUID(), client);
   }
 
-  private async issue(em: EntityManager, user: User, familyId: string): Promise<AuthResult> {
+  /** A new access token and the next refresh token of session `familyId`, recorded with its client. */
+  private async issue(em: EntityManager, user: User, familyId: string, client: ClientInfo): Promise<AuthResult> {
     const { tokens, config } = this.deps;
     const access = await tokens.signAccess({
       id: user.id,
       organizationId: user.organizationId,
       role: user.role,
       epoch: user.authEpoch,
+      sessionId: familyId,
     });
     const refresh = newOpaqueToken();
     const refreshTokenExpiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
@@ -186,6 +200,8 @@ export class AuthService {
       tokenHash: refresh.hash,
       familyId,
       expiresAt: refreshTokenExpiresAt,
+      ip: client.ip?.slice(0, 100) ?? null,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
     });
     await em.flush();
     return {

@@ -7,7 +7,7 @@ import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../pla
 import { textToHtml } from '../../platform/mail/html.js';
 import { forkAnonymous, withTenant } from '../../platform/tenancy/tenant-em.js';
 import * as v from '../../platform/validate.js';
-import { AuthService, type AuthResult } from './AuthService.js';
+import { AuthService, type AuthResult, type ClientInfo } from './AuthService.js';
 
 const RESET_TTL_MS = 30 * 60_000;
 const BAD_RESET = 'This reset code is not valid or has expired; ask for a new one';
@@ -20,7 +20,7 @@ const BAD_RESET = 'This reset code is not valid or has expired; ask for a new on
 export class PasswordService {
   constructor(private readonly deps: AppDeps) {}
 
-  async change(actor: AuthUser, current: string, next: string): Promise<AuthResult> {
+  async change(actor: AuthUser, current: string, next: string, client: ClientInfo = {}): Promise<AuthResult> {
     if (actor.apiKeyId) throw new ForbiddenError('API keys have no password; sign in as the person');
     v.password(next, 'newPassword');
     return withTenant(this.deps.orm, actor.organizationId, async (em) => {
@@ -32,7 +32,7 @@ export class PasswordService {
       const passwordHash = await hashPassword(next);
       return em.transactional(async (tem) => {
         await endSessions(tem, user, passwordHash);
-        return new AuthService(this.deps).startSession(tem, user);
+        return new AuthService(this.deps).startSession(tem, user, client);
       });
     });
   }

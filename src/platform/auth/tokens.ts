@@ -12,6 +12,8 @@ export interface AuthUser {
   epoch?: number;
   /** Set when an API key is calling: `id` is then the key's creator, `role` the key's (see ApiKeys). */
   apiKeyId?: string;
+  /** The sign-in (refresh-token family) the access token belongs to; revoking it ends the token too. */
+  sessionId?: string;
 }
 
 const ISSUER = 'real-estate-os';
@@ -35,7 +37,8 @@ export class TokenSigner {
 
   async signAccess(user: AuthUser): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(Date.now() + this.accessTtlSeconds * 1000);
-    const token = await new SignJWT({ org: user.organizationId, role: user.role, ep: user.epoch ?? 0 })
+    const claims = { org: user.organizationId, role: user.role, ep: user.epoch ?? 0 };
+    const token = await new SignJWT(user.sessionId ? { ...claims, sid: user.sessionId } : claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(ISSUER)
@@ -73,18 +76,21 @@ export class TokenSigner {
         // A token without an expiry would never end: refused, even when correctly signed.
         requiredClaims: ['exp', 'iat', 'sub'],
       });
-      const { sub, org, role, exp, ep } = payload as {
+      const { sub, org, role, exp, ep, sid } = payload as {
         sub?: string;
         org?: unknown;
         role?: unknown;
         exp?: number;
         ep?: unknown;
+        sid?: unknown;
       };
       if (!sub || typeof org !== 'string' || typeof role !== 'string' || !ROLES.has(role)) {
         throw new UnauthenticatedError('Invalid access token');
       }
       const epoch = typeof ep === 'number' && Number.isInteger(ep) ? ep : 0;
-      return { user: { id: sub, organizationId: org, role: role as Role, epoch }, exp: exp! };
+      const user: AuthUser = { id: sub, organizationId: org, role: role as Role, epoch };
+      if (typeof sid === 'string') user.sessionId = sid;
+      return { user, exp: exp! };
     } catch (err) {
       if (err instanceof UnauthenticatedError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('Access token expired');

@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { stringifyDocument } from '@urql/core';
 
 /** Where the API is: the same origin that served the app (Vite proxies it in development). */
 export const HTTP_URL = new URL('/graphql', window.location.href).toString();
@@ -24,5 +24,5 @@ export function requestBody(document: TypedDocumentNode<any, any>, variables: ob
   const hash = documentHash(document);
   if (SEND_HASHES && hash)
     return JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-  return JSON.stringify({ query: print(document), variables });
+  return JSON.stringify({ query: stringifyDocument(document), variables });
 }
