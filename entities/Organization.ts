@@ -36,6 +36,10 @@ export class Organization {
   @Column({ type: 'integer' })
   smsWindowEndHour: number = 20;
 
+  @Field(() => Int, { description: 'Audit log entries older than this many days are deleted (default 365)' })
+  @Column({ type: 'integer' })
+  auditRetentionDays: number = 365;
+
   @Field()
   @Column({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -9,6 +9,7 @@ import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
 import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
 import { inOrganization } from '../src/platform/tenancy/enter.js';
 import { sweepReminders } from '../src/domains/tasks/reminder-sweep.js';
+import { pruneAuditLog } from '../src/domains/audit/audit-prune.js';
 import { sweepSequenceSteps } from '../src/domains/sequences/sequence-sweep.js';
 import { listenForAutomationEvents, sweepAutomation } from '../src/domains/automation/automation-feed.js';
 import { listenForWebhookEvents, sweepWebhooks } from '../src/domains/webhooks/webhook-feed.js';
@@ -109,9 +110,11 @@ function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
       sweepSequenceSteps(deps, deps.config.sequenceSweepGraceMs),
       sweepAutomation(deps),
       sweepWebhooks(deps, deps.config.webhooks.sweepGraceMs),
+      pruneAuditLog(deps),
     ])
-      .then(([reminders, steps, organizations]) => {
+      .then(([reminders, steps, organizations, , audit]) => {
         if (reminders || steps) deps.log.info({ reminders, steps }, 'queued from the outboxes');
+        if (audit) deps.log.info({ audit }, 'audit entries past retention deleted');
         if (organizations) deps.log.debug({ organizations }, 'automation events swept');
       })
       .catch((err: Error) => redisHealth.report(err, 'reminder sweep failed'))

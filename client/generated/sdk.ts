@@ -158,6 +158,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -203,6 +204,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     AnalyticsLive(variables: Operations.AnalyticsLiveQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AnalyticsLiveQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AnalyticsLiveQuery>({ document: Operations.AnalyticsLiveDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AnalyticsLive', 'query', variables);
+    },
+    AuditLog(variables?: Operations.AuditLogQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AuditLogQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AuditLogQuery>({ document: Operations.AuditLogDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AuditLog', 'query', variables);
     },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);

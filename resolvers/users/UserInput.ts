@@ -36,4 +36,7 @@ export class OrganizationSettingsInput {
     description: 'Hour texting stops, exclusive (1–24); before start wraps midnight',
   })
   smsWindowEndHour?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Days the audit log keeps its entries (1–3650)' })
+  auditRetentionDays?: number;
 }

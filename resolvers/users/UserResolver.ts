@@ -34,7 +34,7 @@ export class UserResolver {
   }
 
   @Authorized(MANAGERS)
-  @Mutation(() => Organization, { description: 'Stale-lead days and texting hours (OWNER/ADMIN)' })
+  @Mutation(() => Organization, { description: 'Stale-lead days, texting hours and audit retention (OWNER/ADMIN)' })
   updateOrganizationSettings(
     @Arg('input') input: OrganizationSettingsInput,
     @Ctx() ctx: Context,

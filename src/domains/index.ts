@@ -33,6 +33,7 @@ import { WebhookService } from './webhooks/WebhookService.js';
 import { ApiKeyService } from './auth/ApiKeyService.js';
 import { PasswordService } from './auth/PasswordService.js';
 import { SessionService } from './auth/SessionService.js';
+import { AuditService } from './audit/AuditService.js';
 import { IntakeService } from './intake/IntakeService.js';
 
 /** Every service for one scope (request, job or subscription event). */
@@ -42,6 +43,7 @@ export function createServices(scope: ServiceScope) {
     auth: new AuthService(scope.deps),
     passwords: new PasswordService(scope.deps),
     sessions: new SessionService(scope),
+    audit: new AuditService(scope),
     users: new UserService(scope),
     properties: new PropertyService(scope),
     enrichment: new PropertyEnrichmentService(scope),

@@ -24,6 +24,7 @@ import { idempotency } from './http/idempotency.js';
 import { shareRoute } from './http/share.js';
 import { trackingRoutes } from './http/tracking.js';
 import { twilioRoutes } from './http/twilio.js';
+import { applyAuditScope } from './graphql/audit-scope.js';
 import { jitGateway } from './graphql/jit.js';
 import { landingPage } from './graphql/landing-page.js';
 import { unsubscribeRoutes } from './http/unsubscribe.js';
@@ -101,6 +102,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
   const schema = await buildAppSchema(deps.pubsub.engine);
   const jobEvents = relayJobEvents(deps);
+  applyAuditScope(schema);
   if (config.rateLimits) applyRateLimits(schema, redis, config.redisPrefix, config.rateLimits);
 
   const app = express();

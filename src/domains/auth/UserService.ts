@@ -129,22 +129,28 @@ export class UserService {
     return org;
   }
 
-  /** Daily-loop settings: when a lead counts as stale, and the hours one-to-one texts may go out. */
+  /**
+   * Organization settings: when a lead counts as stale, the hours one-to-one texts may go out, and
+   * how long the audit log keeps its entries.
+   */
   async updateSettings(input: {
     staleLeadDays?: number | null;
     smsWindowStartHour?: number | null;
     smsWindowEndHour?: number | null;
+    auditRetentionDays?: number | null;
   }): Promise<Organization> {
     const actor = requireActor(this.scope);
     const org = await this.scope.em.findOneOrFail(Organization, { id: actor.organizationId });
     const stale = v.intRange(input.staleLeadDays, 'input.staleLeadDays', 1, 365);
     const start = v.intRange(input.smsWindowStartHour, 'input.smsWindowStartHour', 0, 23);
     const end = v.intRange(input.smsWindowEndHour, 'input.smsWindowEndHour', 1, 24);
+    const retention = v.intRange(input.auditRetentionDays, 'input.auditRetentionDays', 1, 3650);
     if ((start ?? org.smsWindowStartHour) === (end ?? org.smsWindowEndHour))
       throw new ValidationError('The texting window cannot start and end at the same hour', 'input.smsWindowEndHour');
     if (stale != null) org.staleLeadDays = stale;
     if (start != null) org.smsWindowStartHour = start;
     if (end != null) org.smsWindowEndHour = end;
+    if (retention != null) org.auditRetentionDays = retention;
     await this.scope.em.flush();
     return org;
   }

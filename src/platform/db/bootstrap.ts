@@ -46,7 +46,7 @@ export async function prepareDatabase(config: Config, log?: Logger): Promise<{ a
 }
 
 /** History tables: the service may add rows, never change or remove them. */
-const APPEND_ONLY = ['deal_stage_changes', 'underwritings', 'consent_records'];
+const APPEND_ONLY = ['deal_stage_changes', 'underwritings', 'consent_records', 'audit_log'];
 
 /** Advisory lock key held while creating the role and migrating. */
 const MIGRATION_LOCK = 824001;

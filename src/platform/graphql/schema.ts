@@ -3,6 +3,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { DateTimeISO } from './scalars.js';
 import { ActivityResolver } from '../../../resolvers/activities/ActivityResolver.js';
 import { AuthResolver } from '../../../resolvers/auth/AuthResolver.js';
+import { AuditResolver } from '../../../resolvers/audit/AuditResolver.js';
 import { DealResolver, DealStageChangeResolver } from '../../../resolvers/deals/DealResolver.js';
 import { JobResolver } from '../../../resolvers/jobs/JobResolver.js';
 import { LeadResolver } from '../../../resolvers/leads/LeadResolver.js';
@@ -41,6 +42,7 @@ import { authChecker } from '../auth/auth-checker.js';
 
 export const RESOLVERS = [
   AuthResolver,
+  AuditResolver,
   UserResolver,
   InvitationResolver,
   PropertyResolver,

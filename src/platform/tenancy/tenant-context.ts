@@ -11,6 +11,29 @@ const depthStorage = new AsyncLocalStorage<number>();
 /** The Postgres setting the automation triggers stamp on the events they append (see the automation migration). */
 export const AUTOMATION_DEPTH_SETTING = 'reos.automation_depth';
 
+/** The Postgres setting the audit trigger reads: who is changing rows, from where, by which mutation. */
+export const AUDIT_SETTING = 'app.audit';
+
+/** Who made a change, as the audit log records it. */
+export interface AuditContext {
+  userId?: string | null;
+  apiKeyId?: string | null;
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+  operation: string;
+}
+const auditStorage = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `fn` (a GraphQL mutation) with `audit` on every connection it reserves: the rows it changes
+ * in audited tables are appended to the audit log in the same transaction, with who, from where
+ * and by which mutation. Work outside such a scope (jobs, imports, sends) is not logged.
+ */
+export function runAudited<T>(audit: AuditContext, fn: () => T): T {
+  return auditStorage.run(JSON.stringify(audit), fn);
+}
+
 /**
  * Runs `fn` as the actions of an automation rule run at `depth`: every connection it reserves
  * carries the depth, so the events its changes cause are stamped with it, whatever service makes them.
@@ -66,14 +89,16 @@ const applied = new WeakMap<DatabaseConnection, string>();
 export async function applyTenantOnReserve(connection: DatabaseConnection): Promise<void> {
   const org = storage.getStore() ?? '';
   const depth = depthStorage.getStore();
-  const wanted = depth ? `${org}|${depth}` : org;
+  const audit = auditStorage.getStore() ?? '';
+  const wanted = depth || audit ? `${org}|${depth ?? ''}|${audit}` : org;
   if (applied.get(connection) === wanted) return;
   applied.delete(connection);
   switches++;
   await connection.executeQuery(
     CompiledQuery.raw(
-      `select set_config('${TENANT_SETTING}', $1, false), set_config('${AUTOMATION_DEPTH_SETTING}', $2, false)`,
-      [org, depth ? String(depth) : ''],
+      `select set_config('${TENANT_SETTING}', $1, false), set_config('${AUTOMATION_DEPTH_SETTING}', $2, false),
+              set_config('${AUDIT_SETTING}', $3, false)`,
+      [org, depth ? String(depth) : '', audit],
     ),
   );
   applied.set(connection, wanted);
