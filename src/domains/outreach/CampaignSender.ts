@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { Suppression, type Campaign } from '../../../entities/index.js';
 import {
   ActivityType,
@@ -37,6 +38,9 @@ interface Delivery {
   body: string;
 }
 
+/** A recipient this worker claimed; `claimedBefore` when it took over a dead worker's stale claim (then). */
+type Claimed = SendState & { claimedBefore?: Date };
+
 /** Campaign progress announcements, at most one per campaign per 250 ms per process (completion always). */
 const lastAnnounced = new Map<string, number>();
 
@@ -47,10 +51,12 @@ const lastAnnounced = new Map<string, number>();
  * a job of its own that waits until then. The rest are checked against consent and the frequency cap
  * (skips recorded with their reason), claimed (QUEUED → SENDING, one worker wins) in one statement,
  * sent concurrently (email with a Message-ID derived from the recipient), and marked SENT with their
- * timeline entries in one statement. The claim is what makes a replayed, retried or duplicated job
- * send at most once; the one gap — a worker killed between the server's reply and marking SENT — is
- * closed by reclaiming a stale claim and resending with the same Message-ID, which the receiving side
- * de-duplicates. A transient failure (SMTP 4xx, gateway outage) puts that recipient back to QUEUED
+ * timeline entries as each answer arrives (answers arriving together share one statement). The claim
+ * is what makes a replayed, retried or duplicated job send at most once; the one gap — a worker
+ * killed between the server's reply and marking SENT, which leaves only the sends in flight — is
+ * closed by reclaiming a stale claim: an email is sent again with the same Message-ID, which the
+ * receiving side de-duplicates; a text is first looked up at the gateway (findSent) and, when it was
+ * accepted there, recorded instead of sent twice. A transient failure (SMTP 4xx, gateway outage) puts that recipient back to QUEUED
  * and fails the job, whose retry sends only what is still QUEUED.
  */
 export class CampaignSender {
@@ -97,13 +103,20 @@ export class CampaignSender {
     const mine = await this.claim(organizationId, await this.sort(campaign, states, result));
     if (!mine.length) return result;
     result.changed = true;
-    const delivered = await this.sendAll(campaign, mine, result);
-    await this.recipients.markSent(organizationId, delivered, {
-      type: campaign.channel === MessageChannel.SMS ? ActivityType.SMS : ActivityType.EMAIL,
-      outcome: `SENT (campaign ${campaign.name})`,
-      actorId: campaign.createdById ?? null,
-    });
-    result.sent = delivered.length;
+    // Each send is recorded as soon as its answer arrives (answers arriving together share one
+    // statement), so a worker killed mid-batch leaves only the sends still in flight to its successor.
+    const record = new DataLoader<Delivery, true>(
+      async (deliveries) => {
+        await this.recipients.markSent(organizationId, [...deliveries], {
+          type: campaign.channel === MessageChannel.SMS ? ActivityType.SMS : ActivityType.EMAIL,
+          outcome: `SENT (campaign ${campaign.name})`,
+          actorId: campaign.createdById ?? null,
+        });
+        return deliveries.map(() => true as const);
+      },
+      { cache: false },
+    );
+    result.sent = await this.sendAll(campaign, mine, result, (d) => record.load(d));
     return result;
   }
 
@@ -164,20 +177,31 @@ export class CampaignSender {
   private async claim(
     organizationId: string,
     sorted: { fresh: SendState[]; stale: SendState[]; staleBefore: Date },
-  ): Promise<SendState[]> {
+  ): Promise<Claimed[]> {
     const { fresh, stale, staleBefore } = sorted;
     const claimed = await this.recipients.claim(
       organizationId,
       fresh.map((s) => s.recipient.id),
     );
+    const takeovers = new Map<string, Date>();
     for (const s of stale)
-      if (await this.recipients.reclaimStale(s.recipient.id, staleBefore)) claimed.add(s.recipient.id);
-    return [...fresh, ...stale].filter((s) => claimed.has(s.recipient.id));
+      if (await this.recipients.reclaimStale(s.recipient.id, staleBefore)) {
+        claimed.add(s.recipient.id);
+        takeovers.set(s.recipient.id, s.recipient.updatedAt); // when the dead worker claimed it
+      }
+    return [...fresh, ...stale]
+      .filter((s) => claimed.has(s.recipient.id))
+      .map((s) => (takeovers.has(s.recipient.id) ? { ...s, claimedBefore: takeovers.get(s.recipient.id) } : s));
   }
 
-  private async sendAll(campaign: Campaign, mine: SendState[], result: BatchResult): Promise<Delivery[]> {
+  private async sendAll(
+    campaign: Campaign,
+    mine: Claimed[],
+    result: BatchResult,
+    record: (d: Delivery) => Promise<true>,
+  ): Promise<number> {
     const shared = await sharedContent(this.scope.em, campaign);
-    const delivered: Delivery[] = [];
+    let delivered = 0;
     await Promise.all(
       mine.map(async (state) => {
         const { recipient } = state;
@@ -185,27 +209,33 @@ export class CampaignSender {
           return this.recipients.release(recipient.id, RecipientStatus.FAILED, 'The lead or the template was deleted');
         if (campaign.channel === MessageChannel.SMS && !shared.smsNumber)
           return this.recipients.release(recipient.id, RecipientStatus.FAILED, 'The organization has no SMS number');
+        let delivery: Delivery;
         try {
-          delivered.push(await this.sendOne(campaign, state, shared));
+          delivery = await this.sendOne(campaign, state, shared);
         } catch (err) {
           if (!(await this.refused(campaign, recipient, err as Error))) result.retry ??= err as Error;
+          return;
         }
+        await record(delivery);
+        delivered++;
       }),
     );
     return delivered;
   }
 
-  private async sendOne(campaign: Campaign, state: SendState, shared: SharedContent): Promise<Delivery> {
+  private async sendOne(campaign: Campaign, state: Claimed, shared: SharedContent): Promise<Delivery> {
     const { deps } = this.scope;
     const { recipient } = state;
     const message = await renderForLead(this.scope.em, shared.template!, state.lead!, shared.sender);
     if (campaign.channel === MessageChannel.SMS) {
       const body = withOptOutNotice(message.body);
+      const text = { from: shared.smsNumber!, to: recipient.toAddress!, body };
+      // Taking over from a worker that died after the gateway's answer: that text went out; record it.
+      const earlier = state.claimedBefore ? await deps.sms.findSent({ ...text, since: state.claimedBefore }) : null;
+      if (earlier) return { recipientId: recipient.id, providerMessageId: earlier, body };
       const { providerMessageId } = await deps.sms.send({
         organizationId: campaign.organizationId,
-        from: shared.smsNumber!,
-        to: recipient.toAddress!,
-        body,
+        ...text,
         statusCallbackUrl: `${deps.config.publicUrl}/webhooks/twilio/status?org=${campaign.organizationId}`,
       });
       return { recipientId: recipient.id, providerMessageId, body };
