@@ -1,9 +1,11 @@
-import { UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
+import { DriverException } from '@mikro-orm/core';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Processor } from 'bullmq';
 import type { Services } from '../src/domains/index.js';
 import type { AppDeps } from '../src/platform/deps.js';
 import { isReplay } from '../src/platform/jobs/job-ids.js';
 import type { JobRun } from '../src/platform/jobs/job-run.js';
-import { recordDeadLetter } from '../src/platform/jobs/JobService.js';
+import { isDatabaseUnavailable } from '../src/platform/db/unavailable.js';
+import { DeadLetters } from '../src/platform/jobs/dead-letters.js';
 import type { Metrics } from '../src/platform/observability/metrics.js';
 import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
 import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
@@ -74,6 +76,13 @@ export function startWorkers(
   const connection = createRedis(deps.config.redisUrl);
   const base = options.concurrency ?? 5;
   const queues = [...new Set(JOBS.map((s) => s.queue))];
+  const deadLetters = new DeadLetters(jobDeps, connection, (pending, error) => {
+    const spec = JOBS.find((s) => s.queue === pending.queue && s.name === pending.name);
+    const organizationId = (pending.data as { organizationId: string }).organizationId;
+    return spec
+      ? inOrganization(jobDeps, organizationId, (s) => spec.giveUp(pending.data, error, s))
+      : Promise.resolve();
+  });
   const workers = queues.map((queue) => {
     const specs = JOBS.filter((s) => s.queue === queue);
     return start(
@@ -83,10 +92,11 @@ export function startWorkers(
       queue,
       specs,
       Math.max(...specs.map((s) => s.concurrency(base))),
+      deadLetters,
     );
   });
   deps.log.info({ queues, geocoder: jobDeps.geocoder.name, propertyData: deps.propertyData.name }, 'workers started');
-  const sweep = startReminderSweep(deps);
+  const sweep = startReminderSweep(deps, deadLetters);
   const automationFeed = listenForAutomationEvents(deps);
   const webhookFeed = listenForWebhookEvents(deps);
   return {
@@ -102,7 +112,7 @@ export function startWorkers(
 }
 
 /** Sweeps the reminder outbox now and every REMINDER_SWEEP_MS; a failed sweep is retried on the next tick. */
-function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
+function startReminderSweep(deps: AppDeps, deadLetters: DeadLetters): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const tick = () => {
     running ??= Promise.all([
@@ -111,13 +121,21 @@ function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
       sweepAutomation(deps),
       sweepWebhooks(deps, deps.config.webhooks.sweepGraceMs),
       pruneAuditLog(deps),
+      deadLetters.drain(),
     ])
-      .then(([reminders, steps, organizations, , audit]) => {
+      .then(([reminders, steps, organizations, , audit, deadLettersMoved]) => {
+        if (deadLettersMoved)
+          deps.log.info({ deadLetters: deadLettersMoved }, 'dead letters moved from Redis to Postgres');
         if (reminders || steps) deps.log.info({ reminders, steps }, 'queued from the outboxes');
         if (audit) deps.log.info({ audit }, 'audit entries past retention deleted');
         if (organizations) deps.log.debug({ organizations }, 'automation events swept');
       })
-      .catch((err: Error) => redisHealth.report(err, 'reminder sweep failed'))
+      .catch((err: Error) =>
+        // Postgres away is not a Redis outage: say which, and try again on the next tick.
+        err instanceof DriverException
+          ? deps.log.warn({ err: err.message }, 'sweep skipped: the database is unavailable')
+          : redisHealth.report(err, 'reminder sweep failed'),
+      )
       .finally(() => (running = null));
   };
   tick();
@@ -137,17 +155,55 @@ function startReminderSweep(deps: AppDeps): { stop(): Promise<void> } {
  */
 export function jobProcessor(deps: AppDeps, specs: AnySpec[]): Processor {
   const byName = new Map(specs.map((s) => [s.name, s]));
-  return (job: Job) => {
+  return async (job: Job, token?: string) => {
     const spec = byName.get(job.name);
     if (!spec) throw new UnrecoverableError(`No worker for job ${job.name} on ${job.queueName}`);
+    const { [DB_DOWN_SINCE]: downSince, ...data } = job.data as Record<string, unknown>;
     const run: JobRun<unknown> = {
       id: String(job.id),
-      data: job.data,
+      data,
       replay: isReplay(job.id),
       progress: (percent) => job.updateProgress(percent),
     };
-    return inOrganization(deps, (job.data as { organizationId: string }).organizationId, (s) => spec.run(run, s));
+    try {
+      const result = await inOrganization(deps, (data as { organizationId: string }).organizationId, (s) =>
+        spec.run(run, s),
+      );
+      if (downSince !== undefined) await job.updateData(data); // the outage is over for this job
+      return result;
+    } catch (err) {
+      await waitOutDatabase(deps, job, token, err, typeof downSince === 'number' ? downSince : null, data);
+      throw err;
+    }
   };
+}
+
+/** Job data key holding when the job first found Postgres away (removed once it ran). */
+const DB_DOWN_SINCE = '_databaseDownSince';
+
+/**
+ * Postgres away (a failover, an outage) is not the job's fault: instead of spending one of its
+ * attempts, the job waits and runs again — after 1 s, growing to 5 s — for up to JOB_DATABASE_WAIT_MS
+ * (10 minutes) from the first such failure. Past that, the error counts as an attempt as usual.
+ * Returns normally when the error is anything else.
+ */
+async function waitOutDatabase(
+  deps: AppDeps,
+  job: Job,
+  token: string | undefined,
+  err: unknown,
+  downSince: number | null,
+  data: Record<string, unknown>,
+): Promise<void> {
+  if (!token || !isDatabaseUnavailable(err)) return;
+  const since = downSince ?? Date.now();
+  const waited = Date.now() - since;
+  if (waited > deps.config.jobDatabaseWaitMs) return;
+  const delay = Math.min(5_000, Math.max(1_000, waited / 2));
+  deps.log.warn({ queue: job.queueName, jobId: job.id, retryInMs: delay }, 'database unavailable; the job waits');
+  await job.updateData({ ...data, [DB_DOWN_SINCE]: since });
+  await job.moveToDelayed(Date.now() + delay, token);
+  throw new DelayedError();
 }
 
 /**
@@ -161,6 +217,7 @@ function start(
   queue: string,
   specs: AnySpec[],
   concurrency: number,
+  deadLetters: DeadLetters,
 ): Worker {
   const { log } = deps;
   const worker = new Worker(queue, jobProcessor(deps, specs), {
@@ -178,12 +235,8 @@ function start(
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
     log.warn({ queue, jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
     if (!final) return;
-    const spec = specs.find((s) => s.name === job.name);
-    const organizationId = (job.data as { organizationId: string }).organizationId;
-    Promise.all([
-      recordDeadLetter(deps, queue, job, err),
-      spec && inOrganization(deps, organizationId, (s) => spec.giveUp(job.data, err, s)),
-    ]).catch((e) => log.error({ queue, err: e }, 'could not record the failure'));
+    // Redis first, then Postgres with the feature's give-up (now, or when Postgres is back).
+    deadLetters.add(queue, job, err).catch((e: Error) => log.error({ queue, err: e }, 'could not record the failure'));
   });
   const observe = (job: Job | undefined, outcome: string) => {
     if (job?.processedOn && job.finishedOn)

@@ -93,6 +93,8 @@ export interface Config {
   jobBackoffMs: number;
   /** How long a worker's lock on a job lasts; a job whose worker died is picked up again after about this long. */
   jobLockMs: number;
+  /** How long a job waits out an unreachable Postgres before the failure counts as an attempt. */
+  jobDatabaseWaitMs: number;
   /** A campaign send claimed this long ago by a worker that never finished it is sent again (same Message-ID). */
   sendClaimStaleMs: number;
   /** How often a worker process sweeps the reminder outbox (tasks whose reminder job was never queued). */
@@ -292,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobAttempts: int('JOB_ATTEMPTS', 5, 1, 50),
     jobBackoffMs: int('JOB_BACKOFF_MS', 1_000, 10, 600_000),
     jobLockMs: int('JOB_LOCK_MS', 30_000, 1_000, 600_000),
+    jobDatabaseWaitMs: int('JOB_DATABASE_WAIT_MS', 600_000, 0, 86_400_000),
     sendClaimStaleMs: int('SEND_CLAIM_STALE_MS', 120_000, 1_000, 3_600_000),
     reminderSweepMs: int('REMINDER_SWEEP_MS', 30_000, 200, 3_600_000),
     sequenceSweepGraceMs: int('SEQUENCE_SWEEP_GRACE_MS', 30_000, 500, 3_600_000),

@@ -38,6 +38,12 @@ export class ImportRunner {
     const { em } = this.scope;
     const imp = await em.findOne(Import, { id: job.data.importId });
     if (!imp) return { status: 'GONE' };
+    // A replay of an import that gave up (replayJob) resumes it from its checkpoint.
+    if (imp.status === ImportStatus.FAILED && job.replay) {
+      await em.nativeUpdate(Import, { id: imp.id }, { status: ImportStatus.RUNNING, error: null, completedAt: null });
+      imp.status = ImportStatus.RUNNING;
+      imp.error = undefined;
+    }
     if (imp.status === ImportStatus.COMPLETED || imp.status === ImportStatus.FAILED) return summary(imp);
     await em.nativeUpdate(
       Import,

@@ -56,8 +56,8 @@ const lastAnnounced = new Map<string, number>();
  * killed between the server's reply and marking SENT, which leaves only the sends in flight — is
  * closed by reclaiming a stale claim: an email is sent again with the same Message-ID, which the
  * receiving side de-duplicates; a text is first looked up at the gateway (findSent) and, when it was
- * accepted there, recorded instead of sent twice. A transient failure (SMTP 4xx, gateway outage) puts that recipient back to QUEUED
- * and fails the job, whose retry sends only what is still QUEUED.
+ * accepted there, recorded instead of sent twice. A transient failure (SMTP 4xx, gateway outage)
+ * puts that recipient back to QUEUED and fails the job, whose retry sends only what is still QUEUED.
  */
 export class CampaignSender {
   private readonly recipients: RecipientTransitions;

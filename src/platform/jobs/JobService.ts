@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { FailedJob } from '../../../entities/index.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
@@ -91,20 +90,30 @@ export class JobService {
   }
 }
 
-/** Workers call this when a job gives up: a dead-letter row in the job's organization. */
-export async function recordDeadLetter(deps: AppDeps, queue: string, job: Job, error: Error): Promise<void> {
+/**
+ * A dead-letter row in the job's organization for a job that gave up (see DeadLetters, which calls
+ * it). Writing the same give-up twice (a retry after the row was written) adds nothing.
+ */
+export async function recordDeadLetter(
+  deps: AppDeps,
+  queue: string,
+  job: { name: string; id: string; data: Record<string, unknown>; attempts: number; failedAt: number },
+  error: Error,
+): Promise<void> {
   const organizationId = (job.data as { organizationId?: string }).organizationId;
   if (!organizationId) return;
   await withTenant(deps.orm, organizationId, async (em) => {
+    const failedAt = new Date(job.failedAt);
+    if (await em.findOne(FailedJob, { queue, jobId: job.id, failedAt })) return;
     em.create(FailedJob, {
       organizationId,
       queue,
       jobName: job.name,
-      jobId: String(job.id),
-      payload: job.data as Record<string, unknown>,
+      jobId: job.id,
+      payload: job.data,
       lastError: error.message.slice(0, 2_000),
-      attempts: job.attemptsMade,
-      failedAt: new Date(job.finishedOn ?? Date.now()),
+      attempts: job.attempts,
+      failedAt,
     });
     await em.flush();
   });
