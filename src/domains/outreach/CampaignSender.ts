@@ -38,6 +38,9 @@ interface Delivery {
   body: string;
 }
 
+/** How long answered sends wait to be recorded together (one statement, its triggers run once). */
+const RECORD_WINDOW_MS = 10;
+
 /** A recipient this worker claimed; `claimedBefore` when it took over a dead worker's stale claim (then). */
 type Claimed = SendState & { claimedBefore?: Date };
 
@@ -103,8 +106,9 @@ export class CampaignSender {
     const mine = await this.claim(organizationId, await this.sort(campaign, states, result));
     if (!mine.length) return result;
     result.changed = true;
-    // Each send is recorded as soon as its answer arrives (answers arriving together share one
-    // statement), so a worker killed mid-batch leaves only the sends still in flight to its successor.
+    // Each send is recorded as soon as its answer arrives (answers arriving within RECORD_WINDOW_MS
+    // share one statement), so a worker killed mid-batch leaves only the sends in flight — answered
+    // less than that long ago, or not yet — to its successor.
     const record = new DataLoader<Delivery, true>(
       async (deliveries) => {
         await this.recipients.markSent(organizationId, [...deliveries], {
@@ -114,7 +118,7 @@ export class CampaignSender {
         });
         return deliveries.map(() => true as const);
       },
-      { cache: false },
+      { cache: false, batchScheduleFn: (flush) => setTimeout(flush, RECORD_WINDOW_MS) },
     );
     result.sent = await this.sendAll(campaign, mine, result, (d) => record.load(d));
     return result;
