@@ -1,6 +1,6 @@
 import { DecimalType } from '@mikro-orm/core';
 import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from '../src/platform/graphql/scalars.js';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { LeadSource } from './enums.js';
 import { TenantEntity } from './TenantEntity.js';

@@ -1,6 +1,6 @@
 import { DecimalType, EntityRepositoryType } from '@mikro-orm/core';
 import { Entity, Enum, Property as Column } from '@mikro-orm/decorators/legacy';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from '../src/platform/graphql/scalars.js';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { EnrichmentStatus, GeocodeStatus, PropertyType } from './enums.js';
 import { PropertyRepository } from './PropertyRepository.js';

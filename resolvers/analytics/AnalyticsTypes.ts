@@ -1,5 +1,5 @@
 import type { CampaignDay } from '../../src/domains/analytics/AnalyticsService.js';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from '../../src/platform/graphql/scalars.js';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Deal } from '../../entities/Deal.js';
 import { ActivityType, DealStage, LeadSource, MessageChannel } from '../../entities/enums.js';

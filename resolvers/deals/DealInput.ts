@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from '../../src/platform/graphql/scalars.js';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { DealStage } from '../../entities/enums.js';
 

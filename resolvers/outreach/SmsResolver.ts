@@ -20,7 +20,7 @@ export class SmsResolver {
       'webhook at /webhooks/twilio/sms.',
   })
   setOrganizationSmsNumber(
-    @Arg('number', () => String, { nullable: true }) number: string | null,
+    @Arg('number', () => String, { nullable: true }) number: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<Organization> {
     return ctx.services.sms.setNumber(number);

@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from '../../src/platform/graphql/scalars.js';
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { PropertyType } from '../../entities/enums.js';
 

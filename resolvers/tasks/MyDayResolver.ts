@@ -1,4 +1,4 @@
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from '../../src/platform/graphql/scalars.js';
 import { Arg, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Lead } from '../../entities/Lead.js';
 import { Task } from '../../entities/Task.js';

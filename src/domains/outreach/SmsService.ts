@@ -14,9 +14,10 @@ export class SmsService {
   constructor(private readonly scope: ServiceScope) {}
 
   /** Sets (or, with null, clears) the number SMS campaigns are sent from; one organization per number. */
-  async setNumber(number: string | null): Promise<Organization> {
+  async setNumber(number: string | null | undefined): Promise<Organization> {
     const actor = requireActor(this.scope);
-    const smsNumber = number === null || number.trim() === '' ? null : v.phone(number, 'number');
+    // An omitted argument reaches here as undefined: the same as null (clear it).
+    const smsNumber = number == null || number.trim() === '' ? null : v.phone(number, 'number');
     try {
       await this.scope.em.nativeUpdate(Organization, { id: actor.organizationId }, { smsNumber });
     } catch (err) {

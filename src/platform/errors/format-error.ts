@@ -32,6 +32,8 @@ const CLIENT_MISTAKES: [RegExp, string][] = [
     /^Variable "\$[^"]+" (got invalid value|of (non-null )?type "[^"]+" (must not be null|was not provided))/,
     'BAD_USER_INPUT',
   ],
+  // graphql-js stops checking variables after 50 errors and says so in an error of its own.
+  [/^Too many errors processing variables, error limit reached/, 'BAD_USER_INPUT'],
   [/^(Unsupported persisted query version|provided sha does not match query)/, 'BAD_REQUEST'],
 ];
 

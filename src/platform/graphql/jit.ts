@@ -5,14 +5,21 @@ import type {
 } from '@apollo/server-gateway-interface';
 import {
   astFromValue,
+  execute,
   getNullableType,
   GraphQLError,
   isInputObjectType,
   isInputType,
   isListType,
+  isNonNullType,
+  Kind,
   printSchema,
+  TypeInfo,
   typeFromAST,
   valueFromASTUntyped,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
@@ -27,7 +34,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * limits, APQ and error formatting stay Apollo's. Subscriptions (graphql-ws) keep graphql-js.
  */
 export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayInterface {
-  const compiled = new Map<string, CompiledQuery>();
+  const compiled = new Map<string, { query: CompiledQuery; nonNullArgs: Set<string> }>();
   let announce: GatewaySchemaLoadOrUpdateCallback | null = null;
   const executor: GatewayExecutor = async (rc) => {
     if (!rc.operation) {
@@ -41,14 +48,15 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
       };
     }
     const key = `${rc.queryHash}:${rc.operationName ?? ''}`;
-    let query = compiled.get(key);
-    if (!query) {
+    let entry = compiled.get(key);
+    if (!entry) {
       const result = compileQuery(schema, rc.document, rc.operationName ?? undefined);
       if (!isCompiledQuery(result)) return result;
-      query = result;
+      entry = { query: result, nonNullArgs: variablesInNonNullArguments(schema, rc.document) };
       if (compiled.size >= maxCompiled) compiled.delete(compiled.keys().next().value!); // oldest first
-      compiled.set(key, query);
+      compiled.set(key, entry);
     }
+    const { query } = entry;
     // Variables are checked by graphql-js first: its messages name the exact input path
     // ("$input" … at "input.propertyType"), and Apollo files them as BAD_USER_INPUT as usual.
     const variables = rc.request.variables ?? {};
@@ -77,6 +85,18 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 1_000): GatewayI
       if (type && isInputType(type) && withDefaults[name] != null)
         withDefaults[name] = withFieldDefaults(withDefaults[name], type);
     }
+    // A variable that is null where a non-null argument takes it (`$x: Boolean` into `x: Boolean! =
+    // false`) is a field error in graphql-js; graphql-jit would pass the null on to the resolver.
+    // Such a request runs on graphql-js, so both executors answer it alike.
+    if ([...entry.nonNullArgs].some((name) => withDefaults[name] === null))
+      return execute({
+        schema,
+        document: rc.document,
+        rootValue: undefined,
+        contextValue: rc.context,
+        variableValues: variables,
+        operationName: rc.operationName ?? undefined,
+      });
     return query.query(undefined, rc.context, withDefaults);
   };
   return {
@@ -111,4 +131,20 @@ function withFieldDefaults(value: unknown, type: GraphQLInputType): unknown {
     } else if (out[field.name] != null) out[field.name] = withFieldDefaults(out[field.name], field.type);
   }
   return out;
+}
+
+/** Names of the variables the document passes straight to a non-null argument, at any depth. */
+function variablesInNonNullArguments(schema: GraphQLSchema, document: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const arg = typeInfo.getArgument();
+        if (arg && isNonNullType(arg.type) && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+      },
+    }),
+  );
+  return names;
 }

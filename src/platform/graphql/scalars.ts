@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
-import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { GraphQLDateTimeISO, GraphQLLocalDate } from 'graphql-scalars';
 
 const base = GraphQLDateTimeISO;
 
@@ -20,4 +20,25 @@ export const DateTimeISO = new GraphQLScalarType<Date, string>({
   parseValue: (value: unknown) => withinYears(base.parseValue(value) as Date),
   parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) =>
     withinYears(base.parseLiteral(ast, variables) as Date),
+});
+
+const localBase = GraphQLLocalDate;
+
+/** A calendar date within years 0001–9999 (PostgreSQL's `date` refuses year 0000). */
+function localWithinYears(value: string): string {
+  const year = Number(value.slice(0, 4));
+  if (!(year >= 1 && year <= 9999))
+    throw new GraphQLError(`LocalDate must be between the years 0001 and 9999 (got ${year})`);
+  return value;
+}
+
+/**
+ * graphql-scalars' LocalDate (YYYY-MM-DD), same name and wire format, that also refuses year 0000,
+ * which used to reach the database and fail there. Import it from here, not from graphql-scalars.
+ */
+export const LocalDateResolver = new GraphQLScalarType<string, string>({
+  ...localBase.toConfig(),
+  parseValue: (value: unknown) => localWithinYears(localBase.parseValue(value) as string),
+  parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) =>
+    localWithinYears(localBase.parseLiteral(ast, variables) as string),
 });
