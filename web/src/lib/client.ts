@@ -2,7 +2,7 @@ import { persistedExchange } from '@urql/exchange-persisted';
 import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { documentHash, HTTP_URL, SEND_HASHES, WS_URL } from './graphql-http';
-import { accessToken, currentSession, onSessionChange, recoverFromUnauthenticated, signOut } from './session';
+import { accessToken, onSessionChange, recoverFromUnauthenticated, signOut } from './session';
 
 /**
  * Every HTTP request carries a fresh access token (refreshed ahead of expiry); an UNAUTHENTICATED
@@ -124,5 +124,3 @@ export function createClient(): Client {
     ],
   });
 }
-
-export const signedIn = () => currentSession() !== null;
