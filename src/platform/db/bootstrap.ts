@@ -77,7 +77,7 @@ async function ensureDatabase(owner: URL, dbName: string, log?: Logger): Promise
   }
 }
 
-async function ensureAppRole(client: pg.Client, config: Config): Promise<void> {
+export async function ensureAppRole(client: pg.Client, config: Config): Promise<void> {
   const app = new URL(config.databaseUrl);
   const role = config.dbAppRole;
   const password = app.password ? decodeURIComponent(app.password) : null;

@@ -55,6 +55,17 @@ export class ObjectStorage {
     await this.client.putObject(this.config.bucket, key, body, body.length, { 'Content-Type': contentType });
   }
 
+  /** Every object under `prefix` (the whole bucket by default), with its size. */
+  async list(prefix = ''): Promise<{ key: string; size: number }[]> {
+    const out: { key: string; size: number }[] = [];
+    for await (const item of this.client.listObjectsV2(this.config.bucket, prefix, true) as AsyncIterable<{
+      name?: string;
+      size?: number;
+    }>)
+      if (item.name) out.push({ key: item.name, size: item.size ?? 0 });
+    return out;
+  }
+
   get(key: string): Promise<Readable> {
     return this.client.getObject(this.config.bucket, key);
   }
