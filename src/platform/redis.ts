@@ -7,6 +7,7 @@ import type { Logger } from './observability/logger.js';
  */
 class RedisHealth {
   up = true;
+  private downAt = 0;
   private log: Logger | null = null;
 
   use(log: Logger): void {
@@ -16,14 +17,16 @@ class RedisHealth {
   down(err: Error): void {
     if (!this.up) return;
     this.up = false;
+    this.downAt = Date.now();
     this.log?.warn(
       { err: err.message },
       'Redis is unreachable; retrying with backoff (requests that need it fail, others keep working)',
     );
   }
 
-  restored(): void {
-    if (this.up) return;
+  /** `since`: when the check that proved Redis answers began (one begun before the outage proves nothing). */
+  restored(since = Date.now()): void {
+    if (this.up || since <= this.downAt) return;
     this.up = true;
     this.log?.info('Redis connection restored');
   }
@@ -66,7 +69,15 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     ...options,
   });
   redis.on('error', (err: Error) => redisHealth.report(err, 'redis error'));
-  redis.on('ready', () => redisHealth.restored());
+  // Back only when a command goes through: a connection can report ready in the very moment the
+  // server dies (then the outage would be logged twice).
+  redis.on('ready', () => {
+    const since = Date.now();
+    redis.ping().then(
+      () => redisHealth.restored(since),
+      () => undefined,
+    );
+  });
   return redis;
 }
 
