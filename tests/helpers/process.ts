@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Config } from '../../src/platform/config.js';
+import type { StorageConfig } from '../../src/platform/storage/ObjectStorage.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -24,6 +25,17 @@ export function ensureBuilt(): void {
   execFileSync(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
+}
+
+/** Environment for a child process to use `storage` (a test server's s3rver) instead of an object store of its own. */
+export function storageEnv(storage: StorageConfig): Record<string, string> {
+  return {
+    S3_ENDPOINT: storage.endpoint,
+    S3_ACCESS_KEY: storage.accessKey,
+    S3_SECRET_KEY: storage.secretKey,
+    S3_BUCKET: storage.bucket,
+    S3_REGION: storage.region,
+  };
 }
 
 /** The environment of a child process that shares the test's database, Redis namespace and secret. */

@@ -2,20 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { asTenant } from '../helpers/campaigns.js';
 import { createTenant, waitFor } from '../helpers/gql.js';
-import { startWorkerProcess } from '../helpers/process.js';
+import { startWorkerProcess, storageEnv } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer({ workers: false });
-const s3 = server.deps.storage.config;
 // Worker processes share this server's object store (its s3rver), database and Redis namespace.
-const workerEnv = {
-  S3_ENDPOINT: s3.endpoint,
-  S3_ACCESS_KEY: s3.accessKey,
-  S3_SECRET_KEY: s3.secretKey,
-  S3_BUCKET: s3.bucket,
-  S3_REGION: s3.region,
-  JOB_LOCK_MS: '2000',
-};
+const workerEnv = { ...storageEnv(server.deps.storage.config), JOB_LOCK_MS: '2000' };
 
 describe('a worker killed mid-import', () => {
   it('leaves the import to a new worker, which resumes after the last stored batch: each row once', async () => {

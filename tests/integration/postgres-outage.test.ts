@@ -6,7 +6,7 @@ import { campaignCompleted, seedOptedInLeads } from '../helpers/campaigns.js';
 import { testConfig } from '../helpers/env.js';
 import { createTenant, nodes, waitFor, type Tenant } from '../helpers/gql.js';
 import { startOwnPostgres } from '../helpers/own-postgres.js';
-import { startWorkerProcess } from '../helpers/process.js';
+import { startWorkerProcess, storageEnv } from '../helpers/process.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
@@ -26,14 +26,9 @@ afterAll(async () => {
 });
 
 // Worker processes share this server's object store (its s3rver), mail server, database and Redis namespace.
-const s3 = server.deps.storage.config;
 async function worker(env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = await startWorkerProcess(config, {
-    S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY: s3.accessKey,
-    S3_SECRET_KEY: s3.secretKey,
-    S3_BUCKET: s3.bucket,
-    S3_REGION: s3.region,
+    ...storageEnv(server.deps.storage.config),
     SMTP_URL: smtp.url,
     REMINDER_SWEEP_MS: '1000',
     // Recipients a batch had claimed when Postgres went away wait out the claim (120 s by default,
