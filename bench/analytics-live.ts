@@ -90,7 +90,7 @@ function listen(wsUrl: string, token: string, query: string, onPush: (data: unkn
 export async function benchAnalyticsLive(config: Config): Promise<Record<string, unknown>> {
   const { organizationId, userId, leadId } = await fixture(config);
   const deps = await createDeps(config, createLogger('warn'));
-  const connection = createRedis(config.redisUrl);
+  const connection = createRedis(config);
   const worker = new Worker(QueueName.ANALYTICS, jobProcessor(deps, [analyticsRollup]), {
     connection,
     prefix: config.redisPrefix,

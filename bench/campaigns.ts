@@ -67,7 +67,7 @@ export async function benchCampaigns(config: Config): Promise<Record<string, unk
     });
 
     // Baseline: addBulk of the same number of jobs, same payload shape, into a scratch queue.
-    const connection = createRedis(config.redisUrl);
+    const connection = createRedis(config);
     const scratch = new Queue('bench-addbulk', { connection, prefix: config.redisPrefix });
     let t = performance.now();
     for (let i = 0; i < RECIPIENTS; i += 1_000) {

@@ -113,7 +113,7 @@ export async function benchImports(config: Config): Promise<Record<string, unkno
     const copied = Number((await db.query('select count(*) as n from bench_copy')).rows[0].n);
     await db.end();
 
-    const connection = createRedis(config.redisUrl);
+    const connection = createRedis(config);
     const worker = new Worker(QueueName.IMPORT, jobProcessor(deps, [importCsv]), {
       connection,
       prefix: config.redisPrefix,

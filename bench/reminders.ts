@@ -50,7 +50,7 @@ export async function benchReminders(config: Config): Promise<Record<string, unk
       })),
     );
 
-  const connection = createRedis(config.redisUrl);
+  const connection = createRedis(config);
   const worker = new Worker(QueueName.REMINDER, jobProcessor(deps, [taskReminder]), {
     connection,
     prefix: config.redisPrefix,

@@ -174,7 +174,7 @@ async function scheduleAndSend(deps: AppDeps, s: Services, em: EntityManager, or
 }
 
 async function rawAddBulk(deps: AppDeps, orgId: string): Promise<number> {
-  const connection = createRedis(deps.config.redisUrl);
+  const connection = createRedis(deps.config);
   const scratch = new Queue('bench-seq-addbulk', { connection, prefix: deps.config.redisPrefix });
   const t = performance.now();
   for (let i = 0; i < ENROLLMENTS; i += 1_000)

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   try {
-    await assertRedisReachable(config.redisUrl);
+    await assertRedisReachable(config);
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'Redis is not reachable');
     console.error(`\n${(err as Error).message}\n`);

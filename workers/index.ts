@@ -6,6 +6,7 @@ import { isReplay } from '../src/platform/jobs/job-ids.js';
 import type { JobRun } from '../src/platform/jobs/job-run.js';
 import { isDatabaseUnavailable } from '../src/platform/db/unavailable.js';
 import { DeadLetters } from '../src/platform/jobs/dead-letters.js';
+import { queuePrefix } from '../src/platform/jobs/queues.js';
 import type { Metrics } from '../src/platform/observability/metrics.js';
 import type { Geocoder } from '../src/platform/providers/geocoder/index.js';
 import { createRedis, redisHealth, type Redis } from '../src/platform/redis.js';
@@ -73,7 +74,7 @@ export function startWorkers(
   options: { geocoder?: Geocoder; concurrency?: number; metrics?: Metrics } = {},
 ): RunningWorkers {
   const jobDeps = options.geocoder ? { ...deps, geocoder: options.geocoder } : deps;
-  const connection = createRedis(deps.config.redisUrl);
+  const connection = createRedis(deps.config);
   const base = options.concurrency ?? 5;
   const queues = [...new Set(JOBS.map((s) => s.queue))];
   const deadLetters = new DeadLetters(jobDeps, connection, (pending, error) => {
@@ -222,7 +223,7 @@ function start(
   const { log } = deps;
   const worker = new Worker(queue, jobProcessor(deps, specs), {
     connection,
-    prefix: deps.config.redisPrefix,
+    prefix: queuePrefix(connection, deps.config.redisPrefix, queue),
     concurrency,
     // A worker that dies holding a job loses its lock after lockDuration; the stalled-job check
     // (every stalledInterval) then hands the job to another worker.

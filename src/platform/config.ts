@@ -20,7 +20,10 @@ export interface Config {
   /** Role the API and workers connect as; created by the migrate step when missing. */
   dbAppRole: string;
   dbPoolMax: number;
+  /** One Redis URL, or with `redisCluster` a comma-separated list of cluster nodes to discover the cluster from. */
   redisUrl: string;
+  /** Redis Cluster: queues hash-tagged per queue, pub/sub sharded (SPUBLISH/SSUBSCRIBE) per channel. */
+  redisCluster: boolean;
   /** Namespace for BullMQ queues and pub/sub channels; tests use a unique one each. */
   redisPrefix: string;
   jwtSecret: string;
@@ -218,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (corsCredentials && corsOrigins.includes('*'))
     problems.push('CORS_CREDENTIALS=true needs CORS_ORIGINS to list origins, not *');
 
+  if ((env.REDIS_URL ?? '').includes(',') && env.REDIS_CLUSTER !== 'true')
+    problems.push('REDIS_URL lists several nodes; set REDIS_CLUSTER=true for a Redis Cluster');
+
   const config: Config = {
     nodeEnv,
     host: str('HOST', '127.0.0.1'),
@@ -227,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbAppRole,
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     redisUrl: str('REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisCluster: bool('REDIS_CLUSTER', false),
     redisPrefix: str('REDIS_PREFIX', 'reos'),
     jwtSecret,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 15 * 60, 10),

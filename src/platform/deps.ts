@@ -76,9 +76,9 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
   const storage = new ObjectStorage(localS3?.config ?? { ...config.s3, endpoint: config.s3.endpoint! });
   if (!localS3)
     await storage.ensureBucket().catch((err: Error) => log.warn({ err: err.message }, 'could not check the S3 bucket'));
-  const queueRedis = createRedis(config.redisUrl);
+  const queueRedis = createRedis(config);
   const queues = new Queues(queueRedis, config.redisPrefix, jobOptions(config.jobAttempts, config.jobBackoffMs));
-  const pubsub = new AppPubSub(config.redisUrl, config.redisPrefix);
+  const pubsub = new AppPubSub(config, config.redisPrefix);
   const analytics = new AnalyticsSignal(queues, config.analyticsWindowMs, log);
   pubsub.onDataEvent = (organizationId) => analytics.changed(organizationId);
   const deps: AppDeps = {

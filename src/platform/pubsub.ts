@@ -1,7 +1,7 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import type { DealStage } from '../../entities/enums.js';
-import { createRedis, type Redis } from './redis.js';
+import { createRedisEventTarget } from './redis-event-target.js';
+import { createRedis, type Redis, type RedisTarget } from './redis.js';
 
 export enum PipelineEventType {
   DEAL_CREATED = 'DEAL_CREATED',
@@ -138,14 +138,14 @@ export class AppPubSub {
   onDataEvent: ((organizationId: string) => void) | null = null;
 
   constructor(
-    redisUrl: string,
+    redis: RedisTarget,
     /** Namespace for channel names, so test runs and environments sharing a Redis stay apart. */
     readonly prefix: string,
   ) {
-    this.publisher = createRedis(redisUrl);
-    this.subscriber = createRedis(redisUrl);
-    const eventTarget = createRedisEventTarget({ publishClient: this.publisher, subscribeClient: this.subscriber });
-    this.engine = createPubSub({ eventTarget }) as unknown as PubSub<Record<string, [string, unknown]>>;
+    this.publisher = createRedis(redis);
+    this.subscriber = createRedis(redis);
+    const eventTarget = createRedisEventTarget(this.publisher, this.subscriber);
+    this.engine = createPubSub({ eventTarget: eventTarget as never }) as unknown as PubSub<Record<string, [string, unknown]>>;
   }
 
   /** The channel name type-graphql subscribes to for a topic. */

@@ -1,5 +1,12 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis as Single, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
+
+/** A connection to one Redis server or to a Redis Cluster; every command the app uses works on both. */
+export type Redis = Single | Cluster;
+
+/** Where Redis is: one URL, or with `redisCluster` the cluster's nodes (comma-separated URLs; one is enough). */
+export type RedisTarget = Pick<Config, 'redisUrl' | 'redisCluster'>;
 
 /**
  * Redis connection health for this process, shared by every connection: an outage is logged once
@@ -55,19 +62,31 @@ export function isConnectionError(err: Error): boolean {
 /** Reconnect after 100 ms, doubling up to 5 s: quiet during an outage, back within 5 s of recovery. */
 const backoff = (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5_000);
 
+/** The nodes of a cluster target, as host and port. */
+export function clusterNodes(url: string): { host: string; port: number }[] {
+  return url.split(',').map((u) => {
+    const { hostname, port } = new URL(u.trim());
+    return { host: hostname, port: Number(port || 6379) };
+  });
+}
+
 /**
  * A new ioredis connection. BullMQ workers and pub/sub subscribers need their own blocking
  * connections (`maxRetriesPerRequest: null`), so callers ask for one per purpose. Every connection
- * reports to `redisHealth` and retries with backoff.
+ * reports to `redisHealth` and retries with backoff. On a Redis Cluster it is an ioredis `Cluster`
+ * that routes each key to its shard, follows MOVED/ASK across resharding and failover, and keeps
+ * one subscriber per master for sharded pub/sub.
  */
-export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
+export function createRedis(target: RedisTarget, options: RedisOptions = {}): Redis {
+  const redisOptions: RedisOptions = {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
-    lazyConnect: false,
     retryStrategy: backoff,
     ...options,
-  });
+  };
+  const redis: Redis = target.redisCluster
+    ? new Cluster(clusterNodes(target.redisUrl), clusterOptions(target.redisUrl, redisOptions))
+    : new Single(target.redisUrl, { lazyConnect: false, ...redisOptions });
   redis.on('error', (err: Error) => redisHealth.report(err, 'redis error'));
   // Back only when a command goes through: a connection can report ready in the very moment the
   // server dies (then the outage would be logged twice).
@@ -81,6 +100,26 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return redis;
 }
 
+function clusterOptions(url: string, redisOptions: RedisOptions): ClusterOptions {
+  const { username, password } = new URL(url.split(',')[0]!.trim());
+  const { enableOfflineQueue, enableReadyCheck, retryStrategy, ...perNode } = redisOptions;
+  return {
+    redisOptions: {
+      ...perNode,
+      ...(username ? { username: decodeURIComponent(username) } : {}),
+      ...(password ? { password: decodeURIComponent(password) } : {}),
+    },
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    enableReadyCheck: enableReadyCheck ?? true,
+    clusterRetryStrategy: (times) => (retryStrategy as typeof backoff)(times),
+    shardedSubscribers: true,
+    // A cluster that lost a master answers CLUSTERDOWN until a replica takes over: retry, as for an outage.
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshTimeout: 2_000,
+  };
+}
+
 /** How long a request waits for Redis before it answers SERVICE_UNAVAILABLE. */
 export const REQUEST_REDIS_TIMEOUT_MS = 1_000;
 
@@ -90,8 +129,8 @@ export const REQUEST_REDIS_TIMEOUT_MS = 1_000;
  * not answer within a second fails too, so a request never hangs on an outage; the connection itself
  * keeps reconnecting with backoff and serves again as soon as Redis is back.
  */
-export function createRequestRedis(url: string): Redis {
-  return createRedis(url, {
+export function createRequestRedis(target: RedisTarget): Redis {
+  return createRedis(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: REQUEST_REDIS_TIMEOUT_MS,
@@ -117,8 +156,9 @@ export async function whenReady(redis: Redis, timeoutMs = 5_000): Promise<void> 
 }
 
 /** Fails with a message naming Redis and its address when it cannot be reached (used at start). */
-export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
-  const probe = new Redis(url, {
+export async function assertRedisReachable(target: RedisTarget, timeoutMs = 3_000): Promise<void> {
+  const url = target.redisUrl.split(',')[0]!.trim(); // one node answers for a cluster too
+  const probe = new Single(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -140,5 +180,3 @@ export async function assertRedisReachable(url: string, timeoutMs = 3_000): Prom
     probe.disconnect();
   }
 }
-
-export type { Redis };

@@ -90,8 +90,8 @@ async function settled(firstRequestPending: Map<Socket, number>): Promise<void> 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const deps = await createDeps(config, log, options.orm);
-  const redis = createRequestRedis(config.redisUrl);
-  const healthRedis = createRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = createRequestRedis(config);
+  const healthRedis = createRedis(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const metrics = new Metrics(deps);
   const tracing = startTracing(config.otlpEndpoint, config.serviceName);
   const trusted = TrustedDocuments.load(

@@ -46,6 +46,7 @@ function childEnv(config: Config, env: Record<string, string>): NodeJS.ProcessEn
     DATABASE_URL: config.databaseUrl,
     DATABASE_OWNER_URL: config.databaseOwnerUrl,
     REDIS_URL: config.redisUrl,
+    REDIS_CLUSTER: String(config.redisCluster),
     REDIS_PREFIX: config.redisPrefix,
     JWT_SECRET: config.jwtSecret,
     LOG_LEVEL: 'info',

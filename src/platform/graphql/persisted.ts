@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type express from 'express';
 import { GraphQLError } from 'graphql';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../redis.js';
 
 /**
  * Automatic persisted queries in Redis, so every API process knows every hash. Implements Apollo's

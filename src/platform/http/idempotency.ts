@@ -3,7 +3,7 @@ import { REDIS_AWAY } from '../errors/format-error.js';
 import { isConnectionError } from '../redis.js';
 import type express from 'express';
 import { OperationTypeNode, parse } from 'graphql';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../redis.js';
 import { selectOperation } from '../limits/query-limits.js';
 import type { Logger } from '../observability/logger.js';
 import { readRequest, sha256, type TrustedDocuments } from '../graphql/persisted.js';

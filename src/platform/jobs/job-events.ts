@@ -1,6 +1,6 @@
 import { QueueEvents, type Queue } from 'bullmq';
 import { Topics } from '../pubsub.js';
-import { QueueName } from './queues.js';
+import { QueueName, queuePrefix } from './queues.js';
 import { createRedis, redisHealth } from '../redis.js';
 import type { AppDeps } from '../deps.js';
 
@@ -31,9 +31,10 @@ export function relayJobEvents(deps: AppDeps): { close(): Promise<void> } {
 }
 
 function listen(deps: AppDeps, queue: Queue): QueueEvents {
+  const connection = createRedis(deps.config);
   const events = new QueueEvents(queue.name, {
-    connection: createRedis(deps.config.redisUrl),
-    prefix: deps.config.redisPrefix,
+    connection,
+    prefix: queuePrefix(connection, deps.config.redisPrefix, queue.name),
   });
   events.on('error', (err) => redisHealth.report(err, `queue events error (${queue.name})`));
   const relay = async (jobId: string, state: string, progress?: number) => {

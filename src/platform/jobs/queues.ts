@@ -120,6 +120,16 @@ export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
   };
 }
 
+/**
+ * The key prefix of one queue. On a Redis Cluster every key a BullMQ script touches must sit in one
+ * hash slot, so each queue's prefix carries a hash tag of its own (`{reos:email}`): a queue's keys
+ * stay together, and the queues spread over the masters. On one server the prefix is left as it is,
+ * so existing queues keep their keys.
+ */
+export function queuePrefix(connection: Redis, prefix: string, queue: string): string {
+  return connection.isCluster ? `{${prefix}:${queue}}` : prefix;
+}
+
 export class Queues {
   readonly geocode: Queue<GeocodePropertyJob>;
   readonly enrich: Queue<EnrichPropertyJob>;
@@ -139,32 +149,29 @@ export class Queues {
     options: JobsOptions = jobOptions(5, 1_000),
   ) {
     const defaultJobOptions = options;
-    this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { connection, prefix, defaultJobOptions });
-    this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { connection, prefix, defaultJobOptions });
-    this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { connection, prefix, defaultJobOptions });
-    this.email = new Queue<OutreachJob>(QueueName.EMAIL, { connection, prefix, defaultJobOptions });
-    this.sms = new Queue<OutreachJob>(QueueName.SMS, { connection, prefix, defaultJobOptions });
-    this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { connection, prefix, defaultJobOptions });
+    const at = (queue: QueueName) => ({ connection, prefix: queuePrefix(connection, prefix, queue) });
+    this.geocode = new Queue<GeocodePropertyJob>(QueueName.GEOCODE, { ...at(QueueName.GEOCODE), defaultJobOptions });
+    this.enrich = new Queue<EnrichPropertyJob>(QueueName.ENRICH, { ...at(QueueName.ENRICH), defaultJobOptions });
+    this.memo = new Queue<GenerateMemoJob>(QueueName.MEMO, { ...at(QueueName.MEMO), defaultJobOptions });
+    this.email = new Queue<OutreachJob>(QueueName.EMAIL, { ...at(QueueName.EMAIL), defaultJobOptions });
+    this.sms = new Queue<OutreachJob>(QueueName.SMS, { ...at(QueueName.SMS), defaultJobOptions });
+    this.import = new Queue<ImportCsvJob>(QueueName.IMPORT, { ...at(QueueName.IMPORT), defaultJobOptions });
     this.reminder = new Queue<TaskReminderJob | NotificationDigestJob>(QueueName.REMINDER, {
-      connection,
-      prefix,
+      ...at(QueueName.REMINDER),
       defaultJobOptions,
     });
     // Each window gets its own job, so nothing needs retrying: a failed fold is folded by the next one.
     this.analytics = new Queue<AnalyticsRollupJob>(QueueName.ANALYTICS, {
-      connection,
-      prefix,
+      ...at(QueueName.ANALYTICS),
       defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 1_000 } },
     });
-    this.sequence = new Queue<SequenceStepJob>(QueueName.SEQUENCE, { connection, prefix, defaultJobOptions });
+    this.sequence = new Queue<SequenceStepJob>(QueueName.SEQUENCE, { ...at(QueueName.SEQUENCE), defaultJobOptions });
     this.automation = new Queue<AutomationRunJob>(QueueName.AUTOMATION, {
-      connection,
-      prefix,
+      ...at(QueueName.AUTOMATION),
       defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 1_000 } },
     });
     this.webhook = new Queue<WebhookJob>(QueueName.WEBHOOK, {
-      connection,
-      prefix,
+      ...at(QueueName.WEBHOOK),
       defaultJobOptions: { ...defaultJobOptions, removeOnComplete: { age: 3600, count: 10_000 } },
     });
     // Without a listener BullMQ prints every connection error during an outage.

@@ -5,7 +5,7 @@ const MEMBER = randomUUID().slice(0, 8);
 let calls = 0;
 import { getFieldIdentity, getGraphQLRateLimiter, type Store } from 'graphql-rate-limit';
 import { defaultFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../redis.js';
 import type { Context } from '../context.js';
 import { AppError, ServiceUnavailableError } from '../errors/index.js';
 import { REDIS_AWAY } from '../errors/format-error.js';

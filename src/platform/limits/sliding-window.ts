@@ -10,17 +10,21 @@ export async function recentRequests(redis: Redis, keys: string | string[]): Pro
   const list = typeof keys === 'string' ? [keys] : keys;
   const now = Date.now();
   const minute = Math.floor(now / 60_000);
-  // One round trip for all the keys.
-  const multi = redis.multi();
-  for (const key of list)
-    multi
-      .incr(`${key}:${minute}`)
-      .expire(`${key}:${minute}`, 121)
-      .get(`${key}:${minute - 1}`);
-  const results = (await multi.exec()) ?? [];
-  const counts = list.map((_, i) => {
-    const current = Number(results[i * 3]?.[1] ?? 0);
-    const previous = Number(results[i * 3 + 2]?.[1] ?? 0);
+  // One transaction per key, sent together. A key's two minutes share a hash tag, so on a Redis
+  // Cluster each transaction stays on one shard.
+  const results = await Promise.all(
+    list.map((key) =>
+      redis
+        .multi()
+        .incr(`{${key}}:${minute}`)
+        .expire(`{${key}}:${minute}`, 121)
+        .get(`{${key}}:${minute - 1}`)
+        .exec(),
+    ),
+  );
+  const counts = results.map((r) => {
+    const current = Number(r?.[0]?.[1] ?? 0);
+    const previous = Number(r?.[2]?.[1] ?? 0);
     return current + Math.ceil(previous * (1 - (now % 60_000) / 60_000));
   });
   return typeof keys === 'string' ? counts[0]! : counts;
