@@ -3,6 +3,7 @@ import { EntityRepository } from '@mikro-orm/postgresql';
 import { ValidationError } from '../src/platform/errors/index.js';
 import { snapshotMapper } from './snapshot.js';
 import { isUuid } from '../src/platform/validate.js';
+import { readConnection } from '../src/platform/db/replicas.js';
 
 export interface Page<T> {
   /** Read snapshots (plain objects with the entity's fields), not managed entities. */
@@ -46,9 +47,11 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
     const sortCol = `e."${sort.fieldNames[0]}"`;
     const isDate = sort.runtimeType === 'Date';
     const scoped = { $and: [where, { organizationId }] } as FilterQuery<T>;
+    // A GraphQL query's list may be read from a streaming replica (src/platform/db/replicas.ts).
+    const connectionType = await readConnection(em);
 
     const qb = em
-      .createQueryBuilder(this.entityName, 'e')
+      .createQueryBuilder(this.entityName, 'e', connectionType)
       .select('*')
       .where(scoped as never);
     if (page.after) {
@@ -66,7 +69,7 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
 
     const [rows, totalCount] = await Promise.all([
       qb.execute<Record<string, unknown>[]>('all', true), // mapped to property names
-      em.count(this.entityName, scoped),
+      em.count(this.entityName, scoped, { connectionType }),
     ]);
     const items = snapshotMapper<T>(meta, em.getPlatform())(rows.slice(0, page.first));
     const cursors = items.map((item) => encodeCursor((item as Record<string, unknown>)[order.column], item.id));

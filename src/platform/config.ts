@@ -17,6 +17,11 @@ export interface Config {
   databaseUrl: string;
   /** Connection string of the table owner, used only to create the database and run migrations. */
   databaseOwnerUrl: string;
+  /**
+   * Streaming replicas (app role), comma-separated in DATABASE_REPLICA_URLS: GraphQL queries read
+   * lists and analytics from them once they have replayed the organization's last write.
+   */
+  databaseReplicaUrls: string[];
   /** Role the API and workers connect as; created by the migrate step when missing. */
   dbAppRole: string;
   dbPoolMax: number;
@@ -221,6 +226,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (corsCredentials && corsOrigins.includes('*'))
     problems.push('CORS_CREDENTIALS=true needs CORS_ORIGINS to list origins, not *');
 
+  const databaseReplicaUrls = (env.DATABASE_REPLICA_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const u of databaseReplicaUrls)
+    if (!/^postgres(ql)?:\/\/[^\s]+$/.test(u))
+      problems.push(
+        `DATABASE_REPLICA_URLS entries must be postgres:// URLs (got "${u.replace(/:[^:@/]*@/, ':***@')}")`,
+      );
   if ((env.REDIS_URL ?? '').includes(',') && env.REDIS_CLUSTER !== 'true')
     problems.push('REDIS_URL lists several nodes; set REDIS_CLUSTER=true for a Redis Cluster');
 
@@ -230,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: int('PORT', 4000, 0, 65535),
     databaseUrl: str('DATABASE_URL', `postgres://${dbAppRole}@127.0.0.1:5432/${dbName}`),
     databaseOwnerUrl: str('DATABASE_OWNER_URL', `postgres://postgres@127.0.0.1:5432/${dbName}`),
+    databaseReplicaUrls,
     dbAppRole,
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     redisUrl: str('REDIS_URL', 'redis://127.0.0.1:6379'),

@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ConnectionType, EntityManager } from '@mikro-orm/postgresql';
+import { allowReplicaReads } from './db/replicas.js';
 import type { AuthUser } from './auth/tokens.js';
 import type { Logger } from './observability/logger.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -19,6 +20,11 @@ export interface Context {
   services: Services;
   deps: AppDeps;
   log: Logger;
+  /**
+   * The operation's kind (query, mutation, subscription) once Apollo has resolved it; unset over
+   * WebSocket. An object, so the copy of the context Apollo executes with shares it.
+   */
+  operation: { type?: string };
   /** Swaps in a fresh EntityManager and loaders; subscriptions call it per delivered event. */
   renew(): void;
 }
@@ -31,11 +37,24 @@ export function createContext(
   ip = 'unknown',
   userAgent?: string,
 ): Context {
-  const ctx = { requestId, user, ip, userAgent, deps, log } as Context;
+  const ctx = { requestId, user, ip, userAgent, deps, log, operation: {} } as Context;
   // The EntityManager, loaders and services are made on first use: many operations need only some
   // of them (a token check, a rate-limited refusal, a persisted-query miss need none).
   let state: { em?: EntityManager; loaders?: Loaders; services?: Services } = {};
-  const em = () => (state.em ??= user ? forkForTenant(deps.orm, user.organizationId) : forkAnonymous(deps.orm));
+  const em = () => (state.em ??= user ? tenantEm(user.organizationId) : forkAnonymous(deps.orm));
+  const tenantEm = (organizationId: string) => {
+    const fork = forkForTenant(deps.orm, organizationId);
+    // A query's lists and analytics may come from a replica that has this organization's last write.
+    if (deps.replicas.enabled) {
+      let decided: Promise<ConnectionType> | undefined;
+      allowReplicaReads(fork, () =>
+        ctx.operation.type === 'query'
+          ? (decided ??= deps.replicas.connectionFor(organizationId))
+          : Promise.resolve('write' as ConnectionType),
+      );
+    }
+    return fork;
+  };
   Object.defineProperties(ctx, {
     em: { get: em, enumerable: true },
     loaders: { get: () => (state.loaders ??= createLoaders(em(), user?.organizationId ?? '')), enumerable: true },

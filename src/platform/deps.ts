@@ -22,6 +22,7 @@ import { smsEventSink } from './providers/sms/events.js';
 import { createSmsProvider } from './providers/sms/index.js';
 import { startLocalS3 } from './storage/local-s3.js';
 import { ObjectStorage } from './storage/ObjectStorage.js';
+import { ReplicaReads } from './db/replicas.js';
 import { AnalyticsCache } from '../domains/analytics/AnalyticsCache.js';
 import { AnalyticsSignal } from '../domains/analytics/AnalyticsSignal.js';
 
@@ -59,6 +60,8 @@ export interface AppDeps {
   webhookSender: WebhookSender;
   /** The webhook workers' claims and records, batched across concurrent tries. */
   webhookStore: WebhookStore;
+  /** Where list and analytics reads go (streaming replicas when configured), and the writes they must wait for. */
+  replicas: ReplicaReads;
 }
 
 export interface RunningDeps extends AppDeps {
@@ -104,6 +107,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
       timeoutMs: config.webhooks.timeoutMs,
     }),
     webhookStore: new WebhookStore(orm, () => config.webhooks.timeoutMs + 5_000),
+    replicas: new ReplicaReads(orm, config, log),
   };
   deps.sms.connect(smsEventSink(deps));
   return {
@@ -114,6 +118,7 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
       await deps.queues.close();
       await deps.pubsub.close();
       queueRedis.disconnect();
+      await deps.replicas.close();
       mailer.close();
       await localSmtp?.close();
       await localS3?.close();

@@ -50,6 +50,13 @@ export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra
         default: true,
       },
     },
+    // Streaming replicas serve only the reads the platform routes to them (src/platform/db/replicas.ts);
+    // everything else, and everything in a transaction, uses the primary.
+    replicas:
+      clientUrl === config.databaseUrl
+        ? config.databaseReplicaUrls.map((url, i) => ({ name: `replica-${i + 1}`, clientUrl: url }))
+        : [],
+    preferReadReplicas: false,
     migrations: {
       migrationsList: MIGRATIONS,
       transactional: true,

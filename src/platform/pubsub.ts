@@ -145,7 +145,9 @@ export class AppPubSub {
     this.publisher = createRedis(redis);
     this.subscriber = createRedis(redis);
     const eventTarget = createRedisEventTarget(this.publisher, this.subscriber);
-    this.engine = createPubSub({ eventTarget: eventTarget as never }) as unknown as PubSub<Record<string, [string, unknown]>>;
+    this.engine = createPubSub({ eventTarget: eventTarget as never }) as unknown as PubSub<
+      Record<string, [string, unknown]>
+    >;
   }
 
   /** The channel name type-graphql subscribes to for a topic. */

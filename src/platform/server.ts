@@ -25,6 +25,7 @@ import { shareRoute } from './http/share.js';
 import { trackingRoutes } from './http/tracking.js';
 import { twilioRoutes } from './http/twilio.js';
 import { applyAuditScope } from './graphql/audit-scope.js';
+import { applyWriteTracking } from './graphql/write-tracking.js';
 import { jitGateway } from './graphql/jit.js';
 import { landingPage } from './graphql/landing-page.js';
 import { unsubscribeRoutes } from './http/unsubscribe.js';
@@ -103,6 +104,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const schema = await buildAppSchema(deps.pubsub.engine);
   const jobEvents = relayJobEvents(deps);
   applyAuditScope(schema);
+  applyWriteTracking(schema);
   if (config.rateLimits) applyRateLimits(schema, redis, config.redisPrefix, config.rateLimits);
 
   const app = express();

@@ -23,17 +23,8 @@ function asPostgres(cmd: string, args: string[]): string {
   return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/**
- * A PostgreSQL server of the test's own (Debian's binaries) in a temporary directory on a free
- * port, trust authentication on loopback, so a test can take it down without touching the shared
- * one. Removed after the file's tests.
- */
-export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'reos-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+/** Starts (and registers for removal) a server on the data directory `data` inside `dir`. */
+function serve(dir: string, data: string, port: number): OwnPostgres {
   const start = () => {
     asPostgres('pg_ctl', [
       '-D',
@@ -64,4 +55,48 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     stop,
     start,
   };
+}
+
+function newDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'reos-pg-'));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+/**
+ * A PostgreSQL server of the test's own (Debian's binaries) in a temporary directory on a free
+ * port, trust authentication on loopback (replication connections included), so a test can take it
+ * down without touching the shared one. Removed after the file's tests.
+ */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const port = await freePort();
+  const dir = newDir();
+  const data = join(dir, 'data');
+  asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  return serve(dir, data, port);
+}
+
+/**
+ * A streaming replica of `primary` (a hot standby): `pg_basebackup -R` copies the primary and
+ * writes the standby settings, and the copy follows the primary's WAL from then on. Read-only;
+ * `select pg_wal_replay_pause()` on it holds it behind the primary, `pg_wal_replay_resume()` lets it catch up.
+ */
+export async function startOwnStandby(primary: OwnPostgres): Promise<OwnPostgres> {
+  const port = await freePort();
+  const dir = newDir();
+  const data = join(dir, 'data');
+  asPostgres(
+    'pg_basebackup',
+    ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'].concat([
+      '-D',
+      data,
+      '-R',
+      '-X',
+      'stream',
+      '--no-sync',
+      '-c',
+      'fast',
+    ]),
+  );
+  return serve(dir, data, port);
 }

@@ -1,3 +1,4 @@
+import { readConnection } from '../../platform/db/replicas.js';
 import { Campaign, Deal, User } from '../../../entities/index.js';
 import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
 import { ValidationError } from '../../platform/errors/index.js';
@@ -49,7 +50,7 @@ export class AnalyticsService {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
     // The organization's zone, its analytics version (AnalyticsCache) and — for ALL_TIME — its first day.
-    const [org] = await em.execute<{ zone: string; version: string; earliest: string | null }[]>(
+    const [org] = await this.read<{ zone: string; version: string; earliest: string | null }[]>(
       `select o.time_zone as zone,
               (select count(*) || ':' || coalesce(max(c.id), 0) from analytics_changes c
                 where c.organization_id = o.id) as version,
@@ -120,6 +121,12 @@ export class AnalyticsService {
     return this.cached(q, ['series', metric, bucket], () => this.seriesNow(q, metric, bucket));
   }
 
+  /** A read of the analytics tables: from a streaming replica where the platform allows it (a GraphQL query's). */
+  private async read<T extends object[]>(sql: string, params: unknown[] = []): Promise<T> {
+    const { em } = this.scope;
+    return em.execute<T>(sql, params, { connectionType: await readConnection(em) });
+  }
+
   private cached<T>(q: AnalyticsQuery, what: string[], compute: () => Promise<T>): Promise<T> {
     if (!q.version) return compute();
     const { from, to, timeZone } = q.range;
@@ -156,7 +163,7 @@ export class AnalyticsService {
    */
   private async funnelGroups(q: AnalyticsQuery, key: Sql | null) {
     const w = leadFilter(q, 'f');
-    const rows = await this.scope.em.execute<Record<string, string | null>[]>(
+    const rows = await this.read<Record<string, string | null>[]>(
       `select ${key?.sql ?? 'null'} as key, ${funnelAggregatesSql()}
          from analytics_lead_facts f
         where f.created_at >= ? and f.created_at < ? and ${w.sql}
@@ -178,7 +185,7 @@ export class AnalyticsService {
   private async sourceRoiNow(q: AnalyticsQuery) {
     const w = leadFilter(q, 'f');
     const [outcomes, spend] = await Promise.all([
-      this.scope.em.execute<Record<'source' | 'leads' | 'appointments' | 'contracts' | 'closed' | 'revenue', string>[]>(
+      this.read<Record<'source' | 'leads' | 'appointments' | 'contracts' | 'closed' | 'revenue', string>[]>(
         `select f.source::text as source, count(*) as leads, count(f.appointment_at) as appointments,
                 count(f.contract_at) as contracts, count(f.won_at) as closed, sum(won.revenue) as revenue
            from analytics_lead_facts f
@@ -225,9 +232,7 @@ export class AnalyticsService {
   ) {
     const { join, where } = viaLeadFacts(q, 'v');
     const days = 'extract(epoch from v.left_at - v.entered_at) / 86400';
-    const rows = await this.scope.em.execute<
-      (Record<'stage' | 'entered' | 'finished', string> & Record<string, unknown>)[]
-    >(
+    const rows = await this.read<(Record<'stage' | 'entered' | 'finished', string> & Record<string, unknown>)[]>(
       `select v.stage::text as stage, count(*) as entered, count(v.left_at) as finished,
               percentile_cont(0.5) within group (order by ${days}) filter (where v.left_at is not null) as median,
               percentile_disc(0.75) within group (order by ${days}) filter (where v.left_at is not null) as p75,
@@ -284,15 +289,14 @@ export class AnalyticsService {
    * else offer) × its stage's rate, by the month of its expected close date (null: not scheduled).
    */
   private async forecastNow() {
-    const { em } = this.scope;
     const [history, open] = await Promise.all([
-      em.execute<{ stage: DealStage; closed: string; won: string }[]>(
+      this.read<{ stage: DealStage; closed: string; won: string }[]>(
         `select s::text as stage, count(*) as closed, count(*) filter (where df.stage = 'CLOSED_WON') as won
            from analytics_deal_facts df cross join unnest(df.stages_passed) as s
           where df.stage in ('CLOSED_WON', 'CLOSED_LOST') and s not in ('CLOSED_WON', 'CLOSED_LOST')
           group by s`,
       ),
-      em.execute<{ stage: DealStage; month: string | null; deals: string; value: string | null }[]>(
+      this.read<{ stage: DealStage; month: string | null; deals: string; value: string | null }[]>(
         `select d.stage::text as stage, to_char(d.expected_close_date, 'YYYY-MM') as month, count(*) as deals,
                 sum(coalesce(d.contract_price, d.offer_amount)) as value
            from deals d where d.stage not in ('CLOSED_WON', 'CLOSED_LOST') group by 1, 2`,
@@ -336,7 +340,7 @@ export class AnalyticsService {
   /** Deals won in the range (by the time they last moved to CLOSED_WON), per bucket, zero-filled. */
   private async revenueNow(q: AnalyticsQuery, bucket: Bucket) {
     const { join, where } = viaLeadFacts(q, 'df');
-    const rows = await this.scope.em.execute<{ day: string; basis: RevenueBasis; deals: string; revenue: string }[]>(
+    const rows = await this.read<{ day: string; basis: RevenueBasis; deals: string; revenue: string }[]>(
       `select to_char(df.won_at at time zone ?, 'YYYY-MM-DD') as day, df.revenue_basis as basis, count(*) as deals,
               coalesce(sum(df.revenue), 0) as revenue
          from analytics_deal_facts df ${join}
@@ -379,10 +383,9 @@ export class AnalyticsService {
              where df.${column} >= ? and df.${column} < ? and ${w.sql}`,
       params: [q.range.start, q.range.end, ...w.params],
     });
-    const { em } = this.scope;
     const [[contract], [close], days] = await Promise.all([
-      em.execute<{ median: string | null; n: string }[]>(over('contract_at').sql, over('contract_at').params),
-      em.execute<{ median: string | null; n: string }[]>(over('first_won_at').sql, over('first_won_at').params),
+      this.read<{ median: string | null; n: string }[]>(over('contract_at').sql, over('contract_at').params),
+      this.read<{ median: string | null; n: string }[]>(over('first_won_at').sql, over('first_won_at').params),
       this.dealFactsPerDay(q, 'first_won_at', 'count(*)'),
     ]);
     const weeks = bucketsBetween(q.range.from, q.range.to, 'WEEK').map((start) => ({ start, closed: 0 }));
@@ -414,7 +417,7 @@ export class AnalyticsService {
     const activities = activityCounts(q);
     const [users, leads, activityRows, moveRows, deals] = await Promise.all([
       em.find(User, onlyMe ? { id: onlyMe } : {}, { orderBy: { name: 'asc', id: 'asc' } }),
-      em.execute<{ user_id: string; leads: string; median: number | null }[]>(
+      this.read<{ user_id: string; leads: string; median: number | null }[]>(
         `select f.assigned_user_id as user_id, count(*) as leads,
                 percentile_cont(0.5) within group (order by f.first_response_minutes) as median
            from analytics_lead_facts f
@@ -422,12 +425,12 @@ export class AnalyticsService {
           group by f.assigned_user_id`,
         [q.range.start, q.range.end, ...w.params],
       ),
-      em.execute<{ user_id: string; type: string; n: string }[]>(
+      this.read<{ user_id: string; type: string; n: string }[]>(
         `select user_id, type::text as type, sum(n) as n from (${activities.sql}) x
           where user_id is not null group by user_id, type`,
         activities.params,
       ),
-      em.execute<{ user_id: string; n: string }[]>(
+      this.read<{ user_id: string; n: string }[]>(
         `select v.by_user_id as user_id, count(*) as n from analytics_stage_visits v ${moves.join}
           where v.moved and v.by_user_id is not null and v.entered_at >= ? and v.entered_at < ? and ${moves.where.sql}
           group by v.by_user_id`,
@@ -459,7 +462,7 @@ export class AnalyticsService {
    */
   private async campaignPerformanceNow(q: AnalyticsQuery) {
     const w = leadFilter(q, 'l', 'id');
-    const rows = await this.scope.em.execute<Record<string, string>[]>(
+    const rows = await this.read<Record<string, string>[]>(
       `select c.id as campaign_id, c.channel::text as channel,
               to_char(r.sent_at at time zone ?, 'YYYY-MM-DD') as day, count(*) as sent,
               count(r.delivered_at) as delivered, count(r.opened_at) as opened, count(r.clicked_at) as clicked,
@@ -527,7 +530,7 @@ export class AnalyticsService {
   private teamDeals(q: AnalyticsQuery) {
     const { join, where } = viaLeadFacts(q, 'df');
     const [start, end] = [q.range.start, q.range.end];
-    return this.scope.em.execute<{ user_id: string; contracts: string; revenue: string | null }[]>(
+    return this.read<{ user_id: string; contracts: string; revenue: string | null }[]>(
       `select df.assigned_user_id as user_id,
               count(*) filter (where df.contract_at >= ? and df.contract_at < ?) as contracts,
               sum(df.revenue) filter (where df.won_at >= ? and df.won_at < ?) as revenue
@@ -542,7 +545,7 @@ export class AnalyticsService {
   /** `value` (an aggregate over deal facts `df`) per local day of `column` in the range, for the filter. */
   private dealFactsPerDay(q: AnalyticsQuery, column: string, value: string) {
     const { join, where } = viaLeadFacts(q, 'df');
-    return this.scope.em.execute<{ day: string; value: string }[]>(
+    return this.read<{ day: string; value: string }[]>(
       `select to_char(df.${column} at time zone ?, 'YYYY-MM-DD') as day, ${value} as value
          from analytics_deal_facts df ${join}
         where df.${column} >= ? and df.${column} < ? and ${where.sql}
@@ -554,7 +557,7 @@ export class AnalyticsService {
   /** `count(*)` of lead facts per local day of `column` in the range, for the filter. */
   private leadFactsPerDay(q: AnalyticsQuery, column: string) {
     const w = leadFilter(q, 'f');
-    return this.scope.em.execute<{ day: string; value: string }[]>(
+    return this.read<{ day: string; value: string }[]>(
       `select to_char(f.${column} at time zone ?, 'YYYY-MM-DD') as day, count(*) as value
          from analytics_lead_facts f
         where f.${column} >= ? and f.${column} < ? and ${w.sql}
@@ -594,7 +597,7 @@ export class AnalyticsService {
         return this.leadFactsPerDay(q, 'contacted_at');
       case 'ACTIVITIES': {
         const a = activityCounts(q);
-        return this.scope.em.execute(
+        return this.read(
           `select to_char(day, 'YYYY-MM-DD') as day, sum(n) as value from (${a.sql}) x group by day`,
           a.params,
         );
@@ -621,7 +624,7 @@ export class AnalyticsService {
   async pipeline(q: AnalyticsQuery | null) {
     const w = q ? leadFilter(q, 'l', 'id') : { sql: 'true', params: [] };
     const where = q ? `d.created_at >= ? and d.created_at < ? and ${w.sql}` : 'true';
-    const rows = await this.scope.em.execute<{ stage: DealStage; count: string; total: string }[]>(
+    const rows = await this.read<{ stage: DealStage; count: string; total: string }[]>(
       `select d.stage::text as stage, count(*) as count,
               coalesce(sum(coalesce(d.contract_price, d.offer_amount, 0)), 0) as total
          from deals d join leads l on l.id = d.lead_id where ${where} group by d.stage`,
@@ -705,7 +708,7 @@ export class AnalyticsService {
    */
   private async spendInRange(q: AnalyticsQuery): Promise<{ day: string; source: LeadSource; cents: number }[]> {
     const { filter, range } = q;
-    const rows = await this.scope.em.execute<{ source: LeadSource; amount: string; start: string; end: string }[]>(
+    const rows = await this.read<{ source: LeadSource; amount: string; start: string; end: string }[]>(
       `select s.source::text as source, s.amount, to_char(s.period_start, 'YYYY-MM-DD') as start,
               to_char(s.period_end, 'YYYY-MM-DD') as end
          from marketing_spend s

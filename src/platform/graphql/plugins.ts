@@ -16,11 +16,25 @@ import type { Metrics } from '../observability/metrics.js';
 export function apolloPlugins(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context>[] {
   return [
     operationLog(config, log, metrics),
+    operationType(),
     httpTransport(),
     queryLimits(config),
     rateLimitStatus(),
     getCaching(config),
   ];
+}
+
+/** Tells the context which kind of operation it serves (queries may read lists and analytics from replicas). */
+function operationType(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          contextValue.operation.type = operation?.operation; // shared with the context's copies
+        },
+      };
+    },
+  };
 }
 
 function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServerPlugin<Context> {

@@ -16,5 +16,12 @@ export function inOrganization<T>(
   fn: (services: Services) => Promise<T>,
   actor: AuthUser | null = null,
 ): Promise<T> {
-  return withTenant(deps.orm, organizationId, (em) => fn(createServices({ em, actor, deps })));
+  return withTenant(deps.orm, organizationId, async (em) => {
+    try {
+      return await fn(createServices({ em, actor, deps }));
+    } finally {
+      // Its writes are what the organization's next replica reads must include (src/platform/db/replicas.ts).
+      if (deps.replicas.enabled) await deps.replicas.recordWrite(organizationId).catch(() => undefined);
+    }
+  });
 }
