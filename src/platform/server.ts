@@ -167,7 +167,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await apollo.start();
 
   // The web client and explorer have their own CSP (scripts and workers from this origin).
-  app.use(webRoutes(config));
+  const { endpoint, publicEndpoint } = deps.storage.config;
+  app.use(webRoutes(config, new URL(publicEndpoint ?? endpoint).origin));
   app.use(securityHeaders(config.introspection));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

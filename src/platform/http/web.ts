@@ -12,12 +12,12 @@ import { sendHttpError } from './errors.js';
  * explorer at /graphiql when introspection is on. Assets carry content hashes and are cached for a
  * year; the pages themselves are never cached, so a new build is picked up at the next load. Both
  * are compressed, and their CSP allows this origin only (no CDN): scripts, styles, fonts, the
- * explorer's web workers, and fetch/WebSocket to /graphql.
+ * explorer's web workers, fetch/WebSocket to /graphql, and uploads to the object store.
  */
-export function webRoutes(config: Config): express.Router {
+export function webRoutes(config: Config, storageOrigin: string): express.Router {
   const router = express.Router();
   const dir = config.webDir;
-  router.use(['/app', '/graphiql'], compression(), pageHeaders());
+  router.use(['/app', '/graphiql'], compression(), pageHeaders(storageOrigin));
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     const path = join(dir, file);
     if (!existsSync(path))
@@ -36,7 +36,8 @@ export function webRoutes(config: Config): express.Router {
   return router;
 }
 
-function pageHeaders(): express.RequestHandler {
+/** `storageOrigin`: where the browser uploads import files with presigned PUTs (object storage). */
+function pageHeaders(storageOrigin: string): express.RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -47,7 +48,7 @@ function pageHeaders(): express.RequestHandler {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
+        connectSrc: ["'self'", 'ws:', 'wss:', storageOrigin],
         workerSrc: ["'self'", 'blob:'],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
