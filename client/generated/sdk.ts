@@ -159,6 +159,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -210,6 +211,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     Register(variables: Operations.RegisterMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RegisterMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RegisterMutation>({ document: Operations.RegisterDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Register', 'mutation', variables);
+    },
+    CompleteRegistration(variables: Operations.CompleteRegistrationMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CompleteRegistrationMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CompleteRegistrationMutation>({ document: Operations.CompleteRegistrationDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CompleteRegistration', 'mutation', variables);
     },
     Login(variables: Operations.LoginMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.LoginMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.LoginMutation>({ document: Operations.LoginDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Login', 'mutation', variables);

@@ -5,14 +5,33 @@ import { UnauthenticatedError } from '../../src/platform/errors/index.js';
 import { RateLimit } from '../../src/platform/limits/rate-limit.js';
 import { AcceptInvitationInput, LoginInput, RegisterInput } from './AuthInput.js';
 import { AuthPayload } from './AuthPayload.js';
+import { RegisterPayload } from './RegisterPayload.js';
 import { Session } from './Session.js';
 
 @Resolver()
 export class AuthResolver {
-  @RateLimit({ window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] }, { window: '1m', max: 20, by: 'ip' })
-  @Mutation(() => AuthPayload, { description: 'Create an organization and its first user (OWNER)' })
-  register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.register(input, client(ctx));
+  @RateLimit(
+    { window: '1m', max: 5, by: 'ip', identityArgs: ['input.email'] },
+    { window: '1m', max: 20, by: 'ip' },
+    // Per address, from everywhere: nobody's mailbox is flooded with sign-up mail.
+    { window: '1h', max: 5, by: 'anyone', identityArgs: ['input.email'] },
+  )
+  @Mutation(() => RegisterPayload, {
+    description:
+      'Create an organization and its first user (OWNER). With email verification (the default) the answer is ' +
+      'the same whether or not the address has an account, and a code goes to the mailbox: completeRegistration.',
+  })
+  register(@Arg('input') input: RegisterInput, @Ctx() ctx: Context): Promise<RegisterPayload> {
+    return ctx.services.registrations.register(input, client(ctx));
+  }
+
+  @RateLimit({ window: '1m', max: 10, by: 'ip' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Finish a sign-up with the emailed code (once, 30 minutes): the organization is created, you are its OWNER',
+  })
+  completeRegistration(@Arg('token') token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.registrations.complete(token, client(ctx));
   }
 
   @RateLimit(

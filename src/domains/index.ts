@@ -32,6 +32,7 @@ import { UserService } from './auth/UserService.js';
 import { WebhookService } from './webhooks/WebhookService.js';
 import { ApiKeyService } from './auth/ApiKeyService.js';
 import { PasswordService } from './auth/PasswordService.js';
+import { RegistrationService } from './auth/RegistrationService.js';
 import { SessionService } from './auth/SessionService.js';
 import { AuditService } from './audit/AuditService.js';
 import { IntakeService } from './intake/IntakeService.js';
@@ -42,6 +43,7 @@ export function createServices(scope: ServiceScope) {
   return {
     auth: new AuthService(scope.deps),
     passwords: new PasswordService(scope.deps),
+    registrations: new RegistrationService(scope.deps),
     sessions: new SessionService(scope),
     audit: new AuditService(scope),
     users: new UserService(scope),

@@ -117,6 +117,11 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   /**
+   * `register` answers alike for new and taken addresses and finishes with an emailed code
+   * (`completeRegistration`); off: the organization is created at once, a taken address refused.
+   */
+  signupVerification: boolean;
+  /**
    * SMS gateway: `offline` (default; simulated delivery receipts, see src/platform/providers/sms/OfflineSms.ts)
    * or `twilio`. Twilio's webhooks (/webhooks/twilio/*) are answered when twilioAuthToken is set.
    */
@@ -324,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionCheckMs: int('SESSION_CHECK_MS', 2_000, 100, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: str('MAIL_FROM', 'Real Estate OS <outreach@realestateos.dev>'),
+    signupVerification: bool('SIGNUP_VERIFICATION', true),
     sms: {
       provider: smsProvider,
       twilioAccountSid: env.TWILIO_ACCOUNT_SID || undefined,

@@ -74,7 +74,16 @@ export async function createDeps(config: Config, log: Logger, ormOptions?: Parti
   redisHealth.use(log);
   const orm = await initOrm(config, undefined, ormOptions);
   const localS3 = config.s3.endpoint ? null : await startLocalS3(config.localS3Dir, config.s3.bucket);
-  const localSmtp = config.smtpUrl ? null : await startLocalSmtp();
+  // Locally nothing is delivered: in development each message is logged, so a sign-up or reset code can be read.
+  const logMail =
+    config.nodeEnv === 'development'
+      ? (m: ReceivedMail) =>
+          log.info(
+            { to: m.envelopeTo, subject: m.parsed.subject, text: (m.parsed.text ?? '').slice(0, 1_000) },
+            'mail (local SMTP: logged, not delivered)',
+          )
+      : undefined;
+  const localSmtp = config.smtpUrl ? null : await startLocalSmtp(logMail);
   const mailer = new Mailer(config.smtpUrl ?? localSmtp!.url);
   const storage = new ObjectStorage(localS3?.config ?? { ...config.s3, endpoint: config.s3.endpoint! });
   if (!localS3)

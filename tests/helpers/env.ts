@@ -24,6 +24,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_RETRY_SCHEDULE_MS: '150,150,150,150,150',
       WEBHOOK_SWEEP_GRACE_MS: '1500',
+      // Every test makes its organizations with `register` (createTenant) and is signed in at once;
+      // the emailed-code sign-up (the default) is tested on its own in auth.test.ts.
+      SIGNUP_VERIFICATION: 'false',
     },
     overrides,
   );

@@ -49,6 +49,7 @@ function childEnv(config: Config, env: Record<string, string>): NodeJS.ProcessEn
     REDIS_CLUSTER: String(config.redisCluster),
     REDIS_PREFIX: config.redisPrefix,
     JWT_SECRET: config.jwtSecret,
+    SIGNUP_VERIFICATION: String(config.signupVerification),
     LOG_LEVEL: 'info',
     ...env,
   };

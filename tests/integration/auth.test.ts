@@ -9,11 +9,13 @@ const server = await startTestServer({ workers: false });
 const anon = sdk(server.url);
 
 describe('register and login', () => {
-  it('register creates an organization whose first user is its OWNER', async () => {
+  it('register creates an organization whose first user is its OWNER (without email verification)', async () => {
     const email = `New.Owner-${randomUUID()}@Example.com`;
-    const { register } = await anon.Register({
+    const { register: r } = await anon.Register({
       input: { email, password: 'long-enough-pw', name: 'Nora', organizationName: 'Nora Buys Houses' },
     });
+    expect(r).toMatchObject({ email: email.toLowerCase(), verificationRequired: false });
+    const register = r.session!;
     expect(register.user.role).toBe('OWNER');
     expect(register.user.email).toBe(email.toLowerCase());
     const me = await sdk(server.url, register.accessToken).Me();

@@ -23,7 +23,7 @@ const email = 'sdk-' + Date.now() + '@example.com';
 const { register } = await api.Register({
   input: { email, password: 'correct-horse-battery', name: 'Sam Sdk', organizationName: 'SDK Org' },
 });
-let token = register.accessToken;
+let token = register.session.accessToken; // the test server signs a new owner in at once (SIGNUP_VERIFICATION=false)
 const authed = createApi(url, { token: () => token, persisted: true, get: true });
 const { me } = await authed.Me();
 

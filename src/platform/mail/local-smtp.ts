@@ -11,7 +11,10 @@ export interface ReceivedMail {
  * A real SMTP server on loopback (smtp-server) for the local default and the tests: it accepts
  * what nodemailer sends over SMTP and keeps the parsed messages in memory (newest last).
  */
-export async function startLocalSmtp(): Promise<{ url: string; received: ReceivedMail[]; close(): Promise<void> }> {
+export async function startLocalSmtp(
+  /** Called with each message (development logs them: nothing is delivered anywhere). */
+  onMail?: (mail: ReceivedMail) => void,
+): Promise<{ url: string; received: ReceivedMail[]; close(): Promise<void> }> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -20,7 +23,9 @@ export async function startLocalSmtp(): Promise<{ url: string; received: Receive
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed });
+          const mail = { envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed };
+          received.push(mail);
+          onMail?.(mail);
           callback();
         })
         .catch((err: Error) => callback(err));
