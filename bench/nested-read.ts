@@ -124,6 +124,13 @@ export async function benchNestedRead(
     server: { url: app.url, query: QUERY, headers: tenants.map((t) => ({ authorization: `Bearer ${t.token}` })) },
   };
   const bySize: Record<number, Record<Name, LoadResult>> = {};
+  // What the API sent to Postgres under the load (its /metrics): statements and tenant switches per request.
+  const counters = async () => {
+    const text = await (await fetch(new URL('/metrics', app.url))).text();
+    const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    return { statements: read('db_statements_total'), switches: read('db_tenant_switches_total') };
+  };
+  const underLoad = { requests: 0, statements: 0, switches: 0 };
   for (const first of PAGE_SIZES) {
     const body = (name: Name) => JSON.stringify({ query: targets[name].query, variables: { first } });
     // All must return the same rows, or the comparison means nothing.
@@ -135,10 +142,17 @@ export async function benchNestedRead(
     const runs: Record<Name, LoadResult[]> = { baseline: [], postgraphile: [], server: [] };
     for (const name of NAMES) await load(targets[name].url, body(name), targets[name].headers, 5, opts.connections);
     for (let round = 0; round < ROUNDS; round++)
-      for (const name of NAMES)
+      for (const name of NAMES) {
+        const before = name === 'server' ? await counters() : null;
         runs[name].push(
           await load(targets[name].url, body(name), targets[name].headers, opts.seconds, opts.connections),
         );
+        if (!before) continue;
+        const after = await counters();
+        underLoad.requests += runs[name].at(-1)!.requests;
+        underLoad.statements += after.statements - before.statements;
+        underLoad.switches += after.switches - before.switches;
+      }
     const median = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
     bySize[first] = {
       baseline: median(runs.baseline),
@@ -147,7 +161,7 @@ export async function benchNestedRead(
     };
   }
   await Promise.all([baseline.stop(), peer.stop(), app.stop()]);
-  return report(bySize, counts, opts);
+  return report(bySize, counts, opts, underLoad);
 }
 
 type Name = 'baseline' | 'postgraphile' | 'server';
@@ -180,6 +194,7 @@ function report(
   bySize: Record<number, Record<Name, LoadResult>>,
   counts: Record<number, { data: number; roundTrips: number; tenantSwitches: number }>,
   opts: { seconds: number; connections: number },
+  underLoad: { requests: number; statements: number; switches: number },
 ): Record<string, unknown> {
   console.log(
     `\nNested read: N properties x (2 leads x 3 activities + 1 deal), ${TENANTS} organizations round-robin, ` +
@@ -219,5 +234,10 @@ function report(
   }
   const same = counts[10]!.data === counts[100]!.data && counts[10]!.roundTrips === counts[100]!.roundTrips;
   console.log(`  equal: ${same ? 'yes' : 'NO'}`);
-  return { nestedRead: { bySize, ratio: vsBase, vsPostgraphile: vsPeer, statements: counts } };
+  const per = (n: number) => fmt(n / underLoad.requests, 2);
+  console.log(
+    `  under the load (${TENANTS} organizations, every size): ${per(underLoad.statements)} ORM statements and ` +
+      `${per(underLoad.switches)} tenant switches (set_config) per request`,
+  );
+  return { nestedRead: { bySize, ratio: vsBase, vsPostgraphile: vsPeer, statements: counts, underLoad } };
 }

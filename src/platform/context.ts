@@ -37,9 +37,21 @@ export function createContext(
   ip = 'unknown',
   userAgent?: string,
 ): Context {
-  const ctx = { requestId, user, ip, userAgent, deps, log, operation: {} } as Context;
   // The EntityManager, loaders and services are made on first use: many operations need only some
-  // of them (a token check, a rate-limited refusal, a persisted-query miss need none).
+  // of them (a token check, a rate-limited refusal, a persisted-query miss need none). Their getters
+  // sit on the context's prototype: Apollo executes with a copy of the context made by
+  // Object.assign, which would call own enumerable getters (making all three for every request);
+  // the copy keeps the prototype, so it shares them, lazily.
+  const lazy = {} as Context;
+  const ctx = Object.assign(Object.create(lazy) as Context, {
+    requestId,
+    user,
+    ip,
+    userAgent,
+    deps,
+    log,
+    operation: {},
+  });
   let state: { em?: EntityManager; loaders?: Loaders; services?: Services } = {};
   const em = () => (state.em ??= user ? tenantEm(user.organizationId) : forkAnonymous(deps.orm));
   const tenantEm = (organizationId: string) => {
@@ -55,10 +67,10 @@ export function createContext(
     }
     return fork;
   };
-  Object.defineProperties(ctx, {
-    em: { get: em, enumerable: true },
-    loaders: { get: () => (state.loaders ??= createLoaders(em(), user?.organizationId ?? '')), enumerable: true },
-    services: { get: () => (state.services ??= createServices({ em: em(), actor: user, deps })), enumerable: true },
+  Object.defineProperties(lazy, {
+    em: { get: em },
+    loaders: { get: () => (state.loaders ??= createLoaders(em(), user?.organizationId ?? '')) },
+    services: { get: () => (state.services ??= createServices({ em: em(), actor: user, deps })) },
   });
   ctx.renew = () => {
     state = {};

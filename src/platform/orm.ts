@@ -5,6 +5,8 @@ import 'reflect-metadata';
 import { ENTITIES, TENANT_ENTITIES } from '../../entities/index.js';
 import type { Config } from './config.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import type { Pool } from 'pg';
+import { preferSameTenant } from './db/tenant-affinity.js';
 import { applyTenantOnReserve } from './tenancy/tenant-context.js';
 import { TENANT_FILTER } from './tenancy/tenant-em.js';
 
@@ -30,7 +32,8 @@ export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra
     pool: { min: 0, max: config.dbPoolMax, idleTimeoutMillis: 10_000 },
     // No JIT compilation: it costs hundreds of milliseconds per analytics aggregate (planned as
     // "expensive") and buys nothing on the short statements everything else runs.
-    driverOptions: { options: '-c jit=off' },
+    // Connections go back, where they can, to the organization they last served (one `set_config` fewer).
+    driverOptions: { options: '-c jit=off', onPoolCreated: (pool: Pool) => preferSameTenant(pool) },
     // Row-level security reads app.organization_id; every reserved connection gets the current scope's.
     onReserveConnection: (connection) => applyTenantOnReserve(connection as Parameters<typeof applyTenantOnReserve>[0]),
     allowGlobalContext: false,

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { redisHealth } from '../redis.js';
+import { tenantSwitchCount } from '../tenancy/tenant-context.js';
 import { sqlStatements } from '../orm.js';
 import type { AppDeps } from '../deps.js';
 
@@ -57,6 +58,15 @@ export class Metrics {
       collect() {
         this.reset();
         this.inc(sqlStatements.count);
+      },
+    });
+    new Counter({
+      name: 'db_tenant_switches_total',
+      help: 'Reserved connections that had to be switched to another organization first (one set_config each)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(tenantSwitchCount());
       },
     });
     this.jobDuration = new Histogram({
