@@ -1,4 +1,5 @@
 import { print } from 'graphql';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PipelineEventsDocument, type PipelineEventsSubscription } from '../../client/index.js';
@@ -105,6 +106,17 @@ describe('reads from a streaming replica', () => {
     await caughtUp();
     expect(await leadCount(b)).toBe(3);
     expect(await leadCount(a)).toBe(1); // row-level security holds on the replica's connections too
+  });
+
+  it("records a new organization's write position at sign-up, before it has a signed-in caller", async () => {
+    const redis = new Redis(server.config.redisUrl);
+    try {
+      const t = await createTenant(server.url, 'Replica sign-up');
+      const at = await redis.get(`${server.config.redisPrefix}:lsn:${t.organizationId}`);
+      expect(BigInt(at ?? '0')).toBeGreaterThan(0n);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('subscriptions read the primary: an event arrives with its row while the replica is held back', async () => {

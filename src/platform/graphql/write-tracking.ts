@@ -14,16 +14,25 @@ export function applyWriteTracking(schema: GraphQLSchema): void {
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = async (source, args, context: Context, info) => {
       const { replicas } = context.deps;
-      const organizationId = context.user?.organizationId;
-      if (!replicas.enabled || !organizationId) return resolve(source, args, context, info);
+      if (!replicas.enabled) return resolve(source, args, context, info);
+      let result: unknown;
       try {
-        return await resolve(source, args, context, info);
+        return (result = await resolve(source, args, context, info));
       } finally {
-        // Also after a failure: a mutation may have written part of its work before it failed.
-        await replicas.recordWrite(organizationId).catch((err: Error) => {
-          context.log.warn({ err: err.message }, 'could not record the write position for replica reads');
-        });
+        // Also after a failure: a mutation may have written part of its work before it failed. A
+        // sign-up or sign-in has no caller yet: its organization is the session's it answers with.
+        const organizationId = context.user?.organizationId ?? sessionOrganization(result);
+        if (organizationId)
+          await replicas.recordWrite(organizationId).catch((err: Error) => {
+            context.log.warn({ err: err.message }, 'could not record the write position for replica reads');
+          });
       }
     };
   }
+}
+
+/** The organization of the session an auth mutation answers with (AuthPayload, or RegisterPayload's session). */
+function sessionOrganization(result: unknown): string | undefined {
+  const r = result as { user?: { organizationId?: string }; session?: { user?: { organizationId?: string } } } | null;
+  return r?.user?.organizationId ?? r?.session?.user?.organizationId;
 }
