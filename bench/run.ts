@@ -14,6 +14,7 @@ import { benchSequences } from './sequences.js';
 import { benchWebhooks } from './webhooks.js';
 import { benchWeb } from './web.js';
 import { benchBackup } from './backup.js';
+import { benchRegister } from './register.js';
 import { benchImports } from './imports.js';
 import { benchNestedRead } from './nested-read.js';
 import { benchProtections } from './protections.js';
@@ -24,7 +25,7 @@ import { benchUnderwriting } from './underwriting.js';
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
  * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders,analytics,analytics-live,
- * sequences,webhooks,web,backup
+ * sequences,webhooks,web,backup,register
  * picks benchmarks. BENCH_KEEP_DB=1 keeps the last run's database (the analytics fixture is then
  * reused instead of built again — for iterating on one benchmark).
  */
@@ -66,6 +67,7 @@ const results = {
   ...(!only || only.includes('webhooks') ? await benchWebhooks(config) : {}),
   ...(!only || only.includes('web') ? await benchWeb(config) : {}),
   ...(!only || only.includes('backup') ? await benchBackup(config) : {}),
+  ...(!only || only.includes('register') ? await benchRegister(config) : {}),
 };
 await mkdir(new URL('./results/', new URL('../../bench/', import.meta.url)), { recursive: true });
 await writeFile(
