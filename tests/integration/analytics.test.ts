@@ -319,4 +319,38 @@ describe('analytics answers cache', () => {
     expect((await ask()).sourceRoi.map((r) => r.source)).toEqual(['SEO']);
     expect((await statements()) - again).toBeLessThanOrEqual(3);
   });
+
+  it('recomputes only the sections a change can move: a logged call leaves ROI and velocity cached', async () => {
+    const t = await createTenant(server.url);
+    const { leadId } = await lead(t, 'PPC', { contact: true, stages: ['APPOINTMENT_SET'] });
+    const cache = server.deps.analyticsCache;
+    const ask = async (selection: string) => {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+        body: JSON.stringify({ query: `{ analytics(range: { preset: LAST_7_DAYS }) { ${selection} } }` }),
+      });
+      const { data } = (await res.json()) as { data: { analytics: Record<string, unknown> } };
+      return data.analytics;
+    };
+    const computed = async (selection: string) => {
+      const before = cache.misses;
+      const answer = await ask(selection);
+      return { answer, computed: cache.misses - before };
+    };
+    const roiAndVelocity = 'sourceRoi { source appointments } velocity { contracts }';
+    expect((await computed(roiAndVelocity)).computed).toBe(2);
+    expect((await computed('funnel { step count }')).computed).toBe(1);
+
+    // A logged call (which also touches the lead's last-contact columns) moves the funnel, not ROI or velocity.
+    await t.api.LogActivity({ input: { leadId, type: 'CALL', outcome: 'again' } });
+    expect((await computed(roiAndVelocity)).computed).toBe(0);
+    expect((await computed('funnel { step count }')).computed).toBe(1);
+
+    // A new source for the lead moves ROI and velocity (their lead filter and facts), and the answer shows it.
+    await t.api.UpdateLead({ id: leadId, input: { source: 'SEO' } });
+    const after = await computed(roiAndVelocity);
+    expect(after.computed).toBe(2);
+    expect((after.answer.sourceRoi as { source: string }[]).map((r) => r.source)).toEqual(['SEO']);
+  });
 });

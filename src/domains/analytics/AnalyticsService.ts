@@ -7,6 +7,7 @@ import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 import { addDays } from '../tasks/calendar.js';
 import { activityCounts, leadFilter, viaLeadFacts, type Sql } from './filter-sql.js';
+import { sectionTables } from './section-tables.js';
 import { bucketOf, bucketsBetween, resolveRange, type Bucket, type RangePreset } from './range.js';
 import {
   DAY,
@@ -50,10 +51,11 @@ export class AnalyticsService {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
     // The organization's zone, its analytics version (AnalyticsCache) and — for ALL_TIME — its first day.
-    const [org] = await this.read<{ zone: string; version: string; earliest: string | null }[]>(
+    const [org] = await this.read<{ zone: string; version: Record<string, string> | null; earliest: string | null }[]>(
       `select o.time_zone as zone,
-              (select count(*) || ':' || coalesce(max(c.id), 0) from analytics_changes c
-                where c.organization_id = o.id) as version,
+              (select json_object_agg(k.kind, k.n || ':' || k.last)
+                 from (select c.kind, count(*) as n, max(c.id) as last from analytics_changes c
+                        where c.organization_id = o.id group by c.kind) k) as version,
               case when ?::boolean then
                 to_char(coalesce((select min(f.created_at) from analytics_lead_facts f where f.organization_id = o.id),
                                  o.created_at) at time zone o.time_zone, 'YYYY-MM-DD') end as earliest
@@ -71,7 +73,7 @@ export class AnalyticsService {
     };
     return {
       organizationId: actor.organizationId,
-      version: org!.version,
+      version: org!.version ?? {},
       range: resolved,
       filter: {
         sources: filter.sources?.length ? [...new Set(filter.sources)] : null,
@@ -127,10 +129,16 @@ export class AnalyticsService {
     return em.execute<T>(sql, params, { connectionType: await readConnection(em) });
   }
 
+  /**
+   * The answer cached for this section under its version: the versions of the kinds of change it
+   * reads (sectionTables), so a change elsewhere leaves it cached.
+   */
   private cached<T>(q: AnalyticsQuery, what: string[], compute: () => Promise<T>): Promise<T> {
     if (!q.version) return compute();
+    const versions = q.version;
+    const version = sectionTables(what)?.map((kind) => versions[kind] ?? '0') ?? versions;
     const { from, to, timeZone } = q.range;
-    const key = JSON.stringify([q.organizationId, q.version, what, from, to, timeZone, q.filter]);
+    const key = JSON.stringify([q.organizationId, version, what, from, to, timeZone, q.filter]);
     return this.scope.deps.analyticsCache.get(key, compute);
   }
 

@@ -18,8 +18,11 @@ export interface AnalyticsQuery {
   organizationId: string;
   range: ResolvedRange;
   filter: AnalyticsFilter;
-  /** The organization's analytics version when asked (AnalyticsCache); none: answers are not cached. */
-  version?: string;
+  /**
+   * The organization's analytics versions when asked, per kind of change (the table that changed:
+   * `count:last id` of its change rows); none: answers are not cached (AnalyticsCache).
+   */
+  version?: Record<string, string>;
 }
 
 export const FUNNEL_STEPS = [
