@@ -152,6 +152,9 @@ export class AutomationEngine {
     const error = failed.map((f) => `action ${f.index} (${f.type}): ${f.detail}`).join('; ') || null;
     const failures = status === AutomationRunStatus.FAILED ? rule.consecutiveFailures + 1 : 0;
     const disable = failures >= FAILURES_TO_DISABLE;
+    // Admins are told before the rule reads as off, so whoever sees it off finds the notification too;
+    // the key is the run's, so a retried job tells them once.
+    if (disable) await this.tellAdmins(rule, runId, error ?? '');
     await this.scope.em.execute(
       `with run as (update automation_runs set status = ?, actions = ?::jsonb, error = ?, updated_at = now()
                      where id = ?)
@@ -172,18 +175,15 @@ export class AutomationEngine {
       ],
     );
     rule.consecutiveFailures = failures;
-    if (disable) {
-      rule.enabled = false;
-      await this.tellAdmins(rule, error ?? '');
-    }
+    if (disable) rule.enabled = false;
   }
 
-  private async tellAdmins(rule: AutomationRule, error: string): Promise<void> {
+  private async tellAdmins(rule: AutomationRule, runId: string, error: string): Promise<void> {
     await new NotificationService(this.scope).notifyAdmins({
       kind: NotificationKind.AUTOMATION_DISABLED,
       title: `Automation rule "${rule.name}" was turned off`,
       body: `It failed ${FAILURES_TO_DISABLE} times in a row. Last error: ${error}`.slice(0, 2_000),
-      dedupeKey: `automation-disabled:${rule.id}:${Date.now()}`,
+      dedupeKey: `automation-disabled:${runId}`,
     });
   }
 
