@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { addMember, createTenant, gqlError, uniqueAddress, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer({ workers: false });
 const TZ = 'America/New_York';
+/** A statement as the database owner (what the analytics job runs, without waiting for it). */
+async function pgOwner(sql: string, params: unknown[]) {
+  const db = new pg.Client({ connectionString: server.config.databaseOwnerUrl });
+  await db.connect();
+  try {
+    await db.query(sql, params);
+  } finally {
+    await db.end();
+  }
+}
 const day = (offset = 0) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(Date.now() + offset * 86_400_000));
 
@@ -320,37 +331,82 @@ describe('analytics answers cache', () => {
     expect((await statements()) - again).toBeLessThanOrEqual(3);
   });
 
-  it('recomputes only the sections a change can move: a logged call leaves ROI and velocity cached', async () => {
+  it('recomputes only what a change moves: a repeat call the activity counts, a first contact the funnel', async () => {
     const t = await createTenant(server.url);
     const { leadId } = await lead(t, 'PPC', { contact: true, stages: ['APPOINTMENT_SET'] });
-    const cache = server.deps.analyticsCache;
-    const ask = async (selection: string) => {
+    const computed = async (selection: string) => {
+      const before = server.deps.analyticsCache.misses;
       const res = await fetch(server.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
         body: JSON.stringify({ query: `{ analytics(range: { preset: LAST_7_DAYS }) { ${selection} } }` }),
       });
-      const { data } = (await res.json()) as { data: { analytics: Record<string, unknown> } };
-      return data.analytics;
+      const { data } = (await res.json()) as { data: { analytics: Record<string, never> } };
+      return { answer: data.analytics, computed: server.deps.analyticsCache.misses - before };
     };
-    const computed = async (selection: string) => {
-      const before = cache.misses;
-      const answer = await ask(selection);
-      return { answer, computed: cache.misses - before };
-    };
-    const roiAndVelocity = 'sourceRoi { source appointments } velocity { contracts }';
-    expect((await computed(roiAndVelocity)).computed).toBe(2);
-    expect((await computed('funnel { step count }')).computed).toBe(1);
+    const dashboard =
+      'sourceRoi { source appointments } velocity { contracts } funnel { step count } ' +
+      'team { userId activitiesByType { type count } medianFirstResponseMinutes } ' +
+      'calls: series(metric: ACTIVITIES, bucket: DAY) { value } ' +
+      'contacted: series(metric: LEADS_CONTACTED, bucket: DAY) { value }';
+    const total = (points: { value: number }[]) => points.reduce((n, p) => n + p.value, 0);
+    // sourceRoi, velocity, funnel, five team parts, two series.
+    expect((await computed(dashboard)).computed).toBe(10);
 
-    // A logged call (which also touches the lead's last-contact columns) moves the funnel, not ROI or velocity.
+    // A repeat call to a contacted lead (which also touches its last-contact columns) moves only the
+    // activity counts: the team's and the series'.
     await t.api.LogActivity({ input: { leadId, type: 'CALL', outcome: 'again' } });
-    expect((await computed(roiAndVelocity)).computed).toBe(0);
-    expect((await computed('funnel { step count }')).computed).toBe(1);
+    const repeat = await computed(dashboard);
+    expect(repeat.computed).toBe(2);
+    expect(total(repeat.answer.calls)).toBe(2);
+
+    // Folding the activity deltas into the rollup changes no answer, and no version.
+    await pgOwner(`select analytics_compact($1)`, [t.organizationId]);
+    expect((await computed(dashboard)).computed).toBe(0);
+
+    // A new lead (and its property) moves every lead-based answer; its first contact moves the funnel and
+    // first-response times too, and the answers show it.
+    const fresh = await lead(t, 'PPC');
+    expect((await computed(dashboard)).computed).toBe(9);
+    await t.api.LogActivity({ input: { leadId: fresh.leadId, type: 'CALL', outcome: 'first' } });
+    const first = await computed(dashboard);
+    expect(first.computed).toBe(5);
+    expect((first.answer.funnel as { step: string; count: number }[]).find((s) => s.step === 'CONTACTED')!.count).toBe(
+      2,
+    );
+    expect(total(first.answer.contacted)).toBe(2);
 
     // A new source for the lead moves ROI and velocity (their lead filter and facts), and the answer shows it.
     await t.api.UpdateLead({ id: leadId, input: { source: 'SEO' } });
-    const after = await computed(roiAndVelocity);
+    const after = await computed('sourceRoi { source appointments } velocity { contracts }');
     expect(after.computed).toBe(2);
-    expect((after.answer.sourceRoi as { source: string }[]).map((r) => r.source)).toEqual(['SEO']);
+    expect((after.answer.sourceRoi as { source: string }[]).map((r) => r.source)).toEqual(['PPC', 'SEO']);
+  });
+
+  it('serves stuck deals from memory only until the next open deal crosses the threshold', async () => {
+    const t = await createTenant(server.url);
+    // One finished visit of about 1.5 s sets the threshold (its 90th percentile); a second deal then sits there.
+    const done = await lead(t, 'PPC', { stages: ['OFFER_MADE'] });
+    await new Promise((r) => setTimeout(r, 1_500));
+    await t.api.MoveDeal({ id: done.dealId!, stage: 'NEGOTIATION' as never });
+    const open = await lead(t, 'PPC', { stages: ['OFFER_MADE'] });
+    const ask = async () => {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+        body: JSON.stringify({
+          query: '{ analytics(range: { preset: LAST_7_DAYS }) { stuckDeals(stage: OFFER_MADE) { deals { id } } } }',
+        }),
+      });
+      const { data } = (await res.json()) as { data: { analytics: { stuckDeals: { deals: { id: string }[] } } } };
+      return data.analytics.stuckDeals.deals.map((d) => d.id);
+    };
+    expect(await ask()).toEqual([]);
+    const before = server.deps.analyticsCache.misses;
+    expect(await ask()).toEqual([]); // nothing changed, nothing crossed: from memory
+    expect(server.deps.analyticsCache.misses).toBe(before);
+    // Nothing changes in the organization, but the open deal passes the threshold as time goes by.
+    await new Promise((r) => setTimeout(r, 1_800));
+    expect(await ask()).toEqual([open.dealId]);
   });
 });

@@ -31,6 +31,8 @@ export * from './definitions.js';
 
 const CAMPAIGN_COUNTS = ['sent', 'delivered', 'opened', 'clicked', 'replied', 'optedOut', 'bounced'] as const;
 /** The forecast's cache key has no range (it is of the pipeline now). */
+/** The most stuck deals listed. */
+const STUCK_LIMIT = 200;
 const FORECAST_RANGE = { from: '', to: '', timeZone: '', start: new Date(0), end: new Date(0) };
 /** One campaign's counts for the messages sent on one local day. */
 export type CampaignDay = { day: string } & Record<(typeof CAMPAIGN_COUNTS)[number], number>;
@@ -54,7 +56,7 @@ export class AnalyticsService {
     const [org] = await this.read<{ zone: string; version: Record<string, string> | null; earliest: string | null }[]>(
       `select o.time_zone as zone,
               (select json_object_agg(k.kind, k.n || ':' || k.last)
-                 from (select c.kind, count(*) as n, max(c.id) as last from analytics_changes c
+                 from (select c.kind, sum(c.weight) as n, max(c.id) as last from analytics_changes c
                         where c.organization_id = o.id group by c.kind) k) as version,
               case when ?::boolean then
                 to_char(coalesce((select min(f.created_at) from analytics_lead_facts f where f.organization_id = o.id),
@@ -101,11 +103,8 @@ export class AnalyticsService {
   velocity(q: AnalyticsQuery) {
     return this.cached(q, ['velocity'], () => this.velocityNow(q));
   }
-  /** An AGENT's team section is theirs alone, so it is cached per agent. */
   team(q: AnalyticsQuery) {
-    const actor = requireActor(this.scope);
-    const who = actor.role === Role.AGENT ? actor.id : 'all';
-    return this.cached(q, ['team', who], () => this.teamNow(q));
+    return this.teamNow(q);
   }
   campaignPerformance(q: AnalyticsQuery) {
     return this.cached(q, ['campaignPerformance'], () => this.campaignPerformanceNow(q));
@@ -133,13 +132,18 @@ export class AnalyticsService {
    * The answer cached for this section under its version: the versions of the kinds of change it
    * reads (sectionTables), so a change elsewhere leaves it cached.
    */
-  private cached<T>(q: AnalyticsQuery, what: string[], compute: () => Promise<T>): Promise<T> {
+  private cached<T>(
+    q: AnalyticsQuery,
+    what: string[],
+    compute: () => Promise<T>,
+    validUntil?: (value: T) => number,
+  ): Promise<T> {
     if (!q.version) return compute();
     const versions = q.version;
     const version = sectionTables(what)?.map((kind) => versions[kind] ?? '0') ?? versions;
     const { from, to, timeZone } = q.range;
     const key = JSON.stringify([q.organizationId, version, what, from, to, timeZone, q.filter]);
-    return this.scope.deps.analyticsCache.get(key, compute);
+    return this.scope.deps.analyticsCache.get(key, compute, validUntil);
   }
 
   /**
@@ -269,25 +273,52 @@ export class AnalyticsService {
 
   /**
    * Open deals sitting in `stage` longer than the given percentile (default 90) of the days deals
-   * spent there in the range — longest first. None when the range has no finished visit to compare.
+   * spent there in the range — longest first, at most 200. None when the range has no finished
+   * visit to compare. Cached like a section, and also only until the next open deal of the stage
+   * crosses the threshold (the clock moves the answer too): with 200 listed, later crossers would
+   * sort after them, so the list holds until a deal changes.
    */
   async stuckDeals(q: AnalyticsQuery, stage: DealStage, olderThanPercentile: number) {
     const pct = v.intRange(olderThanPercentile, 'olderThanPercentile', 1, 99)!;
     if (stage === DealStage.CLOSED_WON || stage === DealStage.CLOSED_LOST)
       throw new ValidationError('A closed stage has no stuck deals', 'stage');
-    // The threshold is of the range's finished visits (cached); which deals exceed it depends on the clock.
+    const { until: _, ...answer } = await this.cached(
+      q,
+      ['stuckDeals', stage, String(pct)],
+      () => this.stuckDealsNow(q, stage, pct),
+      (a) => a.until,
+    );
+    return answer;
+  }
+
+  private async stuckDealsNow(q: AnalyticsQuery, stage: DealStage, pct: number) {
+    const { em } = this.scope;
+    // The threshold is of the range's finished visits (cached under its own version).
     const threshold = await this.cached(
       q,
       ['stuckThreshold', stage, String(pct)],
       async () => (await this.stageDurationsNow(q, [stage], pct))[0]!.percentileDays,
     );
-    if (threshold == null) return { thresholdDays: null, deals: [] as Deal[] };
-    const deals = await this.scope.em.find(
-      Deal,
-      { stage, stageChangedAt: { $lt: new Date(Date.now() - threshold * DAY) } },
-      { orderBy: { stageChangedAt: 'asc', id: 'asc' }, limit: 200 },
-    );
-    return { thresholdDays: round(threshold), deals };
+    if (threshold == null) return { thresholdDays: null, deals: [] as Deal[], until: Infinity };
+    const cutoff = new Date(Date.now() - threshold * DAY);
+    const [deals, [next]] = await Promise.all([
+      em.find(
+        Deal,
+        { stage, stageChangedAt: { $lt: cutoff } },
+        { orderBy: { stageChangedAt: 'asc', id: 'asc' }, limit: STUCK_LIMIT, disableIdentityMap: true },
+      ),
+      em.execute<{ next: string | null }[]>(
+        `select extract(epoch from min(stage_changed_at)) * 1000 as next from deals
+          where organization_id = ? and stage = ? and stage_changed_at >= ?`,
+        [q.organizationId, stage, cutoff],
+      ),
+    ]);
+    const crossing = next?.next == null ? Infinity : Number(next.next) + threshold * DAY;
+    return {
+      thresholdDays: round(threshold),
+      deals,
+      until: deals.length === STUCK_LIMIT ? Infinity : crossing,
+    };
   }
 
   /**
@@ -418,34 +449,46 @@ export class AnalyticsService {
    */
   private async teamNow(q: AnalyticsQuery) {
     const actor = requireActor(this.scope);
-    const { em } = this.scope;
     const onlyMe = actor.role === Role.AGENT ? actor.id : null;
     const w = leadFilter(q, 'f');
     const moves = viaLeadFacts(q, 'v');
     const activities = activityCounts(q);
-    const [users, leads, activityRows, moveRows, deals] = await Promise.all([
-      em.find(User, onlyMe ? { id: onlyMe } : {}, { orderBy: { name: 'asc', id: 'asc' } }),
-      this.read<{ user_id: string; leads: string; median: number | null }[]>(
-        `select f.assigned_user_id as user_id, count(*) as leads,
-                percentile_cont(0.5) within group (order by f.first_response_minutes) as median
-           from analytics_lead_facts f
-          where f.created_at >= ? and f.created_at < ? and f.assigned_user_id is not null and ${w.sql}
-          group by f.assigned_user_id`,
-        [q.range.start, q.range.end, ...w.params],
+    // Each part is cached under the kinds of change it reads (section-tables.ts): a logged call
+    // recomputes the activity counts alone.
+    const [everyone, leads, activityRows, moveRows, deals] = await Promise.all([
+      this.cached(q, ['teamUsers'], async () =>
+        (await this.scope.em.find(User, {}, { orderBy: { name: 'asc', id: 'asc' }, disableIdentityMap: true })).map(
+          (u) => u.id,
+        ),
       ),
-      this.read<{ user_id: string; type: string; n: string }[]>(
-        `select user_id, type::text as type, sum(n) as n from (${activities.sql}) x
-          where user_id is not null group by user_id, type`,
-        activities.params,
+      this.cached(q, ['teamLeads'], () =>
+        this.read<{ user_id: string; leads: string; median: number | null }[]>(
+          `select f.assigned_user_id as user_id, count(*) as leads,
+                  percentile_cont(0.5) within group (order by f.first_response_minutes) as median
+             from analytics_lead_facts f
+            where f.created_at >= ? and f.created_at < ? and f.assigned_user_id is not null and ${w.sql}
+            group by f.assigned_user_id`,
+          [q.range.start, q.range.end, ...w.params],
+        ),
       ),
-      this.read<{ user_id: string; n: string }[]>(
-        `select v.by_user_id as user_id, count(*) as n from analytics_stage_visits v ${moves.join}
-          where v.moved and v.by_user_id is not null and v.entered_at >= ? and v.entered_at < ? and ${moves.where.sql}
-          group by v.by_user_id`,
-        [q.range.start, q.range.end, ...moves.where.params],
+      this.cached(q, ['teamActivities'], () =>
+        this.read<{ user_id: string; type: string; n: string }[]>(
+          `select user_id, type::text as type, sum(n) as n from (${activities.sql}) x
+            where user_id is not null group by user_id, type`,
+          activities.params,
+        ),
       ),
-      this.teamDeals(q),
+      this.cached(q, ['teamMoves'], () =>
+        this.read<{ user_id: string; n: string }[]>(
+          `select v.by_user_id as user_id, count(*) as n from analytics_stage_visits v ${moves.join}
+            where v.moved and v.by_user_id is not null and v.entered_at >= ? and v.entered_at < ? and ${moves.where.sql}
+            group by v.by_user_id`,
+          [q.range.start, q.range.end, ...moves.where.params],
+        ),
+      ),
+      this.cached(q, ['teamDeals'], () => this.teamDeals(q)),
     ]);
+    const users = everyone.filter((id) => !onlyMe || id === onlyMe).map((id) => ({ id }));
     return users.map((u) => {
       const mine = leads.find((l) => l.user_id === u.id);
       const d = deals.find((x) => x.user_id === u.id);

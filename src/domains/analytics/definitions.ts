@@ -20,7 +20,7 @@ export interface AnalyticsQuery {
   filter: AnalyticsFilter;
   /**
    * The organization's analytics versions when asked, per kind of change (the table that changed:
-   * `count:last id` of its change rows); none: answers are not cached (AnalyticsCache).
+   * `total weight:last id` of its change rows); none: answers are not cached (AnalyticsCache).
    */
   version?: Record<string, string>;
 }

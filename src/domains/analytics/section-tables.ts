@@ -1,25 +1,35 @@
 /**
  * Which kinds of change (analytics_changes.kind: the table that changed) can move each cached
- * section, from the tables and facts its SQL reads. A section's cached answer is kept across
- * changes of other kinds. Changes recorded before kinds existed ('') and time-zone changes
- * ('organizations') move every section.
+ * answer, from the tables and facts its SQL reads. An answer is kept across changes of other kinds.
+ * Changes recorded before kinds existed ('') and time-zone changes ('organizations') move every
+ * answer.
  *
- * Lead facts come from leads, activities (first contact, first response) and deals with their
- * stage history; deal facts and stage visits from deals, their stage history and underwritings
- * (revenue); every lead filter reads leads, properties (tags) and campaign recipients (campaigns).
+ * Lead facts (analytics_lead_facts) are a kind of their own, recorded only when a lead's facts
+ * really change: a call to a lead already contacted moves the activity counts, not the funnel.
+ * Answers that read a lead's first contact or first response depend on that kind; the rest of a
+ * lead's facts move only with its own columns ('leads') or its deals. Deal facts and stage visits
+ * come from deals, their stage history and underwritings (revenue); every lead filter reads leads,
+ * properties (tags) and campaign recipients (campaigns). The team section is cached in parts, each
+ * under its own kinds.
  */
 const EVERYTHING = ['', 'organizations'];
 const FILTER = ['leads', 'properties', 'campaign_recipients'];
+const FACTS = 'analytics_lead_facts';
 const DEALS = ['deals', 'deal_stage_changes', 'underwritings'];
 
 const SECTIONS: Record<string, string[]> = {
-  funnel: [...FILTER, 'activities', ...DEALS],
-  funnelBy: [...FILTER, 'activities', ...DEALS],
+  funnel: [...FILTER, FACTS],
+  funnelBy: [...FILTER, FACTS],
   sourceRoi: [...FILTER, ...DEALS, 'marketing_spend'],
   stageDurations: [...FILTER, ...DEALS],
   stuckThreshold: [...FILTER, ...DEALS],
+  stuckDeals: [...FILTER, ...DEALS],
   velocity: [...FILTER, ...DEALS],
-  team: [...FILTER, 'activities', ...DEALS, 'users'],
+  teamUsers: ['users'],
+  teamLeads: [...FILTER, FACTS],
+  teamActivities: [...FILTER, 'activities'],
+  teamMoves: [...FILTER, ...DEALS],
+  teamDeals: [...FILTER, ...DEALS],
   campaignPerformance: [...FILTER],
   revenue: [...FILTER, ...DEALS],
   forecast: [...DEALS],
@@ -27,8 +37,8 @@ const SECTIONS: Record<string, string[]> = {
 
 const SERIES: Record<string, string[]> = {
   SPEND: ['marketing_spend'],
-  LEADS_CREATED: [...FILTER, ...DEALS],
-  LEADS_CONTACTED: [...FILTER, 'activities', ...DEALS],
+  LEADS_CREATED: [...FILTER],
+  LEADS_CONTACTED: [...FILTER, FACTS],
   ACTIVITIES: [...FILTER, 'activities'],
 };
 
