@@ -30,6 +30,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     fileParallelism: true,
+    // The in-process servers run under the same async context implementation as `npm start`.
+    execArgv: ['--experimental-async-context-frame'],
     maxWorkers: 3, // the files are mostly waiting on Postgres, Redis and sockets: three overlap well on two cores
   },
 });

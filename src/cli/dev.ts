@@ -25,7 +25,14 @@ const children = [
   ),
   spawn(
     node,
-    ['--watch', '--env-file-if-exists=.env', '--max-semi-space-size=64', 'dist/src/main.js', ...process.argv.slice(2)],
+    [
+      '--watch',
+      '--env-file-if-exists=.env',
+      '--max-semi-space-size=64',
+      '--experimental-async-context-frame',
+      'dist/src/main.js',
+      ...process.argv.slice(2),
+    ],
     { cwd: root, stdio: 'inherit' },
   ),
   spawn(node, [join(root, 'node_modules/vite/bin/vite.js'), '--config', 'web/vite.config.ts', '--host', '127.0.0.1'], {

@@ -7,6 +7,8 @@ import type { StorageConfig } from '../../src/platform/storage/ObjectStorage.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const NODE = join(ROOT, 'node_modules/.bin/node');
+/** The flags `npm start`, `npm run api` and `npm run worker` give Node (package.json). */
+export const NODE_FLAGS = ['--max-semi-space-size=64', '--experimental-async-context-frame'];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -70,7 +72,7 @@ export async function startApiProcess(
   env: Record<string, string> = {},
 ): Promise<ApiProcess> {
   ensureBuilt();
-  const child = spawn(NODE, [join(ROOT, 'dist/src/main.js'), ...args], {
+  const child = spawn(NODE, [...NODE_FLAGS, join(ROOT, 'dist/src/main.js'), ...args], {
     cwd: ROOT,
     env: childEnv(config, { PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,7 +118,7 @@ export async function startApiProcess(
  */
 export async function startWorkerProcess(config: Config, env: Record<string, string> = {}): Promise<ChildProcess> {
   ensureBuilt();
-  const child = spawn(NODE, [join(ROOT, 'dist/workers/main.js')], {
+  const child = spawn(NODE, [...NODE_FLAGS, join(ROOT, 'dist/workers/main.js')], {
     cwd: ROOT,
     env: childEnv(config, env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureBuilt, startApiProcess } from '../helpers/process.js';
+import { ensureBuilt, NODE_FLAGS, startApiProcess } from '../helpers/process.js';
 import { freePort, startOwnRedis } from '../helpers/redis-server.js';
 import { testConfig } from '../helpers/env.js';
 import { createTenant, waitFor } from '../helpers/gql.js';
@@ -13,7 +13,7 @@ describe('Redis unreachable', () => {
     ensureBuilt();
     const port = await freePort();
     const config = testConfig();
-    const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'dist/src/main.js')], {
+    const child = spawn(join(ROOT, 'node_modules/.bin/node'), [...NODE_FLAGS, join(ROOT, 'dist/src/main.js')], {
       cwd: ROOT,
       env: {
         ...process.env,
