@@ -26,3 +26,11 @@ export function columnsOf(meta: EntityMetadata): { name: string; column: string 
     .filter((p) => p.persist !== false && p.fieldNames?.length === 1)
     .map((p) => ({ name: p.name as string, column: p.fieldNames[0]! }));
 }
+
+/** `"column" as "property", …` for every persisted column: a SELECT or RETURNING list that reads a snapshot. */
+export function selectList(meta: EntityMetadata, table?: string): string {
+  const prefix = table ? `${table}.` : '';
+  return columnsOf(meta)
+    .map((c) => `${prefix}"${c.column}" as "${c.name}"`)
+    .join(', ');
+}

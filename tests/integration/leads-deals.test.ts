@@ -73,6 +73,12 @@ describe('leads and activities', () => {
     expect((await gqlError(t.api.LogActivity({ input: { leadId: randomUUID(), type: 'NOTE' } }))).code).toBe(
       'NOT_FOUND',
     );
+    // Another organization cannot write on this lead's timeline, nor learn that it exists.
+    const other = await createTenant(server.url);
+    expect((await gqlError(other.api.LogActivity({ input: { leadId: lead.id, type: 'NOTE' } }))).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await t.api.Lead({ id: lead.id })).lead.activities).toHaveLength(2);
   });
 });
 
@@ -111,7 +117,14 @@ describe('deals and the pipeline', () => {
     expect(still).toMatchObject({ stage: 'CLOSED_LOST', lostReason: 'Listed with an agent' });
     expect(still.stageHistory).toHaveLength(2);
     const { moveDeal } = await owner.api.MoveDeal({ id: deal.id, stage: 'NEGOTIATION', note: 'Seller came back' });
-    expect(moveDeal.stage).toBe('NEGOTIATION');
+    expect(moveDeal).toMatchObject({ stage: 'NEGOTIATION', lostReason: 'Listed with an agent' });
+    // Lost again without a note: the reason on file is enough.
+    expect((await owner.api.MoveDeal({ id: deal.id, stage: 'CLOSED_LOST' })).moveDeal.stage).toBe('CLOSED_LOST');
+    // Another organization's owner cannot move it, nor learn it exists; nothing is written.
+    const other = await createTenant(server.url);
+    expect((await gqlError(other.api.MoveDeal({ id: deal.id, stage: 'NEW', note: 'x' }))).code).toBe('NOT_FOUND');
+    expect((await gqlError(other.api.MoveDeal({ id: 'not-a-uuid', stage: 'NEW' }))).code).toBe('NOT_FOUND');
+    expect((await owner.api.Deal({ id: deal.id })).deal.stageHistory).toHaveLength(4);
   });
 
   it('concurrent moves of one deal take turns: history stays a chain', async () => {

@@ -1,13 +1,15 @@
-import { LockMode } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Deal, DealStageChange, Lead, Property } from '../../../entities/index.js';
+import { selectList, snapshotMapper } from '../../../entities/snapshot.js';
 import type { DealFilter, DealOrderColumn, StageTotal } from '../../../entities/DealRepository.js';
 import { CLOSED_STAGES, DealStage, NotificationKind, Role } from '../../../entities/enums.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
-import { ForbiddenError, ValidationError } from '../../platform/errors/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
-import { activeMember, findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+import { activeMember, findOrNotFound, isUuid, requireActor, type ServiceScope } from '../scope.js';
 
 export interface DealFields {
   title?: string | null;
@@ -102,32 +104,9 @@ export class DealService {
    */
   async move(id: string, stage: DealStage, note?: string | null): Promise<Deal> {
     const actor = requireActor(this.scope);
-    const cleanNote = v.optionalText(note, 'note', 2000);
-    // The row lock makes concurrent moves of one deal take turns, so history never skips a stage.
-    const { deal, from } = await this.scope.em.transactional(async (tem) => {
-      const deal = await findOrNotFound(tem, Deal, id, 'Deal', { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const from = deal.stage;
-      if (from === stage) throw new ValidationError(`The deal is already in ${stage}`, 'stage');
-      if (CLOSED_STAGES.has(from) && actor.role !== Role.OWNER && actor.role !== Role.ADMIN) {
-        throw new ForbiddenError(`Only an OWNER or ADMIN can move a deal out of ${from}`);
-      }
-      if (stage === DealStage.CLOSED_LOST) {
-        deal.lostReason = cleanNote ?? deal.lostReason;
-        if (!deal.lostReason) throw new ValidationError('Moving a deal to CLOSED_LOST needs a note saying why', 'note');
-      }
-      const now = new Date();
-      deal.stage = stage;
-      deal.stageChangedAt = now;
-      tem.create(DealStageChange, {
-        dealId: deal.id,
-        fromStage: from,
-        toStage: stage,
-        at: now,
-        byUserId: actor.id,
-        note: cleanNote,
-      });
-      return { deal, from };
-    });
+    const cleanNote = v.optionalText(note, 'note', 2000) ?? null;
+    if (!isUuid(id)) throw new NotFoundError('Deal', id);
+    const { deal, from } = await this.moveRow(id.toLowerCase(), stage, cleanNote);
     publishPipelineEvent(this.scope, actor.organizationId, PipelineEventType.DEAL_MOVED, {
       dealId: deal.id,
       fromStage: from,
@@ -143,6 +122,57 @@ export class DealService {
       actorUserId: actor.id,
     });
     return deal;
+  }
+
+  /**
+   * The move as one statement (the hottest write path, without the unit of work): the deal is
+   * locked, so concurrent moves of one deal take turns and history never skips a stage; it is
+   * updated and its stage change appended only when the move is allowed. When it is not, the
+   * deal's current stage and lost reason say why, checked in the order the rules are documented.
+   */
+  private async moveRow(id: string, stage: DealStage, note: string | null): Promise<{ deal: Deal; from: DealStage }> {
+    const actor = requireActor(this.scope);
+    const { em } = this.scope;
+    const st = moveStatement(em);
+    const now = new Date();
+    const mayReopen = actor.role === Role.OWNER || actor.role === Role.ADMIN;
+    const [row] = await em.execute<Record<string, unknown>[]>(st.sql, [
+      id,
+      actor.organizationId,
+      stage,
+      now,
+      now,
+      stage,
+      note,
+      stage,
+      mayReopen,
+      stage,
+      note,
+      randomUUID(),
+      actor.organizationId,
+      stage,
+      now,
+      actor.id,
+      note,
+      now,
+      now,
+    ]);
+    if (!row) throw new NotFoundError('Deal', id);
+    const from = row['old.stage'] as DealStage;
+    const lostReason = row['old.lostReason'] as string | null;
+    delete row['old.stage'];
+    delete row['old.lostReason'];
+    if (row.id == null) {
+      if (from === stage) throw new ValidationError(`The deal is already in ${stage}`, 'stage');
+      if (CLOSED_STAGES.has(from) && !mayReopen) {
+        throw new ForbiddenError(`Only an OWNER or ADMIN can move a deal out of ${from}`);
+      }
+      if (stage === DealStage.CLOSED_LOST && !(note ?? lostReason)) {
+        throw new ValidationError('Moving a deal to CLOSED_LOST needs a note saying why', 'note');
+      }
+      throw new Error(`moveDeal refused ${id} for no known reason`);
+    }
+    return { deal: st.toSnapshots([row])[0]!, from };
   }
 
   /** DEAL_ASSIGNED to the deal's (new) assignee, unless they assigned it to themselves. */
@@ -173,4 +203,30 @@ export class DealService {
           : (await activeMember(this.scope.em, i.assignedUserId, 'input.assignedUserId')).id;
     }
   }
+}
+
+let moveSql: { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => Deal[] } | undefined;
+/** moveDeal's statement, derived from the entities' metadata once per process. */
+function moveStatement(em: EntityManager) {
+  if (moveSql) return moveSql;
+  const meta = em.getMetadata().find(Deal)!;
+  const closed = [...CLOSED_STAGES].map((c) => `'${c}'`).join(', ');
+  moveSql = {
+    sql: `with old as (select id, stage, lost_reason from deals where id = ? and organization_id = ? for update),
+               upd as (update deals d set stage = ?::deal_stage, stage_changed_at = ?, updated_at = ?,
+                              lost_reason = case when ?::deal_stage = 'CLOSED_LOST' then coalesce(?, d.lost_reason)
+                                                 else d.lost_reason end
+                         from old
+                        where d.id = old.id and old.stage <> ?::deal_stage
+                          and (old.stage not in (${closed}) or ?::boolean)
+                          and (?::deal_stage <> 'CLOSED_LOST' or coalesce(?, old.lost_reason) is not null)
+                       returning ${selectList(meta, 'd')}),
+               ins as (insert into deal_stage_changes (id, organization_id, deal_id, from_stage, to_stage, at,
+                                                       by_user_id, note, created_at, updated_at)
+                       select ?, ?, upd.id, old.stage, ?::deal_stage, ?, ?, ?, ?, ? from upd cross join old)
+          select old.stage as "old.stage", old.lost_reason as "old.lostReason", upd.*
+            from old left join upd on true`,
+    toSnapshots: snapshotMapper<Deal>(meta, em.getPlatform()),
+  };
+  return moveSql;
 }

@@ -1,12 +1,12 @@
-import { Lead, Property } from '../../../entities/index.js';
+import { Lead } from '../../../entities/index.js';
 import { NotificationKind, type LeadSource, type LeadStatus } from '../../../entities/enums.js';
 import type { LeadFilter, LeadOrderColumn } from '../../../entities/LeadRepository.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
-import { ValidationError } from '../../platform/errors/index.js';
+import { NotFoundError, ValidationError } from '../../platform/errors/index.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
-import { activeMember, findOrNotFound, requireActor, type ServiceScope } from '../scope.js';
+import { activeMember, findOrNotFound, isUuid, requireActor, type ServiceScope } from '../scope.js';
 
 export interface LeadFields {
   firstName?: string | null;
@@ -44,7 +44,8 @@ export class LeadService {
     const lead = new Lead();
     lead.organizationId = actor.organizationId;
     await this.apply(lead, input);
-    await this.scope.em.persist(lead).flush();
+    // One INSERT, without the unit of work (nothing else is changed) and its BEGIN/COMMIT.
+    await this.scope.em.insert(lead);
     await this.announceCreated(lead);
     return lead;
   }
@@ -92,6 +93,19 @@ export class LeadService {
     });
   }
 
+  /** The property a lead is for, in the caller's organization (its id and score), or NOT_FOUND. */
+  private async propertyOf(id: string): Promise<{ id: string; score: number | null }> {
+    const actor = requireActor(this.scope);
+    const [row] = isUuid(id)
+      ? await this.scope.em.execute<{ id: string; score: number | null }[]>(
+          'select id, score from properties where id = ? and organization_id = ?',
+          [id.toLowerCase(), actor.organizationId],
+        )
+      : [];
+    if (!row) throw new NotFoundError('Property', id);
+    return row;
+  }
+
   private async apply(lead: Lead, i: LeadFields): Promise<void> {
     if (i.firstName != null) lead.firstName = v.requiredText(i.firstName, 'input.firstName', 100);
     if (i.lastName != null) lead.lastName = v.requiredText(i.lastName, 'input.lastName', 100);
@@ -103,10 +117,9 @@ export class LeadService {
     if (i.status != null) lead.status = i.status;
     if (i.motivation !== undefined) lead.motivation = v.optionalText(i.motivation, 'input.motivation', 5000);
     if (i.propertyId !== undefined) {
-      const property =
-        i.propertyId == null ? null : await findOrNotFound(this.scope.em, Property, i.propertyId, 'Property');
+      const property = i.propertyId == null ? null : await this.propertyOf(i.propertyId);
       lead.propertyId = property?.id;
-      lead.score = property?.score; // the leads_copy_score trigger stores the same
+      lead.score = property?.score ?? undefined; // the leads_copy_score trigger stores the same
     }
     if (i.assignedUserId !== undefined) {
       lead.assignedUserId =

@@ -13,7 +13,7 @@ import {
   Underwriting,
   User,
 } from '../../../entities/index.js';
-import { columnsOf, snapshotMapper } from '../../../entities/snapshot.js';
+import { columnsOf, selectList, snapshotMapper } from '../../../entities/snapshot.js';
 import { isUuid } from '../validate.js';
 
 type Ctor<T> = new (...args: never[]) => T;
@@ -56,7 +56,7 @@ function statementFor<T extends object>(
     const column = (prop: string) => `"${columns.find((c) => c.name === prop)!.column}"`;
     st = {
       sql:
-        `select ${columns.map((c) => `"${c.column}" as "${c.name}"`).join(', ')} from "${meta.tableName}"` +
+        `select ${selectList(meta)} from "${meta.tableName}"` +
         ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
         ` order by ${Object.entries(orderBy)
           .map(([k, dir]) => `${column(k)} ${dir}`)
