@@ -6,7 +6,7 @@ import { Topics } from '../../platform/pubsub.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 import { addDays } from '../tasks/calendar.js';
-import { activityCounts, leadFilter, viaLeadFacts, type Sql } from './filter-sql.js';
+import { activityCounts, filtered, leadFilter, viaLeadFacts, type Sql } from './filter-sql.js';
 import { sectionTables } from './section-tables.js';
 import { bucketOf, bucketsBetween, resolveRange, type Bucket, type RangePreset } from './range.js';
 import {
@@ -140,7 +140,7 @@ export class AnalyticsService {
   ): Promise<T> {
     if (!q.version) return compute();
     const versions = q.version;
-    const version = sectionTables(what)?.map((kind) => versions[kind] ?? '0') ?? versions;
+    const version = sectionTables(what, filtered(q))?.map((kind) => versions[kind] ?? '0') ?? versions;
     const { from, to, timeZone } = q.range;
     const key = JSON.stringify([q.organizationId, version, what, from, to, timeZone, q.filter]);
     return this.scope.deps.analyticsCache.get(key, compute, validUntil);

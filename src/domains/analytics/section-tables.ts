@@ -6,45 +6,52 @@
  *
  * Lead facts (analytics_lead_facts) are a kind of their own, recorded only when a lead's facts
  * really change: a call to a lead already contacted moves the activity counts, not the funnel.
- * Answers that read a lead's first contact or first response depend on that kind; the rest of a
- * lead's facts move only with its own columns ('leads') or its deals. Deal facts and stage visits
- * come from deals, their stage history and underwritings (revenue); every lead filter reads leads,
- * properties (tags) and campaign recipients (campaigns). The team section is cached in parts, each
- * under its own kinds.
+ * Deal facts and stage visits come from deals, their stage history and underwritings (revenue).
+ *
+ * A lead filter reads leads, properties (tags) and campaign recipients (campaigns). Many answers
+ * read leads only to apply a filter (FILTERED below): unfiltered, a new or edited lead leaves them
+ * cached. Others read leads themselves: the lead counts of source ROI, the lead's creation date in
+ * velocity. The team section is cached in parts, each under its own kinds.
  */
 const EVERYTHING = ['', 'organizations'];
 const FILTER = ['leads', 'properties', 'campaign_recipients'];
+/** Stands for FILTER when the request filters leads, for nothing when it does not. */
+const FILTERED = 'filter';
 const FACTS = 'analytics_lead_facts';
 const DEALS = ['deals', 'deal_stage_changes', 'underwritings'];
 
 const SECTIONS: Record<string, string[]> = {
-  funnel: [...FILTER, FACTS],
-  funnelBy: [...FILTER, FACTS],
+  funnel: [FILTERED, FACTS],
+  funnelBy: [FILTERED, FACTS],
   sourceRoi: [...FILTER, ...DEALS, 'marketing_spend'],
-  stageDurations: [...FILTER, ...DEALS],
-  stuckThreshold: [...FILTER, ...DEALS],
-  stuckDeals: [...FILTER, ...DEALS],
+  stageDurations: [FILTERED, ...DEALS],
+  stuckThreshold: [FILTERED, ...DEALS],
+  stuckDeals: [FILTERED, ...DEALS],
   velocity: [...FILTER, ...DEALS],
   teamUsers: ['users'],
   teamLeads: [...FILTER, FACTS],
-  teamActivities: [...FILTER, 'activities'],
-  teamMoves: [...FILTER, ...DEALS],
-  teamDeals: [...FILTER, ...DEALS],
-  campaignPerformance: [...FILTER],
-  revenue: [...FILTER, ...DEALS],
+  teamActivities: [FILTERED, 'activities'],
+  teamMoves: [FILTERED, ...DEALS],
+  teamDeals: [FILTERED, ...DEALS],
+  campaignPerformance: [FILTERED, 'campaign_recipients'],
+  revenue: [FILTERED, ...DEALS],
   forecast: [...DEALS],
 };
 
 const SERIES: Record<string, string[]> = {
   SPEND: ['marketing_spend'],
   LEADS_CREATED: [...FILTER],
-  LEADS_CONTACTED: [...FILTER, FACTS],
-  ACTIVITIES: [...FILTER, 'activities'],
+  LEADS_CONTACTED: [FILTERED, FACTS],
+  ACTIVITIES: [FILTERED, 'activities'],
 };
 
-/** The kinds of change a cached answer (`what`: the section and its arguments) depends on; null: every kind. */
-export function sectionTables(what: string[]): string[] | null {
+/**
+ * The kinds of change a cached answer (`what`: the section and its arguments) depends on, for a
+ * request that filters leads or not; null: every kind.
+ */
+export function sectionTables(what: string[], filtered: boolean): string[] | null {
   const [section, arg] = what;
-  const tables = section === 'series' ? (SERIES[arg!] ?? [...FILTER, ...DEALS]) : SECTIONS[section!];
-  return tables ? [...EVERYTHING, ...tables] : null;
+  const tables = section === 'series' ? (SERIES[arg!] ?? [FILTERED, ...DEALS]) : SECTIONS[section!];
+  if (!tables) return null;
+  return [...EVERYTHING, ...tables.flatMap((kind) => (kind !== FILTERED ? [kind] : filtered ? FILTER : []))];
 }
