@@ -11,13 +11,14 @@ import type { Context } from '../../src/platform/context.js';
 import { pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { DealConnection, dealOrder, DealsArgs } from './DealArgs.js';
 import { CreateDealInput, DealInput } from './DealInput.js';
+import { oneOrNotFound } from '../common/one.js';
 
 @Resolver(() => Deal)
 export class DealResolver {
   @Authorized()
   @Query(() => Deal)
   deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Deal> {
-    return ctx.services.deals.get(id);
+    return oneOrNotFound(ctx.loaders.deal, id, 'Deal');
   }
 
   @Authorized()

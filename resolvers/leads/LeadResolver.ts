@@ -11,13 +11,14 @@ import { ValidationError } from '../../src/platform/errors/index.js';
 import { pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { LeadConnection, leadOrder, LeadsArgs } from './LeadArgs.js';
 import { LeadInput } from './LeadInput.js';
+import { oneOrNotFound } from '../common/one.js';
 
 @Resolver(() => Lead)
 export class LeadResolver {
   @Authorized()
   @Query(() => Lead)
   lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Lead> {
-    return ctx.services.leads.get(id);
+    return oneOrNotFound(ctx.loaders.lead, id, 'Lead');
   }
 
   @Authorized()

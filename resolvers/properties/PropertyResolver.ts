@@ -8,13 +8,14 @@ import type { Context } from '../../src/platform/context.js';
 import { pageRequest, toConnection, type ConnectionShape } from '../common/Connection.js';
 import { PropertiesArgs, PropertyConnection, propertyOrder } from './PropertyArgs.js';
 import { PropertyInput } from './PropertyInput.js';
+import { oneOrNotFound } from '../common/one.js';
 
 @Resolver(() => Property)
 export class PropertyResolver {
   @Authorized()
   @Query(() => Property, { description: 'One property; NOT_FOUND if it is not in your organization' })
   property(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Property> {
-    return ctx.services.properties.get(id);
+    return oneOrNotFound(ctx.loaders.property, id, 'Property');
   }
 
   @Authorized()
