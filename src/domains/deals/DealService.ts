@@ -134,14 +134,11 @@ export class DealService {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
     const st = moveStatement(em);
-    const now = new Date();
     const mayReopen = actor.role === Role.OWNER || actor.role === Role.ADMIN;
     const [row] = await em.execute<Record<string, unknown>[]>(st.sql, [
       id,
       actor.organizationId,
       stage,
-      now,
-      now,
       stage,
       note,
       stage,
@@ -151,11 +148,8 @@ export class DealService {
       randomUUID(),
       actor.organizationId,
       stage,
-      now,
       actor.id,
       note,
-      now,
-      now,
     ]);
     if (!row) throw new NotFoundError('Deal', id);
     const from = row['old.stage'] as DealStage;
@@ -212,8 +206,11 @@ function moveStatement(em: EntityManager) {
   const meta = em.getMetadata().find(Deal)!;
   const closed = [...CLOSED_STAGES].map((c) => `'${c}'`).join(', ');
   moveSql = {
+    // The move's time is taken by the UPDATE, once the row lock is held: concurrent moves are
+    // timed in the order they took turns, so the history read by time is a chain.
     sql: `with old as (select id, stage, lost_reason from deals where id = ? and organization_id = ? for update),
-               upd as (update deals d set stage = ?::deal_stage, stage_changed_at = ?, updated_at = ?,
+               upd as (update deals d set stage = ?::deal_stage, stage_changed_at = clock_timestamp(),
+                              updated_at = clock_timestamp(),
                               lost_reason = case when ?::deal_stage = 'CLOSED_LOST' then coalesce(?, d.lost_reason)
                                                  else d.lost_reason end
                          from old
@@ -223,7 +220,9 @@ function moveStatement(em: EntityManager) {
                        returning ${selectList(meta, 'd')}),
                ins as (insert into deal_stage_changes (id, organization_id, deal_id, from_stage, to_stage, at,
                                                        by_user_id, note, created_at, updated_at)
-                       select ?, ?, upd.id, old.stage, ?::deal_stage, ?, ?, ?, ?, ? from upd cross join old)
+                       select ?, ?, upd.id, old.stage, ?::deal_stage, upd."stageChangedAt", ?, ?,
+                              upd."stageChangedAt", upd."stageChangedAt"
+                         from upd cross join old)
           select old.stage as "old.stage", old.lost_reason as "old.lostReason", upd.*
             from old left join upd on true`,
     toSnapshots: snapshotMapper<Deal>(meta, em.getPlatform()),
