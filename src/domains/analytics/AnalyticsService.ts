@@ -30,9 +30,9 @@ import {
 export * from './definitions.js';
 
 const CAMPAIGN_COUNTS = ['sent', 'delivered', 'opened', 'clicked', 'replied', 'optedOut', 'bounced'] as const;
-/** The forecast's cache key has no range (it is of the pipeline now). */
 /** The most stuck deals listed. */
 const STUCK_LIMIT = 200;
+/** The forecast's cache key has no range (it is of the pipeline now). */
 const FORECAST_RANGE = { from: '', to: '', timeZone: '', start: new Date(0), end: new Date(0) };
 /** One campaign's counts for the messages sent on one local day. */
 export type CampaignDay = { day: string } & Record<(typeof CAMPAIGN_COUNTS)[number], number>;
@@ -102,9 +102,6 @@ export class AnalyticsService {
   }
   velocity(q: AnalyticsQuery) {
     return this.cached(q, ['velocity'], () => this.velocityNow(q));
-  }
-  team(q: AnalyticsQuery) {
-    return this.teamNow(q);
   }
   campaignPerformance(q: AnalyticsQuery) {
     return this.cached(q, ['campaignPerformance'], () => this.campaignPerformanceNow(q));
@@ -447,7 +444,7 @@ export class AnalyticsService {
    * activities by type and deal moves in the range, contracts and won revenue of deals assigned to
    * them. An AGENT sees only their own row; OWNER, ADMIN and VIEWER see everyone.
    */
-  private async teamNow(q: AnalyticsQuery) {
+  async team(q: AnalyticsQuery) {
     const actor = requireActor(this.scope);
     const onlyMe = actor.role === Role.AGENT ? actor.id : null;
     const w = leadFilter(q, 'f');
