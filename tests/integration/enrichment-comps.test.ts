@@ -32,8 +32,16 @@ describe('enrichment through the offline property-data provider', () => {
       'enrichment',
     );
     expect(done.hazards).toMatchObject({ floodZone: 'AE', floodRisk: 'HIGH' });
-    // The job itself: finished at 100% with its result; another organization cannot see it.
-    const { job } = await t.api.Job({ id: enrichProperty.jobId });
+    // The job itself: finished at 100% with its result; another organization cannot see it. The property's
+    // row commits before BullMQ marks the job completed, so the job may still read `active` for a moment.
+    const job = await waitFor(
+      async () => {
+        const r = await t.api.Job({ id: enrichProperty.jobId });
+        return r.job?.state === 'completed' ? r.job : null;
+      },
+      10_000,
+      'the enrich job completed',
+    );
     expect(job).toMatchObject({
       queue: 'enrich',
       name: 'enrich-property',

@@ -63,7 +63,10 @@ describe('emailing a lead', () => {
       expect.objectContaining({ type: 'EMAIL', direction: 'OUTBOUND', outcome: 'SENT', user: { id: t.userId } }),
     ]);
     expect((await t.api.LeadMessages({ leadId: lead.id })).leadMessages.map((m) => m.id)).toEqual([sendLeadEmail.id]);
-    expect((await t.api.Job({ id: sent.jobId })).job).toMatchObject({ queue: 'email', state: 'completed' });
+    // The message row commits before BullMQ marks its job completed.
+    const job = await waitFor(async () => (await t.api.Job({ id: sent.jobId })).job, 10_000, 'the send job');
+    await waitFor(async () => (await t.api.Job({ id: sent.jobId })).job?.state === 'completed', 10_000, 'completed');
+    expect(job).toMatchObject({ queue: 'email' });
   });
 
   it('refuses what cannot be sent, queuing nothing: no consent, DNC, no email, SMS template, viewers', async () => {
