@@ -33,6 +33,7 @@ import { Migration20261206140000_registrations } from './Migration20261206140000
 import { Migration20261206150000_registration_timing } from './Migration20261206150000_registration_timing.js';
 import { Migration20261206160000_analytics_change_kinds } from './Migration20261206160000_analytics_change_kinds.js';
 import { Migration20261206170000_analytics_fact_changes } from './Migration20261206170000_analytics_fact_changes.js';
+import { Migration20261206180000_analytics_lead_cohorts } from './Migration20261206180000_analytics_lead_cohorts.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206150000_registration_timing', class: Migration20261206150000_registration_timing },
   { name: 'Migration20261206160000_analytics_change_kinds', class: Migration20261206160000_analytics_change_kinds },
   { name: 'Migration20261206170000_analytics_fact_changes', class: Migration20261206170000_analytics_fact_changes },
+  { name: 'Migration20261206180000_analytics_lead_cohorts', class: Migration20261206180000_analytics_lead_cohorts },
 ];

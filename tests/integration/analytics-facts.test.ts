@@ -109,6 +109,27 @@ describe('analytics facts', () => {
       const rawVisits = (await db.query(visits, [t.organizationId])).rows;
       expect((await db.query(stored, [t.organizationId])).rows.map(key).sort()).toEqual(rawVisits.map(key).sort());
       expect(rawVisits.filter((x) => x.left_at).length).toBeGreaterThan(0);
+      // A lead given another creation time carries it to its deals' facts (velocity reads it there), as
+      // a change of deals; every deal's facts hold its lead's creation time.
+      const dealChanges = async () =>
+        Number(
+          (
+            await db.query(
+              `select coalesce(sum(weight), 0) as n from analytics_changes
+                where organization_id = $1 and kind = 'deals'`,
+              [t.organizationId],
+            )
+          ).rows[0].n,
+        );
+      const changesBefore = await dealChanges();
+      await db.query(`update leads set created_at = created_at - interval '10 days' where id = $1`, [deals[0]!.leadId]);
+      expect(await dealChanges()).toBeGreaterThan(changesBefore);
+      const stale = await db.query(
+        `select df.deal_id from analytics_deal_facts df join leads l on l.id = df.lead_id
+          where df.organization_id = $1 and df.lead_created_at is distinct from l.created_at`,
+        [t.organizationId],
+      );
+      expect(stale.rows).toEqual([]);
     } finally {
       await db.end();
     }

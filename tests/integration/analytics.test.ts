@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { resolveRange } from '../../src/domains/analytics/range.js';
+import { AnalyticsOracle } from '../helpers/analytics-oracle.js';
 import { addMember, createTenant, gqlError, uniqueAddress, type Tenant } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -350,8 +352,9 @@ describe('analytics answers cache', () => {
       'calls: series(metric: ACTIVITIES, bucket: DAY) { value } ' +
       'contacted: series(metric: LEADS_CONTACTED, bucket: DAY) { value }';
     const total = (points: { value: number }[]) => points.reduce((n, p) => n + p.value, 0);
-    // sourceRoi, velocity, funnel, five team parts, two series.
-    expect((await computed(dashboard)).computed).toBe(10);
+    // sourceRoi (with its lead outcomes and their part before today), velocity, funnel (and its part
+    // before today), five team parts (the leads with their part before today), two series.
+    expect((await computed(dashboard)).computed).toBe(14);
 
     // A repeat call to a contacted lead (which also touches its last-contact columns) moves only the
     // activity counts: the team's and the series'.
@@ -364,8 +367,9 @@ describe('analytics answers cache', () => {
     await pgOwner(`select analytics_compact($1)`, [t.organizationId]);
     expect((await computed(dashboard)).computed).toBe(0);
 
-    // A new lead (and its property) moves what counts leads: source ROI, velocity, the funnel, the team's
-    // leads and the contacted series — not deal durations, revenue, activity counts or deal moves (this
+    // A new lead (and its property) moves what counts leads: source ROI (and its lead outcomes), the
+    // funnel, the team's leads and the contacted series, each with its part about the leads created
+    // before today kept — not velocity, deal durations, revenue, activity counts or deal moves (this
     // dashboard filters nothing). Its first contact moves the funnel and first-response times, and the
     // answers show it.
     const fresh = await lead(t, 'PPC');
@@ -378,11 +382,95 @@ describe('analytics answers cache', () => {
     );
     expect(total(first.answer.contacted)).toBe(2);
 
-    // A new source for the lead moves ROI and velocity (their lead filter and facts), and the answer shows it.
+    // A new source for the lead moves ROI (and its lead outcomes), not velocity; the answer shows it.
     await t.api.UpdateLead({ id: leadId, input: { source: 'SEO' } });
     const after = await computed('sourceRoi { source appointments } velocity { contracts }');
     expect(after.computed).toBe(2);
     expect((after.answer.sourceRoi as { source: string }[]).map((r) => r.source)).toEqual(['PPC', 'SEO']);
+  });
+
+  it('keeps its answer about the leads created before today when leads come in today, exactly', async () => {
+    const t = await createTenant(server.url);
+    // 2,500 leads over the six days before today, each first called hours later, assigned: more values
+    // than a cached part keeps around each median (cohort.ts).
+    await pgOwner(
+      `with l as (
+         insert into leads (id, organization_id, created_at, updated_at, first_name, last_name, source, status,
+                            assigned_user_id)
+         select gen_random_uuid(), $1, now() - interval '1 day' - (i % 5) * interval '1 day'
+                  - (i * 37 % 1440) * interval '1 minute', now(), 'Old', 'Lead ' || i,
+                (array['PPC', 'SEO', 'SMS'])[1 + i % 3]::lead_source, 'NEW', $2
+           from generate_series(1, 2500) i returning id, created_at)
+       insert into activities (id, organization_id, lead_id, type, direction, occurred_at, user_id)
+       select gen_random_uuid(), $1, l.id, 'CALL', 'OUTBOUND',
+              l.created_at + (ascii(l.id::text) % 20) * interval '1 hour', $2
+         from l`,
+      [t.organizationId, t.userId],
+    );
+    const oracle = await AnalyticsOracle.connect(server.config.databaseUrl, t.organizationId);
+    const selection =
+      'range { from to timeZone } funnel { step count medianDaysFromPrevious } sourceRoi { source leads } ' +
+      'team { userId leadsAssigned medianFirstResponseMinutes } ' +
+      'created: series(metric: LEADS_CREATED, bucket: DAY) { start value }';
+    type Answer = {
+      range: { from: string; to: string; timeZone: string };
+      funnel: object[];
+      sourceRoi: object[];
+      team: object[];
+      created: object[];
+    };
+    const exact = async () => {
+      const before = server.deps.analyticsCache.misses;
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
+        body: JSON.stringify({ query: `{ analytics(range: { preset: LAST_7_DAYS }) { ${selection} } }` }),
+      });
+      const computed = server.deps.analyticsCache.misses - before;
+      const a = ((await res.json()) as { data: { analytics: Answer } }).data.analytics;
+      const q = { organizationId: '', range: resolveRange(a.range, a.range.timeZone, a.range.from), filter: {} };
+      const pick = <T extends object>(rows: T[], keys: string[]) =>
+        rows.map((r) => Object.fromEntries(keys.map((k) => [k, (r as Record<string, unknown>)[k]])));
+      expect(a.funnel).toEqual(pick(await oracle.funnel(q), ['step', 'count', 'medianDaysFromPrevious']));
+      expect(a.sourceRoi).toEqual(pick(await oracle.sourceRoi(q), ['source', 'leads']));
+      expect(a.team).toEqual(
+        pick(await oracle.team(q), ['userId', 'leadsAssigned', 'medianFirstResponseMinutes']).filter(
+          (m) => m.leadsAssigned,
+        ),
+      );
+      expect(a.created).toEqual(await oracle.series(q, 'LEADS_CREATED', 'DAY'));
+      return computed;
+    };
+    try {
+      expect(await exact()).toBeGreaterThan(0);
+      // Leads today, one called: the answers are read again for today's leads alone — the funnel, source
+      // ROI (and its lead outcomes), the team's leads and activities, the series (and its days) — and
+      // merged with what was kept of the 2,500.
+      await lead(t, 'PPC', { contact: true, assignee: t.userId });
+      await lead(t, 'SEO', { assignee: t.userId });
+      expect(await exact()).toBe(7);
+      // A change to a lead from before today recomputes that part too.
+      await pgOwner(
+        `update leads set source = 'SMS' where organization_id = $1 and source = 'PPC' and first_name = 'Old'
+                      and last_name = 'Lead 3'`,
+        [t.organizationId],
+      );
+      expect(await exact()).toBe(10);
+      // 2,100 leads today, called at once: more than the kept values around each median can place, so
+      // the whole range is computed.
+      await pgOwner(
+        `with l as (insert into leads (id, organization_id, created_at, updated_at, first_name, last_name, source,
+                                       status, assigned_user_id)
+                    select gen_random_uuid(), $1, now(), now(), 'New', 'Lead ' || i, 'PPC', 'NEW', $2
+                      from generate_series(1, 2100) i returning id)
+         insert into activities (id, organization_id, lead_id, type, direction, occurred_at, user_id)
+         select gen_random_uuid(), $1, l.id, 'CALL', 'OUTBOUND', now(), $2 from l`,
+        [t.organizationId, t.userId],
+      );
+      await exact();
+    } finally {
+      await oracle.close();
+    }
   });
 
   it('serves stuck deals from memory only until the next open deal crosses the threshold', async () => {

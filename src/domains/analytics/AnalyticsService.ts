@@ -7,6 +7,7 @@ import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 import { addDays } from '../tasks/calendar.js';
 import { activityCounts, filtered, leadFilter, viaLeadFacts, type Sql } from './filter-sql.js';
+import { ALL_VALUES, MEDIAN_WINDOW, NO_VALUES, sortedOf, sortedSql, unionMedian, type Sorted } from './cohort.js';
 import { sectionTables } from './section-tables.js';
 import { bucketOf, bucketsBetween, resolveRange, type Bucket, type RangePreset } from './range.js';
 import {
@@ -15,6 +16,7 @@ import {
   FUNNEL_STEPS,
   funnelAggregatesSql,
   funnelFromCounts,
+  funnelPartSql,
   nullableArray,
   OPEN_STAGES,
   round,
@@ -30,12 +32,31 @@ import {
 export * from './definitions.js';
 
 const CAMPAIGN_COUNTS = ['sent', 'delivered', 'opened', 'clicked', 'replied', 'optedOut', 'bounced'] as const;
+/** Kinds of change whose rows name the day of the leads they touch (`@past` versions). */
+const COHORT_KINDS = ['leads', 'analytics_lead_facts'];
 /** The most stuck deals listed. */
 const STUCK_LIMIT = 200;
 /** The forecast's cache key has no range (it is of the pipeline now). */
 const FORECAST_RANGE = { from: '', to: '', timeZone: '', start: new Date(0), end: new Date(0) };
 /** One campaign's counts for the messages sent on one local day. */
 export type CampaignDay = { day: string } & Record<(typeof CAMPAIGN_COUNTS)[number], number>;
+/** The funnel of one group of leads: how many reached each step, the median days from the step before. */
+type FunnelGroup = { key: string | null; counts: number[]; medians: (number | null)[] };
+/** What the leads of one source became. */
+type SourceOutcome = Record<'leads' | 'appointments' | 'contracts' | 'closed' | 'revenue', number> & {
+  source: LeadSource;
+};
+
+/** Two parts' source outcomes added up. */
+function addSourceOutcomes(a: SourceOutcome[], b: SourceOutcome[]): SourceOutcome[] {
+  const out = new Map<LeadSource, SourceOutcome>();
+  for (const o of [...a, ...b]) {
+    const x = out.get(o.source);
+    if (!x) out.set(o.source, { ...o });
+    else for (const k of ['leads', 'appointments', 'contracts', 'closed', 'revenue'] as const) x[k] += o[k];
+  }
+  return [...out.values()];
+}
 
 /**
  * The analytics an acquisitions team runs its week on, exact, computed from the stored rows for the
@@ -52,17 +73,25 @@ export class AnalyticsService {
   ): Promise<AnalyticsQuery> {
     const actor = requireActor(this.scope);
     const { em } = this.scope;
-    // The organization's zone, its analytics version (AnalyticsCache) and — for ALL_TIME — its first day.
+    // The organization's zone, its analytics versions (AnalyticsCache) — per kind of change, and for
+    // changes to leads created before today (UTC) also `<kind>@past` (cohort) — and, for ALL_TIME,
+    // its first day.
+    const cut = new Date().toISOString().slice(0, 10);
     const [org] = await this.read<{ zone: string; version: Record<string, string> | null; earliest: string | null }[]>(
       `select o.time_zone as zone,
               (select json_object_agg(k.kind, k.n || ':' || k.last)
                  from (select c.kind, sum(c.weight) as n, max(c.id) as last from analytics_changes c
-                        where c.organization_id = o.id group by c.kind) k) as version,
+                        where c.organization_id = o.id group by c.kind
+                       union all
+                       select c.kind || '@past', sum(c.weight), max(c.id) from analytics_changes c
+                        where c.organization_id = o.id and c.kind in ('leads', 'analytics_lead_facts')
+                          and coalesce(c.lead_day, '-infinity') < ?::date
+                        group by c.kind) k) as version,
               case when ?::boolean then
                 to_char(coalesce((select min(f.created_at) from analytics_lead_facts f where f.organization_id = o.id),
                                  o.created_at) at time zone o.time_zone, 'YYYY-MM-DD') end as earliest
          from organizations o where o.id = ?`,
-      [range.preset === 'ALL_TIME', actor.organizationId],
+      [cut, range.preset === 'ALL_TIME', actor.organizationId],
     );
     const resolved = resolveRange(range, org!.zone, org!.earliest ?? new Date().toISOString().slice(0, 10));
     const ids = async (list: string[] | null | undefined, entity: typeof User | typeof Campaign, field: string) => {
@@ -76,6 +105,7 @@ export class AnalyticsService {
     return {
       organizationId: actor.organizationId,
       version: org!.version ?? {},
+      cut,
       range: resolved,
       filter: {
         sources: filter.sources?.length ? [...new Set(filter.sources)] : null,
@@ -89,10 +119,10 @@ export class AnalyticsService {
   // Each section as the resolvers ask for it: answered from the cache while the organization's
   // analytics version is the same (AnalyticsCache), computed otherwise.
   funnel(q: AnalyticsQuery) {
-    return this.cached(q, ['funnel'], () => this.funnelNow(q));
+    return this.funnelNow(q);
   }
   funnelBy(q: AnalyticsQuery, by: FunnelGrouping) {
-    return this.cached(q, ['funnelBy', by], () => this.funnelByNow(q, by));
+    return this.funnelByNow(q, by);
   }
   sourceRoi(q: AnalyticsQuery) {
     return this.cached(q, ['sourceRoi'], () => this.sourceRoiNow(q));
@@ -134,13 +164,42 @@ export class AnalyticsService {
     what: string[],
     compute: () => Promise<T>,
     validUntil?: (value: T) => number,
+    past = false,
   ): Promise<T> {
     if (!q.version) return compute();
     const versions = q.version;
-    const version = sectionTables(what, filtered(q))?.map((kind) => versions[kind] ?? '0') ?? versions;
+    // An answer about leads created before the cut depends on changes to such leads only.
+    const of = (kind: string) => (past && COHORT_KINDS.includes(kind) ? `${kind}@past` : kind);
+    const version = sectionTables(what, filtered(q))?.map((kind) => versions[of(kind)] ?? '0') ?? versions;
     const { from, to, timeZone } = q.range;
-    const key = JSON.stringify([q.organizationId, version, what, from, to, timeZone, q.filter]);
+    const key = JSON.stringify([q.organizationId, version, what, from, to, timeZone, q.filter, past && q.cut]);
     return this.scope.deps.analyticsCache.get(key, compute, validUntil);
+  }
+
+  /**
+   * A section over the leads created in the range, whose parts add up (`merge`): the leads created
+   * before today (UTC), cached under the versions of changes to such leads only (`@past`, the
+   * analytics_lead_cohorts migration), and today's, read each time; so a new lead costs a read of
+   * today's leads, not of the whole range. `merge` answers undefined when its parts cannot give the
+   * exact answer (cohort.ts), and the whole range is computed instead.
+   */
+  private cohort<P, T>(
+    q: AnalyticsQuery,
+    what: string[],
+    part: (start: Date, end: Date, window: number) => Promise<P>,
+    merge: (past: P, today: P) => T | undefined,
+    whole: () => Promise<T>,
+  ): Promise<T> {
+    const cut = q.cut && new Date(`${q.cut}T00:00:00Z`);
+    if (!cut || q.range.start >= cut) return this.cached(q, what, whole);
+    if (q.range.end <= cut) return this.cached(q, what, whole, undefined, true);
+    return this.cached(q, what, async () => {
+      const [past, today] = await Promise.all([
+        this.cached(q, [...what, 'past'], () => part(q.range.start, cut, MEDIAN_WINDOW), undefined, true),
+        part(cut, q.range.end, ALL_VALUES),
+      ]);
+      return merge(past, today) ?? whole();
+    });
   }
 
   /**
@@ -148,7 +207,7 @@ export class AnalyticsService {
    * step when it reached that step or any later one; times are each step's first occurrence.
    */
   private async funnelNow(q: AnalyticsQuery): Promise<FunnelRow[]> {
-    const [all] = await this.funnelGroups(q, null);
+    const [all] = await this.funnelGroups(q, null, ['funnel']);
     return funnelFromCounts(all ?? { counts: FUNNEL_STEPS.map(() => 0), medians: FUNNEL_STEPS.map(() => null) });
   }
 
@@ -159,18 +218,60 @@ export class AnalyticsService {
       AGENT: { sql: 'f.assigned_user_id::text', params: [] },
       MONTH_CREATED: { sql: `to_char(f.created_at at time zone ?, 'YYYY-MM')`, params: [q.range.timeZone] },
     }[by];
-    const groups = await this.funnelGroups(q, key);
-    return groups
+    const groups = await this.funnelGroups(q, key, ['funnelBy', by]);
+    return [...groups]
       .sort((a, b) => (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'))
       .map((g) => ({ key: g.key, steps: funnelFromCounts(g) }));
   }
 
   /**
    * Per group of the cohort (one group without `key`): how many leads reached each step, and the
-   * median days between each step and the previous one — aggregated in PostgreSQL over the facts
-   * the triggers keep (one indexed range scan), so no lead row leaves the database.
+   * median days between each step and the previous one — cached as `what`, in two parts (cohort):
+   * the leads created before today and today's.
    */
-  private async funnelGroups(q: AnalyticsQuery, key: Sql | null) {
+  private funnelGroups(q: AnalyticsQuery, key: Sql | null, what: string[]) {
+    return this.cohort(
+      q,
+      what,
+      (start, end, window) => this.funnelPart(q, key, start, end, window),
+      (past, today) => {
+        const out: FunnelGroup[] = [];
+        for (const k of new Set([...past, ...today].map((g) => g.key))) {
+          const [a, b] = [past.find((g) => g.key === k), today.find((g) => g.key === k)];
+          const medians = FUNNEL_STEPS.map((_, i) =>
+            i === 0 ? null : unionMedian(a?.sorted[i] ?? NO_VALUES, b?.sorted[i] ?? NO_VALUES),
+          );
+          if (medians.includes(undefined)) return undefined;
+          const counts = FUNNEL_STEPS.map((_, i) => (a?.counts[i] ?? 0) + (b?.counts[i] ?? 0));
+          out.push({ key: k, counts, medians: medians as (number | null)[] });
+        }
+        return out;
+      },
+      () => this.funnelWhole(q, key),
+    );
+  }
+
+  /** One part of funnelGroups: the leads created in [start, end), each median's values around it. */
+  private async funnelPart(q: AnalyticsQuery, key: Sql | null, start: Date, end: Date, window: number) {
+    const w = leadFilter(q, 'f');
+    const part = funnelPartSql();
+    const rows = await this.read<Record<string, unknown>[]>(
+      `select key, ${part.outer(window)}
+         from (select ${key?.sql ?? 'null'} as key, ${part.inner}
+                 from analytics_lead_facts f
+                where f.created_at >= ? and f.created_at < ? and ${w.sql}
+                group by 1) x`,
+      [...(key?.params ?? []), start, end, ...w.params],
+    );
+    return rows.map((r) => ({
+      key: (r.key as string | null) ?? null,
+      counts: FUNNEL_STEPS.map((_, i) => Number(r[`c${i}`])),
+      sorted: FUNNEL_STEPS.map((_, i) => (i === 0 ? NO_VALUES : sortedOf(r, `m${i}`))),
+    }));
+  }
+
+  /** funnelGroups over the whole range at once, the medians computed by PostgreSQL. */
+  private async funnelWhole(q: AnalyticsQuery, key: Sql | null): Promise<FunnelGroup[]> {
     const w = leadFilter(q, 'f');
     const rows = await this.read<Record<string, string | null>[]>(
       `select ${key?.sql ?? 'null'} as key, ${funnelAggregatesSql()}
@@ -192,25 +293,16 @@ export class AnalyticsService {
    * per each and ROI = (revenue − spend) / spend.
    */
   private async sourceRoiNow(q: AnalyticsQuery) {
-    const w = leadFilter(q, 'f');
+    const part = (start: Date, end: Date) => this.sourceOutcomes(q, start, end);
     const [outcomes, spend] = await Promise.all([
-      this.read<Record<'source' | 'leads' | 'appointments' | 'contracts' | 'closed' | 'revenue', string>[]>(
-        `select f.source::text as source, count(*) as leads, count(f.appointment_at) as appointments,
-                count(f.contract_at) as contracts, count(f.won_at) as closed, sum(won.revenue) as revenue
-           from analytics_lead_facts f
-           left join lateral (select sum(df.revenue) as revenue from analytics_deal_facts df
-                               where df.lead_id = f.lead_id and df.won_at is not null) won on f.won_at is not null
-          where f.created_at >= ? and f.created_at < ? and ${w.sql}
-          group by f.source`,
-        [q.range.start, q.range.end, ...w.params],
-      ),
+      this.cohort(q, ['sourceRoiLeads'], part, addSourceOutcomes, () => part(q.range.start, q.range.end)),
       this.spendBySource(q),
     ]);
     const sources = new Set<LeadSource>([...outcomes.map((o) => o.source as LeadSource), ...spend.keys()]);
     return [...sources].sort().map((source) => {
       const o = outcomes.find((x) => x.source === source);
       const cost = round(spend.get(source) ?? 0)!;
-      const n = (s: string | undefined) => Number(s ?? 0);
+      const n = (x: number | undefined) => x ?? 0;
       const per = (count: number) => (count ? round(cost / count) : null);
       const revenue = round(Number(o?.revenue ?? 0))!;
       return {
@@ -227,6 +319,29 @@ export class AnalyticsService {
         roi: cost ? round((revenue - cost) / cost, 4) : null,
       };
     });
+  }
+
+  /** What the leads created in [start, end) became, per source (counts and won revenue add up). */
+  private async sourceOutcomes(q: AnalyticsQuery, start: Date, end: Date): Promise<SourceOutcome[]> {
+    const w = leadFilter(q, 'f');
+    const rows = await this.read<Record<keyof SourceOutcome, string>[]>(
+      `select f.source::text as source, count(*) as leads, count(f.appointment_at) as appointments,
+              count(f.contract_at) as contracts, count(f.won_at) as closed, coalesce(sum(won.revenue), 0) as revenue
+         from analytics_lead_facts f
+         left join lateral (select sum(df.revenue) as revenue from analytics_deal_facts df
+                             where df.lead_id = f.lead_id and df.won_at is not null) won on f.won_at is not null
+        where f.created_at >= ? and f.created_at < ? and ${w.sql}
+        group by f.source`,
+      [start, end, ...w.params],
+    );
+    return rows.map((r) => ({
+      source: r.source as LeadSource,
+      leads: Number(r.leads),
+      appointments: Number(r.appointments),
+      contracts: Number(r.contracts),
+      closed: Number(r.closed),
+      revenue: Number(r.revenue),
+    }));
   }
 
   /**
@@ -411,13 +526,14 @@ export class AnalyticsService {
    * over the deals that reached them in the range; and deals won per week (zero-filled).
    */
   private async velocityNow(q: AnalyticsQuery) {
-    const w = leadFilter(q, 'f');
+    // The lead's creation time is kept with the deal's facts, so unfiltered this reads deals alone.
+    const { join, where } = viaLeadFacts(q, 'df');
     const over = (column: string) => ({
-      sql: `select percentile_cont(0.5) within group (order by extract(epoch from df.${column} - f.created_at) / 86400)
-                     as median, count(*) as n
-              from analytics_deal_facts df join analytics_lead_facts f on f.lead_id = df.lead_id
-             where df.${column} >= ? and df.${column} < ? and ${w.sql}`,
-      params: [q.range.start, q.range.end, ...w.params],
+      sql: `select percentile_cont(0.5) within group
+                     (order by extract(epoch from df.${column} - df.lead_created_at) / 86400) as median, count(*) as n
+              from analytics_deal_facts df ${join}
+             where df.${column} >= ? and df.${column} < ? and df.lead_created_at is not null and ${where.sql}`,
+      params: [q.range.start, q.range.end, ...where.params],
     });
     const [[contract], [close], days] = await Promise.all([
       this.read<{ median: string | null; n: string }[]>(over('contract_at').sql, over('contract_at').params),
@@ -447,7 +563,6 @@ export class AnalyticsService {
   async team(q: AnalyticsQuery) {
     const actor = requireActor(this.scope);
     const onlyMe = actor.role === Role.AGENT ? actor.id : null;
-    const w = leadFilter(q, 'f');
     const moves = viaLeadFacts(q, 'v');
     const activities = activityCounts(q);
     // Each part is cached under the kinds of change it reads (section-tables.ts): a logged call
@@ -458,16 +573,7 @@ export class AnalyticsService {
           (u) => u.id,
         ),
       ),
-      this.cached(q, ['teamLeads'], () =>
-        this.read<{ user_id: string; leads: string; median: number | null }[]>(
-          `select f.assigned_user_id as user_id, count(*) as leads,
-                  percentile_cont(0.5) within group (order by f.first_response_minutes) as median
-             from analytics_lead_facts f
-            where f.created_at >= ? and f.created_at < ? and f.assigned_user_id is not null and ${w.sql}
-            group by f.assigned_user_id`,
-          [q.range.start, q.range.end, ...w.params],
-        ),
-      ),
+      this.teamLeads(q),
       this.cached(q, ['teamActivities'], () =>
         this.read<{ user_id: string; type: string; n: string }[]>(
           `select user_id, type::text as type, sum(n) as n from (${activities.sql}) x
@@ -502,6 +608,53 @@ export class AnalyticsService {
         closedRevenue: round(Number(d?.revenue ?? 0))!,
       };
     });
+  }
+
+  /**
+   * Per assignee: the leads created in the range now assigned to them and their median first
+   * response in business minutes — in two parts (cohort): the leads created before today and today's.
+   */
+  private teamLeads(q: AnalyticsQuery) {
+    const w = leadFilter(q, 'f');
+    type Part = { user_id: string; leads: number; minutes: Sorted }[];
+    const first = sortedSql('r', 'f.first_response_minutes', 'f.first_response_minutes is not null');
+    const part = async (start: Date, end: Date, window: number): Promise<Part> =>
+      (
+        await this.read<Record<string, unknown>[]>(
+          `select user_id, leads, ${first.outer(window)}
+             from (select f.assigned_user_id as user_id, count(*)::int as leads, ${first.inner}
+                     from analytics_lead_facts f
+                    where f.created_at >= ? and f.created_at < ? and f.assigned_user_id is not null and ${w.sql}
+                    group by f.assigned_user_id) x`,
+          [start, end, ...w.params],
+        )
+      ).map((r) => ({ user_id: r.user_id as string, leads: Number(r.leads), minutes: sortedOf(r, 'r') }));
+    const merge = (past: Part, today: Part) => {
+      const out: { user_id: string; leads: number; median: number | null }[] = [];
+      for (const id of new Set([...past, ...today].map((x) => x.user_id))) {
+        const [a, b] = [past.find((x) => x.user_id === id), today.find((x) => x.user_id === id)];
+        const median = unionMedian(a?.minutes ?? NO_VALUES, b?.minutes ?? NO_VALUES);
+        if (median === undefined) return undefined;
+        out.push({ user_id: id, leads: (a?.leads ?? 0) + (b?.leads ?? 0), median });
+      }
+      return out;
+    };
+    const whole = async () =>
+      (
+        await this.read<{ user_id: string; leads: string; median: number | null }[]>(
+          `select f.assigned_user_id as user_id, count(*) as leads,
+                  percentile_cont(0.5) within group (order by f.first_response_minutes) as median
+             from analytics_lead_facts f
+            where f.created_at >= ? and f.created_at < ? and f.assigned_user_id is not null and ${w.sql}
+            group by f.assigned_user_id`,
+          [q.range.start, q.range.end, ...w.params],
+        )
+      ).map((r) => ({
+        user_id: r.user_id,
+        leads: Number(r.leads),
+        median: r.median == null ? null : Number(r.median),
+      }));
+    return this.cohort(q, ['teamLeads'], part, merge, whole);
   }
 
   /**
@@ -602,15 +755,29 @@ export class AnalyticsService {
     );
   }
 
-  /** `count(*)` of lead facts per local day of `column` in the range, for the filter. */
-  private leadFactsPerDay(q: AnalyticsQuery, column: string) {
+  /** `count(*)` of lead facts per local day of `column` in [start, end) (the range), for the filter. */
+  private leadFactsPerDay(q: AnalyticsQuery, column: string, start = q.range.start, end = q.range.end) {
     const w = leadFilter(q, 'f');
     return this.read<{ day: string; value: string }[]>(
       `select to_char(f.${column} at time zone ?, 'YYYY-MM-DD') as day, count(*) as value
          from analytics_lead_facts f
         where f.${column} >= ? and f.${column} < ? and ${w.sql}
         group by 1`,
-      [q.range.timeZone, q.range.start, q.range.end, ...w.params],
+      [q.range.timeZone, start, end, ...w.params],
+    );
+  }
+
+  /** Leads created per local day of the range, in two parts (cohort): before today, and today. */
+  private leadsCreatedPerDay(q: AnalyticsQuery) {
+    const part = (start: Date, end: Date) => this.leadFactsPerDay(q, 'created_at', start, end);
+    // A local day across the cut has a count in each part.
+    const add = (a: { day: string; value: string }[], b: { day: string; value: string }[]) => {
+      const days = new Map<string, number>();
+      for (const r of [...a, ...b]) days.set(r.day, (days.get(r.day) ?? 0) + Number(r.value));
+      return [...days].map(([day, value]) => ({ day, value }));
+    };
+    return this.cohort(q, ['series', 'LEADS_CREATED', 'days'], part, add, async () =>
+      add(await part(q.range.start, q.range.end), []),
     );
   }
 
@@ -640,7 +807,7 @@ export class AnalyticsService {
       case 'SPEND':
         return this.spendByDay(q);
       case 'LEADS_CREATED':
-        return this.leadFactsPerDay(q, 'created_at');
+        return this.leadsCreatedPerDay(q);
       case 'LEADS_CONTACTED':
         return this.leadFactsPerDay(q, 'contacted_at');
       case 'ACTIVITIES': {

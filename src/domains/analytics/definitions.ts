@@ -1,5 +1,6 @@
 import { DealStage, type LeadSource } from '../../../entities/enums.js';
 import { pgArray } from '../../platform/db/pg-array.js';
+import { sortedSql } from './cohort.js';
 import type { ResolvedRange } from './range.js';
 
 /**
@@ -23,6 +24,11 @@ export interface AnalyticsQuery {
    * `total weight:last id` of its change rows); none: answers are not cached (AnalyticsCache).
    */
   version?: Record<string, string>;
+  /**
+   * The UTC day the `@past` versions are of (changes to leads created before it): answers about
+   * those leads are cached under them (AnalyticsService.cohort).
+   */
+  cut?: string;
 }
 
 export const FUNNEL_STEPS = [
@@ -132,6 +138,29 @@ export function funnelAggregatesSql(): string {
     return `${count}, percentile_cont(0.5) within group (order by extract(epoch from ${b} - ${a}) / 86400)
                        filter (where ${b} >= ${a}) as m${i}`;
   }).join(',\n');
+}
+
+/**
+ * The funnel's aggregates in two parts that add up (AnalyticsService.cohort): `c<i>` as above, and
+ * for each step after the first the sorted days from the previous step (cohort.ts `sortedSql`,
+ * named `m<i>`), around their median or all of them.
+ */
+export function funnelPartSql() {
+  const medians = FUNNEL_STEPS.slice(1).map((step, j) => {
+    const [a, b] = [STEP_TIME[FUNNEL_STEPS[j]!], STEP_TIME[step]];
+    return sortedSql(`m${j + 1}`, `extract(epoch from ${b} - ${a}) / 86400`, `${b} >= ${a}`);
+  });
+  const counts = FUNNEL_STEPS.map(
+    (_, i) =>
+      `count(*) filter (where ${FUNNEL_STEPS.slice(i)
+        .map((s) => STEP_REACHED[s])
+        .join(' or ')}) as c${i}`,
+  );
+  return {
+    inner: [...counts, ...medians.map((m) => m.inner)].join(',\n'),
+    outer: (window: number) =>
+      [...FUNNEL_STEPS.map((_, i) => `c${i}`), ...medians.map((m) => m.outer(window))].join(', '),
+  };
 }
 
 /** Counts, conversions and median gaps of the funnel from its aggregates. */

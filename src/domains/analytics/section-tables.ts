@@ -10,8 +10,13 @@
  *
  * A lead filter reads leads, properties (tags) and campaign recipients (campaigns). Many answers
  * read leads only to apply a filter (FILTERED below): unfiltered, a new or edited lead leaves them
- * cached. Others read leads themselves: the lead counts of source ROI, the lead's creation date in
- * velocity. The team section is cached in parts, each under its own kinds.
+ * cached. Others read leads themselves: the lead counts of source ROI (with what their deals
+ * became, not their contacts), the leads created. Velocity reads the lead's creation time kept with
+ * its deal's facts (a change of it is recorded as a change of its deals). The team section is
+ * cached in parts, each under its own kinds.
+ *
+ * Changes of leads and lead facts also name the day of the leads they touch: an answer about the
+ * leads created before today reads their `@past` versions instead (AnalyticsService.cohort).
  */
 const EVERYTHING = ['', 'organizations'];
 const FILTER = ['leads', 'properties', 'campaign_recipients'];
@@ -23,13 +28,14 @@ const DEALS = ['deals', 'deal_stage_changes', 'underwritings'];
 const SECTIONS: Record<string, string[]> = {
   funnel: [FILTERED, FACTS],
   funnelBy: [FILTERED, FACTS],
-  sourceRoi: [...FILTER, ...DEALS, 'marketing_spend'],
+  sourceRoi: [FILTERED, 'leads', ...DEALS, 'marketing_spend'],
+  sourceRoiLeads: [FILTERED, 'leads', ...DEALS],
   stageDurations: [FILTERED, ...DEALS],
   stuckThreshold: [FILTERED, ...DEALS],
   stuckDeals: [FILTERED, ...DEALS],
-  velocity: [...FILTER, ...DEALS],
+  velocity: [FILTERED, ...DEALS],
   teamUsers: ['users'],
-  teamLeads: [...FILTER, FACTS],
+  teamLeads: [FILTERED, FACTS],
   teamActivities: [FILTERED, 'activities'],
   teamMoves: [FILTERED, ...DEALS],
   teamDeals: [FILTERED, ...DEALS],
@@ -40,7 +46,7 @@ const SECTIONS: Record<string, string[]> = {
 
 const SERIES: Record<string, string[]> = {
   SPEND: ['marketing_spend'],
-  LEADS_CREATED: [...FILTER],
+  LEADS_CREATED: [FILTERED, 'leads'],
   LEADS_CONTACTED: [FILTERED, FACTS],
   ACTIVITIES: [FILTERED, 'activities'],
 };
