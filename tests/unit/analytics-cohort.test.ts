@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_VALUES, unionMedian, type Sorted } from '../../src/domains/analytics/cohort.js';
+import { AnalyticsCache } from '../../src/domains/analytics/AnalyticsCache.js';
+import { ALL_VALUES, sizeOfPart, unionMedian, type Sorted } from '../../src/domains/analytics/cohort.js';
 
 /** percentile_cont(0.5) as PostgreSQL computes it, over every value. */
 function median(values: number[]): number | null {
@@ -46,5 +47,25 @@ describe('unionMedian (analytics cohorts)', () => {
     expect(unionMedian(kept(past, 5), kept([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], ALL_VALUES))).toBeUndefined();
     expect(unionMedian(kept([], 5), kept([], ALL_VALUES))).toBeNull();
     expect(unionMedian(kept([], 5), kept([3, 1], ALL_VALUES))).toBe(2);
+  });
+});
+
+describe('AnalyticsCache memory budget', () => {
+  it('drops the least recently used parts once those that say their size pass the budget', async () => {
+    const cache = new AnalyticsCache(100, 60_000, 1_000);
+    const part = (n: number) => Promise.resolve({ n, lo: 0, values: Array.from({ length: n }, (_, i) => i) });
+    await cache.get('a', () => part(50), undefined, sizeOfPart); // about 450 bytes
+    await cache.get('small', () => Promise.resolve(1)); // says no size: never counted
+    await cache.get('b', () => part(50), undefined, sizeOfPart);
+    expect(cache.bytes).toBeLessThanOrEqual(1_000);
+    await cache.get('a', () => part(50), undefined, sizeOfPart); // a hit: now most recently used
+    await cache.get('c', () => part(50), undefined, sizeOfPart); // over budget: 'small' and then 'b' go
+    expect(cache.bytes).toBeLessThanOrEqual(1_000);
+    const misses = cache.misses;
+    await cache.get('a', () => part(50), undefined, sizeOfPart);
+    await cache.get('c', () => part(50), undefined, sizeOfPart);
+    expect(cache.misses).toBe(misses);
+    await cache.get('b', () => part(50), undefined, sizeOfPart);
+    expect(cache.misses).toBe(misses + 1);
   });
 });

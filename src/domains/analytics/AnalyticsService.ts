@@ -7,7 +7,16 @@ import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 import { addDays } from '../tasks/calendar.js';
 import { activityCounts, filtered, leadFilter, viaLeadFacts, type Sql } from './filter-sql.js';
-import { ALL_VALUES, MEDIAN_WINDOW, NO_VALUES, sortedOf, sortedSql, unionMedian, type Sorted } from './cohort.js';
+import {
+  ALL_VALUES,
+  MEDIAN_WINDOW,
+  NO_VALUES,
+  sizeOfPart,
+  sortedOf,
+  sortedSql,
+  unionMedian,
+  type Sorted,
+} from './cohort.js';
 import { sectionTables } from './section-tables.js';
 import { bucketOf, bucketsBetween, resolveRange, type Bucket, type RangePreset } from './range.js';
 import {
@@ -173,7 +182,7 @@ export class AnalyticsService {
     const version = sectionTables(what, filtered(q))?.map((kind) => versions[of(kind)] ?? '0') ?? versions;
     const { from, to, timeZone } = q.range;
     const key = JSON.stringify([q.organizationId, version, what, from, to, timeZone, q.filter, past && q.cut]);
-    return this.scope.deps.analyticsCache.get(key, compute, validUntil);
+    return this.scope.deps.analyticsCache.get(key, compute, validUntil, past ? sizeOfPart : undefined);
   }
 
   /**

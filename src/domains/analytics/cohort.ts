@@ -85,3 +85,13 @@ function mergeSorted(a: number[], b: number[]): number[] {
   while (j < b.length) out[o++] = b[j++]!;
   return out;
 }
+
+/** About how many bytes a cached part holds in memory (its numbers, strings and containers). */
+export function sizeOfPart(value: unknown): number {
+  if (typeof value === 'number') return 8;
+  if (typeof value === 'string') return 16 + 2 * value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, x) => sum + sizeOfPart(x), 16);
+  if (value && typeof value === 'object')
+    return Object.values(value).reduce((sum: number, x) => sum + sizeOfPart(x), 32);
+  return 8;
+}
