@@ -169,6 +169,29 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
     );
     return api();
   };
+  // A deal moved (between OFFER_MADE and NEGOTIATION, with its history row), as moveDeal writes it: it
+  // moves every section that reads deals, their stages or their leads' progress.
+  const deal = (
+    await db.query<{ id: string }>(
+      `select id from deals where organization_id = $1 and stage = 'OFFER_MADE' order by id limit 1`,
+      [organizationId],
+    )
+  ).rows[0]!;
+  const moved = async () => {
+    await db.query(
+      `with d as (update deals
+                      set stage = (case when stage = 'OFFER_MADE' then 'NEGOTIATION' else 'OFFER_MADE' end)::deal_stage,
+                          stage_changed_at = now(), updated_at = now()
+                   where id = $2 returning id, stage)
+       insert into deal_stage_changes (id, organization_id, deal_id, from_stage, to_stage, at, by_user_id)
+       select gen_random_uuid(), $1, d.id,
+              (case when d.stage = 'OFFER_MADE' then 'NEGOTIATION' else 'OFFER_MADE' end)::deal_stage, d.stage,
+              now(), $3
+         from d`,
+      [organizationId, deal.id, userId],
+    );
+    return api();
+  };
   const end = new Date();
   const start = new Date(end.getTime() - 92 * 86_400_000);
   const raw = async () => {
@@ -178,11 +201,18 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
   };
   await api();
   await raw();
-  const rounds = { api: [] as number[][], cold: [] as number[][], lead: [] as number[][], raw: [] as number[][] };
-  const order: ['api' | 'cold' | 'lead' | 'raw', () => Promise<number>][] = [
+  const rounds = {
+    api: [] as number[][],
+    cold: [] as number[][],
+    lead: [] as number[][],
+    move: [] as number[][],
+    raw: [] as number[][],
+  };
+  const order: [keyof typeof rounds, () => Promise<number>][] = [
     ['api', api],
     ['cold', changed],
     ['lead', newLead],
+    ['move', moved],
     ['raw', raw],
   ];
   for (let r = 0; r < ROUNDS; r++)
@@ -205,6 +235,8 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
     coldP95: median(rounds.cold.map((t) => percentile(t, 95))),
     leadP50: median(rounds.lead.map((t) => percentile(t, 50))),
     leadP95: median(rounds.lead.map((t) => percentile(t, 95))),
+    moveP50: median(rounds.move.map((t) => percentile(t, 50))),
+    moveP95: median(rounds.move.map((t) => percentile(t, 95))),
     rawP50: median(rounds.raw.map((t) => percentile(t, 50))),
     rawP95: median(rounds.raw.map((t) => percentile(t, 95))),
     sections,
@@ -217,10 +249,12 @@ export async function benchAnalytics(config: Config): Promise<Record<string, unk
       `(target p95 ≤ 50 ms)\n` +
       `  analytics over HTTP, after a logged call: p50 ${fmt(out.coldP50)} ms  p95 ${fmt(out.coldP95)} ms\n` +
       `  analytics over HTTP, after a new lead:   p50 ${fmt(out.leadP50)} ms  p95 ${fmt(out.leadP95)} ms\n` +
+      `  analytics over HTTP, after a deal move:  p50 ${fmt(out.moveP50)} ms  p95 ${fmt(out.moveP95)} ms\n` +
       `  raw aggregate SQL (5 statements, pg): p50 ${fmt(out.rawP50)} ms  p95 ${fmt(out.rawP95)} ms  ` +
       `(raw/analytics p50 ×${fmt(out.rawP50 / out.apiP50, 2)} asked again, ` +
       `×${fmt(out.rawP50 / out.coldP50, 2)} after a logged call, ` +
-      `×${fmt(out.rawP50 / out.leadP50, 2)} after a new lead; ` +
+      `×${fmt(out.rawP50 / out.leadP50, 2)} after a new lead, ` +
+      `×${fmt(out.rawP50 / out.moveP50, 2)} after a deal move; ` +
       `target ≥ ×10)\n` +
       `  each section alone, p50 ms: ${Object.entries(sections)
         .map(([k, ms]) => `${k} ${fmt(ms)}`)
