@@ -141,7 +141,9 @@ export async function seed(
 
   const org = new Organization();
   org.name = DEMO.organization;
-  org.smsNumber = '+15125550100'; // so SMS campaigns work in the demo (offline SMS provider)
+  // So SMS campaigns and texts work in the demo (offline SMS provider); another organization of this
+  // database may already have the first demo number.
+  org.smsNumber = await freeDemoNumber(deps.config.databaseOwnerUrl);
   await withTenant(orm, org.id, (em) => fill(deps, org, em, counts));
   await spreadOverTwoYears(deps.config.databaseOwnerUrl, org.id);
   // After the history is spread: these leads are new.
@@ -152,6 +154,23 @@ export async function seed(
     await seedFollowUp(() => createServices({ em: em.fork({ clear: true }), actor, deps }), em, people);
   });
   return { created: true, organizationId: org.id };
+}
+
+/** The first of the demo's SMS numbers (+15125550100 to +15125550199) no organization has. */
+async function freeDemoNumber(ownerUrl: string): Promise<string> {
+  const db = new pg.Client({ connectionString: ownerUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ n: string }>(
+      `select x.n from generate_series(100, 199) as i, lateral (select '+15125550' || i as n) x
+        where not exists (select 1 from organizations o where o.sms_number = x.n)
+        order by i limit 1`,
+    );
+    if (!rows[0]) throw new Error('Every demo SMS number (+15125550100 to +15125550199) has an organization');
+    return rows[0].n;
+  } finally {
+    await db.end();
+  }
 }
 
 /**

@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO, seed } from '../../src/cli/seed.js';
-import { sdk } from '../helpers/gql.js';
+import { createTenant, gqlError, sdk } from '../helpers/gql.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer({ workers: false });
 
 describe('npm run seed', () => {
   it('creates a demo organization to sign in to, with deals in every stage; a second run does nothing', async () => {
+    // Another organization already has the first demo SMS number (this one, or one of another test of
+    // this database, which refuses it here): the demo takes the next free one.
+    const other = await createTenant(server.url);
+    await other.api.SetOrganizationSmsNumber({ number: '+15125550100' }).catch(async (e: unknown) => {
+      expect((await gqlError(Promise.reject(e))).message).toBe('Another organization already uses this number');
+    });
     const first = await seed(server.deps, { properties: 24, deals: 16 });
     expect(first.created).toBe(true);
     const { login } = await sdk(server.url).Login({ input: { email: DEMO.email, password: DEMO.password } });
     const api = sdk(server.url, login.accessToken);
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
+      body: JSON.stringify({ query: '{ organization { smsNumber } }' }),
+    });
+    const { data } = (await res.json()) as { data: { organization: { smsNumber: string } } };
+    expect(data.organization.smsNumber).toMatch(/^\+151255501(0[1-9]|[1-9]\d)$/);
     const { pipeline } = await api.Pipeline();
     expect(pipeline.every((s) => s.count >= 1)).toBe(true);
     const { properties } = await api.Properties({ first: 5 });
