@@ -1,3 +1,4 @@
+import { pgArray } from '../../platform/db/pg-array.js';
 import { readConnection } from '../../platform/db/replicas.js';
 import { Campaign, Deal, User } from '../../../entities/index.js';
 import { DealStage, Role, type LeadSource } from '../../../entities/enums.js';
@@ -93,14 +94,14 @@ export class AnalyticsService {
                         where c.organization_id = o.id group by c.kind
                        union all
                        select c.kind || '@past', sum(c.weight), max(c.id) from analytics_changes c
-                        where c.organization_id = o.id and c.kind in ('leads', 'analytics_lead_facts')
+                        where c.organization_id = o.id and c.kind = any(?::text[])
                           and coalesce(c.lead_day, '-infinity') < ?::date
                         group by c.kind) k) as version,
               case when ?::boolean then
                 to_char(coalesce((select min(f.created_at) from analytics_lead_facts f where f.organization_id = o.id),
                                  o.created_at) at time zone o.time_zone, 'YYYY-MM-DD') end as earliest
          from organizations o where o.id = ?`,
-      [cut, range.preset === 'ALL_TIME', actor.organizationId],
+      [pgArray(COHORT_KINDS), cut, range.preset === 'ALL_TIME', actor.organizationId],
     );
     const resolved = resolveRange(range, org!.zone, org!.earliest ?? new Date().toISOString().slice(0, 10));
     const ids = async (list: string[] | null | undefined, entity: typeof User | typeof Campaign, field: string) => {

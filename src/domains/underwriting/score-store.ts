@@ -28,8 +28,10 @@ export async function refreshScores(em: EntityManager, propertyIds: string[]): P
     const rows = await em.execute<FactRow[]>(
       `select p.id, p.estimated_value, p.last_sale_price, to_char(p.last_sale_date, 'YYYY-MM-DD') as last_sale_date,
               p.owner_occupied, p.year_built, p.tags,
-              (select count(*) from leads l join activities a on a.lead_id = l.id
-                where l.property_id = p.id and a.direction = 'INBOUND') as inbound
+              (select count(*) from leads l
+                 join activities a on a.organization_id = l.organization_id and a.lead_id = l.id
+                where l.organization_id = p.organization_id and l.property_id = p.id
+                  and a.direction = 'INBOUND') as inbound
          from properties p where p.id = any(?::uuid[])`,
       [pgArray(chunk)],
     );
@@ -49,8 +51,11 @@ export async function refreshScores(em: EntityManager, propertyIds: string[]): P
     if (!rows.length) continue;
     await em.execute(
       `with v as (select unnest(?::uuid[]) as id, unnest(?::float8[]) as score),
-            p as (update properties set score = v.score from v where properties.id = v.id returning properties.id)
-       update leads set score = v.score from v where leads.property_id = v.id and leads.score is distinct from v.score`,
+            p as (update properties set score = v.score from v where properties.id = v.id
+                  returning properties.id, properties.organization_id, properties.score)
+       update leads set score = p.score from p
+        where leads.organization_id = p.organization_id and leads.property_id = p.id
+          and leads.score is distinct from p.score`,
       [pgArray(rows.map((r) => r.id)), pgArray(values)],
     );
   }
