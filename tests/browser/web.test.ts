@@ -115,7 +115,9 @@ describe('web client', () => {
     await page.fill('#email', DEMO.email);
     await page.fill('#password', 'not-the-password');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('do not match an active account');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 5_000 })
+      .toContain('do not match an active account');
     expect(await page.content()).not.toContain('"errors"'); // never raw JSON
     await shot(page, '01-signin-failed');
     await page.fill('#password', DEMO.password);
@@ -171,7 +173,7 @@ describe('web client', () => {
     await a.locator(card('NEW', deal.id)).dragTo(a.locator('[data-stage="CONTACTED"]'));
     await b.waitForSelector(card('CONTACTED', deal.id), { timeout: 1_000 });
     const seenAfter = Date.now() - dropped;
-    await expect.poll(() => count(dash, 'dash-count-CONTACTED')).toBe(before.CONTACTED + 1);
+    await expect.poll(() => count(dash, 'dash-count-CONTACTED'), { timeout: 5_000 }).toBe(before.CONTACTED + 1);
     expect(await count(dash, 'dash-count-NEW')).toBe(before.NEW - 1);
     expect(await a.locator(card('CONTACTED', deal.id)).count()).toBe(1);
     await shot(b, '05-board-after-remote-move');
@@ -219,7 +221,7 @@ describe('web client', () => {
     await page.waitForSelector(card('NEW', deal.id));
     await page.locator(card('NEW', deal.id)).dragTo(page.locator('[data-stage="CONTACTED"]'));
     const alert = page.locator('.state.error');
-    await expect.poll(() => alert.getAttribute('data-code')).toBe('FORBIDDEN');
+    await expect.poll(() => alert.getAttribute('data-code'), { timeout: 5_000 }).toBe('FORBIDDEN');
     expect(await alert.textContent()).toContain('Your role does not allow this');
     await page.waitForSelector(card('NEW', deal.id));
     await shot(page, '07-viewer-forbidden');
@@ -261,7 +263,9 @@ describe('web client', () => {
     // A reply with nothing in it is refused next to the box, in words.
     await page.fill('#reply-body', '   ');
     await page.click('form.reply button[type=submit]');
-    await expect.poll(() => page.locator('#reply-error').textContent()).toBe('body must not be empty');
+    await expect
+      .poll(() => page.locator('#reply-error').textContent(), { timeout: 5_000 })
+      .toBe('body must not be empty');
     await page.click('.bell-button');
     await page.getByRole('dialog', { name: 'Notifications' }).waitFor();
     await shot(page, '09-notifications');
