@@ -11,6 +11,7 @@ import { activityCounts, filtered, leadFilter, viaLeadFacts, type Sql } from './
 import {
   ALL_VALUES,
   MEDIAN_WINDOW,
+  mergeByKey,
   NO_VALUES,
   sizeOfPart,
   sortedOf,
@@ -244,19 +245,20 @@ export class AnalyticsService {
       q,
       what,
       (start, end, window) => this.funnelPart(q, key, start, end, window),
-      (past, today) => {
-        const out: FunnelGroup[] = [];
-        for (const k of new Set([...past, ...today].map((g) => g.key))) {
-          const [a, b] = [past.find((g) => g.key === k), today.find((g) => g.key === k)];
-          const medians = FUNNEL_STEPS.map((_, i) =>
-            i === 0 ? null : unionMedian(a?.sorted[i] ?? NO_VALUES, b?.sorted[i] ?? NO_VALUES),
-          );
-          if (medians.includes(undefined)) return undefined;
-          const counts = FUNNEL_STEPS.map((_, i) => (a?.counts[i] ?? 0) + (b?.counts[i] ?? 0));
-          out.push({ key: k, counts, medians: medians as (number | null)[] });
-        }
-        return out;
-      },
+      (past, today) =>
+        mergeByKey(
+          past,
+          today,
+          (g) => g.key,
+          (key, a, b): FunnelGroup | undefined => {
+            const medians = FUNNEL_STEPS.map((_, i) =>
+              i === 0 ? null : unionMedian(a?.sorted[i] ?? NO_VALUES, b?.sorted[i] ?? NO_VALUES),
+            );
+            if (medians.includes(undefined)) return undefined;
+            const counts = FUNNEL_STEPS.map((_, i) => (a?.counts[i] ?? 0) + (b?.counts[i] ?? 0));
+            return { key, counts, medians: medians as (number | null)[] };
+          },
+        ),
       () => this.funnelWhole(q, key),
     );
   }
@@ -639,16 +641,16 @@ export class AnalyticsService {
           [start, end, ...w.params],
         )
       ).map((r) => ({ user_id: r.user_id as string, leads: Number(r.leads), minutes: sortedOf(r, 'r') }));
-    const merge = (past: Part, today: Part) => {
-      const out: { user_id: string; leads: number; median: number | null }[] = [];
-      for (const id of new Set([...past, ...today].map((x) => x.user_id))) {
-        const [a, b] = [past.find((x) => x.user_id === id), today.find((x) => x.user_id === id)];
-        const median = unionMedian(a?.minutes ?? NO_VALUES, b?.minutes ?? NO_VALUES);
-        if (median === undefined) return undefined;
-        out.push({ user_id: id, leads: (a?.leads ?? 0) + (b?.leads ?? 0), median });
-      }
-      return out;
-    };
+    const merge = (past: Part, today: Part) =>
+      mergeByKey(
+        past,
+        today,
+        (x) => x.user_id,
+        (user_id, a, b) => {
+          const median = unionMedian(a?.minutes ?? NO_VALUES, b?.minutes ?? NO_VALUES);
+          return median === undefined ? undefined : { user_id, leads: (a?.leads ?? 0) + (b?.leads ?? 0), median };
+        },
+      );
     const whole = async () =>
       (
         await this.read<{ user_id: string; leads: string; median: number | null }[]>(

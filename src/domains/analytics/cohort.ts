@@ -95,3 +95,25 @@ export function sizeOfPart(value: unknown): number {
     return Object.values(value).reduce((sum: number, x) => sum + sizeOfPart(x), 32);
   return 8;
 }
+
+/**
+ * Two parts' groups merged by key (`join` of a group's two sides, either possibly missing); undefined
+ * as soon as one group cannot be merged exactly.
+ */
+export function mergeByKey<G, K, R>(
+  past: G[],
+  today: G[],
+  keyOf: (g: G) => K,
+  join: (key: K, past: G | undefined, today: G | undefined) => R | undefined,
+): R[] | undefined {
+  const byKey = new Map<K, [G | undefined, G | undefined]>();
+  for (const g of past) byKey.set(keyOf(g), [g, undefined]);
+  for (const g of today) byKey.set(keyOf(g), [byKey.get(keyOf(g))?.[0], g]);
+  const out: R[] = [];
+  for (const [key, [a, b]] of byKey) {
+    const merged = join(key, a, b);
+    if (merged === undefined) return undefined;
+    out.push(merged);
+  }
+  return out;
+}
