@@ -4,12 +4,15 @@ import { ValidationError } from '../src/platform/errors/index.js';
 import { snapshotMapper } from './snapshot.js';
 import { isUuid } from '../src/platform/validate.js';
 import { readConnection } from '../src/platform/db/replicas.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { persistedProps, selectedProps } from '../src/platform/loaders/selection.js';
 
 export interface Page<T> {
   /** Read snapshots (plain objects with the entity's fields), not managed entities. */
   items: T[];
   /** One opaque cursor per item, for connection edges. */
   cursors: string[];
+  /** -1 when the request's selection did not ask for it (PageRequest.select.counted). */
   totalCount: number;
   startCursor: string | null;
   endCursor: string | null;
@@ -20,6 +23,12 @@ export interface Page<T> {
 export interface PageRequest {
   first: number;
   after?: string | null;
+  /**
+   * The GraphQL selection of the page's nodes (the list field's info and the path to its nodes):
+   * only the columns it reads are selected (src/platform/loaders/selection.ts), and the total is
+   * counted only when `counted`. Without it, all columns and the count.
+   */
+  select?: { info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>; path: readonly string[]; counted: boolean };
 }
 
 export interface Order<C extends string> {
@@ -30,7 +39,7 @@ export interface Order<C extends string> {
 /**
  * Keyset pagination over `(sort column NULLS LAST, id)`: stable while rows are inserted, and as
  * cheap on page 1,000 as on page 1. Rows come back as read snapshots; the page and the total count
- * run in parallel. Every query also names the organization explicitly (the ORM half of tenant
+ * are one statement. Every query also names the organization explicitly (the ORM half of tenant
  * isolation; RLS is the other).
  */
 export abstract class PagedRepository<T extends { id: string }> extends EntityRepository<T> {
@@ -44,33 +53,35 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
     const meta = em.getMetadata().find(this.entityName)!;
     const sort = meta.properties[order.column as keyof typeof meta.properties];
     if (!sort) throw new Error(`cannot order ${meta.className} by ${order.column}`);
-    const sortCol = `e."${sort.fieldNames[0]}"`;
-    const isDate = sort.runtimeType === 'Date';
     const scoped = { $and: [where, { organizationId }] } as FilterQuery<T>;
     // A GraphQL query's list may be read from a streaming replica (src/platform/db/replicas.ts).
     const connectionType = await readConnection(em);
 
+    const props =
+      page.select && selectedProps(page.select.info, meta.class, persistedProps(em, meta.class), page.select.path);
     const qb = em
       .createQueryBuilder(this.entityName, 'e', connectionType)
-      .select('*')
+      .select(props ? ([...new Set([...props, 'id', order.column])] as never) : '*')
       .where(scoped as never);
-    if (page.after) {
-      const [value, id] = decodeCursor(page.after, isDate);
-      const cmp = order.direction === 'asc' ? '>' : '<';
-      if (value === null) qb.andWhere(`${sortCol} is null and e."id" > ?`, [id]);
-      else
-        qb.andWhere(`(${sortCol} ${cmp} ? or (${sortCol} = ? and e."id" > ?) or ${sortCol} is null)`, [
-          value,
-          value,
-          id,
-        ]);
-    }
+    if (page.after) afterCursor(qb, page.after, order, sort.fieldNames[0]!, sort.runtimeType === 'Date');
     qb.orderBy({ [order.column]: `${order.direction} nulls last`, id: 'asc' } as never).limit(page.first + 1);
+    // The total count rides along in the page's statement (one round trip, one connection), and is
+    // not computed at all when the selection does not ask for it.
+    const counted = page.select?.counted ?? true;
+    if (counted) {
+      const count = em
+        .createQueryBuilder(this.entityName, 'c', connectionType)
+        .count()
+        .where(scoped as never);
+      qb.addSelect(count.as(TOTAL) as never);
+    }
 
-    const [rows, totalCount] = await Promise.all([
-      qb.execute<Record<string, unknown>[]>('all', true), // mapped to property names
-      em.count(this.entityName, scoped, { connectionType }),
-    ]);
+    const rows = await qb.execute<Record<string, unknown>[]>('all', true); // mapped to property names
+    let totalCount = -1;
+    if (rows.length) totalCount = Number(rows[0]![TOTAL]);
+    // An empty page after a cursor says nothing about the rows before it.
+    else if (counted) totalCount = page.after ? await em.count(this.entityName, scoped, { connectionType }) : 0;
+    if (counted) for (const row of rows) delete row[TOTAL];
     const items = snapshotMapper<T>(meta, em.getPlatform())(rows.slice(0, page.first));
     const cursors = items.map((item) => encodeCursor((item as Record<string, unknown>)[order.column], item.id));
     return {
@@ -83,6 +94,24 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
       hasPreviousPage: Boolean(page.after),
     };
   }
+}
+
+const TOTAL = '__total';
+
+/** Keeps the rows after `cursor` in `(sort column NULLS LAST, id)` order. */
+function afterCursor(
+  qb: { andWhere(sql: string, params: unknown[]): unknown },
+  cursor: string,
+  order: Order<string>,
+  column: string,
+  isDate: boolean,
+): void {
+  const sortCol = `e."${column}"`;
+  const [value, id] = decodeCursor(cursor, isDate);
+  const cmp = order.direction === 'asc' ? '>' : '<';
+  if (value === null) qb.andWhere(`${sortCol} is null and e."id" > ?`, [id]);
+  else
+    qb.andWhere(`(${sortCol} ${cmp} ? or (${sortCol} = ? and e."id" > ?) or ${sortCol} is null)`, [value, value, id]);
 }
 
 function encodeCursor(value: unknown, id: string): string {

@@ -27,10 +27,15 @@ export function columnsOf(meta: EntityMetadata): { name: string; column: string 
     .map((p) => ({ name: p.name as string, column: p.fieldNames[0]! }));
 }
 
-/** `"column" as "property", …` for every persisted column: a SELECT or RETURNING list that reads a snapshot. */
-export function selectList(meta: EntityMetadata, table?: string): string {
+/**
+ * `"column" as "property", …` for every persisted column (or only the named properties): a SELECT
+ * or RETURNING list that reads a snapshot.
+ */
+export function selectList(meta: EntityMetadata, table?: string, props?: readonly string[] | null): string {
   const prefix = table ? `${table}.` : '';
+  const only = props ? new Set(props) : null;
   return columnsOf(meta)
+    .filter((c) => !only || only.has(c.name))
     .map((c) => `${prefix}"${c.column}" as "${c.name}"`)
     .join(', ');
 }

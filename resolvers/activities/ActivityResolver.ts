@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Info, Mutation, Resolver } from 'type-graphql';
 import { Parent } from '../common/Parent.js';
+import { Reads } from '../../src/platform/loaders/selection.js';
 import { Activity } from '../../entities/Activity.js';
 import { Lead } from '../../entities/Lead.js';
 import { User } from '../../entities/User.js';
@@ -16,12 +18,18 @@ export class ActivityResolver {
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  lead(@Parent() activity: Activity, @Ctx() ctx: Context): Promise<Lead | null> {
-    return ctx.loaders.lead.load(activity.leadId);
+  @Reads('leadId')
+  lead(@Parent() activity: Activity, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Lead | null> {
+    return ctx.loaders.lead.selecting(info).load(activity.leadId);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  user(@Parent() activity: Activity, @Ctx() ctx: Context): Promise<User | null> | null {
-    return activity.userId ? ctx.loaders.user.load(activity.userId) : null;
+  @Reads('userId')
+  user(
+    @Parent() activity: Activity,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<User | null> | null {
+    return activity.userId ? ctx.loaders.user.selecting(info).load(activity.userId) : null;
   }
 }

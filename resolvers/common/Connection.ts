@@ -1,6 +1,8 @@
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
-import type { Page } from '../../entities/pagination.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Page, PageRequest } from '../../entities/pagination.js';
 import { ValidationError } from '../../src/platform/errors/index.js';
+import { selectsField } from '../../src/platform/loaders/selection.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -40,13 +42,22 @@ export class PageArgs {
   after?: string | null;
 }
 
-export function pageRequest(args: PageArgs): { first: number; after?: string | null } {
+/**
+ * The page a connection field asks for. With the field's `info`, the list reads only the columns
+ * its nodes' selection needs (entities/pagination.ts).
+ */
+export function pageRequest(args: PageArgs, info?: GraphQLResolveInfo): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
   }
-  return { first, after: args.after };
+  return {
+    first,
+    after: args.after,
+    select: info && { info, path: NODE_PATH, counted: selectsField(info, 'totalCount') },
+  };
 }
+const NODE_PATH = ['edges', 'node'];
 
 export interface ConnectionShape<T> {
   edges: { node: T; cursor: string }[];

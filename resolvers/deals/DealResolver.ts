@@ -1,5 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../common/Parent.js';
+import { Reads } from '../../src/platform/loaders/selection.js';
 import { Deal } from '../../entities/Deal.js';
 import { DealStageChange } from '../../entities/DealStageChange.js';
 import { DealStage } from '../../entities/enums.js';
@@ -17,14 +19,19 @@ import { oneOrNotFound } from '../common/one.js';
 export class DealResolver {
   @Authorized()
   @Query(() => Deal)
-  deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Deal> {
-    return oneOrNotFound(ctx.loaders.deal, id, 'Deal');
+  deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Deal> {
+    return oneOrNotFound(ctx.loaders.deal.selecting(info), id, 'Deal');
   }
 
   @Authorized()
   @Query(() => DealConnection)
-  async deals(@Args() args: DealsArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Deal>> {
-    return toConnection(await ctx.services.deals.page(args.filter ?? {}, dealOrder(args.orderBy), pageRequest(args)));
+  async deals(
+    @Args() args: DealsArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Deal>> {
+    const order = dealOrder(args.orderBy);
+    return toConnection(await ctx.services.deals.page(args.filter ?? {}, order, pageRequest(args, info)));
   }
 
   @Authorized(WRITERS)
@@ -55,21 +62,29 @@ export class DealResolver {
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  lead(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<Lead | null> {
-    return ctx.loaders.lead.load(deal.leadId);
+  @Reads('leadId')
+  lead(@Parent() deal: Deal, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Lead | null> {
+    return ctx.loaders.lead.selecting(info).load(deal.leadId);
   }
 
   @FieldResolver(() => Property, { nullable: true })
-  property(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<Property | null> {
-    return ctx.loaders.property.load(deal.propertyId);
+  @Reads('propertyId')
+  property(@Parent() deal: Deal, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Property | null> {
+    return ctx.loaders.property.selecting(info).load(deal.propertyId);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  assignedUser(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<User | null> | null {
-    return deal.assignedUserId ? ctx.loaders.user.load(deal.assignedUserId) : null;
+  @Reads('assignedUserId')
+  assignedUser(
+    @Parent() deal: Deal,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<User | null> | null {
+    return deal.assignedUserId ? ctx.loaders.user.selecting(info).load(deal.assignedUserId) : null;
   }
 
   @FieldResolver(() => [DealStageChange], { description: 'Stage history, oldest first' })
+  @Reads('id')
   stageHistory(@Parent() deal: Deal, @Ctx() ctx: Context): Promise<DealStageChange[]> {
     return ctx.loaders.stageHistoryByDeal.load(deal.id);
   }

@@ -1,5 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../common/Parent.js';
+import { Reads } from '../../src/platform/loaders/selection.js';
 import { Activity } from '../../entities/Activity.js';
 import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
@@ -17,14 +19,19 @@ import { oneOrNotFound } from '../common/one.js';
 export class LeadResolver {
   @Authorized()
   @Query(() => Lead)
-  lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Lead> {
-    return oneOrNotFound(ctx.loaders.lead, id, 'Lead');
+  lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Lead> {
+    return oneOrNotFound(ctx.loaders.lead.selecting(info), id, 'Lead');
   }
 
   @Authorized()
   @Query(() => LeadConnection)
-  async leads(@Args() args: LeadsArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Lead>> {
-    return toConnection(await ctx.services.leads.page(args.filter ?? {}, leadOrder(args.orderBy), pageRequest(args)));
+  async leads(
+    @Args() args: LeadsArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Lead>> {
+    const order = leadOrder(args.orderBy);
+    return toConnection(await ctx.services.leads.page(args.filter ?? {}, order, pageRequest(args, info)));
   }
 
   @Authorized(WRITERS)
@@ -40,29 +47,42 @@ export class LeadResolver {
   }
 
   @FieldResolver(() => Property, { nullable: true })
-  property(@Parent() lead: Lead, @Ctx() ctx: Context): Promise<Property | null> | null {
-    return lead.propertyId ? ctx.loaders.property.load(lead.propertyId) : null;
+  @Reads('propertyId')
+  property(
+    @Parent() lead: Lead,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Property | null> | null {
+    return lead.propertyId ? ctx.loaders.property.selecting(info).load(lead.propertyId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })
-  assignedUser(@Parent() lead: Lead, @Ctx() ctx: Context): Promise<User | null> | null {
-    return lead.assignedUserId ? ctx.loaders.user.load(lead.assignedUserId) : null;
+  @Reads('assignedUserId')
+  assignedUser(
+    @Parent() lead: Lead,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<User | null> | null {
+    return lead.assignedUserId ? ctx.loaders.user.selecting(info).load(lead.assignedUserId) : null;
   }
 
   @FieldResolver(() => [Activity], { description: 'Timeline, newest first' })
+  @Reads('id')
   async activities(
     @Parent() lead: Lead,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, description: 'Only the newest N (1-500)' }) first?: number,
   ): Promise<Activity[]> {
     if (first != null && (first < 1 || first > 500))
       throw new ValidationError('first must be between 1 and 500', 'first');
-    const all = await ctx.loaders.activitiesByLead.load(lead.id);
+    const all = await ctx.loaders.activitiesByLead.selecting(info).load(lead.id);
     return first != null ? all.slice(0, first) : all;
   }
 
   @FieldResolver(() => [Deal])
-  deals(@Parent() lead: Lead, @Ctx() ctx: Context): Promise<Deal[]> {
-    return ctx.loaders.dealsByLead.load(lead.id);
+  @Reads('id')
+  deals(@Parent() lead: Lead, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Deal[]> {
+    return ctx.loaders.dealsByLead.selecting(info).load(lead.id);
   }
 }

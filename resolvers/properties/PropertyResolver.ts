@@ -1,5 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../common/Parent.js';
+import { Reads } from '../../src/platform/loaders/selection.js';
 import { Deal } from '../../entities/Deal.js';
 import { Lead } from '../../entities/Lead.js';
 import { Property } from '../../entities/Property.js';
@@ -14,14 +16,22 @@ import { oneOrNotFound } from '../common/one.js';
 export class PropertyResolver {
   @Authorized()
   @Query(() => Property, { description: 'One property; NOT_FOUND if it is not in your organization' })
-  property(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Property> {
-    return oneOrNotFound(ctx.loaders.property, id, 'Property');
+  property(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Property> {
+    return oneOrNotFound(ctx.loaders.property.selecting(info), id, 'Property');
   }
 
   @Authorized()
   @Query(() => PropertyConnection)
-  async properties(@Args() args: PropertiesArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Property>> {
-    const page = await ctx.services.properties.page(args.filter ?? {}, propertyOrder(args.orderBy), pageRequest(args));
+  async properties(
+    @Args() args: PropertiesArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<Property>> {
+    const page = await ctx.services.properties.page(
+      args.filter ?? {},
+      propertyOrder(args.orderBy),
+      pageRequest(args, info),
+    );
     return toConnection(page);
   }
 
@@ -51,12 +61,14 @@ export class PropertyResolver {
   }
 
   @FieldResolver(() => [Lead])
-  leads(@Parent() property: Property, @Ctx() ctx: Context): Promise<Lead[]> {
-    return ctx.loaders.leadsByProperty.load(property.id);
+  @Reads('id')
+  leads(@Parent() property: Property, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Lead[]> {
+    return ctx.loaders.leadsByProperty.selecting(info).load(property.id);
   }
 
   @FieldResolver(() => [Deal])
-  deals(@Parent() property: Property, @Ctx() ctx: Context): Promise<Deal[]> {
-    return ctx.loaders.dealsByProperty.load(property.id);
+  @Reads('id')
+  deals(@Parent() property: Property, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Deal[]> {
+    return ctx.loaders.dealsByProperty.selecting(info).load(property.id);
   }
 }

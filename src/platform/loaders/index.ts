@@ -13,8 +13,10 @@ import {
   Underwriting,
   User,
 } from '../../../entities/index.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { columnsOf, selectList, snapshotMapper } from '../../../entities/snapshot.js';
 import { isUuid } from '../validate.js';
+import { persistedProps, selectedProps } from './selection.js';
 
 type Ctor<T> = new (...args: never[]) => T;
 
@@ -30,9 +32,11 @@ function reader<T extends object>(
   entity: Ctor<T>,
   key: string,
   orderBy: Record<string, 'asc' | 'desc'>,
+  props: readonly string[] | null,
 ) {
-  const { sql, toSnapshots } = statementFor(em, entity, key, orderBy);
+  let statement: ReturnType<typeof statementFor<T>> | undefined; // on first use: most loaders of a request never run
   return async (keys: readonly string[]): Promise<T[]> => {
+    const { sql, toSnapshots } = (statement ??= statementFor(em, entity, key, orderBy, props));
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter(isUuid).join(',')}}`;
@@ -40,15 +44,19 @@ function reader<T extends object>(
   };
 }
 
-/** SQL and row mapping per (entity, key, order): derived from metadata once per process, not per request. */
+/**
+ * SQL and row mapping per (entity, key, order, properties read): derived from metadata once per
+ * process, not per request. `props` null reads every column; otherwise those, the id and the key.
+ */
 const statements = new Map<string, { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => unknown[] }>();
 function statementFor<T extends object>(
   em: EntityManager,
   entity: Ctor<T>,
   key: string,
   orderBy: Record<string, 'asc' | 'desc'>,
+  props: readonly string[] | null,
 ) {
-  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}`;
+  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}:${props?.join(',') ?? '*'}`;
   let st = statements.get(id);
   if (!st) {
     const meta = em.getMetadata().find(entity)!;
@@ -56,7 +64,7 @@ function statementFor<T extends object>(
     const column = (prop: string) => `"${columns.find((c) => c.name === prop)!.column}"`;
     st = {
       sql:
-        `select ${selectList(meta)} from "${meta.tableName}"` +
+        `select ${selectList(meta, undefined, props && [...props, 'id', key])} from "${meta.tableName}"` +
         ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
         ` order by ${Object.entries(orderBy)
           .map(([k, dir]) => `${column(k)} ${dir}`)
@@ -69,8 +77,17 @@ function statementFor<T extends object>(
 }
 
 /** One row by id; missing ids (other organizations included) resolve to null. */
-function byId<T extends { id: string }>(em: EntityManager, org: string, entity: Ctor<T>): DataLoader<string, T | null> {
-  const read = reader(em, org, entity, 'id', { id: 'asc' });
+function byId<T extends { id: string }>(em: EntityManager, org: string, entity: Ctor<T>) {
+  return selectable(em, entity, (props) => byIdReading(em, org, entity, props));
+}
+
+function byIdReading<T extends { id: string }>(
+  em: EntityManager,
+  org: string,
+  entity: Ctor<T>,
+  props: readonly string[] | null,
+): DataLoader<string, T | null> {
+  const read = reader(em, org, entity, 'id', { id: 'asc' }, props);
   return new DataLoader(async (ids) => {
     const rows = await read(ids);
     const map = new Map(rows.map((r) => [r.id, r]));
@@ -85,8 +102,19 @@ function byParent<T extends object>(
   entity: Ctor<T>,
   key: keyof T & string,
   orderBy: Record<string, 'asc' | 'desc'>,
+) {
+  return selectable(em, entity, (props) => byParentReading(em, org, entity, key, orderBy, props));
+}
+
+function byParentReading<T extends object>(
+  em: EntityManager,
+  org: string,
+  entity: Ctor<T>,
+  key: keyof T & string,
+  orderBy: Record<string, 'asc' | 'desc'>,
+  props: readonly string[] | null,
 ): DataLoader<string, T[]> {
-  const read = reader(em, org, entity, key, orderBy);
+  const read = reader(em, org, entity, key, orderBy, props);
   return new DataLoader(async (parentIds) => {
     const rows = await read(parentIds);
     const groups = new Map<string, T[]>();
@@ -98,6 +126,40 @@ function byParent<T extends object>(
     }
     return parentIds.map((id) => groups.get(id) ?? []);
   });
+}
+
+/**
+ * A loader that reads whole rows, and `selecting(info, path?)`: a sibling loader of the same
+ * request that reads only the columns the GraphQL selection at `path` below the current field needs
+ * (see ./selection.ts), one per column set, so calls from one document position still batch.
+ */
+export type Selectable<L> = L & { selecting(info: SelectionInfo, path?: readonly string[]): L };
+type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
+
+function selectable<L extends object>(
+  em: EntityManager,
+  entity: Ctor<object>,
+  make: (props: readonly string[] | null) => L,
+): Selectable<L> {
+  const whole = make(null) as Selectable<L>;
+  const variants = new Map<string, L>();
+  // Sibling objects share their fields' nodes array (graphql-js and graphql-jit both), so the
+  // loader for a document position is found without looking at the selection again.
+  const byNodes = new WeakMap<SelectionInfo['fieldNodes'], L>();
+  whole.selecting = (info, path) => {
+    const known = path ? undefined : byNodes.get(info.fieldNodes);
+    if (known) return known;
+    const props = selectedProps(info, entity, persistedProps(em, entity), path);
+    let loader = whole as L;
+    if (props) {
+      const k = props.join(',');
+      loader = variants.get(k) ?? make(props);
+      variants.set(k, loader);
+    }
+    if (!path) byNodes.set(info.fieldNodes, loader);
+    return loader;
+  };
+  return whole;
 }
 
 /**
