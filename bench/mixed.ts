@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Role } from '../entities/enums.js';
 import type { Config } from '../src/platform/config.js';
 import { startServer } from '../src/platform/server.js';
-import { apiEnv, cpuMs, fmt, median, percentile, spawnService } from './lib.js';
+import { apiEnv, cpuMs, fmt, median, percentile, settle, spawnService } from './lib.js';
 import { fixture } from './nested-read.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -149,11 +149,14 @@ interface Result {
   errors: number;
   firstError: string;
   cpuPerRequest: number;
+  /** Latencies per operation of the mix (ms). */
+  byOp: Record<string, number[]>;
 }
 
 /** Open loop: a request every 1/rate s whatever the answers do; latency from send to full answer. */
 async function drive(t: Target, rows: Rows, rate: number, seconds: number): Promise<Result> {
   const latencies: number[] = [];
+  const byOp: Record<string, number[]> = {};
   let errors = 0;
   let firstError = '';
   const inflight: Promise<void>[] = [];
@@ -175,6 +178,7 @@ async function drive(t: Target, rows: Rows, rate: number, seconds: number): Prom
             firstError ||= `${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`;
           }
           latencies.push(performance.now() - due);
+          (byOp[op] ??= []).push(performance.now() - due);
         })
         .catch((err: Error) => {
           errors++;
@@ -193,6 +197,7 @@ async function drive(t: Target, rows: Rows, rate: number, seconds: number): Prom
     errors,
     firstError,
     cpuPerRequest: cpu / total,
+    byOp,
   };
 }
 
@@ -239,6 +244,7 @@ export async function benchMixed(config: Config): Promise<Record<string, unknown
   const { organizationId, userId } = await fixture(server.deps);
   const { token } = await server.deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
   await server.close();
+  await settle(config);
   const rows = await loadRows(config, organizationId, userId);
   const env = apiEnv(config, {
     RATE_LIMIT_QUERIES_PER_MINUTE: '1000000',
@@ -296,6 +302,18 @@ function report(fixed: Record<string, Result[]>, best: Record<string, number[]>)
       `  ${(name === 'app' ? 'Real Estate OS' : 'PostGraphile v4').padEnd(16)} ${fmt(row.p50).padStart(13)}  ` +
         `${fmt(row.p95).padStart(6)}  ${fmt(row.cpuPerRequest, 2).padStart(10)}  ${String(row.errors).padStart(6)}   ` +
         `${String(row.maxRate).padStart(4)} req/s (rounds ${row.maxRateRounds.join('/')})`,
+    );
+  }
+  // Where the tail comes from: each operation's p50/p95 over all fixed-rate rounds.
+  for (const name of ['postgraphile', 'app']) {
+    const ops: Record<string, number[]> = {};
+    for (const r of fixed[name]!) for (const [op, l] of Object.entries(r.byOp)) (ops[op] ??= []).push(...l);
+    const cells = Object.entries(ops).map(([op, l]) => {
+      l.sort((x, y) => x - y);
+      return `${op} ${fmt(percentile(l, 50))}/${fmt(percentile(l, 95))}`;
+    });
+    console.log(
+      `  ${(name === 'app' ? 'Real Estate OS' : 'PostGraphile v4').padEnd(16)} p50/p95 ms: ${cells.join(', ')}`,
     );
   }
   const a = out.app as { maxRate: number; cpuPerRequest: number };

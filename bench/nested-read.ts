@@ -8,7 +8,7 @@ import type { AppDeps } from '../src/platform/deps.js';
 import { startServer } from '../src/platform/server.js';
 import { tenantSwitchCount } from '../src/platform/tenancy/tenant-context.js';
 import { forkForTenant, runAsTenant } from '../src/platform/tenancy/tenant-em.js';
-import { apiEnv, fmt, load, spawnService, verify, type LoadResult } from './lib.js';
+import { apiEnv, fmt, load, settle, spawnService, verify, type LoadResult } from './lib.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const QUERY = print(PropertiesNestedDocument);
@@ -72,6 +72,7 @@ export async function benchNestedRead(
     const { token } = await server.deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
     tenants.push({ organizationId, token });
   }
+  await settle(config);
   const token = tenants[0]!.token;
   const counts: Record<number, { data: number; roundTrips: number; tenantSwitches: number }> = {};
   // The first request of a signed-in user also checks the session and warms the connections: the
