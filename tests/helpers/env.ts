@@ -24,6 +24,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_RETRY_SCHEDULE_MS: '150,150,150,150,150',
       WEBHOOK_SWEEP_GRACE_MS: '1500',
+      // Every file's workers also sweep the one database for overdue sequence steps, and on a slow
+      // machine would run another file's late step with their own in-memory SMS provider, where that
+      // file cannot count it. Only the sequence crash test needs the sweep, and sets its own grace.
+      SEQUENCE_SWEEP_GRACE_MS: '600000',
       // Every test makes its organizations with `register` (createTenant) and is signed in at once;
       // the emailed-code sign-up (the default) is tested on its own in auth.test.ts.
       SIGNUP_VERIFICATION: 'false',

@@ -52,6 +52,7 @@ function childEnv(config: Config, env: Record<string, string>): NodeJS.ProcessEn
     REDIS_PREFIX: config.redisPrefix,
     JWT_SECRET: config.jwtSecret,
     SIGNUP_VERIFICATION: String(config.signupVerification),
+    SEQUENCE_SWEEP_GRACE_MS: String(config.sequenceSweepGraceMs),
     LOG_LEVEL: 'info',
     ...env,
   };
