@@ -109,6 +109,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on dynamic answers: express would hash every GraphQL response body (SHA-1) for a header
+  // no client revalidates with. The web client's assets keep theirs (serve-static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_MS, the request within
   // HTTP_REQUEST_TIMEOUT_MS, checked every second. WebSocket connections are not affected once upgraded.

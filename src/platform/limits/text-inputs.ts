@@ -24,9 +24,14 @@ export function checkTextInputs(document: DocumentNode, variables: Record<string
     }
   };
   for (const [name, value] of Object.entries(variables ?? {})) walk(value, `$${name}`);
+  if (cleanDocuments.has(document)) return;
   visit(document, {
     [Kind.STRING]: (node) => {
       if (!isStorableText(node.value)) throw refuse('A string in the query');
     },
   });
+  cleanDocuments.add(document);
 }
+
+/** Parsed documents (Apollo keeps one per query text) whose literals were found clean: walked once. */
+const cleanDocuments = new WeakSet<DocumentNode>();
