@@ -8,6 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import { applyDirectResolvers } from './graphql/direct-resolvers.js';
 import type { Options } from '@mikro-orm/postgresql';
 import cors from 'cors';
 import express from 'express';
@@ -102,6 +103,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   );
   const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
   const schema = await buildAppSchema(deps.pubsub.engine);
+  applyDirectResolvers(schema);
   const jobEvents = relayJobEvents(deps);
   applyAuditScope(schema);
   applyWriteTracking(schema);
