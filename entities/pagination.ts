@@ -78,10 +78,12 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
 
     const rows = await qb.execute<Record<string, unknown>[]>('all', true); // mapped to property names
     let totalCount = -1;
-    if (rows.length) totalCount = Number(rows[0]![TOTAL]);
-    // An empty page after a cursor says nothing about the rows before it.
-    else if (counted) totalCount = page.after ? await em.count(this.entityName, scoped, { connectionType }) : 0;
-    if (counted) for (const row of rows) delete row[TOTAL];
+    if (counted) {
+      if (rows.length) totalCount = Number(rows[0]![TOTAL]);
+      // An empty page after a cursor says nothing about the rows before it.
+      else totalCount = page.after ? await em.count(this.entityName, scoped, { connectionType }) : 0;
+      for (const row of rows) delete row[TOTAL];
+    }
     const items = snapshotMapper<T>(meta, em.getPlatform())(rows.slice(0, page.first));
     const cursors = items.map((item) => encodeCursor((item as Record<string, unknown>)[order.column], item.id));
     return {
