@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { ValidationError } from '../src/platform/errors/index.js';
 import { snapshotMapper } from './snapshot.js';
+import { readCompiledPage, readPageWithQueryBuilder, TOTAL } from './page-statement.js';
 import { isUuid } from '../src/platform/validate.js';
 import { readConnection } from '../src/platform/db/replicas.js';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -59,24 +60,26 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
 
     const props =
       page.select && selectedProps(page.select.info, meta.class, persistedProps(em, meta.class), page.select.path);
-    const qb = em
-      .createQueryBuilder(this.entityName, 'e', connectionType)
-      .select(props ? ([...new Set([...props, 'id', order.column])] as never) : '*')
-      .where(scoped as never);
-    if (page.after) afterCursor(qb, page.after, order, sort.fieldNames[0]!, sort.runtimeType === 'Date');
-    qb.orderBy({ [order.column]: `${order.direction} nulls last`, id: 'asc' } as never).limit(page.first + 1);
+    const select = props ? [...new Set([...props, 'id', order.column])] : null;
     // The total count rides along in the page's statement (one round trip, one connection), and is
     // not computed at all when the selection does not ask for it.
     const counted = page.select?.counted ?? true;
-    if (counted) {
-      const count = em
-        .createQueryBuilder(this.entityName, 'c', connectionType)
-        .count()
-        .where(scoped as never);
-      qb.addSelect(count.as(TOTAL) as never);
-    }
-
-    const rows = await qb.execute<Record<string, unknown>[]>('all', true); // mapped to property names
+    const isDate = sort.runtimeType === 'Date';
+    const after = page.after ? decodeCursor(page.after, isDate) : undefined;
+    const query = {
+      where: scoped as FilterQuery<object>,
+      sortProp: order.column,
+      sortColumn: sort.fieldNames[0]!,
+      direction: order.direction,
+      props: select,
+      counted,
+      after,
+      limit: page.first + 1,
+    };
+    // Mapped to property names; a filter shape that is not compiled is built with a QueryBuilder.
+    const rows =
+      (await readCompiledPage(em, meta, query, connectionType)) ??
+      (await readPageWithQueryBuilder(em, meta, query, connectionType));
     let totalCount = -1;
     if (counted) {
       if (rows.length) totalCount = Number(rows[0]![TOTAL]);
@@ -96,24 +99,6 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
       hasPreviousPage: Boolean(page.after),
     };
   }
-}
-
-const TOTAL = '__total';
-
-/** Keeps the rows after `cursor` in `(sort column NULLS LAST, id)` order. */
-function afterCursor(
-  qb: { andWhere(sql: string, params: unknown[]): unknown },
-  cursor: string,
-  order: Order<string>,
-  column: string,
-  isDate: boolean,
-): void {
-  const sortCol = `e."${column}"`;
-  const [value, id] = decodeCursor(cursor, isDate);
-  const cmp = order.direction === 'asc' ? '>' : '<';
-  if (value === null) qb.andWhere(`${sortCol} is null and e."id" > ?`, [id]);
-  else
-    qb.andWhere(`(${sortCol} ${cmp} ? or (${sortCol} = ? and e."id" > ?) or ${sortCol} is null)`, [value, value, id]);
 }
 
 function encodeCursor(value: unknown, id: string): string {
