@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTenant, sdk } from '../helpers/gql.js';
 import { startApiProcess, type ApiProcess } from '../helpers/process.js';
@@ -119,4 +120,56 @@ describe('rate limits', () => {
     expect(codes.slice(0, 50).every((c) => c === 'UNAUTHENTICATED')).toBe(true);
     expect(codes[50]).toBe('RATE_LIMITED');
   });
+});
+
+describe('rate limits with leases (plain reads, large limits)', () => {
+  const READS = 1_000;
+  let leased: Awaited<ReturnType<typeof startTestServer>>;
+  let second: ApiProcess;
+  let monitor: Redis;
+  const checks: string[] = [];
+  afterAll(async () => {
+    monitor?.disconnect();
+    await second?.stop();
+    await leased?.close();
+  });
+
+  it('hold at exactly N across two processes; a light reader costs a fraction of a check per request', async () => {
+    leased = await startTestServer({
+      workers: false,
+      config: { rateLimits: { queriesPerMinute: READS, mutationsPerMinute: 1000, authMultiplier: 1 } },
+    });
+    second = await startApiProcess(leased.config, ['--no-worker'], { RATE_LIMIT_QUERIES_PER_MINUTE: String(READS) });
+    // Every rate-limit script call of both processes (they share the prefix), as Redis sees it.
+    monitor = await new Redis(leased.config.redisUrl).monitor();
+    const prefix = `${leased.config.redisPrefix}:rl:`;
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'evalsha' && args[3]?.startsWith(prefix)) checks.push(args[3]);
+    });
+    const t = await createTenant(leased.url); // one `me`
+    const burst = async (n: number, offset: number) => {
+      const codes: number[] = [];
+      for (let i = 0; i < n; i += 50)
+        codes.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+              me((offset + i + j) % 2 ? leased.url : second.url, t.token).then((r) => r.status),
+            ),
+          )),
+        );
+      return codes;
+    };
+    checks.length = 0;
+    const light = await burst(200, 0);
+    await new Promise((r) => setTimeout(r, 200)); // the monitor's last lines
+    expect(light.every((s) => s === 200)).toBe(true);
+    // Leases of up to 10 calls: about 20 checks for 200 requests, never one per request.
+    expect(checks.length).toBeLessThan(200 * 0.4);
+    expect(checks.length).toBeGreaterThan(0);
+    // Past half the window every call is checked; the total stays exactly READS.
+    const rest = await burst(READS, 1);
+    const ok = rest.filter((s) => s === 200).length;
+    expect(ok).toBe(READS - 1 - 200);
+    expect(rest.filter((s) => s === 429)).toHaveLength(READS - ok);
+  }, 120_000);
 });

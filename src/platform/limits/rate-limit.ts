@@ -55,17 +55,31 @@ export function RateLimit(...rules: RateRule[]): MethodDecorator {
  * The decision reaches the library through the length of the returned log (empty when allowed,
  * `max` entries when not), so nothing proportional to the traffic is transferred per call.
  * `setForIdentity` has nothing left to do.
+ *
+ * Leases (plain reads with a large limit): while less than half of a caller's window is used, one
+ * round trip records up to LEASE_CALLS calls at once and this process lets them pass locally for
+ * LEASE_MS, so a busy reader costs Redis a fraction of a round trip per request. Leased calls are
+ * recorded at the end of their lease, the latest moment they can be used, so none leaves the window
+ * before the call it stands for: still never more than `max` calls in any window. What a lease did
+ * not use is given back with the process's next request for that caller. Past half the window,
+ * every call is checked on its own, exactly as without leases.
  */
 class AtomicRedisStore implements Store {
+  private readonly leases = new Map<string, Lease>();
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly leaseCalls: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly windowMs: number,
     private readonly max: number,
+    lease: boolean,
   ) {
     // EVALSHA with the script loaded once, instead of sending and compiling it on every call.
-    if (!(redis as Partial<RecordCall>).reosRecordCall)
-      redis.defineCommand('reosRecordCall', { numberOfKeys: 1, lua: RECORD_CALL });
+    if (!(redis as Partial<RecordCall>).reosRecordCalls)
+      redis.defineCommand('reosRecordCalls', { numberOfKeys: 1, lua: RECORD_CALLS });
+    this.leaseCalls = lease ? Math.max(1, Math.min(LEASE_CALLS, Math.floor(max / 100))) : 1;
   }
 
   key(identity: { contextIdentity: string; fieldIdentity: string }): string {
@@ -73,15 +87,50 @@ class AtomicRedisStore implements Store {
   }
 
   async getForIdentity(identity: { contextIdentity: string; fieldIdentity: string }): Promise<readonly number[]> {
+    const key = this.key(identity);
+    if (this.leaseCalls === 1) return this.record(key, []);
+    // One lease request per caller at a time: concurrent calls wait for it and share what it brings.
+    for (let pending = this.pending.get(key); pending; pending = this.pending.get(key)) await pending;
+    const held = this.leases.get(key);
+    if (held && held.left > 0 && Date.now() < held.until) {
+      held.left--;
+      return [];
+    }
+    this.leases.delete(key);
+    const returned = held && held.left > 0 ? held.members.slice(held.members.length - held.left) : [];
+    const asked = this.record(key, returned);
+    const settled = asked.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.set(key, settled);
+    void settled.then(() => this.pending.get(key) === settled && this.pending.delete(key));
+    return asked;
+  }
+
+  /** One round trip: gives back `returned`, records this call (and leases more when it may). */
+  private async record(key: string, returned: string[]): Promise<readonly number[]> {
     const now = Date.now();
-    const allowed = await (this.redis as Redis & RecordCall).reosRecordCall(
-      this.key(identity),
+    const batch = `${now}-${MEMBER}-${++calls}`;
+    const until = now + LEASE_MS;
+    const granted = await (this.redis as Redis & RecordCall).reosRecordCalls(
+      key,
       now,
       this.windowMs,
       this.max,
-      `${now}-${MEMBER}-${++calls}`,
+      this.leaseCalls,
+      until,
+      LEASE_MS,
+      batch,
+      ...returned,
     );
-    return allowed === 1 ? [] : new Array<number>(this.max).fill(now);
+    if (granted === 0) return new Array<number>(this.max).fill(now);
+    if (granted > 1) {
+      const members = Array.from({ length: granted }, (_, i) => `${batch}-${i + 1}`);
+      if (this.leases.size >= MAX_LEASES) this.leases.delete(this.leases.keys().next().value!);
+      this.leases.set(key, { left: granted - 1, until, members });
+    }
+    return [];
   }
 
   setForIdentity(): void {
@@ -104,17 +153,52 @@ class AtomicRedisStore implements Store {
   }
 }
 
-interface RecordCall {
-  reosRecordCall(key: string, now: number, windowMs: number, max: number, member: string): Promise<number>;
+/** Calls a process may lease at once, and for how long; leased callers tracked per process. */
+const LEASE_CALLS = 16;
+const LEASE_MS = 1_000;
+const MAX_LEASES = 10_000;
+
+interface Lease {
+  left: number;
+  until: number;
+  /** The leased calls' members in the log, the unused ones last. */
+  members: string[];
 }
 
-/** Prune the window; record the call and return 1 if fewer than `max` calls remain in it, else 0. */
-const RECORD_CALL = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+interface RecordCall {
+  reosRecordCalls(
+    key: string,
+    now: number,
+    windowMs: number,
+    max: number,
+    lease: number,
+    until: number,
+    leaseMs: number,
+    batch: string,
+    ...returned: string[]
+  ): Promise<number>;
+}
+
+/**
+ * Prune the window and take back the returned members (ARGV[8..]); then record calls and return how
+ * many: 0 when the window is full, 1 (the call, at `now`) past half of it, else up to `lease` (at
+ * `until`), taken from the first half only.
+ */
+const RECORD_CALLS = `
+local now, window, max, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+for i = 8, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end
+local free = max - redis.call('ZCARD', KEYS[1])
+if free <= 0 then return 0 end
+local n = math.min(lease, free - math.floor(max / 2))
+if n <= 1 then
+  redis.call('ZADD', KEYS[1], now, ARGV[7])
+else
+  for i = 1, n do redis.call('ZADD', KEYS[1], ARGV[5], ARGV[7] .. '-' .. i) end
+end
+-- Long enough for leased members, recorded up to leaseMs ahead.
+redis.call('PEXPIRE', KEYS[1], window + tonumber(ARGV[6]))
+return math.max(n, 1)
 `;
 
 /**
@@ -130,12 +214,13 @@ export function applyRateLimits(
   defaults: { queriesPerMinute: number; mutationsPerMinute: number; authMultiplier: number },
 ): void {
   const limiters = new Map<string, { store: AtomicRedisStore; limit: ReturnType<typeof getGraphQLRateLimiter> }>();
-  const limiterFor = (rule: RateRule) => {
+  // Plain reads without limits of their own may lease calls (see AtomicRedisStore); the rest never do.
+  const limiterFor = (rule: RateRule, lease: boolean) => {
     const windowMs = windowToMs(rule.window);
-    const id = `${windowMs}:${rule.max}`;
+    const id = `${windowMs}:${rule.max}:${lease}`;
     let l = limiters.get(id);
     if (!l) {
-      const store = new AtomicRedisStore(redis, prefix, windowMs, rule.max);
+      const store = new AtomicRedisStore(redis, prefix, windowMs, rule.max, lease);
       l = { store, limit: getGraphQLRateLimiter({ store, identifyContext: (who: string) => who }) };
       limiters.set(id, l);
     }
@@ -149,7 +234,7 @@ export function applyRateLimits(
     failOpen: boolean,
   ) => {
     try {
-      await checkRules(rules, args, context, info);
+      await checkRules(rules, args, context, info, failOpen);
     } catch (err) {
       if (err instanceof RateLimitedError || !isConnectionError(err as Error)) throw err;
       // Redis is away. Plain reads keep working without their limit; writes and the fields with
@@ -163,9 +248,10 @@ export function applyRateLimits(
     args: Record<string, unknown>,
     context: Context,
     info: GraphQLResolveInfo,
+    lease: boolean,
   ) => {
     for (const rule of rules) {
-      const { store, limit } = limiterFor(rule);
+      const { store, limit } = limiterFor(rule, lease);
       const who =
         rule.by === 'anyone'
           ? 'anyone'
