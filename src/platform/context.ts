@@ -33,7 +33,8 @@ export function createContext(
   deps: AppDeps,
   user: AuthUser | null,
   requestId: string,
-  log: Logger,
+  /** The operation's logger, or a function that makes it when something first logs (a child logger costs). */
+  log: Logger | (() => Logger),
   ip = 'unknown',
   userAgent?: string,
 ): Context {
@@ -49,7 +50,6 @@ export function createContext(
     ip,
     userAgent,
     deps,
-    log,
     operation: {},
   });
   let state: { em?: EntityManager; loaders?: Loaders; services?: Services } = {};
@@ -67,7 +67,9 @@ export function createContext(
     }
     return fork;
   };
+  let logger = typeof log === 'function' ? undefined : log;
   Object.defineProperties(lazy, {
+    log: { get: () => (logger ??= (log as () => Logger)()) },
     em: { get: em },
     loaders: { get: () => (state.loaders ??= createLoaders(em(), user?.organizationId ?? '')) },
     services: { get: () => (state.services ??= createServices({ em: em(), actor: user, deps })) },

@@ -175,6 +175,27 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { endpoint, publicEndpoint } = deps.storage.config;
   app.use(webRoutes(config, new URL(publicEndpoint ?? endpoint).origin));
   app.use(securityHeaders(config.introspection));
+  // GraphQL first: its requests (nearly all of them) do not walk past the other routes.
+  if (config.corsOrigins.length) app.use('/graphql', corsFor(config));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    authenticate(deps.tokens, deps.userStates, deps.apiKeys),
+    trusted.middleware(),
+    idempotency(redis, config.redisPrefix, trusted, log),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        const { user, error } = res.locals.auth as Authentication;
+        if (error) throw error;
+        const ctxLog = () => log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
+        const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
+      },
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -199,26 +220,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     res.setHeader('content-type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  if (config.corsOrigins.length) app.use('/graphql', corsFor(config));
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    authenticate(deps.tokens, deps.userStates, deps.apiKeys),
-    trusted.middleware(),
-    idempotency(redis, config.redisPrefix, trusted, log),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const { user, error } = res.locals.auth as Authentication;
-        if (error) throw error;
-        const ctxLog = log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
-        const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-        return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
-      },
-    }),
-  );
   // Anything else: the same JSON error shape as every other route, not Express' HTML page.
   app.use((_req, res) => sendHttpError(res, 404, 'NOT_FOUND', 'There is nothing at this address'));
   app.use(httpErrors(log));

@@ -53,6 +53,8 @@ describe('Redis unreachable', () => {
       );
       expect(down.down).toEqual(['redis']);
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^redis_up 0$/m);
+      // Log lines are written in batches (up to 200 ms late): the outage's line first, then count what follows.
+      await waitFor(async () => log.includes('Redis is unreachable') || null, 5_000, 'outage logged');
       const before = log.split('\n').length;
       await new Promise((r) => setTimeout(r, 5_000)); // reconnect attempts keep going meanwhile
       const during = log

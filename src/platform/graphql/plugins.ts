@@ -66,11 +66,18 @@ function operationLog(config: Config, log: Logger, metrics: Metrics): ApolloServ
           metrics.observeOperation(operationName ?? 'anonymous', type, ms / 1000, codes);
           const entry = { operationName, operationType: type, ms: Math.round(ms) };
           if (ms > config.slowOperationMs) contextValue.log.warn(entry, 'slow graphql operation');
-          else contextValue.log.info(entry, 'graphql operation');
+          // The same fields as the operation's child logger would write, without making one per request.
+          else if (log.isLevelEnabled('info'))
+            log.info({ ...operationFields(contextValue), ...entry }, 'graphql operation');
         },
       };
     },
   };
+}
+
+/** What an operation's logger binds (see the context in server.ts). */
+function operationFields(ctx: Context): Record<string, unknown> {
+  return { requestId: ctx.requestId, userId: ctx.user?.id, organizationId: ctx.user?.organizationId };
 }
 
 /** Request errors that the GraphQL-over-HTTP spec answers with 200 to a client that accepts only application/json. */
