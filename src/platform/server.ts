@@ -37,7 +37,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { RedisKeyValueCache, TrustedDocuments } from './graphql/persisted.js';
 import { apolloPlugins } from './graphql/plugins.js';
-import { createRedis, createRequestRedis, whenReady, type Redis } from './redis.js';
+import { createRedis, createRequestRedis, redisHealth, whenReady, type Redis } from './redis.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startTracing, tracingPlugin } from './observability/tracing.js';
 import { startWebSocket } from './ws.js';
@@ -298,7 +298,10 @@ async function readiness(deps: RunningDeps, redis: Redis): Promise<{ postgres: b
     ),
     within(redis.ping()).then(
       (r) => r === 'PONG',
-      () => false,
+      (err: Error) => {
+        redisHealth.report(err, 'Redis readiness check failed'); // the outage is known (and logged) at once
+        return false;
+      },
     ),
   ]);
   return { postgres: pgOk, redis: redisOk };

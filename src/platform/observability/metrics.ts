@@ -83,10 +83,17 @@ export class Metrics {
       registers,
       async collect() {
         if (!redisHealth.up) return; // counts would wait for Redis to come back
-        for (const queue of deps.queues.all()) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
-        }
+        // Redis may have gone a moment ago, before any connection noticed: a scrape never waits for it.
+        const counted = Promise.all(
+          deps.queues.all().map(async (queue) => ({
+            queue: queue.name,
+            counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+          })),
+        );
+        counted.catch(() => undefined);
+        const all = await Promise.race([counted, new Promise<null>((r) => setTimeout(r, 1_000, null).unref())]);
+        for (const { queue, counts } of all ?? [])
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
       },
     });
     new Gauge({
