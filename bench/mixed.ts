@@ -135,7 +135,7 @@ function nextMove(r: Rows, i: number): { id: string; stage: string } {
 }
 
 interface Target {
-  name: 'app' | 'postgraphile';
+  name: 'app' | 'postgraphile' | 'before';
   url: string;
   pid: number;
   headers: Record<string, string>;
@@ -168,7 +168,7 @@ async function drive(t: Target, rows: Rows, rate: number, seconds: number): Prom
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const op = SCHEDULE[i % SCHEDULE.length]!;
-    const body = JSON.stringify(OPERATIONS[t.name](op, rows, i));
+    const body = JSON.stringify(OPERATIONS[t.name === 'postgraphile' ? 'postgraphile' : 'app'](op, rows, i));
     inflight.push(
       fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body })
         .then(async (res) => {
@@ -266,17 +266,23 @@ export async function benchMixed(config: Config): Promise<Record<string, unknown
     },
     { name: 'app', url: app.url, pid: app.pid, headers: { authorization: `Bearer ${token}` } },
   ];
+  // BENCH_AGAINST=<another checkout>/dist/src/main.js: that build as well, in the same rounds (A/B of a change).
+  const against = process.env.BENCH_AGAINST
+    ? await spawnService(process.env.BENCH_AGAINST, ['--no-worker'], env, 'api listening')
+    : null;
+  if (against)
+    targets.push({ name: 'before', url: against.url, pid: against.pid, headers: { authorization: `Bearer ${token}` } });
   for (const t of targets) {
     const warm = await drive(t, rows, FIXED_RATE, 5);
     if (warm.errors) throw new Error(`${t.name}: ${warm.errors} errors in the warm-up, first: ${warm.firstError}`);
   }
-  const fixed: Record<string, Result[]> = { app: [], postgraphile: [] };
-  const best: Record<string, number[]> = { app: [], postgraphile: [] };
+  const fixed: Record<string, Result[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+  const best: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) fixed[t.name]!.push(await drive(t, rows, FIXED_RATE, 10));
     for (const t of targets) best[t.name]!.push(await stepSearch(t, rows));
   }
-  await Promise.all([app.stop(), peer.stop()]);
+  await Promise.all([app.stop(), peer.stop(), against?.stop()]);
   return report(fixed, best);
 }
 
@@ -288,7 +294,10 @@ function report(fixed: Record<string, Result[]>, best: Record<string, number[]>)
   );
   console.log(`  system        @${FIXED_RATE}/s: p50 ms  p95 ms  CPU ms/req  errors   max rate with p95 < 100 ms`);
   const out: Record<string, unknown> = {};
-  for (const name of ['postgraphile', 'app']) {
+  const names = Object.keys(fixed);
+  const label = (name: string) =>
+    ({ app: 'Real Estate OS', postgraphile: 'PostGraphile v4', before: 'BENCH_AGAINST' })[name] ?? name;
+  for (const name of names) {
     const row = {
       p50: m(name, (r) => r.p50),
       p95: m(name, (r) => r.p95),
@@ -299,22 +308,20 @@ function report(fixed: Record<string, Result[]>, best: Record<string, number[]>)
     };
     out[name] = row;
     console.log(
-      `  ${(name === 'app' ? 'Real Estate OS' : 'PostGraphile v4').padEnd(16)} ${fmt(row.p50).padStart(13)}  ` +
+      `  ${label(name).padEnd(16)} ${fmt(row.p50).padStart(13)}  ` +
         `${fmt(row.p95).padStart(6)}  ${fmt(row.cpuPerRequest, 2).padStart(10)}  ${String(row.errors).padStart(6)}   ` +
         `${String(row.maxRate).padStart(4)} req/s (rounds ${row.maxRateRounds.join('/')})`,
     );
   }
   // Where the tail comes from: each operation's p50/p95 over all fixed-rate rounds.
-  for (const name of ['postgraphile', 'app']) {
+  for (const name of names) {
     const ops: Record<string, number[]> = {};
     for (const r of fixed[name]!) for (const [op, l] of Object.entries(r.byOp)) (ops[op] ??= []).push(...l);
     const cells = Object.entries(ops).map(([op, l]) => {
       l.sort((x, y) => x - y);
       return `${op} ${fmt(percentile(l, 50))}/${fmt(percentile(l, 95))}`;
     });
-    console.log(
-      `  ${(name === 'app' ? 'Real Estate OS' : 'PostGraphile v4').padEnd(16)} p50/p95 ms: ${cells.join(', ')}`,
-    );
+    console.log(`  ${label(name).padEnd(16)} p50/p95 ms: ${cells.join(', ')}`);
   }
   const a = out.app as { maxRate: number; cpuPerRequest: number };
   const p = out.postgraphile as { maxRate: number; cpuPerRequest: number };
