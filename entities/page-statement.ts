@@ -100,6 +100,15 @@ function selectList(meta: EntityMetadata, props: readonly string[] | null): stri
   return cols.join(', ');
 }
 
+/** The rows after `q.after` in `(sort column NULLS LAST, id)` order. */
+function afterCursor(q: PageQuery): { sql: string; params: unknown[] } {
+  const [value, id] = q.after!;
+  const sort = `"e"."${q.sortColumn}"`;
+  const cmp = q.direction === 'asc' ? '>' : '<';
+  if (value === null) return { sql: `${sort} is null and "e"."id" > ?`, params: [id] };
+  return { sql: `${sort} ${cmp} ? or (${sort} = ? and "e"."id" > ?) or ${sort} is null`, params: [value, value, id] };
+}
+
 /**
  * Reads a page (rows mapped to property names by MikroORM's own result mapper, the total in
  * TOTAL when counted), or returns null when the filter's shape is not compiled: the caller then
@@ -122,11 +131,9 @@ export async function readCompiledPage(
   if (q.counted) sql += `, (select count(*) from "${meta.tableName}" as "e" where ${where}) as "${TOTAL}"`;
   sql += ` from "${meta.tableName}" as "e" where ${where}`;
   if (q.after) {
-    const [value, id] = q.after;
-    const cmp = q.direction === 'asc' ? '>' : '<';
-    if (value === null) sql += ` and (${sort} is null and "e"."id" > ?)`;
-    else sql += ` and (${sort} ${cmp} ? or (${sort} = ? and "e"."id" > ?) or ${sort} is null)`;
-    params.push(...(value === null ? [id] : [value, value, id]));
+    const after = afterCursor(q);
+    sql += ` and (${after.sql})`;
+    params.push(...after.params);
   }
   sql += ` order by ${sort} ${q.direction} nulls last, "e"."id" asc limit ?`;
   params.push(q.limit);
@@ -149,11 +156,8 @@ export function readPageWithQueryBuilder(
     .select((q.props ?? '*') as never)
     .where(q.where as never);
   if (q.after) {
-    const [value, id] = q.after;
-    const sort = `e."${q.sortColumn}"`;
-    const cmp = q.direction === 'asc' ? '>' : '<';
-    if (value === null) qb.andWhere(`${sort} is null and e."id" > ?`, [id]);
-    else qb.andWhere(`(${sort} ${cmp} ? or (${sort} = ? and e."id" > ?) or ${sort} is null)`, [value, value, id]);
+    const after = afterCursor(q);
+    qb.andWhere(`(${after.sql})`, after.params);
   }
   qb.orderBy({ [q.sortProp]: `${q.direction} nulls last`, id: 'asc' } as never).limit(q.limit);
   if (q.counted) {
