@@ -24,9 +24,13 @@ export function ensureBuilt(): void {
   const main = join(ROOT, 'dist/src/main.js');
   const sources = Math.max(...['src', 'entities', 'resolvers', 'workers'].map((d) => newestMtime(join(ROOT, d))));
   if (existsSync(main) && statSync(main).mtimeMs >= sources) return;
-  execFileSync(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  // --incremental like `npm run build`: both keep dist/tsconfig.build.tsbuildinfo true, or the next
+  // `npm run build` would trust a record of files this build rewrote and leave them stale.
+  execFileSync(
+    NODE,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--incremental'],
+    { stdio: 'inherit' },
+  );
 }
 
 /** Environment for a child process to use `storage` (a test server's s3rver) instead of an object store of its own. */
