@@ -88,8 +88,11 @@ function conditionFor(
   return sql;
 }
 
-/** `"e"."column"` per property (every column for null); null when a property is not one column. */
-function selectList(meta: EntityMetadata, props: readonly string[] | null): string | null {
+/**
+ * `"e"."column"` per property (every column for null); null when a property is not one column.
+ * Not snapshot.ts's `selectList`: the rows go through MikroORM's result mapper, which keys on column names.
+ */
+function columnList(meta: EntityMetadata, props: readonly string[] | null): string | null {
   if (!props) return '"e".*';
   const cols: string[] = [];
   for (const name of props) {
@@ -123,7 +126,7 @@ export async function readCompiledPage(
   if (em.getTransactionSessionContext()) return null;
   const shape = shapeOf(q.where);
   const where = shape && conditionFor(em, meta, q.where, shape);
-  const columns = selectList(meta, q.props);
+  const columns = columnList(meta, q.props);
   if (!shape || where == null || !columns) return null;
   const sort = `"e"."${q.sortColumn}"`;
   const params: unknown[] = q.counted ? [...shape.values, ...shape.values] : [...shape.values];
