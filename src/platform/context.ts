@@ -38,44 +38,70 @@ export function createContext(
   ip = 'unknown',
   userAgent?: string,
 ): Context {
-  // The EntityManager, loaders and services are made on first use: many operations need only some
-  // of them (a token check, a rate-limited refusal, a persisted-query miss need none). Their getters
-  // sit on the context's prototype: Apollo executes with a copy of the context made by
-  // Object.assign, which would call own enumerable getters (making all three for every request);
-  // the copy keeps the prototype, so it shares them, lazily.
-  const lazy = {} as Context;
-  const ctx = Object.assign(Object.create(lazy) as Context, {
-    requestId,
-    user,
-    ip,
-    userAgent,
-    deps,
-    operation: {},
-  });
-  let state: { em?: EntityManager; loaders?: Loaders; services?: Services } = {};
-  const em = () => (state.em ??= user ? tenantEm(user.organizationId) : forkAnonymous(deps.orm));
-  const tenantEm = (organizationId: string) => {
-    const fork = forkForTenant(deps.orm, organizationId);
+  return new RequestContext(deps, user, requestId, log, ip, userAgent);
+}
+
+/** What a context makes on first use; one object, shared by the context and Apollo's copy of it. */
+interface Made {
+  em?: EntityManager;
+  loaders?: Loaders;
+  services?: Services;
+  log?: Logger;
+}
+
+/**
+ * The EntityManager, loaders, services and logger are made on first use: many operations need only
+ * some of them (a token check, a rate-limited refusal, a persisted-query miss need none). They are
+ * getters of the class, not own properties: Apollo executes with a copy of the context made by
+ * Object.assign onto the same prototype, which copies own properties only, so the copy shares `made`
+ * and makes each of them once, lazily. One class keeps every context the same shape, which a
+ * per-request `Object.defineProperties` did not (docs/architecture.md, Performance).
+ */
+class RequestContext implements Context {
+  readonly operation: { type?: string } = {};
+  private readonly made: Made = {};
+
+  constructor(
+    readonly deps: AppDeps,
+    readonly user: AuthUser | null,
+    readonly requestId: string,
+    private readonly makeLog: Logger | (() => Logger),
+    readonly ip: string,
+    readonly userAgent: string | undefined,
+  ) {}
+
+  get log(): Logger {
+    return (this.made.log ??= typeof this.makeLog === 'function' ? this.makeLog() : this.makeLog);
+  }
+
+  get em(): EntityManager {
+    return (this.made.em ??= this.user ? this.tenantEm(this.user.organizationId) : forkAnonymous(this.deps.orm));
+  }
+
+  get loaders(): Loaders {
+    return (this.made.loaders ??= createLoaders(this.em, this.user?.organizationId ?? ''));
+  }
+
+  get services(): Services {
+    return (this.made.services ??= createServices({ em: this.em, actor: this.user, deps: this.deps }));
+  }
+
+  renew(): void {
+    this.made.em = this.made.loaders = this.made.services = undefined;
+  }
+
+  private tenantEm(organizationId: string): EntityManager {
+    const { orm, replicas } = this.deps;
+    const fork = forkForTenant(orm, organizationId);
     // A query's lists and analytics may come from a replica that has this organization's last write.
-    if (deps.replicas.enabled) {
+    if (replicas.enabled) {
       let decided: Promise<ConnectionType> | undefined;
       allowReplicaReads(fork, () =>
-        ctx.operation.type === 'query'
-          ? (decided ??= deps.replicas.connectionFor(organizationId))
+        this.operation.type === 'query'
+          ? (decided ??= replicas.connectionFor(organizationId))
           : Promise.resolve('write' as ConnectionType),
       );
     }
     return fork;
-  };
-  let logger = typeof log === 'function' ? undefined : log;
-  Object.defineProperties(lazy, {
-    log: { get: () => (logger ??= (log as () => Logger)()) },
-    em: { get: em },
-    loaders: { get: () => (state.loaders ??= createLoaders(em(), user?.organizationId ?? '')) },
-    services: { get: () => (state.services ??= createServices({ em: em(), actor: user, deps })) },
-  });
-  ctx.renew = () => {
-    state = {};
-  };
-  return ctx;
+  }
 }

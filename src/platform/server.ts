@@ -7,7 +7,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import { applyDirectResolvers } from './graphql/direct-resolvers.js';
 import type { Options } from '@mikro-orm/postgresql';
 import cors from 'cors';
@@ -19,6 +18,7 @@ import { createDeps, type RunningDeps } from './deps.js';
 import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
 import { httpErrors, sendHttpError } from './http/errors.js';
+import { graphqlRoute, isGraphqlPath } from './http/graphql-route.js';
 import { securityHeaders } from './http/hardening.js';
 import { intakeRoutes } from './http/intake.js';
 import { idempotency } from './http/idempotency.js';
@@ -84,10 +84,11 @@ async function settled(firstRequestPending: Map<Socket, number>): Promise<void> 
 }
 
 /**
- * Starts the API: Apollo Server over Express for HTTP and graphql-ws for WebSocket, both on
- * `/graphql` of one port, plus `/healthz`, `/readyz` and `/metrics`. The database must already be
- * migrated. Order of the HTTP pipeline: security headers, JSON body (1 MB), token check and tenant
- * scope, trusted documents, idempotency, Apollo (APQ, query limits, rate limits, CSRF prevention).
+ * Starts the API: Apollo Server for HTTP and graphql-ws for WebSocket, both on `/graphql` of one
+ * port, plus `/healthz`, `/readyz`, `/metrics` and the other routes over Express. The database must
+ * already be migrated. Order of the `/graphql` pipeline (http/graphql-route.ts): security headers,
+ * CORS, JSON body (1 MB), token check and tenant scope, trusted documents, idempotency, Apollo (APQ,
+ * query limits, rate limits, CSRF prevention).
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -117,13 +118,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.set('trust proxy', config.trustProxy);
   // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_MS, the request within
   // HTTP_REQUEST_TIMEOUT_MS, checked every second. WebSocket connections are not affected once upgraded.
+  // `/graphql` is answered by its own route (set once Apollo has started), everything else by Express.
+  let graphql: ReturnType<typeof graphqlRoute> | undefined;
   const httpServer = createServer(
     {
       headersTimeout: config.httpHeadersTimeoutMs,
       requestTimeout: Math.max(config.httpRequestTimeoutMs, config.httpHeadersTimeoutMs),
       connectionsCheckingInterval: 1_000,
     },
-    app,
+    (req, res) => (graphql && isGraphqlPath(req.url) ? graphql(req, res) : app(req, res)),
   );
   let shuttingDown = false;
   const firstRequestPending = new Map<Socket, number>();
@@ -174,27 +177,30 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // The web client and explorer have their own CSP (scripts and workers from this origin).
   const { endpoint, publicEndpoint } = deps.storage.config;
   app.use(webRoutes(config, new URL(publicEndpoint ?? endpoint).origin));
-  app.use(securityHeaders(config.introspection));
-  // GraphQL first: its requests (nearly all of them) do not walk past the other routes.
-  if (config.corsOrigins.length) app.use('/graphql', corsFor(config));
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    authenticate(deps.tokens, deps.userStates, deps.apiKeys),
-    trusted.middleware(),
-    idempotency(redis, config.redisPrefix, trusted, log),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const { user, error } = res.locals.auth as Authentication;
-        if (error) throw error;
-        const ctxLog = () => log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
-        const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-        return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
-      },
-    }),
+  const headers = securityHeaders(config.introspection);
+  app.use(headers);
+  graphql = graphqlRoute(
+    app,
+    [
+      headers,
+      ...(config.corsOrigins.length ? [corsFor(config)] : []),
+      express.json({ limit: '1mb' }),
+      authenticate(deps.tokens, deps.userStates, deps.apiKeys),
+      trusted.middleware(),
+      idempotency(redis, config.redisPrefix, trusted, log),
+    ],
+    apollo,
+    async (req, res) => {
+      const header = req.headers['x-request-id'];
+      const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+      res.setHeader('x-request-id', requestId);
+      const { user, error } = res.locals.auth as Authentication;
+      if (error) throw error;
+      const ctxLog = () => log.child({ requestId, userId: user?.id, organizationId: user?.organizationId });
+      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
+    },
+    httpErrors(log),
   );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

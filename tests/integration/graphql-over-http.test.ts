@@ -54,4 +54,45 @@ describe('GraphQL over HTTP', () => {
       expect(body.errors[0]!.message).toMatch(/WebSocket at \/graphql/);
     }
   });
+
+  it('answers /graphql as Express mounted it (any case, a slash or query after it) and nothing else', async () => {
+    const origin = new URL(server.url).origin;
+    const post = (path: string, init: RequestInit = {}) =>
+      fetch(`${origin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        ...init,
+      });
+    for (const path of ['/graphql', '/GraphQL', '/graphql/', '/graphql?x=1', '/graphql/anything']) {
+      const res = await post(path);
+      expect(res.status, path).toBe(200);
+      const text = await res.text();
+      expect(JSON.parse(text), path).toEqual({ data: { __typename: 'Query' } });
+      // Framed as Express' res.send framed it: a length, a charset, the security headers, a request id.
+      expect(res.headers.get('content-length'), path).toBe(String(Buffer.byteLength(text)));
+      expect(res.headers.get('content-type'), path).toMatch(/^application\/(graphql-response\+)?json; charset=utf-8$/);
+      expect(res.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-powered-by'), path).toBeNull();
+    }
+    for (const path of ['/graphqlx', '/graph', '/graphql.json']) {
+      const res = await post(path);
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        'NOT_FOUND',
+      );
+    }
+    // Errors of the steps before Apollo keep their one JSON shape.
+    const broken = await post('/graphql', { body: '{"query": ' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    const large = await post('/graphql', { body: JSON.stringify({ query: `{ __typename }${' '.repeat(1_100_000)}` }) });
+    expect(large.status).toBe(413);
+    expect(await large.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    // HEAD: Apollo's answer (CSRF prevention refuses it), without a body.
+    const head = await fetch(server.url, { method: 'HEAD' });
+    expect(head.status).toBe(400);
+    expect(await head.text()).toBe('');
+  });
 });

@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import type express from 'express';
+
+/** Whether a request target is `/graphql` or below it, as Express' `app.use('/graphql')` matches (any case). */
+export function isGraphqlPath(url: string | undefined): boolean {
+  if (!url || url.length < 8) return false;
+  const end = url.length > 8 ? url.charCodeAt(8) : -1;
+  // End of path, '/', '?' or '#' after the eighth character.
+  if (end !== -1 && end !== 0x2f && end !== 0x3f && end !== 0x23) return false;
+  return url.slice(0, 8).toLowerCase() === '/graphql';
+}
+
+/**
+ * `/graphql` over HTTP, dispatched by the HTTP server before Express' router: nearly every request
+ * is a GraphQL one, and the router's walk over the app's layers, `res.send` and the Apollo
+ * integration's URL parsing cost as much CPU as a small query's own resolvers (docs/architecture.md,
+ * Performance). The request and response get Express' prototypes, as `app.handle` gives them, so the
+ * steps are the same Express middleware as before (security headers, CORS, JSON body, token check
+ * and tenant scope, trusted documents, idempotency), run in order; then Apollo answers through
+ * `executeHTTPGraphQLRequest`, as `@as-integrations/express5` would. An error a step passes on goes
+ * to `onError`, the app's own last handler.
+ */
+export function graphqlRoute<TContext extends BaseContext>(
+  app: express.Express,
+  steps: express.RequestHandler[],
+  apollo: ApolloServer<TContext>,
+  context: (req: express.Request, res: express.Response) => Promise<TContext>,
+  onError: express.ErrorRequestHandler,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  apollo.assertStarted('graphqlRoute()');
+  return (rawReq, rawRes) => {
+    const req = Object.setPrototypeOf(rawReq, app.request) as express.Request;
+    const res = Object.setPrototypeOf(rawRes, app.response) as express.Response;
+    req.res = res;
+    res.req = req;
+    res.locals = Object.create(null) as Record<string, unknown>;
+    let i = 0;
+    const fail = (err: unknown) => onError(err, req, res, () => res.destroy());
+    const next = (err?: unknown) => {
+      if (err) return fail(err);
+      const step = steps[i++];
+      if (!step) return void answer(apollo, req, res, context).catch(fail);
+      try {
+        void step(req, res, next);
+      } catch (e) {
+        fail(e);
+      }
+    };
+    next();
+  };
+}
+
+async function answer<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  req: express.Request,
+  res: express.Response,
+  context: (req: express.Request, res: express.Response) => Promise<TContext>,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = req.url;
+  const q = url.indexOf('?');
+  const hash = url.indexOf('#', q);
+  const search = q < 0 ? '' : url.slice(q, hash < 0 ? undefined : hash);
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body as unknown },
+    context: () => context(req, res),
+  });
+  await send(res, response);
+}
+
+/** Apollo's answer, as `res.send` wrote it: its headers, status and bytes, with a length and a charset. */
+async function send(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  const type = res.getHeader('content-type');
+  if (typeof type === 'string' && !/;\s*charset=/i.test(type)) res.setHeader('content-type', `${type}; charset=utf-8`);
+  if (response.body.kind === 'complete') {
+    res.setHeader('content-length', Buffer.byteLength(response.body.string));
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
