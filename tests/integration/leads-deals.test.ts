@@ -44,6 +44,36 @@ describe('leads and activities', () => {
     expect(leads.totalCount).toBe(1);
   });
 
+  it('creates a lead in one statement: it answers the stored row; a foreign property is NOT_FOUND', async () => {
+    const [a, b] = [await createTenant(server.url), await createTenant(server.url)];
+    const { lead, property } = await leadAndProperty(a);
+    // What createLead answered is what a later read of the row says, defaults and property included.
+    const { lead: stored } = await a.api.Lead({ id: lead.id });
+    const { activities: _a, deals: _d, ...row } = stored!;
+    expect(lead).toEqual(row);
+    expect(lead).toMatchObject({
+      property: { id: property.id },
+      openTaskCount: 0,
+      awaitingReply: false,
+      motivation: null,
+    });
+    expect(Date.parse(lead.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+    const { createLead: alone } = await a.api.CreateLead({ input: { firstName: 'No', lastName: 'Property' } });
+    expect(alone).toMatchObject({ property: null, score: null, source: 'OTHER', status: 'NEW' });
+    expect((await a.api.Lead({ id: alone.id })).lead).toMatchObject(alone);
+    const before = (await b.api.Leads({})).leads.totalCount;
+    for (const propertyId of [property.id, property.id.toUpperCase(), 'not-a-uuid']) {
+      const error = await gqlError(b.api.CreateLead({ input: { firstName: 'X', lastName: 'Y', propertyId } }));
+      expect(error.code, propertyId).toBe('NOT_FOUND');
+    }
+    expect((await b.api.Leads({})).leads.totalCount).toBe(before);
+    // The upper-case id of one's own property is the same property.
+    const { createLead: upper } = await a.api.CreateLead({
+      input: { firstName: 'Up', lastName: 'Per', propertyId: property.id.toUpperCase() },
+    });
+    expect(upper.property).toEqual({ id: property.id });
+  });
+
   it('keeps a timeline of activities, newest first', async () => {
     const t = await createTenant(server.url);
     const { lead } = await leadAndProperty(t);

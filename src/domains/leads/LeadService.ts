@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead } from '../../../entities/index.js';
+import { selectList, snapshotMapper } from '../../../entities/snapshot.js';
 import { NotificationKind, type LeadSource, type LeadStatus } from '../../../entities/enums.js';
 import type { LeadFilter, LeadOrderColumn } from '../../../entities/LeadRepository.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
@@ -41,11 +43,14 @@ export class LeadService {
     const actor = requireActor(this.scope);
     if (input.firstName == null) throw new ValidationError('input.firstName is required', 'input.firstName');
     if (input.lastName == null) throw new ValidationError('input.lastName is required', 'input.lastName');
-    const lead = new Lead();
-    lead.organizationId = actor.organizationId;
-    await this.apply(lead, input);
-    // One INSERT, without the unit of work (nothing else is changed) and its BEGIN/COMMIT.
-    await this.scope.em.insert(lead);
+    const draft = new Lead();
+    draft.organizationId = actor.organizationId;
+    // Every field but the property as for an update; the insert looks the property up itself.
+    await this.apply(draft, { ...input, propertyId: undefined });
+    const propertyId = input.propertyId ?? null;
+    if (propertyId !== null && !isUuid(propertyId)) throw new NotFoundError('Property', propertyId);
+    const lead = await insertLead(this.scope.em, draft, propertyId?.toLowerCase() ?? null);
+    if (!lead) throw new NotFoundError('Property', propertyId!);
     await this.announceCreated(lead);
     return lead;
   }
@@ -133,4 +138,59 @@ export class LeadService {
 /** What LEAD_UPDATED reports a change of (everything a user edits but the assignee). */
 function fieldsOf(l: Lead): string {
   return JSON.stringify([l.firstName, l.lastName, l.email, l.phone, l.source, l.status, l.motivation, l.propertyId]);
+}
+
+/** The columns a new lead is inserted with, beside its property's id and score. */
+const INSERTED = [
+  'id',
+  'organizationId',
+  'createdAt',
+  'updatedAt',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'source',
+  'status',
+  'motivation',
+  'assignedUserId',
+  'openTaskCount',
+] as const satisfies readonly (keyof Lead)[];
+
+let statements:
+  { withProperty: string; alone: string; toSnapshots: (rows: Record<string, unknown>[]) => Lead[] } | undefined;
+
+/**
+ * Inserts `draft` in one statement, without the unit of work and its BEGIN/COMMIT: the property
+ * (with its score, which the leads_copy_score trigger would copy too) is read by the insert itself,
+ * in the caller's tenant scope and audit context. Null when `propertyId` names no property of the
+ * organization. The statement text is derived from the entity's metadata once per process.
+ */
+async function insertLead(em: EntityManager, draft: Lead, propertyId: string | null): Promise<Lead | null> {
+  if (!statements) {
+    const meta = em.getMetadata().find(Lead)!;
+    const prop = (name: string) => meta.props.find((p) => p.name === name)!;
+    const columns = [...INSERTED.map((n) => prop(n).fieldNames[0]), 'property_id', 'score'].join(', ');
+    const values = [
+      ...INSERTED.map((n) => (prop(n).nativeEnumName ? `?::${prop(n).nativeEnumName}` : '?')),
+      'p.id',
+      'p.score',
+    ].join(', ');
+    const insert = (from: string) =>
+      `insert into ${meta.tableName} (${columns}) select ${values} from ${from} p returning ${selectList(meta)}`;
+    statements = {
+      withProperty: insert('(select id, score from properties where id = ? and organization_id = ?)'),
+      alone: insert('(select null::uuid as id, null::double precision as score)'),
+      toSnapshots: snapshotMapper<Lead>(meta, em.getPlatform()),
+    };
+  }
+  const values = INSERTED.map((n) => draft[n] ?? null);
+  const rows = propertyId
+    ? await em.execute<Record<string, unknown>[]>(statements.withProperty, [
+        ...values,
+        propertyId,
+        draft.organizationId,
+      ])
+    : await em.execute<Record<string, unknown>[]>(statements.alone, values);
+  return rows.length ? statements.toSnapshots(rows)[0]! : null;
 }
