@@ -15,7 +15,7 @@ const STEPS = [50, 100, 150, 200, 250, 300, 400, 500];
 const STEP_SECONDS = 5;
 
 /** The 20/10/10/4/3/3 mix: props list, deal, pipeline, createLead, moveDeal, logActivity. */
-const MIX: [Op, number][] = [
+export const MIX: [Op, number][] = [
   ['props', 20],
   ['deal', 10],
   ['pipeline', 10],
@@ -23,10 +23,10 @@ const MIX: [Op, number][] = [
   ['moveDeal', 3],
   ['logActivity', 3],
 ];
-type Op = 'props' | 'deal' | 'pipeline' | 'createLead' | 'moveDeal' | 'logActivity';
+export type Op = 'props' | 'deal' | 'pipeline' | 'createLead' | 'moveDeal' | 'logActivity';
 const SCHEDULE: Op[] = MIX.flatMap(([op, n]) => Array<Op>(n).fill(op));
 
-interface Rows {
+export interface Rows {
   organizationId: string;
   userId: string;
   properties: string[];
@@ -35,10 +35,10 @@ interface Rows {
   stages: Map<string, string>;
 }
 
-type Request = { query: string; variables: Record<string, unknown> };
+export type Request = { query: string; variables: Record<string, unknown> };
 
 /** The same six operations in this API's schema and in PostGraphile's. */
-const OPERATIONS: Record<'app' | 'postgraphile', (op: Op, r: Rows, i: number) => Request> = {
+export const OPERATIONS: Record<'app' | 'postgraphile', (op: Op, r: Rows, i: number) => Request> = {
   app: (op, r, i) => {
     switch (op) {
       case 'props':
@@ -136,7 +136,7 @@ function nextMove(r: Rows, i: number): { id: string; stage: string } {
   return { id, stage };
 }
 
-interface Target {
+export interface Target {
   name: 'app' | 'postgraphile' | 'before';
   url: string;
   pid: number;
@@ -273,7 +273,12 @@ async function loadRows(config: Config, organizationId: string, userId: string):
  * this API beside PostGraphile v4 on the same tables through the app role; ROUNDS alternating
  * rounds, medians. Within a round the fixed-rate part alternates the systems every SLICE_SECONDS.
  */
-export async function benchMixed(config: Config): Promise<Record<string, unknown>> {
+/**
+ * The mixed workload's systems, started on the benchmark's fixture: this API (no workers, rate
+ * limits out of the way of one user's load), PostGraphile v4, and with BENCH_AGAINST another build
+ * of this API; the rows the operations use.
+ */
+export async function startSystems(config: Config): Promise<{ rows: Rows; targets: Target[]; stop(): Promise<void> }> {
   const server = await startServer(config);
   const { organizationId, userId } = await fixture(server.deps);
   const { token } = await server.deps.tokens.signAccess({ id: userId, organizationId, role: Role.OWNER });
@@ -306,6 +311,15 @@ export async function benchMixed(config: Config): Promise<Record<string, unknown
     : null;
   if (against)
     targets.push({ name: 'before', url: against.url, pid: against.pid, headers: { authorization: `Bearer ${token}` } });
+  return {
+    rows,
+    targets,
+    stop: async () => void (await Promise.all([app.stop(), peer.stop(), against?.stop()])),
+  };
+}
+
+export async function benchMixed(config: Config): Promise<Record<string, unknown>> {
+  const { rows, targets, stop } = await startSystems(config);
   for (const t of targets) {
     const warm = await drive(t, rows, FIXED_RATE, 5);
     if (warm.errors) throw new Error(`${t.name}: ${warm.errors} errors in the warm-up, first: ${warm.firstError}`);
@@ -316,7 +330,7 @@ export async function benchMixed(config: Config): Promise<Record<string, unknown
     for (const [name, result] of await interleaved(targets, rows)) fixed[name]!.push(result);
     for (const t of targets) best[t.name]!.push(await stepSearch(t, rows));
   }
-  await Promise.all([app.stop(), peer.stop(), against?.stop()]);
+  await stop();
   return report(fixed, best);
 }
 

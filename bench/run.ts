@@ -8,6 +8,7 @@ import { benchAnalytics } from './analytics.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchFanout } from './fanout.js';
 import { benchMixed } from './mixed.js';
+import { benchOperations } from './operations.js';
 import { benchMyDay } from './myday.js';
 import { benchReminders } from './reminders.js';
 import { benchSequences } from './sequences.js';
@@ -24,8 +25,8 @@ import { benchUnderwriting } from './underwriting.js';
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
- * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,myday,reminders,analytics,analytics-live,
- * sequences,webhooks,web,backup,register
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,operations,myday,reminders,analytics,
+ * analytics-live,sequences,webhooks,web,backup,register
  * picks benchmarks. BENCH_KEEP_DB=1 keeps the last run's database (the analytics fixture is then
  * reused instead of built again — for iterating on one benchmark).
  */
@@ -59,6 +60,7 @@ const results = {
   ...(!only || only.includes('imports') ? await benchImports(config) : {}),
   ...(!only || only.includes('fanout') ? await benchFanout(config) : {}),
   ...(!only || only.includes('mixed') ? await benchMixed(config) : {}),
+  ...(!only || only.includes('operations') ? await benchOperations(config) : {}),
   ...(!only || only.includes('myday') ? await benchMyDay(config) : {}),
   ...(!only || only.includes('reminders') ? await benchReminders(config) : {}),
   ...(!only || only.includes('analytics') ? await benchAnalytics(config) : {}),

@@ -1,0 +1,74 @@
+import type { Config } from '../src/platform/config.js';
+import { cpuMs, fmt, median } from './lib.js';
+import { MIX, OPERATIONS, startSystems, type Op, type Rows, type Target } from './mixed.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const REQUESTS = Number(process.env.BENCH_OP_REQUESTS ?? 1_000);
+const IN_FLIGHT = 4;
+
+/**
+ * CPU per request of each operation of the mixed workload alone, closed loop (IN_FLIGHT requests
+ * in flight, REQUESTS per system per operation), this API beside PostGraphile v4 (and BENCH_AGAINST):
+ * ROUNDS rounds, each taking every operation on every system in turn (the order of the systems
+ * alternating), medians. A busy process, so it shows the work each operation costs without the
+ * open loop's cost of waking an idle one, and which operations the mixed workload's ratio comes from.
+ */
+export async function benchOperations(config: Config): Promise<Record<string, unknown>> {
+  const { rows, targets, stop } = await startSystems(config);
+  const ops = MIX.map(([op]) => op);
+  const cpu: Record<string, Record<string, number[]>> = {};
+  let i = 0;
+  for (const t of targets) for (const op of ops) i = await run(t, op, rows, 100, i); // warm-up
+  for (let round = 0; round < ROUNDS; round++)
+    for (const op of ops)
+      for (const t of round % 2 ? [...targets].reverse() : targets) {
+        const before = cpuMs(t.pid);
+        i = await run(t, op, rows, REQUESTS, i);
+        ((cpu[op] ??= {})[t.name] ??= []).push((cpuMs(t.pid) - before) / REQUESTS);
+      }
+  await stop();
+  console.log(
+    `\nOperations alone, closed loop (${IN_FLIGHT} in flight, ${REQUESTS} requests each), server CPU ms per ` +
+      `request, medians of ${ROUNDS} rounds`,
+  );
+  const names = targets.map((t) => t.name);
+  console.log(`  operation     ${names.map((n) => n.padStart(13)).join('')}   this API ÷ PostGraphile`);
+  const out: Record<string, Record<string, number>> = {};
+  for (const op of ops) {
+    out[op] = Object.fromEntries(names.map((n) => [n, median(cpu[op]![n]!)]));
+    const ratio = out[op]!.app! / out[op]!.postgraphile!;
+    console.log(
+      `  ${op.padEnd(12)}  ${names.map((n) => fmt(out[op]![n]!, 3).padStart(13)).join('')}   ×${fmt(ratio, 2)}`,
+    );
+  }
+  // The mix's weights applied to each operation's cost: what the mixed workload would cost in a busy process.
+  const weighted = (name: string) => MIX.reduce((s, [op, w]) => s + w * out[op]![name]!, 0) / 50;
+  console.log(
+    `  weighted by the 20/10/10/4/3/3 mix: ${names.map((n) => `${n} ${fmt(weighted(n), 3)}`).join(', ')} ` +
+      `(×${fmt(weighted('app') / weighted('postgraphile'), 2)} of PostGraphile)`,
+  );
+  return { operations: out };
+}
+
+/** `count` requests of `op`, IN_FLIGHT at a time; any error fails the benchmark. Returns the next request index. */
+async function run(t: Target, op: Op, rows: Rows, count: number, start: number): Promise<number> {
+  let next = start;
+  const end = start + count;
+  const system = t.name === 'postgraphile' ? 'postgraphile' : 'app';
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < end) {
+        const body = JSON.stringify(OPERATIONS[system](op, rows, next++));
+        const res = await fetch(t.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...t.headers },
+          body,
+        });
+        const json = (await res.json()) as { errors?: unknown };
+        if (res.status !== 200 || json.errors)
+          throw new Error(`${t.name} ${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
+      }
+    }),
+  );
+  return end;
+}
