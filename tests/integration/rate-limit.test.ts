@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTenant, sdk } from '../helpers/gql.js';
 import { startApiProcess, type ApiProcess } from '../helpers/process.js';
-import { startOwnRedis } from '../helpers/redis-server.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 import { startTestServer } from '../helpers/server.js';
 
 const LIMIT = 10;
@@ -128,15 +128,17 @@ describe('rate limits with leases (fields under default limits of 200 a minute o
   let leased: Awaited<ReturnType<typeof startTestServer>>;
   let second: ApiProcess;
   let stats: Redis;
+  let own: OwnRedis | undefined;
   afterAll(async () => {
     stats?.disconnect();
     await second?.stop();
     await leased?.close();
+    await own?.stop(); // started inside the test, where startOwnRedis' own afterAll is not kept
   });
 
   it('hold at exactly N across two processes; a light caller costs a fraction of a check per request', async () => {
     // A Redis of its own, so every script call it counts is one of these two processes' rate-limit checks.
-    const own = await startOwnRedis();
+    own = await startOwnRedis();
     leased = await startTestServer({
       workers: false,
       config: {
