@@ -123,7 +123,7 @@ describe('rate limits', () => {
   });
 });
 
-describe('rate limits with leases (fields under default limits of 200 a minute or more)', () => {
+describe('rate limits with leases (plain reads, large limits)', () => {
   const READS = 1_000;
   let leased: Awaited<ReturnType<typeof startTestServer>>;
   let second: ApiProcess;
@@ -136,7 +136,7 @@ describe('rate limits with leases (fields under default limits of 200 a minute o
     await own?.stop(); // started inside the test, where startOwnRedis' own afterAll is not kept
   });
 
-  it('hold at exactly N across two processes; a light caller costs a fraction of a check per request', async () => {
+  it('hold at exactly N across two processes; a light reader costs a fraction of a check per request', async () => {
     // A Redis of its own, so every script call it counts is one of these two processes' rate-limit checks.
     own = await startOwnRedis();
     leased = await startTestServer({
@@ -146,10 +146,7 @@ describe('rate limits with leases (fields under default limits of 200 a minute o
         rateLimits: { queriesPerMinute: READS, mutationsPerMinute: 1000, authMultiplier: 1 },
       },
     });
-    second = await startApiProcess(leased.config, ['--no-worker'], {
-      RATE_LIMIT_QUERIES_PER_MINUTE: String(READS),
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000',
-    });
+    second = await startApiProcess(leased.config, ['--no-worker'], { RATE_LIMIT_QUERIES_PER_MINUTE: String(READS) });
     stats = new Redis(own.url);
     const checks = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await stats.info('commandstats'))?.[1] ?? 0);
     const t = await createTenant(leased.url); // one `me`
@@ -177,18 +174,5 @@ describe('rate limits with leases (fields under default limits of 200 a minute o
     const ok = rest.filter((s) => s === 200).length;
     expect(ok).toBe(READS - 1 - 200);
     expect(rest.filter((s) => s === 429)).toHaveLength(READS - ok);
-    // Mutations under the default limit lease too (1,000 a minute: 10 calls per check).
-    const beforeWrites = await checks();
-    for (let i = 0; i < 100; i += 10)
-      await Promise.all(
-        Array.from({ length: 10 }, (_, j) =>
-          sdk(j % 2 ? leased.url : second.url, t.token).CreateLead({
-            input: { firstName: `R${i + j}`, lastName: 'L' },
-          }),
-        ),
-      );
-    const usedByWrites = (await checks()) - beforeWrites;
-    expect(usedByWrites).toBeGreaterThan(0);
-    expect(usedByWrites).toBeLessThan(100 * 0.4);
   }, 120_000);
 });

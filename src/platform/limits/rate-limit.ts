@@ -56,11 +56,9 @@ export function RateLimit(...rules: RateRule[]): MethodDecorator {
  * `max` entries when not), so nothing proportional to the traffic is transferred per call.
  * `setForIdentity` has nothing left to do.
  *
- * Leases (queries and mutations under the default limits, when those are at least 200 a minute;
- * never the sign-in and reset fields, which have limits of their own): while less than half of a
- * caller's window is used, one round trip records up to LEASE_CALLS calls at once and this process
- * lets them pass locally for LEASE_MS, so a busy caller costs Redis a fraction of a round trip per
- * request. Leased calls are
+ * Leases (plain reads with a large limit): while less than half of a caller's window is used, one
+ * round trip records up to LEASE_CALLS calls at once and this process lets them pass locally for
+ * LEASE_MS, so a busy reader costs Redis a fraction of a round trip per request. Leased calls are
  * recorded at the end of their lease, the latest moment they can be used, so none leaves the window
  * before the call it stands for: still never more than `max` calls in any window. What a lease did
  * not use is given back with the process's next request for that caller. Past half the window,
@@ -216,6 +214,7 @@ export function applyRateLimits(
   defaults: { queriesPerMinute: number; mutationsPerMinute: number; authMultiplier: number },
 ): void {
   const limiters = new Map<string, { store: AtomicRedisStore; limit: ReturnType<typeof getGraphQLRateLimiter> }>();
+  // Plain reads without limits of their own may lease calls (see AtomicRedisStore); the rest never do.
   const limiterFor = (rule: RateRule, lease: boolean) => {
     const windowMs = windowToMs(rule.window);
     const id = `${windowMs}:${rule.max}:${lease}`;
@@ -233,10 +232,9 @@ export function applyRateLimits(
     context: Context,
     info: GraphQLResolveInfo,
     failOpen: boolean,
-    lease: boolean,
   ) => {
     try {
-      await checkRules(rules, args, context, info, lease);
+      await checkRules(rules, args, context, info, failOpen);
     } catch (err) {
       if (err instanceof RateLimitedError || !isConnectionError(err as Error)) throw err;
       // Redis is away. Plain reads keep working without their limit; writes and the fields with
@@ -293,10 +291,8 @@ export function applyRateLimits(
         own?.map((r) => (r.by === 'ip' || r.by === 'anyone' ? { ...r, max: r.max * defaults.authMultiplier } : r)) ??
         fallback;
       const failOpen = !own && type === schema.getQueryType();
-      // Fields under the default limits may lease calls (see AtomicRedisStore); those with their own never do.
-      const lease = !own;
       field.resolve = async (source, args, context: Context, info) => {
-        await check(rules, args, context, info, failOpen, lease);
+        await check(rules, args, context, info, failOpen);
         return resolve(source, args, context, info);
       };
     }
