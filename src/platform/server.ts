@@ -116,10 +116,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // no client revalidates with. The web client's assets keep theirs (serve-static sets its own).
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_MS, the request within
-  // HTTP_REQUEST_TIMEOUT_MS, checked every second. WebSocket connections are not affected once upgraded.
   // `/graphql` is answered by its own route (set once Apollo has started), everything else by Express.
   let graphql: ReturnType<typeof graphqlRoute> | undefined;
+  // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_MS, the request within
+  // HTTP_REQUEST_TIMEOUT_MS, checked every second. WebSocket connections are not affected once upgraded.
   const httpServer = createServer(
     {
       headersTimeout: config.httpHeadersTimeoutMs,
@@ -178,6 +178,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const { endpoint, publicEndpoint } = deps.storage.config;
   app.use(webRoutes(config, new URL(publicEndpoint ?? endpoint).origin));
   const headers = securityHeaders(config.introspection);
+  const lastHandler = httpErrors(log); // body failures, bad paths, the unexpected: one JSON shape
   app.use(headers);
   graphql = graphqlRoute(
     app,
@@ -200,7 +201,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
     },
-    httpErrors(log),
+    lastHandler,
   );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -228,7 +229,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   // Anything else: the same JSON error shape as every other route, not Express' HTML page.
   app.use((_req, res) => sendHttpError(res, 404, 'NOT_FOUND', 'There is nothing at this address'));
-  app.use(httpErrors(log));
+  app.use(lastHandler);
 
   await whenReady(redis); // its commands fail fast rather than queue: connect before taking requests
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
