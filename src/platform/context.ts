@@ -78,12 +78,26 @@ class RequestContext implements Context {
     return (this.made.em ??= this.user ? this.tenantEm(this.user.organizationId) : forkAnonymous(this.deps.orm));
   }
 
+  /**
+   * Loaders send plain statements through the ORM's shared connection (the tenant scope is the
+   * request's, entered by the platform), so they need no forked EntityManager: a read answered by
+   * loaders alone never makes one.
+   */
   get loaders(): Loaders {
-    return (this.made.loaders ??= createLoaders(this.em, this.user?.organizationId ?? ''));
+    return (this.made.loaders ??= createLoaders(this.deps.orm.em, this.user?.organizationId ?? ''));
   }
 
+  /** The services, with the EntityManager forked when a service first uses it. */
   get services(): Services {
-    return (this.made.services ??= createServices({ em: this.em, actor: this.user, deps: this.deps }));
+    // The scope's getter defers to this context's EntityManager getter.
+    const context = this;
+    return (this.made.services ??= createServices({
+      get em() {
+        return context.em;
+      },
+      actor: this.user,
+      deps: this.deps,
+    }));
   }
 
   renew(): void {
