@@ -56,6 +56,7 @@ interface Node {
 interface Answer {
   properties: { totalCount?: number; edges: { cursor: string; node: Node }[] };
   property: { score: unknown };
+  deals: { edges: { node: { id: string } }[] };
 }
 
 /** A raw GraphQL request (documents the SDK does not have), with the statements it sent. */
@@ -79,6 +80,10 @@ function columnsRead(sql: string[], table: string): string[] {
   if (/^("\w+"\.)?\*$/.test(list)) return ['*'];
   return [...list.matchAll(/"(\w+)"(?: as "\w+")?(?:,|$)/g)].map((m) => m[1]!).sort();
 }
+
+/** The data statements among `sql` (not the tenant's set_config). */
+const data = (sql: string[]) =>
+  sql.filter((s) => /^\s*(select|insert|update|delete)/i.test(s) && !/set_config/.test(s));
 
 const WIDE = `query Wide($first: Int!) { properties(first: $first, orderBy: { field: CREATED_AT, direction: ASC }) {
   edges { node { ...P leads { id firstName lastName phone status activities { id type body occurredAt } }
@@ -154,6 +159,59 @@ describe('nested reads through DataLoaders', () => {
     // A root read by id narrows too.
     const { property } = await t.api.Property({ id: listed.data.properties.edges[0].node.id });
     expect(property.addressLine).toMatch(/Loader Lane/);
+  }, 60_000);
+
+  it('read a deal with its lead and property in one statement, answering as separate reads do', async () => {
+    const t = await createTenant(server.url);
+    await seed(t, 2);
+    const listed = await raw(t, '{ deals(first: 2) { edges { node { id } } } }');
+    const dealQuery = `query($id: ID!) { deal(id: $id) { id title stage contractPrice
+      lead { id firstName lastName createdAt property { city } } property { id addressLine zip createdAt } } }`;
+    for (const { node } of listed.data.deals.edges) {
+      const joined = await raw(t, dealQuery, { id: node.id });
+      // The deal, its lead and its property in one statement; the lead's own property is a second.
+      expect(data(joined.sql)).toHaveLength(2);
+      expect(data(joined.sql)[0]).toMatch(/from "deals" t left join "leads" j0 .* left join "properties" j1/s);
+      const deal = (joined.data as unknown as { deal: Record<string, Record<string, unknown>> }).deal;
+      // Aliased twice, the relation is not joined (each alias reads its own columns) and answers the same.
+      const aliased = await raw(
+        t,
+        `query($id: ID!) { deal(id: $id) { a: lead { firstName } b: lead { lastName } property { addressLine } } }`,
+        { id: node.id },
+      );
+      expect(data(aliased.sql)).toHaveLength(3);
+      expect(aliased.data).toEqual({
+        deal: {
+          a: { firstName: deal.lead!.firstName },
+          b: { lastName: deal.lead!.lastName },
+          property: {
+            addressLine: deal.property!.addressLine,
+          },
+        },
+      });
+      const lead = await raw(
+        t,
+        'query($id: ID!) { lead(id: $id) { id firstName lastName createdAt property { city } } }',
+        {
+          id: deal.lead!.id,
+        },
+      );
+      expect(data(lead.sql)).toHaveLength(1); // the lead with its property
+      expect((lead.data as unknown as { lead: unknown }).lead).toEqual(deal.lead);
+      const property = await raw(t, 'query($id: ID!) { property(id: $id) { id addressLine zip createdAt } }', {
+        id: deal.property!.id,
+      });
+      expect((property.data as unknown as { property: unknown }).property).toEqual(deal.property);
+    }
+    // Another organization's deal is not found, and its relations are never read into this one's answer.
+    const other = await createTenant(server.url);
+    const foreign = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${other.token}` },
+      body: JSON.stringify({ query: dealQuery, variables: { id: listed.data.deals.edges[0].node.id } }),
+    }).then((r) => r.json() as Promise<{ data: unknown; errors: { extensions: { code: string } }[] }>);
+    expect(foreign.data).toBeNull();
+    expect(foreign.errors[0]!.extensions.code).toBe('NOT_FOUND');
   }, 60_000);
 
   it('count the total in the page statement, on every page, and not at all when it is not asked for', async () => {

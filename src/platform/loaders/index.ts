@@ -16,9 +16,30 @@ import {
 import type { GraphQLResolveInfo } from 'graphql';
 import { columnsOf, selectList, snapshotMapper } from '../../../entities/snapshot.js';
 import { isUuid } from '../validate.js';
-import { persistedProps, selectedProps } from './selection.js';
+import { persistedProps, selectedProps, selectsOnce } from './selection.js';
 
 type Ctor<T> = new (...args: never[]) => T;
+type Row = Record<string, unknown>;
+
+/**
+ * A to-one relation whose rows a loader reads in the same statement as its own, when the GraphQL
+ * selection asks for it: `field` is the GraphQL field, `key` the property holding the related id,
+ * `target` the related entity's loader, which is primed with the rows so its field resolver finds
+ * them without a statement of its own (`deal { lead { … } property { … } }` is one statement).
+ */
+interface ToOne {
+  field: string;
+  key: string;
+  entity: Ctor<{ id: string }>;
+  target: Selectable<DataLoader<string, object | null>>;
+}
+
+/** A to-one relation the selection asks for: the columns it reads and the loader variant its resolver will use. */
+interface Joined {
+  relation: ToOne;
+  props: readonly string[] | null;
+  into: DataLoader<string, object | null>;
+}
 
 /**
  * Loaders return read snapshots: rows selected with SQL derived once from the entity metadata and
@@ -33,52 +54,108 @@ function reader<T extends object>(
   key: string,
   orderBy: Record<string, 'asc' | 'desc'>,
   props: readonly string[] | null,
+  joins: readonly Joined[] = [],
 ) {
-  let statement: ReturnType<typeof statementFor<T>> | undefined; // on first use: most loaders of a request never run
+  let statement: Statement<T> | undefined; // on first use: most loaders of a request never run
   return async (keys: readonly string[]): Promise<T[]> => {
-    const { sql, toSnapshots } = (statement ??= statementFor(em, entity, key, orderBy, props));
+    statement ??= statementFor(em, entity, key, orderBy, props, joins);
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter(isUuid).join(',')}}`;
-    return toSnapshots(await em.getConnection().execute<Record<string, unknown>[]>(sql, [org, ids]));
+    const rows = await em.getConnection().execute<Row[]>(statement.sql, [org, ids]);
+    return statement.toSnapshots(rows, joins);
   };
 }
 
+interface Statement<T> {
+  sql: string;
+  toSnapshots: (rows: Row[], joins: readonly Joined[]) => T[];
+}
+
 /**
- * SQL and row mapping per (entity, key, order, properties read): derived from metadata once per
- * process, not per request. `props` null reads every column; otherwise those, the id and the key.
+ * SQL and row mapping per (entity, key, order, properties read, relations joined): derived from
+ * metadata once per process, not per request. `props` null reads every column; otherwise those, the
+ * id and the key. A joined relation's columns come back as `j<i>.<property>` and leave the row as a
+ * snapshot of the related entity, primed into its loader.
  */
-const statements = new Map<string, { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => unknown[] }>();
+const statements = new Map<string, Statement<unknown>>();
 function statementFor<T extends object>(
   em: EntityManager,
   entity: Ctor<T>,
   key: string,
   orderBy: Record<string, 'asc' | 'desc'>,
   props: readonly string[] | null,
-) {
-  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}:${props?.join(',') ?? '*'}`;
+  joins: readonly Joined[],
+): Statement<T> {
+  const list = (p: readonly string[] | null) => p?.join(',') ?? '*';
+  const joined = joins.map((j) => `${j.relation.field}(${list(j.props)})`).join(',');
+  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}:${list(props)}:${joined}`;
   let st = statements.get(id);
   if (!st) {
-    const meta = em.getMetadata().find(entity)!;
-    const columns = columnsOf(meta);
-    const column = (prop: string) => `"${columns.find((c) => c.name === prop)!.column}"`;
+    const metadata = em.getMetadata();
+    const meta = metadata.find(entity)!;
+    const column = (prop: string) => `t."${columnsOf(meta).find((c) => c.name === prop)!.column}"`;
+    const related = joins.map((j, i) => ({ alias: `j${i}`, meta: metadata.find(j.relation.entity)!, join: j }));
+    const selected = [
+      selectList(meta, 't', props && [...props, 'id', key]),
+      ...related.map((r) => aliased(r.meta, r.alias, r.join.props && [...r.join.props, 'id'])),
+    ];
+    const from = related.map(
+      (r) =>
+        ` left join "${r.meta.tableName}" ${r.alias} on ${r.alias}."organization_id" = t."organization_id"` +
+        ` and ${r.alias}."id" = ${column(r.join.relation.key)}`,
+    );
+    const own = snapshotMapper<T>(meta, em.getPlatform());
+    const theirs = related.map((r) => snapshotMapper<object>(r.meta, em.getPlatform()));
     st = {
       sql:
-        `select ${selectList(meta, undefined, props && [...props, 'id', key])} from "${meta.tableName}"` +
-        ` where "organization_id" = ? and ${column(key)} = any(?::uuid[])` +
+        `select ${selected.join(', ')} from "${meta.tableName}" t${from.join('')}` +
+        ` where t."organization_id" = ? and ${column(key)} = any(?::uuid[])` +
         ` order by ${Object.entries(orderBy)
           .map(([k, dir]) => `${column(k)} ${dir}`)
           .join(', ')}`,
-      toSnapshots: snapshotMapper<T>(meta, em.getPlatform()),
+      toSnapshots: (rows, current) => {
+        related.forEach((r, i) => prime(rows, r.alias, current[i]!, theirs[i]!));
+        return own(rows);
+      },
     };
     statements.set(id, st);
   }
-  return st as { sql: string; toSnapshots: (rows: Record<string, unknown>[]) => T[] };
+  return st as Statement<T>;
+}
+
+/** `alias."column" as "alias.property"`, … for the joined entity's columns (or only the named ones). */
+function aliased(meta: Parameters<typeof columnsOf>[0], alias: string, props: readonly string[] | null): string {
+  const only = props ? new Set(props) : null;
+  return columnsOf(meta)
+    .filter((c) => !only || only.has(c.name))
+    .map((c) => `${alias}."${c.column}" as "${alias}.${c.name}"`)
+    .join(', ');
+}
+
+/**
+ * Moves a joined relation's columns out of each row into a snapshot of its own and primes the
+ * relation's loader with it (with null where the key names no row this organization can see, as
+ * the loader itself would answer).
+ */
+function prime(rows: Row[], alias: string, join: Joined, toSnapshots: (rows: Row[]) => object[]): void {
+  const prefix = `${alias}.`;
+  for (const row of rows) {
+    const related: Row = {};
+    for (const k of Object.keys(row)) {
+      if (!k.startsWith(prefix)) continue;
+      related[k.slice(prefix.length)] = row[k];
+      delete row[k];
+    }
+    const id = row[join.relation.key] as string | null | undefined;
+    if (id == null) continue;
+    join.into.prime(id, related.id == null ? null : toSnapshots([related])[0]!);
+  }
 }
 
 /** One row by id; missing ids (other organizations included) resolve to null. */
-function byId<T extends { id: string }>(em: EntityManager, org: string, entity: Ctor<T>) {
-  return selectable(em, entity, (props) => byIdReading(em, org, entity, props));
+function byId<T extends { id: string }>(em: EntityManager, org: string, entity: Ctor<T>, toOne: readonly ToOne[] = []) {
+  return selectable(em, entity, (props, joins) => byIdReading(em, org, entity, props, joins), toOne);
 }
 
 function byIdReading<T extends { id: string }>(
@@ -86,8 +163,9 @@ function byIdReading<T extends { id: string }>(
   org: string,
   entity: Ctor<T>,
   props: readonly string[] | null,
+  joins: readonly Joined[],
 ): DataLoader<string, T | null> {
-  const read = reader(em, org, entity, 'id', { id: 'asc' }, props);
+  const read = reader(em, org, entity, 'id', { id: 'asc' }, props, joins);
   return new DataLoader(async (ids) => {
     const rows = await read(ids);
     const map = new Map(rows.map((r) => [r.id, r]));
@@ -131,7 +209,8 @@ function byParentReading<T extends object>(
 /**
  * A loader that reads whole rows, and `selecting(info, path?)`: a sibling loader of the same
  * request that reads only the columns the GraphQL selection at `path` below the current field needs
- * (see ./selection.ts), one per column set, so calls from one document position still batch.
+ * (see ./selection.ts), plus the rows of the to-one relations it selects (`toOne`), one per column
+ * set, so calls from one document position still batch.
  */
 export type Selectable<L> = L & { selecting(info: SelectionInfo, path?: readonly string[]): L };
 type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
@@ -139,9 +218,10 @@ type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
 function selectable<L extends object>(
   em: EntityManager,
   entity: Ctor<object>,
-  make: (props: readonly string[] | null) => L,
+  make: (props: readonly string[] | null, joins: readonly Joined[]) => L,
+  toOne: readonly ToOne[] = [],
 ): Selectable<L> {
-  const whole = make(null) as Selectable<L>;
+  const whole = make(null, []) as Selectable<L>;
   const variants = new Map<string, L>();
   // Sibling objects share their fields' nodes array (graphql-js and graphql-jit both), so the
   // loader for a document position is found without looking at the selection again.
@@ -150,10 +230,11 @@ function selectable<L extends object>(
     const known = path ? undefined : byNodes.get(info.fieldNodes);
     if (known) return known;
     const props = selectedProps(info, entity, persistedProps(em, entity), path);
+    const joins = joinsOf(em, info, path ?? [], props, toOne);
     let loader = whole as L;
-    if (props) {
-      const k = props.join(',');
-      loader = variants.get(k) ?? make(props);
+    if (props || joins.length) {
+      const k = `${props?.join(',') ?? '*'}|${joins.map((j) => `${j.relation.field}(${j.props?.join(',') ?? '*'})`)}`;
+      loader = variants.get(k) ?? make(props, joins);
       variants.set(k, loader);
     }
     if (!path) byNodes.set(info.fieldNodes, loader);
@@ -163,14 +244,44 @@ function selectable<L extends object>(
 }
 
 /**
+ * The to-one relations the selection at `path` asks for, each under one response key and without
+ * arguments or directives (so its resolver's own selection is exactly this one), whose key the
+ * row reads.
+ */
+function joinsOf(
+  em: EntityManager,
+  info: SelectionInfo,
+  path: readonly string[],
+  props: readonly string[] | null,
+  toOne: readonly ToOne[],
+): Joined[] {
+  return toOne
+    .filter((r) => (!props || props.includes(r.key)) && selectsOnce(info, path, r.field))
+    .map((relation) => {
+      const at = [...path, relation.field];
+      return {
+        relation,
+        props: selectedProps(info, relation.entity, persistedProps(em, relation.entity), at),
+        into: relation.target.selecting(info, at),
+      };
+    });
+}
+
+/**
  * Per-request DataLoaders for field resolvers. They run in the request's (or the WebSocket
  * operation's) tenant scope, entered by the platform, and filter by the organization explicitly too.
+ * `em` only lends its connection and metadata (no unit of work is used): the ORM's root one will do.
  */
 export function createLoaders(em: EntityManager, org: string) {
+  const property = byId(em, org, Property);
+  const lead = byId(em, org, Lead, [{ field: 'property', key: 'propertyId', entity: Property, target: property }]);
   return {
-    property: byId(em, org, Property),
-    lead: byId(em, org, Lead),
-    deal: byId(em, org, Deal),
+    property,
+    lead,
+    deal: byId(em, org, Deal, [
+      { field: 'lead', key: 'leadId', entity: Lead, target: lead },
+      { field: 'property', key: 'propertyId', entity: Property, target: property },
+    ]),
     user: byId(em, org, User),
     memo: byId(em, org, Memo),
     underwriting: byId(em, org, Underwriting),

@@ -165,3 +165,25 @@ export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'frag
   const fields = fieldsIn(sets, info.fragments);
   return !fields || fields.some((f) => f.name.value === field);
 }
+
+/**
+ * Whether the selection at `path` below the current field names `field` under one response key
+ * only (through fragments too), so the selection that a field resolver of `field` sees is the
+ * whole of what this selection names there. False when unsure.
+ */
+export function selectsOnce(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  path: readonly string[],
+  field: string,
+): boolean {
+  let sets = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => Boolean(s));
+  for (const step of path) {
+    const fields = fieldsIn(sets, info.fragments);
+    if (!fields) return false;
+    sets = fields.filter((f) => f.name.value === step && f.selectionSet).map((f) => f.selectionSet!);
+  }
+  const named = fieldsIn(sets, info.fragments)?.filter((f) => f.name.value === field);
+  if (!named?.length) return false;
+  const key = (f: FieldNode) => f.alias?.value ?? f.name.value;
+  return named.every((f) => key(f) === key(named[0]!) && !f.arguments?.length && !f.directives?.length);
+}
