@@ -86,16 +86,31 @@ class AtomicRedisStore implements Store {
     return `${this.prefix}:rl:${this.windowMs}:${this.max}:${identity.contextIdentity}:${identity.fieldIdentity}`;
   }
 
+  /**
+   * Takes one call from this process's lease for the caller, if it holds one with calls left and
+   * no lease request is under way: the call passes without Redis and without the library's
+   * bookkeeping (the decision is the one `getForIdentity` would make). False otherwise.
+   */
+  takeLeased(identity: { contextIdentity: string; fieldIdentity: string }): boolean {
+    if (this.leaseCalls === 1) return false;
+    const key = this.key(identity);
+    return !this.pending.has(key) && this.takeFrom(key);
+  }
+
+  private takeFrom(key: string): boolean {
+    const held = this.leases.get(key);
+    if (!held || held.left <= 0 || Date.now() >= held.until) return false;
+    held.left--;
+    return true;
+  }
+
   async getForIdentity(identity: { contextIdentity: string; fieldIdentity: string }): Promise<readonly number[]> {
     const key = this.key(identity);
     if (this.leaseCalls === 1) return this.record(key, []);
     // One lease request per caller at a time: concurrent calls wait for it and share what it brings.
     for (let pending = this.pending.get(key); pending; pending = this.pending.get(key)) await pending;
+    if (this.takeFrom(key)) return [];
     const held = this.leases.get(key);
-    if (held && held.left > 0 && Date.now() < held.until) {
-      held.left--;
-      return [];
-    }
     this.leases.delete(key);
     const returned = held && held.left > 0 ? held.members.slice(held.members.length - held.left) : [];
     const asked = this.record(key, returned);
@@ -260,6 +275,13 @@ export function applyRateLimits(
             : context.user.apiKeyId
               ? `key:${context.user.apiKeyId}`
               : `user:${context.user.id}`;
+      // A leased plain read passes here, without the library's per-call work (see takeLeased).
+      if (
+        lease &&
+        !rule.identityArgs?.length &&
+        store.takeLeased({ contextIdentity: who, fieldIdentity: info.fieldName })
+      )
+        continue;
       const identity = normalizedIdentityArgs(args, rule.identityArgs ?? []);
       const message = await limit(
         { parent: undefined, args: identity, context: who, info },
