@@ -18,6 +18,7 @@ import { createDeps, type RunningDeps } from './deps.js';
 import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
 import { httpErrors, sendHttpError } from './http/errors.js';
+import { jsonBody } from './http/json-body.js';
 import { graphqlRoute, isGraphqlPath } from './http/graphql-route.js';
 import { securityHeaders } from './http/hardening.js';
 import { intakeRoutes } from './http/intake.js';
@@ -185,7 +186,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     [
       headers,
       ...(config.corsOrigins.length ? [corsFor(config)] : []),
-      express.json({ limit: '1mb' }),
+      jsonBody(1024 * 1024),
       authenticate(deps.tokens, deps.userStates, deps.apiKeys),
       trusted.middleware(),
       idempotency(redis, config.redisPrefix, trusted, log),

@@ -40,6 +40,22 @@ describe('GraphQL over HTTP', () => {
     },
   );
 
+  it('answers with the media type the Accept header prefers', async () => {
+    const typeFor = async (accept?: string) => {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(accept === undefined ? {} : { accept }) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+      return res.headers.get('content-type');
+    };
+    for (const accept of [undefined, '*/*', 'application/json', 'application/json, */*', 'text/plain, */*;q=0.1'])
+      expect(await typeFor(accept), accept).toBe('application/json; charset=utf-8');
+    for (const accept of ['application/graphql-response+json', 'application/graphql-response+json, */*;q=0.5'])
+      expect(await typeFor(accept), accept).toBe('application/graphql-response+json; charset=utf-8');
+  });
+
   it('refuses a subscription over HTTP (BAD_REQUEST naming the WebSocket endpoint), jit on or off', async () => {
     for (const s of [server, interpreted]) {
       const t = await createTenant(s.url);
