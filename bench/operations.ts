@@ -15,10 +15,13 @@ const IN_FLIGHT = 4;
  */
 export async function benchOperations(config: Config): Promise<Record<string, unknown>> {
   const { rows, targets, stop } = await startSystems(config);
-  const ops = MIX.map(([op]) => op);
+  // BENCH_OPS=deal,moveDeal: only those operations (the weighted figure then needs them all).
+  const only = process.env.BENCH_OPS?.split(',');
+  const ops = MIX.map(([op]) => op).filter((op) => !only || only.includes(op));
   const cpu: Record<string, Record<string, number[]>> = {};
   let i = 0;
-  for (const t of targets) for (const op of ops) i = await run(t, op, rows, 100, i); // warm-up
+  const warmUp = Number(process.env.BENCH_OP_WARMUP ?? 500);
+  for (const t of targets) for (const op of ops) i = await run(t, op, rows, warmUp, i); // warm-up
   for (let round = 0; round < ROUNDS; round++)
     for (const op of ops)
       for (const t of round % 2 ? [...targets].reverse() : targets) {
@@ -36,6 +39,9 @@ export async function benchOperations(config: Config): Promise<Record<string, un
   const out: Record<string, Record<string, number>> = {};
   for (const op of ops) {
     out[op] = Object.fromEntries(names.map((n) => [n, median(cpu[op]![n]!)]));
+    // BENCH_VERBOSE=1: every round's figure, in the order the rounds ran.
+    if (process.env.BENCH_VERBOSE)
+      console.log(`    ${op} rounds: ${names.map((n) => `${n} ${roundsOf(cpu[op]![n]!)}`).join('; ')}`);
     const ratio = out[op]!.app! / out[op]!.postgraphile!;
     console.log(
       `  ${op.padEnd(12)}  ${names.map((n) => fmt(out[op]![n]!, 3).padStart(13)).join('')}   ×${fmt(ratio, 2)}`,
@@ -43,12 +49,15 @@ export async function benchOperations(config: Config): Promise<Record<string, un
   }
   // The mix's weights applied to each operation's cost: what the mixed workload would cost in a busy process.
   const weighted = (name: string) => MIX.reduce((s, [op, w]) => s + w * out[op]![name]!, 0) / 50;
+  if (ops.length < MIX.length) return { operations: out };
   console.log(
     `  weighted by the 20/10/10/4/3/3 mix: ${names.map((n) => `${n} ${fmt(weighted(n), 3)}`).join(', ')} ` +
       `(×${fmt(weighted('app') / weighted('postgraphile'), 2)} of PostGraphile)`,
   );
   return { operations: out };
 }
+
+const roundsOf = (figures: number[]) => figures.map((x) => fmt(x, 2)).join(' ');
 
 /** `count` requests of `op`, IN_FLIGHT at a time; any error fails the benchmark. Returns the next request index. */
 async function run(t: Target, op: Op, rows: Rows, count: number, start: number): Promise<number> {
