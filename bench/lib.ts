@@ -18,7 +18,7 @@ export interface LoadResult {
 }
 
 /** V8 flags `npm start` uses; every benchmarked server gets the same ones. */
-export const NODE_FLAGS = ['--max-semi-space-size=64', '--experimental-async-context-frame'];
+export const NODE_FLAGS = ['--max-semi-space-size=64', '--no-memory-reducer', '--experimental-async-context-frame'];
 const PROFILES = new URL('../../bench/results/profiles/', import.meta.url).pathname;
 
 /** Starts a Node process and resolves with the URL from its first JSON log line whose `msg` matches. */

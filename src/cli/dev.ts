@@ -29,6 +29,7 @@ const children = [
       '--watch',
       '--env-file-if-exists=.env',
       '--max-semi-space-size=64',
+      '--no-memory-reducer',
       '--experimental-async-context-frame',
       'dist/src/main.js',
       ...process.argv.slice(2),

@@ -8,7 +8,7 @@ import type { StorageConfig } from '../../src/platform/storage/ObjectStorage.js'
 const ROOT = new URL('../../', import.meta.url).pathname;
 const NODE = join(ROOT, 'node_modules/.bin/node');
 /** The flags `npm start`, `npm run api` and `npm run worker` give Node (package.json). */
-export const NODE_FLAGS = ['--max-semi-space-size=64', '--experimental-async-context-frame'];
+export const NODE_FLAGS = ['--max-semi-space-size=64', '--no-memory-reducer', '--experimental-async-context-frame'];
 
 function newestMtime(dir: string): number {
   let newest = 0;
