@@ -29,13 +29,14 @@ export function columnsOf(meta: EntityMetadata): { name: string; column: string 
 
 /**
  * `"column" as "property", …` for every persisted column (or only the named properties): a SELECT
- * or RETURNING list that reads a snapshot.
+ * or RETURNING list that reads a snapshot. `label` prefixes each output name (`"j0.property"`), for
+ * a joined entity's columns beside another's.
  */
-export function selectList(meta: EntityMetadata, table?: string, props?: readonly string[] | null): string {
+export function selectList(meta: EntityMetadata, table?: string, props?: readonly string[] | null, label = ''): string {
   const prefix = table ? `${table}.` : '';
   const only = props ? new Set(props) : null;
   return columnsOf(meta)
     .filter((c) => !only || only.has(c.name))
-    .map((c) => `${prefix}"${c.column}" as "${c.name}"`)
+    .map((c) => `${prefix}"${c.column}" as "${label}${c.name}"`)
     .join(', ');
 }

@@ -98,7 +98,7 @@ function statementFor<T extends object>(
     const related = joins.map((j, i) => ({ alias: `j${i}`, meta: metadata.find(j.relation.entity)!, join: j }));
     const selected = [
       selectList(meta, 't', props && [...props, 'id', key]),
-      ...related.map((r) => aliased(r.meta, r.alias, r.join.props && [...r.join.props, 'id'])),
+      ...related.map((r) => selectList(r.meta, r.alias, r.join.props && [...r.join.props, 'id'], `${r.alias}.`)),
     ];
     const from = related.map(
       (r) =>
@@ -122,15 +122,6 @@ function statementFor<T extends object>(
     statements.set(id, st);
   }
   return st as Statement<T>;
-}
-
-/** `alias."column" as "alias.property"`, … for the joined entity's columns (or only the named ones). */
-function aliased(meta: Parameters<typeof columnsOf>[0], alias: string, props: readonly string[] | null): string {
-  const only = props ? new Set(props) : null;
-  return columnsOf(meta)
-    .filter((c) => !only || only.has(c.name))
-    .map((c) => `${alias}."${c.column}" as "${alias}.${c.name}"`)
-    .join(', ');
 }
 
 /**
