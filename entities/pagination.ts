@@ -11,8 +11,11 @@ import { persistedProps, selectedProps } from '../src/platform/loaders/selection
 export interface Page<T> {
   /** Read snapshots (plain objects with the entity's fields), not managed entities. */
   items: T[];
-  /** One opaque cursor per item, for connection edges. */
-  cursors: string[];
+  /**
+   * The opaque cursor of item `i`, for its connection edge: made when a client reads it (most
+   * lists select no edge cursors).
+   */
+  cursor(i: number): string;
   /** -1 when the request's selection did not ask for it (PageRequest.select.counted). */
   totalCount: number;
   startCursor: string | null;
@@ -88,13 +91,13 @@ export abstract class PagedRepository<T extends { id: string }> extends EntityRe
       for (const row of rows) delete row[TOTAL];
     }
     const items = snapshotMapper<T>(meta, em.getPlatform())(rows.slice(0, page.first));
-    const cursors = items.map((item) => encodeCursor((item as Record<string, unknown>)[order.column], item.id));
+    const cursor = (i: number) => encodeCursor((items[i] as Record<string, unknown>)[order.column], items[i]!.id);
     return {
       items,
-      cursors,
+      cursor,
       totalCount,
-      startCursor: cursors[0] ?? null,
-      endCursor: cursors.at(-1) ?? null,
+      startCursor: items.length ? cursor(0) : null,
+      endCursor: items.length ? cursor(items.length - 1) : null,
       hasNextPage: rows.length > page.first,
       hasPreviousPage: Boolean(page.after),
     };

@@ -90,9 +90,22 @@ export function Connection<T extends object>(Node: ClassType<T>, name: string) {
   return ConnectionType;
 }
 
+/** A connection edge whose cursor is encoded only if the selection reads it. */
+class PageEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly page: Page<T>,
+    private readonly index: number,
+  ) {}
+
+  get cursor(): string {
+    return this.page.cursor(this.index);
+  }
+}
+
 export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
   return {
-    edges: page.items.map((node, i) => ({ node, cursor: page.cursors[i]! })),
+    edges: page.items.map((node, i) => new PageEdge(node, page, i)),
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,

@@ -82,7 +82,7 @@ export class AuditService {
     const items = rows.slice(0, first).map(view);
     return {
       items,
-      cursors: items.map((e) => e.id),
+      cursor: (i: number) => items[i]!.id,
       totalCount: Number(rows[0]?.total ?? 0),
       startCursor: items[0]?.id ?? null,
       endCursor: items.at(-1)?.id ?? null,
