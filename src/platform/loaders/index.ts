@@ -87,9 +87,7 @@ function statementFor<T extends object>(
   props: readonly string[] | null,
   joins: readonly Joined[],
 ): Statement<T> {
-  const list = (p: readonly string[] | null) => p?.join(',') ?? '*';
-  const joined = joins.map((j) => `${j.relation.field}(${list(j.props)})`).join(',');
-  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}:${list(props)}:${joined}`;
+  const id = `${entity.name}:${key}:${JSON.stringify(orderBy)}:${variantKey(props, joins)}`;
   let st = statements.get(id);
   if (!st) {
     const metadata = em.getMetadata();
@@ -224,7 +222,7 @@ function selectable<L extends object>(
     const joins = joinsOf(em, info, path ?? [], props, toOne);
     let loader = whole as L;
     if (props || joins.length) {
-      const k = `${props?.join(',') ?? '*'}|${joins.map((j) => `${j.relation.field}(${j.props?.join(',') ?? '*'})`)}`;
+      const k = variantKey(props, joins);
       loader = variants.get(k) ?? make(props, joins);
       variants.set(k, loader);
     }
@@ -232,6 +230,12 @@ function selectable<L extends object>(
     return loader;
   };
   return whole;
+}
+
+/** What a loader variant reads: its columns (`*`: all) and each joined relation's. */
+function variantKey(props: readonly string[] | null, joins: readonly Joined[]): string {
+  const list = (p: readonly string[] | null) => p?.join(',') ?? '*';
+  return `${list(props)}|${joins.map((j) => `${j.relation.field}(${list(j.props)})`).join(',')}`;
 }
 
 /**
