@@ -6,6 +6,14 @@ import { sqlStatements } from '../orm.js';
 import type { AppDeps } from '../deps.js';
 
 /**
+ * How often the event-loop delay histogram (nodejs_eventloop_lag_*) takes a sample. prom-client's
+ * default, 10 ms, is a native timer that wakes an idle process 100 times a second: 6-9 ms of CPU per
+ * second with no traffic, and as much again under light load (docs/architecture.md, Performance).
+ * A sample every 100 ms still catches any stall longer than that, which is what the metric is for.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
+/**
  * Prometheus metrics for one process, served at /metrics: operations by name and type, their
  * latency, errors by code, active subscriptions, queue depths, job durations and the DB pool.
  * Queue depths and the pool are read when scraped.
@@ -21,7 +29,7 @@ export class Metrics {
 
   constructor(deps: Pick<AppDeps, 'orm' | 'queues'>) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     this.operations = new Counter({
       name: 'graphql_operations_total',
       help: 'GraphQL operations by name, type and outcome (ok or error)',
