@@ -5,6 +5,12 @@ import { MIX, OPERATIONS, startSystems, type Op, type Rows, type Target } from '
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.BENCH_OP_REQUESTS ?? 1_000);
 const IN_FLIGHT = 4;
+/** BENCH_OP_RATE=50: each operation open loop at that rate (an idle process woken per request), not closed loop. */
+const RATE = Number(process.env.BENCH_OP_RATE ?? 0);
+
+/** `{ __typename }`: no resolver, no statement — what a request costs each system before any operation's work. */
+const FIXED = 'fixed';
+type Row = Op | typeof FIXED;
 
 /**
  * CPU per request of each operation of the mixed workload alone, closed loop (IN_FLIGHT requests
@@ -12,15 +18,18 @@ const IN_FLIGHT = 4;
  * ROUNDS rounds, each taking every operation on every system in turn (the order of the systems
  * alternating), medians. A busy process, so it shows the work each operation costs without the
  * open loop's cost of waking an idle one, and which operations the mixed workload's ratio comes from.
+ * The first row, `{ __typename }`, is each system's fixed cost per request (HTTP, authentication,
+ * GraphQL pipeline, response; no resolver and no statement). With BENCH_OP_RATE the requests are
+ * sent open loop at that rate instead, which adds the cost of waking an idle process per request.
  */
 export async function benchOperations(config: Config): Promise<Record<string, unknown>> {
   const { rows, targets, stop } = await startSystems(config);
   // BENCH_OPS=deal,moveDeal: only those operations (the weighted figure then needs them all).
   const only = process.env.BENCH_OPS?.split(',');
-  const ops = MIX.map(([op]) => op).filter((op) => !only || only.includes(op));
+  const ops: Row[] = [FIXED, ...MIX.map(([op]) => op).filter((op) => !only || only.includes(op))];
   const cpu: Record<string, Record<string, number[]>> = {};
   let i = 0;
-  const warmUp = Number(process.env.BENCH_OP_WARMUP ?? 500);
+  const warmUp = Number(process.env.BENCH_OP_WARMUP ?? (RATE ? 100 : 500));
   for (const t of targets) for (const op of ops) i = await run(t, op, rows, warmUp, i); // warm-up
   for (let round = 0; round < ROUNDS; round++)
     for (const op of ops)
@@ -30,9 +39,9 @@ export async function benchOperations(config: Config): Promise<Record<string, un
         ((cpu[op] ??= {})[t.name] ??= []).push((cpuMs(t.pid) - before) / REQUESTS);
       }
   await stop();
+  const mode = RATE ? `open loop at ${RATE} req/s` : `closed loop, ${IN_FLIGHT} in flight`;
   console.log(
-    `\nOperations alone, closed loop (${IN_FLIGHT} in flight, ${REQUESTS} requests each), server CPU ms per ` +
-      `request, medians of ${ROUNDS} rounds`,
+    `\nOperations alone (${mode}, ${REQUESTS} requests each), server CPU ms per request, medians of ${ROUNDS} rounds`,
   );
   const names = targets.map((t) => t.name);
   console.log(`  operation     ${names.map((n) => n.padStart(13)).join('')}   this API ÷ PostGraphile`);
@@ -43,13 +52,12 @@ export async function benchOperations(config: Config): Promise<Record<string, un
     if (process.env.BENCH_VERBOSE)
       console.log(`    ${op} rounds: ${names.map((n) => `${n} ${roundsOf(cpu[op]![n]!)}`).join('; ')}`);
     const ratio = out[op]!.app! / out[op]!.postgraphile!;
-    console.log(
-      `  ${op.padEnd(12)}  ${names.map((n) => fmt(out[op]![n]!, 3).padStart(13)).join('')}   ×${fmt(ratio, 2)}`,
-    );
+    const figures = names.map((n) => fmt(out[op]![n]!, 3).padStart(13)).join('');
+    console.log(`  ${(op === FIXED ? '{ __typename }' : op).padEnd(14)}${figures}   ×${fmt(ratio, 2)}`);
   }
-  // The mix's weights applied to each operation's cost: what the mixed workload would cost in a busy process.
+  // The mix's weights applied to each operation's cost (closed loop: what the mix would cost a busy process).
   const weighted = (name: string) => MIX.reduce((s, [op, w]) => s + w * out[op]![name]!, 0) / 50;
-  if (ops.length < MIX.length) return { operations: out };
+  if (ops.length < MIX.length + 1) return { operations: out };
   console.log(
     `  weighted by the 20/10/10/4/3/3 mix: ${names.map((n) => `${n} ${fmt(weighted(n), 3)}`).join(', ')} ` +
       `(×${fmt(weighted('app') / weighted('postgraphile'), 2)} of PostGraphile)`,
@@ -59,24 +67,39 @@ export async function benchOperations(config: Config): Promise<Record<string, un
 
 const roundsOf = (figures: number[]) => figures.map((x) => fmt(x, 2)).join(' ');
 
-/** `count` requests of `op`, IN_FLIGHT at a time; any error fails the benchmark. Returns the next request index. */
-async function run(t: Target, op: Op, rows: Rows, count: number, start: number): Promise<number> {
+/**
+ * `count` requests of `op`, IN_FLIGHT at a time (or one every 1/RATE s, not waiting for answers);
+ * any error fails the benchmark. Returns the next request index.
+ */
+async function run(t: Target, op: Row, rows: Rows, count: number, start: number): Promise<number> {
   let next = start;
   const end = start + count;
   const system = t.name === 'postgraphile' ? 'postgraphile' : 'app';
+  const one = async (i: number) => {
+    const body = JSON.stringify(op === FIXED ? { query: '{ __typename }' } : OPERATIONS[system](op, rows, i));
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...t.headers },
+      body,
+    });
+    const json = (await res.json()) as { errors?: unknown };
+    if (res.status !== 200 || json.errors)
+      throw new Error(`${t.name} ${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
+  };
+  if (RATE) {
+    const started = performance.now();
+    const sent: Promise<void>[] = [];
+    for (let i = start; i < end; i++) {
+      const wait = started + ((i - start) * 1000) / RATE - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      sent.push(one(i));
+    }
+    await Promise.all(sent);
+    return end;
+  }
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < end) {
-        const body = JSON.stringify(OPERATIONS[system](op, rows, next++));
-        const res = await fetch(t.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...t.headers },
-          body,
-        });
-        const json = (await res.json()) as { errors?: unknown };
-        if (res.status !== 200 || json.errors)
-          throw new Error(`${t.name} ${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
-      }
+      while (next < end) await one(next++);
     }),
   );
   return end;
