@@ -132,13 +132,12 @@ export const OPERATIONS: Record<'app' | 'postgraphile', (op: Op, r: Rows, i: num
   },
 };
 
-/** Each move takes the next deal to the stage it is not in (the deals are shared by both systems). */
 /**
- * The next deal in turn, to the stage it is not in. Not by request index: the mix's three moves sit
- * at fixed places in every 50 requests, so `i % deals` moved the same 6 of 100 deals, whose moves
- * then queued on the same rows, and at high rates a move could overtake the one before it on its
- * deal and be refused as a move to the stage the deal is already in (this API checks; the
- * PostGraphile mutation does not).
+ * The next deal in turn, to the stage it is not in (the deals are shared by every system). Not by
+ * request index: the mix's three moves sit at fixed places in every 50 requests, so `i % deals`
+ * moved the same 6 of 100 deals, whose moves then queued on the same rows, and at high rates a move
+ * could overtake the one before it on its deal and be refused as a move to the stage the deal is
+ * already in (this API checks; the PostGraphile mutation does not).
  */
 function nextMove(r: Rows): { id: string; stage: string } {
   const id = r.deals[r.moves++ % r.deals.length]!;

@@ -89,12 +89,14 @@ async function run(t: Target, op: Row, rows: Rows, count: number, start: number)
   if (RATE) {
     const started = performance.now();
     const sent: Promise<void>[] = [];
-    for (let i = start; i < end; i++) {
+    let failed: unknown;
+    for (let i = start; i < end && failed === undefined; i++) {
       const wait = started + ((i - start) * 1000) / RATE - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      sent.push(one(i));
+      sent.push(one(i).catch((err: unknown) => void (failed ??= err)));
     }
     await Promise.all(sent);
+    if (failed !== undefined) throw failed;
     return end;
   }
   await Promise.all(
