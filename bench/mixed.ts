@@ -165,40 +165,53 @@ interface Result {
   byOp: Record<string, number[]>;
 }
 
+/**
+ * Calls `send(i, due)` for `i` from 0 to `count - 1`, `rate` a second, each on its schedule whether
+ * or not the earlier ones have answered (an open loop); resolves when every call has settled.
+ * `send` must not reject.
+ */
+export async function openLoop(
+  rate: number,
+  count: number,
+  send: (i: number, due: number) => Promise<void>,
+): Promise<void> {
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(send(i, due));
+  }
+  await Promise.all(inflight);
+}
+
 /** Open loop: a request every 1/rate s whatever the answers do; latency from send to full answer. */
 async function drive(t: Target, rows: Rows, rate: number, seconds: number): Promise<Result> {
   const latencies: number[] = [];
   const byOp: Record<string, number[]> = {};
   let errors = 0;
   let firstError = '';
-  const inflight: Promise<void>[] = [];
   const cpu0 = cpuMs(t.pid);
-  const start = performance.now();
   const total = Math.round(rate * seconds);
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  await openLoop(rate, total, (i, due) => {
     const op = SCHEDULE[i % SCHEDULE.length]!;
     const body = JSON.stringify(OPERATIONS[t.name === 'postgraphile' ? 'postgraphile' : 'app'](op, rows, i));
-    inflight.push(
-      fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body })
-        .then(async (res) => {
-          const json = (await res.json()) as { errors?: unknown };
-          if (res.status !== 200 || json.errors) {
-            errors++;
-            firstError ||= `${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`;
-          }
-          latencies.push(performance.now() - due);
-          (byOp[op] ??= []).push(performance.now() - due);
-        })
-        .catch((err: Error) => {
+    return fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body })
+      .then(async (res) => {
+        const json = (await res.json()) as { errors?: unknown };
+        if (res.status !== 200 || json.errors) {
           errors++;
-          firstError ||= `${op}: ${err.message}`;
-        }),
-    );
-  }
-  await Promise.all(inflight);
+          firstError ||= `${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`;
+        }
+        latencies.push(performance.now() - due);
+        (byOp[op] ??= []).push(performance.now() - due);
+      })
+      .catch((err: Error) => {
+        errors++;
+        firstError ||= `${op}: ${err.message}`;
+      });
+  });
   const cpu = cpuMs(t.pid) - cpu0;
   latencies.sort((a, b) => a - b);
   return {

@@ -1,6 +1,6 @@
 import type { Config } from '../src/platform/config.js';
 import { cpuMs, fmt, median } from './lib.js';
-import { MIX, OPERATIONS, startSystems, type Op, type Rows, type Target } from './mixed.js';
+import { MIX, OPERATIONS, openLoop, startSystems, type Op, type Rows, type Target } from './mixed.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.BENCH_OP_REQUESTS ?? 1_000);
@@ -87,15 +87,8 @@ async function run(t: Target, op: Row, rows: Rows, count: number, start: number)
       throw new Error(`${t.name} ${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
   };
   if (RATE) {
-    const started = performance.now();
-    const sent: Promise<void>[] = [];
     let failed: unknown;
-    for (let i = start; i < end && failed === undefined; i++) {
-      const wait = started + ((i - start) * 1000) / RATE - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      sent.push(one(i).catch((err: unknown) => void (failed ??= err)));
-    }
-    await Promise.all(sent);
+    await openLoop(RATE, count, (k) => one(start + k).catch((err: unknown) => void (failed ??= err)));
     if (failed !== undefined) throw failed;
     return end;
   }
