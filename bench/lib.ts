@@ -144,14 +144,22 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
-/** CPU time used so far by every process named `postgres` on this machine (server and backends). */
+/**
+ * CPU time used so far by every process named `postgres` on this machine (server and backends),
+ * including backends that have ended: their time is added to the postmaster's reaped-children
+ * fields (cutime, cstime), so a connection closed by a pool's idle timeout does not take its CPU
+ * out of a difference between two readings.
+ */
 export function postgresCpuMs(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) total += cpuMs(Number(entry));
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1]!.split(' ');
+      const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [number, number, number, number];
+      total += ((utime + stime + cutime + cstime) * 1000) / CLOCK_TICKS;
     } catch {
       /* the process ended while we looked */
     }

@@ -1,5 +1,5 @@
 import type { Config } from '../src/platform/config.js';
-import { cpuMs, fmt, median } from './lib.js';
+import { cpuMs, fmt, median, postgresCpuMs } from './lib.js';
 import { MIX, OPERATIONS, openLoop, startSystems, type Op, type Rows, type Target } from './mixed.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,6 +28,8 @@ export async function benchOperations(config: Config): Promise<Record<string, un
   const only = process.env.BENCH_OPS?.split(',');
   const ops: Row[] = [FIXED, ...MIX.map(([op]) => op).filter((op) => !only || only.includes(op))];
   const cpu: Record<string, Record<string, number[]>> = {};
+  /** Postgres' CPU per request (every `postgres` process on the machine) while that system ran the operation. */
+  const pgCpu: Record<string, Record<string, number[]>> = {};
   let i = 0;
   const warmUp = Number(process.env.BENCH_OP_WARMUP ?? (RATE ? 100 : 500));
   for (const t of targets) for (const op of ops) i = await run(t, op, rows, warmUp, i); // warm-up
@@ -35,34 +37,47 @@ export async function benchOperations(config: Config): Promise<Record<string, un
     for (const op of ops)
       for (const t of round % 2 ? [...targets].reverse() : targets) {
         const before = cpuMs(t.pid);
+        const pgBefore = postgresCpuMs();
         i = await run(t, op, rows, REQUESTS, i);
         ((cpu[op] ??= {})[t.name] ??= []).push((cpuMs(t.pid) - before) / REQUESTS);
+        ((pgCpu[op] ??= {})[t.name] ??= []).push((postgresCpuMs() - pgBefore) / REQUESTS);
       }
   await stop();
   const mode = RATE ? `open loop at ${RATE} req/s` : `closed loop, ${IN_FLIGHT} in flight`;
-  console.log(
-    `\nOperations alone (${mode}, ${REQUESTS} requests each), server CPU ms per request, medians of ${ROUNDS} rounds`,
-  );
   const names = targets.map((t) => t.name);
-  console.log(`  operation     ${names.map((n) => n.padStart(13)).join('')}   this API ÷ PostGraphile`);
-  const out: Record<string, Record<string, number>> = {};
-  for (const op of ops) {
-    out[op] = Object.fromEntries(names.map((n) => [n, median(cpu[op]![n]!)]));
-    // BENCH_VERBOSE=1: every round's figure, in the order the rounds ran.
-    if (process.env.BENCH_VERBOSE)
-      console.log(`    ${op} rounds: ${names.map((n) => `${n} ${roundsOf(cpu[op]![n]!)}`).join('; ')}`);
-    const ratio = out[op]!.app! / out[op]!.postgraphile!;
-    const figures = names.map((n) => fmt(out[op]![n]!, 3).padStart(13)).join('');
-    console.log(`  ${(op === FIXED ? '{ __typename }' : op).padEnd(14)}${figures}   ×${fmt(ratio, 2)}`);
-  }
+  const head = `Operations alone (${mode}, ${REQUESTS} requests each)`;
+  const out = table(`${head}, server CPU ms per request, medians of ${ROUNDS} rounds`, cpu, ops, names);
+  const db = table(`${head}, Postgres CPU ms per request (all its processes)`, pgCpu, ops, names);
   // The mix's weights applied to each operation's cost (closed loop: what the mix would cost a busy process).
   const weighted = (name: string) => MIX.reduce((s, [op, w]) => s + w * out[op]![name]!, 0) / 50;
-  if (ops.length < MIX.length + 1) return { operations: out };
+  if (ops.length < MIX.length + 1) return { operations: out, operationsPostgres: db };
   console.log(
     `  weighted by the 20/10/10/4/3/3 mix: ${names.map((n) => `${n} ${fmt(weighted(n), 3)}`).join(', ')} ` +
       `(×${fmt(weighted('app') / weighted('postgraphile'), 2)} of PostGraphile)`,
   );
-  return { operations: out };
+  return { operations: out, operationsPostgres: db };
+}
+
+/** Prints one figure per operation and system (medians of the rounds) and the ratio to PostGraphile's. */
+function table(
+  title: string,
+  figures: Record<string, Record<string, number[]>>,
+  ops: Row[],
+  names: string[],
+): Record<string, Record<string, number>> {
+  console.log(`\n${title}`);
+  console.log(`  operation     ${names.map((n) => n.padStart(13)).join('')}   this API ÷ PostGraphile`);
+  const out: Record<string, Record<string, number>> = {};
+  for (const op of ops) {
+    out[op] = Object.fromEntries(names.map((n) => [n, median(figures[op]![n]!)]));
+    // BENCH_VERBOSE=1: every round's figure, in the order the rounds ran.
+    if (process.env.BENCH_VERBOSE)
+      console.log(`    ${op} rounds: ${names.map((n) => `${n} ${roundsOf(figures[op]![n]!)}`).join('; ')}`);
+    const ratio = out[op]!.app! / out[op]!.postgraphile!;
+    const cells = names.map((n) => fmt(out[op]![n]!, 3).padStart(13)).join('');
+    console.log(`  ${(op === FIXED ? '{ __typename }' : op).padEnd(14)}${cells}   ×${fmt(ratio, 2)}`);
+  }
+  return out;
 }
 
 const roundsOf = (figures: number[]) => figures.map((x) => fmt(x, 2)).join(' ');
