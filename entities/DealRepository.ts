@@ -1,5 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Deal } from './Deal.js';
+import { executePrepared } from '../src/platform/db/prepared.js';
 import type { DealStage } from './enums.js';
 import { likePattern, PagedRepository, type Order, type Page, type PageRequest } from './pagination.js';
 
@@ -33,7 +34,8 @@ export class DealRepository extends PagedRepository<Deal> {
 
   /** Count and value per stage for one organization; a deal's value is its contract price, else its offer. */
   async totalsByStage(organizationId: string): Promise<StageTotal[]> {
-    const rows = await this.getEntityManager().execute<{ stage: DealStage; count: number; total_value: number }[]>(
+    const rows = await executePrepared<{ stage: DealStage; count: number; total_value: number }>(
+      this.getEntityManager(),
       `select stage, count(*)::int as count,
               coalesce(sum(coalesce(contract_price, offer_amount, 0)), 0)::float8 as total_value
          from deals where organization_id = ? group by stage`,

@@ -32,8 +32,13 @@ export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra
     pool: { min: 0, max: config.dbPoolMax, idleTimeoutMillis: 10_000 },
     // No JIT compilation: it costs hundreds of milliseconds per analytics aggregate (planned as
     // "expensive") and buys nothing on the short statements everything else runs.
+    // One plan per named statement (src/platform/db/prepared.ts): no planning per call of the hottest
+    // statements. The ORM's own statements are sent as text and planned per call regardless.
     // Connections go back, where they can, to the organization they last served (one `set_config` fewer).
-    driverOptions: { options: '-c jit=off', onPoolCreated: (pool: Pool) => preferSameTenant(pool) },
+    driverOptions: {
+      options: '-c jit=off -c plan_cache_mode=force_generic_plan',
+      onPoolCreated: (pool: Pool) => preferSameTenant(pool),
+    },
     // Row-level security reads app.organization_id; every reserved connection gets the current scope's.
     onReserveConnection: (connection) => applyTenantOnReserve(connection as Parameters<typeof applyTenantOnReserve>[0]),
     allowGlobalContext: false,

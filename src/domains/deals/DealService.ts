@@ -6,6 +6,7 @@ import type { DealFilter, DealOrderColumn, StageTotal } from '../../../entities/
 import { CLOSED_STAGES, DealStage, NotificationKind, Role } from '../../../entities/enums.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors/index.js';
+import { executePrepared } from '../../platform/db/prepared.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
@@ -135,7 +136,7 @@ export class DealService {
     const { em } = this.scope;
     const st = moveStatement(em);
     const mayReopen = actor.role === Role.OWNER || actor.role === Role.ADMIN;
-    const [row] = await em.execute<Record<string, unknown>[]>(st.sql, [
+    const [row] = await executePrepared(em, st.sql, [
       id,
       actor.organizationId,
       stage,

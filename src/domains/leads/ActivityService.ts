@@ -4,6 +4,7 @@ import { Activity, User } from '../../../entities/index.js';
 import { selectList, snapshotMapper } from '../../../entities/snapshot.js';
 import { Direction, NotificationKind, type ActivityType } from '../../../entities/enums.js';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.js';
+import { executePrepared } from '../../platform/db/prepared.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { mentionedUsers } from '../notifications/mentions.js';
@@ -43,7 +44,7 @@ export class ActivityService {
     const { em } = this.scope;
     const insert = insertStatement(em);
     const now = new Date();
-    const rows = await em.execute<Record<string, unknown>[]>(insert.sql, [
+    const rows = await executePrepared(em, insert.sql, [
       input.leadId.toLowerCase(),
       actor.organizationId,
       randomUUID(),

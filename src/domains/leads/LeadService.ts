@@ -5,6 +5,7 @@ import { NotificationKind, type LeadSource, type LeadStatus } from '../../../ent
 import type { LeadFilter, LeadOrderColumn } from '../../../entities/LeadRepository.js';
 import type { Page, PageRequest } from '../../../entities/pagination.js';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.js';
+import { executePrepared } from '../../platform/db/prepared.js';
 import * as v from '../../platform/validate.js';
 import { publishPipelineEvent, PipelineEventType } from '../events.js';
 import { NotificationService } from '../notifications/NotificationService.js';
@@ -186,11 +187,7 @@ async function insertLead(em: EntityManager, draft: Lead, propertyId: string | n
   }
   const values = INSERTED.map((n) => draft[n] ?? null);
   const rows = propertyId
-    ? await em.execute<Record<string, unknown>[]>(statements.withProperty, [
-        ...values,
-        propertyId,
-        draft.organizationId,
-      ])
-    : await em.execute<Record<string, unknown>[]>(statements.alone, values);
+    ? await executePrepared(em, statements.withProperty, [...values, propertyId, draft.organizationId])
+    : await executePrepared(em, statements.alone, values);
   return rows.length ? statements.toSnapshots(rows)[0]! : null;
 }

@@ -15,6 +15,7 @@ import {
 } from '../../../entities/index.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { columnsOf, selectList, snapshotMapper } from '../../../entities/snapshot.js';
+import { executePrepared } from '../db/prepared.js';
 import { isUuid } from '../validate.js';
 import { persistedProps, selectedProps, selectsOnce } from './selection.js';
 
@@ -62,7 +63,7 @@ function reader<T extends object>(
     // One array parameter (the driver would expand a JS array into a list); ids are UUIDs, and a
     // malformed one could not match a row anyway.
     const ids = `{${keys.filter(isUuid).join(',')}}`;
-    const rows = await em.getConnection().execute<Row[]>(statement.sql, [org, ids]);
+    const rows = await executePrepared<Row>(em, statement.sql, [org, ids]);
     return statement.toSnapshots(rows, joins);
   };
 }
