@@ -58,7 +58,7 @@ describe('named prepared statements on the hot paths', () => {
         lead: { firstName: '2 Beta Road' },
         property: { addressLine: '2 Beta Road' },
       });
-      // The same prepared statement, with A's deal id, from B: row-level security still applies.
+      // The same prepared statement, with A's deal id, from B: bound to B's organization, under B's row-level security.
       expect((await readDeal(b, dealA)).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
     }
     expect((await gqlError(b.api.MoveDeal({ id: dealA, stage: 'CONTACTED' }))).code).toBe('NOT_FOUND');

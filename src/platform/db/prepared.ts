@@ -17,7 +17,7 @@ import { createQueryId, RawNode, type CompiledQuery, type Kysely } from 'kysely'
  * Same semantics as `em.execute`: the EntityManager's transaction when it is in one, the tenant
  * hook on the reserved connection, the ORM's `onQuery` hook (statement counts), its exception
  * classes. SQL is written with `?` placeholders as for `em.execute`; values are bound, not
- * inlined (a JS array is bound as one Postgres array; dates as ISO instants, as the ORM writes
+ * inlined (a JS array is bound as one Postgres array; dates as UTC instants, as the ORM writes
  * them). At most MAX_NAMED distinct statements are named per process (each costs a plan in every
  * pooled connection); past that they are sent unnamed, still bound.
  */
