@@ -9,6 +9,13 @@ import { Topics } from '../../platform/pubsub.js';
 import * as v from '../../platform/validate.js';
 import { requireActor, type ServiceScope } from '../scope.js';
 
+/** A stored notification: what `notificationReceived` carries to its user's sockets. */
+export interface StoredNotification {
+  organizationId: string;
+  userId: string;
+  notificationId: string;
+}
+
 export interface NotificationFields {
   userId: string;
   kind: NotificationKind;
@@ -34,10 +41,18 @@ export class NotificationService {
 
   /**
    * Stores a notification unless one with its dedupe key exists, and announces it. Returns whether
-   * it was stored. Call it after the change it reports is committed.
+   * it was stored. Call it after the change it reports is committed; to store it in that change's
+   * transaction instead, use `store` with the transaction's EntityManager and `announce` after commit.
    */
   async notify(n: NotificationFields): Promise<boolean> {
-    const { em, deps } = this.scope;
+    const stored = await this.store(n);
+    if (stored) this.announce(stored);
+    return stored !== null;
+  }
+
+  /** Stores a notification (not for a kind its user muted, not twice for a dedupe key); null when not stored. */
+  async store(n: NotificationFields): Promise<StoredNotification | null> {
+    const { em } = this.scope;
     const organizationId = em.getFilterParams<{ organizationId: string }>('tenant').organizationId;
     // Nothing is stored for a kind the user muted (notificationPreferences.mutedKinds).
     const rows = await em.execute<{ id: string }[]>(
@@ -63,16 +78,28 @@ export class NotificationService {
         n.dedupeKey ?? crypto.randomUUID(),
       ],
     );
-    if (!rows.length) return false;
-    const payload = { organizationId, userId: n.userId, notificationId: rows[0]!.id };
-    deps.pubsub.publish(Topics.NOTIFICATIONS, n.userId, payload);
-    return true;
+    return rows.length ? { organizationId, userId: n.userId, notificationId: rows[0]!.id } : null;
+  }
+
+  /** `notificationReceived` to the user's sockets, once the stored notification is committed. */
+  announce(stored: StoredNotification): void {
+    this.scope.deps.pubsub.publish(Topics.NOTIFICATIONS, stored.userId, stored);
   }
 
   /** The same notification to every active owner and admin of the organization (`dedupeKey` per admin). */
   async notifyAdmins(n: Omit<NotificationFields, 'userId'> & { dedupeKey: string }): Promise<void> {
+    for (const stored of await this.storeForAdmins(n)) this.announce(stored);
+  }
+
+  /** notifyAdmins without the announcement (for a transaction: announce each after commit). */
+  async storeForAdmins(n: Omit<NotificationFields, 'userId'> & { dedupeKey: string }): Promise<StoredNotification[]> {
     const admins = await this.scope.em.find(User, { role: { $in: [Role.OWNER, Role.ADMIN] }, deactivatedAt: null });
-    for (const admin of admins) await this.notify({ ...n, userId: admin.id, dedupeKey: `${n.dedupeKey}:${admin.id}` });
+    const stored: StoredNotification[] = [];
+    for (const admin of admins) {
+      const one = await this.store({ ...n, userId: admin.id, dedupeKey: `${n.dedupeKey}:${admin.id}` });
+      if (one) stored.push(one);
+    }
+    return stored;
   }
 
   /** Notifies `userId` about something `actorId` did, unless there is no such user or it is the actor. */

@@ -98,22 +98,31 @@ export class WebhookDeliverer {
       await this.disableFailing(row);
   }
 
-  /** Off after failing for WEBHOOK_DISABLE_AFTER_DAYS days in a row, and the organization's admins are told. */
+  /**
+   * Off after failing for WEBHOOK_DISABLE_AFTER_DAYS days in a row, and the organization's admins
+   * are told: the endpoint is turned off and their notifications stored in one transaction (a
+   * crash between the two would leave it off with no one told, and the next try would not tell
+   * them either), announced once it commits.
+   */
   private async disableFailing(row: ClaimedDelivery): Promise<void> {
     const days = this.scope.deps.config.webhooks.disableAfterDays;
     const reason = `Every delivery failed for ${days} days in a row`;
-    const off = await this.scope.em.execute<{ id: string }[]>(
-      `update webhook_endpoints set enabled = false, disabled_reason = ?, updated_at = now()
-        where id = ? and enabled returning id`,
-      [reason, row.endpoint_id],
-    );
-    if (!off.length) return;
-    await new NotificationService(this.scope).notifyAdmins({
-      kind: NotificationKind.WEBHOOK_DISABLED,
-      title: `Webhook endpoint ${row.url.slice(0, 200)} was turned off`,
-      body: `${reason}. Fix the receiver, then enable it again and replay what it missed.`,
-      dedupeKey: `webhook-disabled:${row.endpoint_id}:${Date.now()}`,
+    const told = await this.scope.em.transactional(async (tem) => {
+      const off = await tem.execute<{ id: string }[]>(
+        `update webhook_endpoints set enabled = false, disabled_reason = ?, updated_at = now()
+          where id = ? and enabled returning id`,
+        [reason, row.endpoint_id],
+      );
+      if (!off.length) return [];
+      return new NotificationService({ ...this.scope, em: tem }).storeForAdmins({
+        kind: NotificationKind.WEBHOOK_DISABLED,
+        title: `Webhook endpoint ${row.url.slice(0, 200)} was turned off`,
+        body: `${reason}. Fix the receiver, then enable it again and replay what it missed.`,
+        dedupeKey: `webhook-disabled:${row.endpoint_id}:${Date.now()}`,
+      });
     });
+    const notifications = new NotificationService(this.scope);
+    for (const stored of told) notifications.announce(stored);
   }
 }
 
