@@ -6,6 +6,7 @@ import { prepareDatabase } from '../src/platform/db/bootstrap.js';
 import { benchAnalyticsLive } from './analytics-live.js';
 import { benchAnalytics } from './analytics.js';
 import { benchCampaigns } from './campaigns.js';
+import { benchDealMoves } from './deal-moves.js';
 import { benchFanout } from './fanout.js';
 import { benchMixed } from './mixed.js';
 import { benchOperations } from './operations.js';
@@ -25,8 +26,8 @@ import { benchUnderwriting } from './underwriting.js';
  * `npm run bench`: every benchmark against a fresh `reos_bench` database, each beside a baseline
  * measured in the same run. Prints figures and writes bench/results/latest.json.
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 16) tune the load;
- * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,operations,myday,reminders,analytics,
- * analytics-live,sequences,webhooks,web,backup,register
+ * BENCH_ONLY=nested,protections,underwriting,campaigns,imports,fanout,mixed,operations,moves,myday,reminders,
+ * analytics,analytics-live,sequences,webhooks,web,backup,register
  * picks benchmarks. BENCH_KEEP_DB=1 keeps the last run's database (the analytics fixture is then
  * reused instead of built again — for iterating on one benchmark).
  */
@@ -61,6 +62,7 @@ const results = {
   ...(!only || only.includes('fanout') ? await benchFanout(config) : {}),
   ...(!only || only.includes('mixed') ? await benchMixed(config) : {}),
   ...(!only || only.includes('operations') ? await benchOperations(config) : {}),
+  ...(!only || only.includes('moves') ? await benchDealMoves(config) : {}),
   ...(!only || only.includes('myday') ? await benchMyDay(config) : {}),
   ...(!only || only.includes('reminders') ? await benchReminders(config) : {}),
   ...(!only || only.includes('analytics') ? await benchAnalytics(config) : {}),

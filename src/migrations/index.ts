@@ -34,6 +34,7 @@ import { Migration20261206150000_registration_timing } from './Migration20261206
 import { Migration20261206160000_analytics_change_kinds } from './Migration20261206160000_analytics_change_kinds.js';
 import { Migration20261206170000_analytics_fact_changes } from './Migration20261206170000_analytics_fact_changes.js';
 import { Migration20261206180000_analytics_lead_cohorts } from './Migration20261206180000_analytics_lead_cohorts.js';
+import { Migration20261207100000_analytics_refresh_diff } from './Migration20261207100000_analytics_refresh_diff.js';
 import { Migration20261203120000_user_lifecycle } from './Migration20261203120000_user_lifecycle.js';
 
 /** Every migration, in order. Listed explicitly so compiled and source runs find the same set. */
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206160000_analytics_change_kinds', class: Migration20261206160000_analytics_change_kinds },
   { name: 'Migration20261206170000_analytics_fact_changes', class: Migration20261206170000_analytics_fact_changes },
   { name: 'Migration20261206180000_analytics_lead_cohorts', class: Migration20261206180000_analytics_lead_cohorts },
+  { name: 'Migration20261207100000_analytics_refresh_diff', class: Migration20261207100000_analytics_refresh_diff },
 ];

@@ -136,4 +136,62 @@ describe('analytics facts', () => {
     expect((await t.api.RebuildAnalytics()).rebuildAnalytics).toEqual({ leads: leads.length + 2, drifted: 0 });
     expect((await gqlError(mate.api.RebuildAnalytics())).code).toBe('FORBIDDEN');
   });
+
+  it("a move writes its new visit and the previous visit's end; older visits and unchanged facts stay", async () => {
+    const t = await createTenant(server.url);
+    const { createProperty } = await t.api.CreateProperty({ input: uniqueAddress() });
+    const { createLead } = await t.api.CreateLead({
+      input: { firstName: 'Hist', lastName: 'Ory', source: 'PPC', propertyId: createProperty.id },
+    });
+    const { createDeal } = await t.api.CreateDeal({ input: { leadId: createLead.id, propertyId: createProperty.id } });
+    const id = createDeal.id;
+    for (const stage of ['CONTACTED', 'APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'OFFER_MADE'] as const)
+      await t.api.MoveDeal({ id, stage });
+    const db = new pg.Client({ connectionString: server.config.databaseOwnerUrl });
+    await db.connect();
+    try {
+      // xmin: the transaction that wrote each row's current version.
+      const versions = async () =>
+        (
+          await db.query<{ id: string; xmin: string; left_at: Date | null }>(
+            `select id, xmin::text, left_at from analytics_stage_visits where deal_id = $1 order by entered_at, id`,
+            [id],
+          )
+        ).rows;
+      const factsVersion = async () =>
+        (await db.query(`select xmin::text, stage::text from analytics_deal_facts where deal_id = $1`, [id])).rows[0];
+      const before = await versions();
+      expect(before).toHaveLength(6);
+      expect(before.at(-1)!.left_at).toBeNull();
+
+      await t.api.MoveDeal({ id, stage: 'UNDER_CONTRACT' });
+      const after = await versions();
+      expect(after).toHaveLength(7);
+      expect(after.slice(0, 5)).toEqual(before.slice(0, 5)); // the same row versions: not rewritten
+      expect(after[5]!.id).toBe(before[5]!.id);
+      expect(after[5]!.xmin).not.toBe(before[5]!.xmin);
+      expect(after[5]!.left_at).not.toBeNull();
+      expect(after[6]!.left_at).toBeNull();
+      expect(await factsVersion()).toMatchObject({ stage: 'UNDER_CONTRACT' });
+
+      // Refreshing a deal whose analytics are current writes nothing.
+      const facts = await factsVersion();
+      await db.query('select analytics_refresh_deals(array[$1::uuid])', [id]);
+      expect(await versions()).toEqual(after);
+      expect(await factsVersion()).toEqual(facts);
+
+      // A visit that drifted (or went missing) is written again, and only it.
+      await db.query(`update analytics_stage_visits set left_at = null where id = $1`, [after[2]!.id]);
+      await db.query(`delete from analytics_stage_visits where id = $1`, [after[4]!.id]);
+      await db.query('select analytics_refresh_deals(array[$1::uuid])', [id]);
+      const repaired = await versions();
+      expect(repaired.map((v) => [v.id, v.left_at])).toEqual(after.map((v) => [v.id, v.left_at]));
+      expect(repaired.filter((v, i) => v.xmin !== after[i]!.xmin).map((v) => v.id)).toEqual([
+        after[2]!.id,
+        after[4]!.id,
+      ]);
+    } finally {
+      await db.end();
+    }
+  });
 });
