@@ -25,6 +25,80 @@ import { Migration } from '@mikro-orm/migrations';
  * and 460 earlier changes: 6.5, 8.7 and 17.5 ms before, 2.8, 2.5 and 5.0 ms after; WAL per move
  * 10.6, 55.6 and 398 KB before, 3–4 KB after.
  */
+/**
+ * The deal facts as Migration20261206180000_analytics_lead_cohorts computes them, one row per deal
+ * of \`ids\`. Its target has no alias: the conflict clause below names the table.
+ */
+const DEAL_FACTS = `  insert into analytics_deal_facts (deal_id, organization_id, lead_id, assigned_user_id, stage, created_at,
+                                    appointment_at, offer_at, contract_at, first_won_at, won_at, revenue,
+                                    revenue_basis, stages_passed, lead_created_at)
+  select d.id, d.organization_id, d.lead_id, d.assigned_user_id, d.stage, d.created_at,
+         st.appointment_at, st.offer_at, st.contract_at, st.first_won_at,
+         case when d.stage = 'CLOSED_WON' then st.last_won_at end,
+         case when d.stage = 'CLOSED_WON' then
+           case when d.assignment_fee > 0 then d.assignment_fee
+                when d.contract_price is not null and uw.all_in is not null then d.contract_price - uw.all_in end
+         end,
+         case when d.assignment_fee > 0 then 'ASSIGNMENT_FEE'
+              when d.contract_price is not null and uw.all_in is not null then 'CONTRACT_MINUS_UNDERWRITING'
+              else 'UNKNOWN' end,
+         coalesce(st.stages_passed, '{}'),
+         (select l.created_at from leads l where l.organization_id = d.organization_id and l.id = d.lead_id)
+    from deals d
+    left join lateral (
+      select min(s.at) filter (where s.to_stage in ('APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT',
+                                                    'CLOSED_WON')) as appointment_at,
+             min(s.at) filter (where s.to_stage in ('OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'))
+               as offer_at,
+             min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
+             min(s.at) filter (where s.to_stage = 'CLOSED_WON') as first_won_at,
+             max(s.at) filter (where s.to_stage = 'CLOSED_WON') as last_won_at,
+             array_agg(distinct s.to_stage) as stages_passed
+        from deal_stage_changes s where s.organization_id = d.organization_id and s.deal_id = d.id) st on true
+    left join lateral (
+      select coalesce((u.outputs->>'totalCost')::numeric, (u.outputs->>'allInCost')::numeric) as all_in
+        from underwritings u where u.organization_id = d.organization_id and u.deal_id = d.id
+       order by u.version desc limit 1) uw on true
+   where d.id in (select unnest(ids))`;
+
+/** `analytics_refresh_leads`' one statement, unchanged since Migration20261206170000_analytics_fact_changes. */
+const REFRESH_LEADS = `  insert into analytics_lead_facts as f (lead_id, organization_id, created_at, source, status, assigned_user_id,
+                                         property_id, contacted_at, deal_at, appointment_at, offer_at, contract_at,
+                                         won_at, first_response_minutes)
+  select l.id, l.organization_id, l.created_at, l.source, l.status, l.assigned_user_id, l.property_id,
+         c.contacted_at,
+         (select min(d.created_at) from deals d where d.organization_id = l.organization_id and d.lead_id = l.id),
+         st.appointment_at, st.offer_at, st.contract_at, st.won_at,
+         case when c.contacted_at is not null then business_minutes(l.created_at, c.contacted_at, o.time_zone) end
+    from leads l
+    join organizations o on o.id = l.organization_id
+    left join lateral (
+      select min(a.occurred_at) as contacted_at from activities a
+       where a.organization_id = l.organization_id and a.lead_id = l.id
+         and a.direction = 'OUTBOUND' and a.type <> 'NOTE') c on true
+    left join lateral (
+      select min(s.at) filter (where s.to_stage in ('APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT',
+                                                    'CLOSED_WON')) as appointment_at,
+             min(s.at) filter (where s.to_stage in ('OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'))
+               as offer_at,
+             min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
+             min(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
+        from deals d join deal_stage_changes s on s.organization_id = d.organization_id and s.deal_id = d.id
+       where d.organization_id = l.organization_id and d.lead_id = l.id) st on true
+   where l.id in (select unnest(ids))
+  on conflict (lead_id) do update set
+    created_at = excluded.created_at, source = excluded.source, status = excluded.status,
+    assigned_user_id = excluded.assigned_user_id, property_id = excluded.property_id,
+    contacted_at = excluded.contacted_at, deal_at = excluded.deal_at, appointment_at = excluded.appointment_at,
+    offer_at = excluded.offer_at, contract_at = excluded.contract_at, won_at = excluded.won_at,
+    first_response_minutes = excluded.first_response_minutes
+  where (f.created_at, f.source, f.status, f.assigned_user_id, f.property_id, f.contacted_at, f.deal_at,
+         f.appointment_at, f.offer_at, f.contract_at, f.won_at, f.first_response_minutes)
+        is distinct from
+        (excluded.created_at, excluded.source, excluded.status, excluded.assigned_user_id, excluded.property_id,
+         excluded.contacted_at, excluded.deal_at, excluded.appointment_at, excluded.offer_at, excluded.contract_at,
+         excluded.won_at, excluded.first_response_minutes)`;
+
 export class Migration20261207100000_analytics_refresh_diff extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
@@ -58,37 +132,7 @@ begin
   -- whose deal is not visible.
   delete from analytics_deal_facts f
    where f.deal_id in (select unnest(ids)) and not exists (select 1 from deals d where d.id = f.deal_id);
-  insert into analytics_deal_facts as f (deal_id, organization_id, lead_id, assigned_user_id, stage, created_at,
-                                         appointment_at, offer_at, contract_at, first_won_at, won_at, revenue,
-                                         revenue_basis, stages_passed, lead_created_at)
-  select d.id, d.organization_id, d.lead_id, d.assigned_user_id, d.stage, d.created_at,
-         st.appointment_at, st.offer_at, st.contract_at, st.first_won_at,
-         case when d.stage = 'CLOSED_WON' then st.last_won_at end,
-         case when d.stage = 'CLOSED_WON' then
-           case when d.assignment_fee > 0 then d.assignment_fee
-                when d.contract_price is not null and uw.all_in is not null then d.contract_price - uw.all_in end
-         end,
-         case when d.assignment_fee > 0 then 'ASSIGNMENT_FEE'
-              when d.contract_price is not null and uw.all_in is not null then 'CONTRACT_MINUS_UNDERWRITING'
-              else 'UNKNOWN' end,
-         coalesce(st.stages_passed, '{}'),
-         (select l.created_at from leads l where l.organization_id = d.organization_id and l.id = d.lead_id)
-    from deals d
-    left join lateral (
-      select min(s.at) filter (where s.to_stage in ('APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT',
-                                                    'CLOSED_WON')) as appointment_at,
-             min(s.at) filter (where s.to_stage in ('OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'))
-               as offer_at,
-             min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
-             min(s.at) filter (where s.to_stage = 'CLOSED_WON') as first_won_at,
-             max(s.at) filter (where s.to_stage = 'CLOSED_WON') as last_won_at,
-             array_agg(distinct s.to_stage) as stages_passed
-        from deal_stage_changes s where s.organization_id = d.organization_id and s.deal_id = d.id) st on true
-    left join lateral (
-      select coalesce((u.outputs->>'totalCost')::numeric, (u.outputs->>'allInCost')::numeric) as all_in
-        from underwritings u where u.organization_id = d.organization_id and u.deal_id = d.id
-       order by u.version desc limit 1) uw on true
-   where d.id in (select unnest(ids))
+${DEAL_FACTS}
   on conflict (deal_id) do update set
     organization_id = excluded.organization_id, lead_id = excluded.lead_id,
     assigned_user_id = excluded.assigned_user_id, stage = excluded.stage, created_at = excluded.created_at,
@@ -96,52 +140,12 @@ begin
     first_won_at = excluded.first_won_at, won_at = excluded.won_at, revenue = excluded.revenue,
     revenue_basis = excluded.revenue_basis, stages_passed = excluded.stages_passed,
     lead_created_at = excluded.lead_created_at
-  where (f.organization_id, f.lead_id, f.assigned_user_id, f.stage, f.created_at, f.appointment_at, f.offer_at,
-         f.contract_at, f.first_won_at, f.won_at, f.revenue, f.revenue_basis, f.stages_passed, f.lead_created_at)
-        is distinct from
-        (excluded.organization_id, excluded.lead_id, excluded.assigned_user_id, excluded.stage, excluded.created_at,
-         excluded.appointment_at, excluded.offer_at, excluded.contract_at, excluded.first_won_at, excluded.won_at,
-         excluded.revenue, excluded.revenue_basis, excluded.stages_passed, excluded.lead_created_at);
+  where row(analytics_deal_facts.*) is distinct from row(excluded.*);
 end $$;
 
 create or replace function analytics_refresh_leads(ids uuid[]) returns void language plpgsql as $$
 begin
-  insert into analytics_lead_facts as f (lead_id, organization_id, created_at, source, status, assigned_user_id,
-                                         property_id, contacted_at, deal_at, appointment_at, offer_at, contract_at,
-                                         won_at, first_response_minutes)
-  select l.id, l.organization_id, l.created_at, l.source, l.status, l.assigned_user_id, l.property_id,
-         c.contacted_at,
-         (select min(d.created_at) from deals d where d.organization_id = l.organization_id and d.lead_id = l.id),
-         st.appointment_at, st.offer_at, st.contract_at, st.won_at,
-         case when c.contacted_at is not null then business_minutes(l.created_at, c.contacted_at, o.time_zone) end
-    from leads l
-    join organizations o on o.id = l.organization_id
-    left join lateral (
-      select min(a.occurred_at) as contacted_at from activities a
-       where a.organization_id = l.organization_id and a.lead_id = l.id
-         and a.direction = 'OUTBOUND' and a.type <> 'NOTE') c on true
-    left join lateral (
-      select min(s.at) filter (where s.to_stage in ('APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT',
-                                                    'CLOSED_WON')) as appointment_at,
-             min(s.at) filter (where s.to_stage in ('OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'))
-               as offer_at,
-             min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
-             min(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
-        from deals d join deal_stage_changes s on s.organization_id = d.organization_id and s.deal_id = d.id
-       where d.organization_id = l.organization_id and d.lead_id = l.id) st on true
-   where l.id in (select unnest(ids))
-  on conflict (lead_id) do update set
-    created_at = excluded.created_at, source = excluded.source, status = excluded.status,
-    assigned_user_id = excluded.assigned_user_id, property_id = excluded.property_id,
-    contacted_at = excluded.contacted_at, deal_at = excluded.deal_at, appointment_at = excluded.appointment_at,
-    offer_at = excluded.offer_at, contract_at = excluded.contract_at, won_at = excluded.won_at,
-    first_response_minutes = excluded.first_response_minutes
-  where (f.created_at, f.source, f.status, f.assigned_user_id, f.property_id, f.contacted_at, f.deal_at,
-         f.appointment_at, f.offer_at, f.contract_at, f.won_at, f.first_response_minutes)
-        is distinct from
-        (excluded.created_at, excluded.source, excluded.status, excluded.assigned_user_id, excluded.property_id,
-         excluded.contacted_at, excluded.deal_at, excluded.appointment_at, excluded.offer_at, excluded.contract_at,
-         excluded.won_at, excluded.first_response_minutes);
+${REFRESH_LEADS};
 end $$;
 `);
   }
@@ -158,76 +162,11 @@ create or replace function analytics_refresh_deals(ids uuid[]) returns void lang
     from deals d join deal_stage_changes s on s.organization_id = d.organization_id and s.deal_id = d.id
    where d.id in (select unnest(ids));
   delete from analytics_deal_facts where deal_id in (select unnest(ids));
-  insert into analytics_deal_facts (deal_id, organization_id, lead_id, assigned_user_id, stage, created_at,
-                                    appointment_at, offer_at, contract_at, first_won_at, won_at, revenue,
-                                    revenue_basis, stages_passed, lead_created_at)
-  select d.id, d.organization_id, d.lead_id, d.assigned_user_id, d.stage, d.created_at,
-         st.appointment_at, st.offer_at, st.contract_at, st.first_won_at,
-         case when d.stage = 'CLOSED_WON' then st.last_won_at end,
-         case when d.stage = 'CLOSED_WON' then
-           case when d.assignment_fee > 0 then d.assignment_fee
-                when d.contract_price is not null and uw.all_in is not null then d.contract_price - uw.all_in end
-         end,
-         case when d.assignment_fee > 0 then 'ASSIGNMENT_FEE'
-              when d.contract_price is not null and uw.all_in is not null then 'CONTRACT_MINUS_UNDERWRITING'
-              else 'UNKNOWN' end,
-         coalesce(st.stages_passed, '{}'),
-         (select l.created_at from leads l where l.organization_id = d.organization_id and l.id = d.lead_id)
-    from deals d
-    left join lateral (
-      select min(s.at) filter (where s.to_stage in ('APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT',
-                                                    'CLOSED_WON')) as appointment_at,
-             min(s.at) filter (where s.to_stage in ('OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'))
-               as offer_at,
-             min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
-             min(s.at) filter (where s.to_stage = 'CLOSED_WON') as first_won_at,
-             max(s.at) filter (where s.to_stage = 'CLOSED_WON') as last_won_at,
-             array_agg(distinct s.to_stage) as stages_passed
-        from deal_stage_changes s where s.organization_id = d.organization_id and s.deal_id = d.id) st on true
-    left join lateral (
-      select coalesce((u.outputs->>'totalCost')::numeric, (u.outputs->>'allInCost')::numeric) as all_in
-        from underwritings u where u.organization_id = d.organization_id and u.deal_id = d.id
-       order by u.version desc limit 1) uw on true
-   where d.id in (select unnest(ids));
+${DEAL_FACTS};
 $$;
 -- analytics_refresh_leads as Migration20261206170000_analytics_fact_changes left it.
 create or replace function analytics_refresh_leads(ids uuid[]) returns void language sql as $$
-  insert into analytics_lead_facts as f (lead_id, organization_id, created_at, source, status, assigned_user_id,
-                                         property_id, contacted_at, deal_at, appointment_at, offer_at, contract_at,
-                                         won_at, first_response_minutes)
-  select l.id, l.organization_id, l.created_at, l.source, l.status, l.assigned_user_id, l.property_id,
-         c.contacted_at,
-         (select min(d.created_at) from deals d where d.organization_id = l.organization_id and d.lead_id = l.id),
-         st.appointment_at, st.offer_at, st.contract_at, st.won_at,
-         case when c.contacted_at is not null then business_minutes(l.created_at, c.contacted_at, o.time_zone) end
-    from leads l
-    join organizations o on o.id = l.organization_id
-    left join lateral (
-      select min(a.occurred_at) as contacted_at from activities a
-       where a.organization_id = l.organization_id and a.lead_id = l.id
-         and a.direction = 'OUTBOUND' and a.type <> 'NOTE') c on true
-    left join lateral (
-      select min(s.at) filter (where s.to_stage in ('APPOINTMENT_SET', 'OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT',
-                                                    'CLOSED_WON')) as appointment_at,
-             min(s.at) filter (where s.to_stage in ('OFFER_MADE', 'NEGOTIATION', 'UNDER_CONTRACT', 'CLOSED_WON'))
-               as offer_at,
-             min(s.at) filter (where s.to_stage in ('UNDER_CONTRACT', 'CLOSED_WON')) as contract_at,
-             min(s.at) filter (where s.to_stage = 'CLOSED_WON') as won_at
-        from deals d join deal_stage_changes s on s.organization_id = d.organization_id and s.deal_id = d.id
-       where d.organization_id = l.organization_id and d.lead_id = l.id) st on true
-   where l.id in (select unnest(ids))
-  on conflict (lead_id) do update set
-    created_at = excluded.created_at, source = excluded.source, status = excluded.status,
-    assigned_user_id = excluded.assigned_user_id, property_id = excluded.property_id,
-    contacted_at = excluded.contacted_at, deal_at = excluded.deal_at, appointment_at = excluded.appointment_at,
-    offer_at = excluded.offer_at, contract_at = excluded.contract_at, won_at = excluded.won_at,
-    first_response_minutes = excluded.first_response_minutes
-  where (f.created_at, f.source, f.status, f.assigned_user_id, f.property_id, f.contacted_at, f.deal_at,
-         f.appointment_at, f.offer_at, f.contract_at, f.won_at, f.first_response_minutes)
-        is distinct from
-        (excluded.created_at, excluded.source, excluded.status, excluded.assigned_user_id, excluded.property_id,
-         excluded.contacted_at, excluded.deal_at, excluded.appointment_at, excluded.offer_at, excluded.contract_at,
-         excluded.won_at, excluded.first_response_minutes)
+${REFRESH_LEADS}
 $$;
 `);
   }
