@@ -1,33 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * A move's analytics cost a third of what they did, and no longer grow with the deal's history.
- *
- * `analytics_refresh_deals` runs twice on every move (the deal's update, then its stage change) and
- * `analytics_refresh_leads` twice more (the deal's lead); the latter also on every new lead and
- * activity. Both were SQL-language functions, whose statements Postgres plans again on every call
- * (planning was most of their time), and the deal refresh deleted all of the deal's stage visits and
- * its facts row and inserted them again: one visit per stage change ever made, each insert with its
- * foreign-key check and three index entries, and the facts row with eight.
- *
- * - **PL/pgSQL**, same statements: their plans are kept per connection. The app's connections run
- *   generic plans (`plan_cache_mode`, src/platform/orm.ts), which is what a SQL function's
- *   statements got on every call anyway.
- * - **Only what differs is written.** The deal refresh still computes every visit and the facts
- *   from all of the deal's stage changes (the same statements as before, so its answer is the
- *   same), then deletes the visits no longer wanted, inserts or updates those that are new or
- *   differ (the others are not even locked), and updates the facts row only where a value differs.
- *   A move writes its new visit and the previous visit's `left_at`; the second refresh of the same
- *   move writes nothing. `rebuildAnalytics` repairs drift as before (a missing, changed or left-over
- *   row is written; the rest are left alone).
- *
- * `BENCH_ONLY=moves npm run bench` (bench/deal-moves.ts), Postgres CPU per move on deals with 8, 60
- * and 460 earlier changes: 6.5, 8.7 and 17.5 ms before, 2.8, 2.5 and 5.0 ms after; WAL per move
- * 10.6, 55.6 and 398 KB before, 3–4 KB after.
- */
-/**
  * The deal facts as Migration20261206180000_analytics_lead_cohorts computes them, one row per deal
- * of \`ids\`. Its target has no alias: the conflict clause below names the table.
+ * of `ids`. Its target has no alias: the conflict clause below names the table.
  */
 const DEAL_FACTS = `  insert into analytics_deal_facts (deal_id, organization_id, lead_id, assigned_user_id, stage, created_at,
                                     appointment_at, offer_at, contract_at, first_won_at, won_at, revenue,
@@ -99,6 +74,31 @@ const REFRESH_LEADS = `  insert into analytics_lead_facts as f (lead_id, organiz
          excluded.contacted_at, excluded.deal_at, excluded.appointment_at, excluded.offer_at, excluded.contract_at,
          excluded.won_at, excluded.first_response_minutes)`;
 
+/**
+ * A move's analytics cost a third of what they did, and no longer grow with the deal's history.
+ *
+ * `analytics_refresh_deals` runs twice on every move (the deal's update, then its stage change) and
+ * `analytics_refresh_leads` twice more (the deal's lead); the latter also on every new lead and
+ * activity. Both were SQL-language functions, whose statements Postgres plans again on every call
+ * (planning was most of their time), and the deal refresh deleted all of the deal's stage visits and
+ * its facts row and inserted them again: one visit per stage change ever made, each insert with its
+ * foreign-key check and three index entries, and the facts row with eight.
+ *
+ * - **PL/pgSQL**, same statements: their plans are kept per connection. The app's connections run
+ *   generic plans (`plan_cache_mode`, src/platform/orm.ts), which is what a SQL function's
+ *   statements got on every call anyway.
+ * - **Only what differs is written.** The deal refresh still computes every visit and the facts
+ *   from all of the deal's stage changes (the same statements as before, so its answer is the
+ *   same), then deletes the visits no longer wanted, inserts or updates those that are new or
+ *   differ (the others are not even locked), and updates the facts row only where a value differs.
+ *   A move writes its new visit and the previous visit's `left_at`; the second refresh of the same
+ *   move writes nothing. `rebuildAnalytics` repairs drift as before (a missing, changed or left-over
+ *   row is written; the rest are left alone).
+ *
+ * `BENCH_ONLY=moves npm run bench` (bench/deal-moves.ts), Postgres CPU per move on deals with 8, 60
+ * and 460 earlier changes: 6.5, 8.7 and 17.5 ms before, 2.8, 2.5 and 5.0 ms after; WAL per move
+ * 10.6, 55.6 and 398 KB before, 3–4 KB after.
+ */
 export class Migration20261207100000_analytics_refresh_diff extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
