@@ -124,17 +124,18 @@ async function moves(db: pg.Client, backend: number, deal: string): Promise<{ cp
   for (let i = 0; i < MOVES; i++) {
     const t = performance.now();
     await db.query('begin');
-    const { rows } = await db.query<{ stage: string }>(
-      `update deals set stage = case when stage = 'CONTACTED' then 'APPOINTMENT_SET' else 'CONTACTED' end::deal_stage,
-                        updated_at = now()
-        where id = $1 returning stage`,
+    const { rows } = await db.query<{ was: string }>(
+      `update deals d set stage = case when o.was = 'CONTACTED' then 'APPOINTMENT_SET' else 'CONTACTED' end::deal_stage,
+                          updated_at = now()
+         from (select id, stage as was from deals where id = $1 for update) o
+        where d.id = o.id returning o.was`,
       [deal],
     );
     await db.query(
       `insert into deal_stage_changes (id, organization_id, deal_id, from_stage, to_stage, at)
        select gen_random_uuid(), organization_id, id, $2::deal_stage, stage, clock_timestamp()
          from deals where id = $1`,
-      [deal, rows[0]!.stage === 'CONTACTED' ? 'APPOINTMENT_SET' : 'CONTACTED'],
+      [deal, rows[0]!.was],
     );
     await db.query('rollback');
     times.push(performance.now() - t);
