@@ -11,7 +11,8 @@ const HISTORIES = [8, 60, 460];
 const MOVES = Number(process.env.BENCH_MOVES ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-/** The refreshes before Migration20261207100000_analytics_refresh_diff, and since. */
+const REFRESH = 'Migration20261207100000_analytics_refresh_diff';
+/** The refreshes before REFRESH, and since. */
 type Version = 'before' | 'now';
 
 /**
@@ -21,8 +22,8 @@ type Version = 'before' | 'now';
  * every call; the deal's visits and facts deleted and inserted again). Each move is the
  * statements `moveDeal` sends (the deal's update, its stage change; every trigger fires), in its own
  * transaction, rolled back so the history stays the same size; per move: the backend's CPU, the
- * time, and the WAL written. ROUNDS alternating rounds, medians. The current refreshes are in place again
- * at the end.
+ * time, and the WAL written. ROUNDS alternating rounds, medians. The current refreshes are in place
+ * again at the end.
  */
 export async function benchDealMoves(config: Config): Promise<Record<string, unknown>> {
   const deps = await createDeps(config, createLogger('warn'));
@@ -34,7 +35,7 @@ export async function benchDealMoves(config: Config): Promise<Record<string, unk
     options: '-c jit=off -c plan_cache_mode=force_generic_plan',
   });
   await db.connect();
-  const sql = { before: await downSql(), now: await upSql() };
+  const sql = { before: await downSql(), now: await migrationSql(REFRESH, 'up') };
   const results: Record<Version, Record<number, { cpu: number[]; ms: number[]; wal: number[] }>> = {
     before: {},
     now: {},
@@ -72,13 +73,7 @@ async function migrationSql(name: string, direction: 'up' | 'down'): Promise<str
   return m.getQueries().join(';\n');
 }
 
-const REFRESH = 'Migration20261207100000_analytics_refresh_diff';
-
-async function upSql(): Promise<string> {
-  return migrationSql(REFRESH, 'up');
-}
-
-/** The refreshes as they were: Refresh's `down`, checked against the migrations that defined them. */
+/** The refreshes as they were: REFRESH's `down`, checked against the migrations that defined them. */
 async function downSql(): Promise<string> {
   const sql = await migrationSql(REFRESH, 'down');
   const earlier = [
