@@ -36,7 +36,7 @@ import { applyRateLimits } from './limits/rate-limit.js';
 import { relayJobEvents } from './jobs/job-events.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { RedisKeyValueCache, TrustedDocuments } from './graphql/persisted.js';
+import { KnownQueries, RedisKeyValueCache, TrustedDocuments } from './graphql/persisted.js';
 import { apolloPlugins } from './graphql/plugins.js';
 import { createRedis, createRequestRedis, redisHealth, whenReady, type Redis } from './redis.js';
 import { buildAppSchema } from './graphql/schema.js';
@@ -103,7 +103,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     config.persistedManifestPaths,
     config.nodeEnv === 'development',
   );
-  const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest);
+  const knownQueries = new KnownQueries();
+  const apqCache = new RedisKeyValueCache(redis, `${config.redisPrefix}:apq`, trusted.manifest, knownQueries);
   const schema = await buildAppSchema(deps.pubsub.engine);
   applyDirectResolvers(schema);
   const jobEvents = relayJobEvents(deps);
@@ -203,6 +204,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return createContext(deps, user, requestId, ctxLog, ip, req.get('user-agent'));
     },
     lastHandler,
+    knownQueries,
   );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

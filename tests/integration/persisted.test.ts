@@ -39,6 +39,30 @@ describe('automatic persisted queries', () => {
     expect(mismatch.status).toBe(400);
   });
 
+  it('runs a query sent as text by its hash without registering it, whoever else sends it at the same time', async () => {
+    const t = await createTenant(server.url);
+    const query = `query Text${Date.now()}($n: Int) { me { id email } properties(first: $n) { totalCount } }`;
+    const want = { me: { id: t.userId, email: t.email }, properties: { totalCount: 0 } };
+    // The same text many times at once, beside other texts: every answer is its own.
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        i % 3
+          ? post(server.url, t.token, { query, variables: { n: i } })
+          : post(server.url, t.token, { query: `{ me { id } }` }),
+      ),
+    );
+    answers.forEach((a, i) => expect(a.body.data).toEqual(i % 3 ? want : { me: { id: t.userId } }));
+    // Nothing was registered: the hash alone is still unknown here and to Redis.
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+    const miss = await post(server.url, t.token, { extensions });
+    expect(miss.body.errors![0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // What Apollo says about a text it cannot run is unchanged.
+    const bad = await post(server.url, t.token, { query: '{ me { id ' });
+    expect([bad.status, bad.body.errors![0]!.extensions.code]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
+    const empty = await post(server.url, t.token, { query: '' });
+    expect([empty.status, empty.body.errors![0]!.extensions.code]).toEqual([400, 'BAD_REQUEST']);
+  });
+
   it('answers hashed GET queries with cache headers; a GET without a preflight header is refused', async () => {
     const t = await createTenant(server.url);
     const query = print(MeDocument);

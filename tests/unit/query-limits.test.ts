@@ -34,6 +34,31 @@ describe('query cost', () => {
     expect(cost(`query { deals { edges { node { id } } } }`)).toBe(1 + 1 + 20 * 2);
   });
 
+  it('measures a parsed operation once per page size its variables give it', () => {
+    const document = parse(`query ($n: Int, $m: Int, $x: String) {
+      deals(first: $n) { edges { node { id lead { activities(first: $m) { id } } } } } }`);
+    const operation = getOperationAST(document)!;
+    const at = (variables: Record<string, unknown>, maxCost: number) => {
+      try {
+        checkQueryLimits(document, operation, variables, { ...DEFAULT_QUERY_LIMITS, maxCost });
+        return 'ok';
+      } catch (e) {
+        return (e as { extensions: { actual: number } }).extensions.actual;
+      }
+    };
+    // deals 1 + edges (1 + n × node (1 + id + lead (1 + activities (1 + m × id))))
+    const expected = (n: number, m: number) => 2 + n * (3 + 1 + m);
+    expect(at({ n: 5, m: 2 }, 0)).toBe(expected(5, 2));
+    expect(at({ n: 500, m: 2 }, 0)).toBe(expected(500, 2));
+    expect(at({ n: 5, m: 90, x: 'other variables do not matter' }, 0)).toBe(expected(5, 90));
+    expect(at({ n: 5, m: 2, x: 'y' }, 0)).toBe(expected(5, 2));
+    expect(at({}, 0)).toBe(expected(20, 20)); // both default
+    expect(at({ n: null, m: '3' }, 0)).toBe(expected(20, 3));
+    // The limit is applied to the kept shape on every request.
+    expect(at({ n: 500, m: 90 }, expected(500, 90))).toBe('ok');
+    expect(at({ n: 500, m: 90 }, expected(500, 90) - 1)).toBe(expected(500, 90));
+  });
+
   it('still multiplies plain lists: a relation list by 10, a list with `first` by its size', () => {
     expect(cost(`query { lead(id: "x") { deals { id } } }`)).toBe(1 + 1 + 10 * 1);
     expect(cost(`query { lead(id: "x") { activities(first: 30) { id } } }`)).toBe(1 + 1 + 30 * 1);

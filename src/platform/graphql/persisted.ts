@@ -23,12 +23,15 @@ export class RedisKeyValueCache implements KeyValueCache<string> {
     private readonly prefix: string,
     /** Trusted documents (hash -> document), answered without Redis. */
     private readonly manifest: ReadonlyMap<string, string> = new Map(),
+    /** Texts of requests in flight that were handed to Apollo by hash (KnownQueries). */
+    private readonly inFlight?: KnownQueries,
   ) {}
 
   async get(key: string): Promise<string | undefined> {
     if (key.startsWith('apq:')) {
-      const trusted = this.manifest.get(key.slice(4));
-      if (trusted !== undefined) return trusted;
+      const hash = key.slice(4);
+      const text = this.inFlight?.textOf(hash) ?? this.manifest.get(hash);
+      if (text !== undefined) return text;
     }
     const hit = this.local.get(key);
     if (hit !== undefined) return hit;
@@ -119,6 +122,82 @@ export class TrustedDocuments {
       sendHttpError(res, 400, 'PERSISTED_QUERY_REQUIRED', error.message);
     };
   }
+}
+
+/** A POST body as JSON: its fields are checked by Apollo, which answers a malformed one with BAD_REQUEST. */
+type PostBody = Record<string, unknown>;
+
+/**
+ * Apollo hashes the text of every query it receives (SHA-256, through a `require('crypto')` per
+ * request: about 4% of a small query's CPU) to find its parsed and validated document. This process
+ * remembers the hash of each text it has seen (up to MAX_TEXTS of up to MAX_TEXT_LENGTH characters;
+ * the memory starts afresh when full) and hands a POST with a query text to Apollo in APQ form: the
+ * text's hash in `extensions.persistedQuery`, the text itself held here while the request runs,
+ * where the APQ cache (RedisKeyValueCache) finds it without Redis. Apollo then parses, validates
+ * (or reuses the document), plans and answers exactly as for the text, and a client sees no
+ * difference; nothing is registered in Redis. Anything else (GET, a body Apollo would refuse, a
+ * request already in APQ form) goes to Apollo as it came.
+ */
+export class KnownQueries {
+  static readonly MAX_TEXTS = 2_000;
+  static readonly MAX_TEXT_LENGTH = 64 * 1024;
+  private readonly hashes = new Map<string, string>();
+  /** Texts of the requests in flight by hash, with how many such requests hold each. */
+  private readonly held = new Map<string, { text: string; holders: number }>();
+
+  /**
+   * The body to hand Apollo, and what to call once Apollo has answered (it lets go of the text).
+   */
+  forApollo(body: unknown): { body: unknown; done: () => void } {
+    const query = candidate(body);
+    if (query === undefined) return { body, done: noop };
+    let hash = this.hashes.get(query);
+    if (hash === undefined) {
+      if (this.hashes.size >= KnownQueries.MAX_TEXTS) this.hashes.clear();
+      hash = sha256(query);
+      this.hashes.set(query, hash);
+    }
+    const held = this.held.get(hash);
+    if (held) held.holders++;
+    else this.held.set(hash, { text: query, holders: 1 });
+    const { query: _text, extensions, ...rest } = body as PostBody;
+    const persistedQuery = { version: 1, sha256Hash: hash };
+    return {
+      body: { ...rest, extensions: { ...(extensions as PostBody | null | undefined), persistedQuery } },
+      done: () => this.release(hash),
+    };
+  }
+
+  /** The text of a request in flight that was handed over by this hash. */
+  textOf(hash: string): string | undefined {
+    return this.held.get(hash)?.text;
+  }
+
+  private release(hash: string): void {
+    const held = this.held.get(hash);
+    if (held && --held.holders === 0) this.held.delete(hash);
+  }
+}
+
+const noop = () => undefined;
+
+/**
+ * The query text of a POST body Apollo would run as it is, or undefined: a non-empty string query
+ * of at most MAX_TEXT_LENGTH characters, no persisted-query extension, and fields of the types Apollo
+ * accepts (anything it would refuse is left for it to refuse in its own words).
+ */
+function candidate(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const { query, extensions, variables, operationName } = body;
+  if (typeof query !== 'string' || query.length === 0 || query.length > KnownQueries.MAX_TEXT_LENGTH) return undefined;
+  if (extensions != null && (!isRecord(extensions) || 'persistedQuery' in extensions)) return undefined;
+  if (variables != null && !isRecord(variables)) return undefined;
+  if (operationName != null && typeof operationName !== 'string') return undefined;
+  return query;
+}
+
+function isRecord(value: unknown): value is PostBody {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The query text and persisted-query hash of a POST (JSON) or GET request. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import type express from 'express';
+import type { KnownQueries } from '../graphql/persisted.js';
 
 /** Whether a request target is `/graphql` or below it, as Express' `app.use('/graphql')` matches (any case). */
 export function isGraphqlPath(url: string | undefined): boolean {
@@ -18,8 +19,9 @@ export function isGraphqlPath(url: string | undefined): boolean {
  * Performance). The request and response get Express' prototypes, as `app.handle` gives them, so the
  * steps are the same Express middleware as before (security headers, CORS, JSON body, token check
  * and tenant scope, trusted documents, idempotency), run in order; then Apollo answers through
- * `executeHTTPGraphQLRequest`, as `@as-integrations/express5` would. An error a step passes on goes
- * to `onError`, the app's own last handler.
+ * `executeHTTPGraphQLRequest`, as `@as-integrations/express5` would, with a query text this process
+ * has hashed before handed over by its hash (`KnownQueries`). An error a step passes on goes to
+ * `onError`, the app's own last handler.
  */
 export function graphqlRoute<TContext extends BaseContext>(
   app: express.Express,
@@ -27,6 +29,7 @@ export function graphqlRoute<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (req: express.Request, res: express.Response) => Promise<TContext>,
   onError: express.ErrorRequestHandler,
+  known: KnownQueries,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   apollo.assertStarted('graphqlRoute()');
   return (rawReq, rawRes) => {
@@ -40,7 +43,7 @@ export function graphqlRoute<TContext extends BaseContext>(
     const next = (err?: unknown) => {
       if (err) return fail(err);
       const step = steps[i++];
-      if (!step) return void answer(apollo, req, res, context).catch(fail);
+      if (!step) return void answer(apollo, req, res, context, known).catch(fail);
       try {
         void step(req, res, next);
       } catch (e) {
@@ -65,6 +68,7 @@ async function answer<TContext extends BaseContext>(
   req: express.Request,
   res: express.Response,
   context: (req: express.Request, res: express.Response) => Promise<TContext>,
+  known: KnownQueries,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -75,10 +79,17 @@ async function answer<TContext extends BaseContext>(
   const q = url.indexOf('?');
   const hash = url.indexOf('#', q);
   const search = q < 0 ? '' : url.slice(q, hash < 0 ? undefined : hash);
-  const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body as unknown },
-    context: () => context(req, res),
-  });
+  const method = req.method.toUpperCase();
+  const { body, done } = method === 'POST' ? known.forApollo(req.body) : { body: req.body as unknown, done: undefined };
+  let response: HTTPGraphQLResponse;
+  try {
+    response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body },
+      context: () => context(req, res),
+    });
+  } finally {
+    done?.();
+  }
   await send(res, response);
 }
 

@@ -69,6 +69,10 @@ const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
  * of N fragments each spreading the previous one twice expands to 2^N selections; it is measured in
  * N steps and refused by its cost and alias figures). Introspection subtrees count towards aliases
  * and directives but not depth or cost, so the standard introspection query passes.
+ *
+ * An operation's shape depends on the variables only through the page sizes (`first`) it takes from
+ * them, so it is kept per operation (Apollo keeps one parsed document per query text) and per those
+ * page sizes: a repeated operation is measured once, not on every request.
  */
 export function checkQueryLimits(
   document: DocumentNode,
@@ -76,6 +80,53 @@ export function checkQueryLimits(
   variables: Record<string, unknown> | undefined,
   limits: QueryLimits,
 ): void {
+  const { depth, aliases, directives, cost } = shapeOf(document, operation, variables);
+  const exact = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
+  if (depth > limits.maxDepth) throw tooComplex('maxDepth', limits.maxDepth, depth);
+  if (aliases > limits.maxAliases) throw tooComplex('maxAliases', limits.maxAliases, exact(aliases));
+  if (directives > limits.maxDirectives) throw tooComplex('maxDirectives', limits.maxDirectives, exact(directives));
+  if (cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, exact(cost));
+}
+
+/** Shapes of an operation by the page sizes it took from variables; the names of those variables. */
+interface Measured {
+  variables: readonly string[];
+  shapes: Map<string, Shape>;
+}
+const measured = new WeakMap<OperationDefinitionNode, Measured>();
+/** Shapes kept per operation: one per distinct set of page sizes, up to this many. */
+const SHAPES_PER_OPERATION = 32;
+
+/** A page size as `first` gives it: the number, or the default when missing, null or not a number. */
+function pageSize(value: unknown): number {
+  return Math.max(0, Number(value) || PAGED_DEFAULT_FIRST);
+}
+
+function shapeOf(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): Shape {
+  const known = measured.get(operation);
+  const key = known?.variables.map((name) => pageSize(variables?.[name])).join(',');
+  const hit = key === undefined ? undefined : known!.shapes.get(key);
+  if (hit) return hit;
+  const read = new Set<string>();
+  const shape = measureOperation(document, operation, variables, read);
+  const entry = known ?? { variables: [...read], shapes: new Map<string, Shape>() };
+  if (!known) measured.set(operation, entry);
+  if (entry.shapes.size < SHAPES_PER_OPERATION)
+    entry.shapes.set(entry.variables.map((name) => pageSize(variables?.[name])).join(','), shape);
+  return shape;
+}
+
+/** The operation's shape, its own directives included; `read` gets the variables its page sizes came from. */
+function measureOperation(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  read: Set<string>,
+): Shape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const memo = new Map<string, Shape>();
@@ -83,10 +134,10 @@ export function checkQueryLimits(
 
   const listSize = (field: FieldNode): number | null => {
     const first = field.arguments?.find((a) => a.name.value === 'first');
-    if (first) return Math.max(0, Number(valueOf(first.value, variables)) || PAGED_DEFAULT_FIRST);
-    return null;
+    if (!first) return null;
+    if (first.value.kind === Kind.VARIABLE) read.add(first.value.name.value);
+    return pageSize(valueOf(first.value, variables));
   };
-
   const fragment = (name: string, pageSize: number | undefined, introspection: boolean): Shape => {
     const key = `${name}|${pageSize ?? ''}|${introspection ? 1 : 0}`;
     const known = memo.get(key);
@@ -169,12 +220,7 @@ export function checkQueryLimits(
   };
 
   const shape = measure(operation.selectionSet, undefined, false);
-  const directives = shape.directives + (operation.directives?.length ?? 0);
-  const exact = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
-  if (shape.depth > limits.maxDepth) throw tooComplex('maxDepth', limits.maxDepth, shape.depth);
-  if (shape.aliases > limits.maxAliases) throw tooComplex('maxAliases', limits.maxAliases, exact(shape.aliases));
-  if (directives > limits.maxDirectives) throw tooComplex('maxDirectives', limits.maxDirectives, exact(directives));
-  if (shape.cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, exact(shape.cost));
+  return { ...shape, directives: shape.directives + (operation.directives?.length ?? 0) };
 }
 
 /** Relation fields that return lists (sized by DEFAULT_LIST_SIZE unless they take `first`). */
