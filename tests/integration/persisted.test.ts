@@ -39,7 +39,7 @@ describe('automatic persisted queries', () => {
     expect(mismatch.status).toBe(400);
   });
 
-  it('runs a query sent as text by its hash without registering it, whoever else sends it at the same time', async () => {
+  it('runs a text query by its hash without registering it, whoever sends it at the same time', async () => {
     const t = await createTenant(server.url);
     const query = `query Text${Date.now()}($n: Int) { me { id email } properties(first: $n) { totalCount } }`;
     const want = { me: { id: t.userId, email: t.email }, properties: { totalCount: 0 } };
