@@ -50,7 +50,16 @@ describe('KnownQueries: query texts handed to Apollo by hash', () => {
   it('stays right when its memory of hashes starts afresh while requests are in flight', () => {
     const known = new KnownQueries();
     const held = known.forApollo({ query });
-    for (let i = 0; i <= KnownQueries.MAX_TEXTS; i++) known.forApollo({ query: `{ a${i} }` }).done();
+    for (let i = 0; i < KnownQueries.MAX_TEXTS; i++) known.forApollo({ query: `{ a${i} }` }).done();
+    expect(known.remembered.texts).toBe(1); // the 2,001st text seen started it afresh
+    expect(known.textOf(hash)).toBe(query);
+    // Long texts fill it by their size first.
+    const long = `{ me { id } }${' '.repeat(KnownQueries.MAX_TEXT_LENGTH - 20)}`;
+    for (let i = 0; i * long.length <= KnownQueries.MAX_CHARS; i++) {
+      known.forApollo({ query: `${long}#${i}` }).done();
+      expect(known.remembered.chars).toBeLessThanOrEqual(KnownQueries.MAX_CHARS);
+    }
+    expect(known.remembered.texts).toBeLessThan(KnownQueries.MAX_CHARS / long.length);
     expect(known.textOf(hash)).toBe(query);
     const again = known.forApollo({ query });
     expect((again.body as { extensions: unknown }).extensions).toEqual({

@@ -130,18 +130,21 @@ type PostBody = Record<string, unknown>;
 /**
  * Apollo hashes the text of every query it receives (SHA-256, through a `require('crypto')` per
  * request: about 4% of a small query's CPU) to find its parsed and validated document. This process
- * remembers the hash of each text it has seen (up to MAX_TEXTS of up to MAX_TEXT_LENGTH characters;
- * the memory starts afresh when full) and hands a POST with a query text to Apollo in APQ form: the
- * text's hash in `extensions.persistedQuery`, the text itself held here while the request runs,
- * where the APQ cache (RedisKeyValueCache) finds it without Redis. Apollo then parses, validates
- * (or reuses the document), plans and answers exactly as for the text, and a client sees no
- * difference; nothing is registered in Redis. Anything else (GET, a body Apollo would refuse, a
+ * remembers the hash of each text it has seen (up to MAX_TEXTS of up to MAX_TEXT_LENGTH characters,
+ * MAX_CHARS in all; the memory starts afresh when full) and hands a POST with a query text to Apollo
+ * in APQ form: the text's hash in `extensions.persistedQuery`, the text itself held here while the
+ * request runs, where the APQ cache (RedisKeyValueCache) finds it without Redis. Apollo then parses,
+ * validates (or reuses the document), plans and answers exactly as for the text, and a client sees
+ * no difference; nothing is registered in Redis. Anything else (GET, a body Apollo would refuse, a
  * request already in APQ form) goes to Apollo as it came.
  */
 export class KnownQueries {
   static readonly MAX_TEXTS = 2_000;
   static readonly MAX_TEXT_LENGTH = 64 * 1024;
+  /** Characters of all remembered texts together (at most 8 MB of UTF-16). */
+  static readonly MAX_CHARS = 4 * 1024 * 1024;
   private readonly hashes = new Map<string, string>();
+  private chars = 0;
   /** Texts of the requests in flight by hash, with how many such requests hold each. */
   private readonly held = new Map<string, { text: string; holders: number }>();
 
@@ -153,9 +156,13 @@ export class KnownQueries {
     if (query === undefined) return { body, done: noop };
     let hash = this.hashes.get(query);
     if (hash === undefined) {
-      if (this.hashes.size >= KnownQueries.MAX_TEXTS) this.hashes.clear();
+      if (this.hashes.size >= KnownQueries.MAX_TEXTS || this.chars + query.length > KnownQueries.MAX_CHARS) {
+        this.hashes.clear();
+        this.chars = 0;
+      }
       hash = sha256(query);
       this.hashes.set(query, hash);
+      this.chars += query.length;
     }
     const held = this.held.get(hash);
     if (held) held.holders++;
@@ -166,6 +173,11 @@ export class KnownQueries {
       body: { ...rest, extensions: { ...(extensions as PostBody | null | undefined), persistedQuery } },
       done: () => this.release(hash),
     };
+  }
+
+  /** How many texts, and characters of text, this process remembers the hashes of. */
+  get remembered(): { texts: number; chars: number } {
+    return { texts: this.hashes.size, chars: this.chars };
   }
 
   /** The text of a request in flight that was handed over by this hash. */
