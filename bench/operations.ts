@@ -1,6 +1,6 @@
 import type { Config } from '../src/platform/config.js';
 import { cpuMs, fmt, median, postgresCpuMs } from './lib.js';
-import { MIX, OPERATIONS, openLoop, startSystems, type Op, type Rows, type Target } from './mixed.js';
+import { MIX, OPERATIONS, openLoop, settled, startSystems, type Op, type Rows, type Target } from './mixed.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.BENCH_OP_REQUESTS ?? 1_000);
@@ -91,12 +91,12 @@ async function run(t: Target, op: Row, rows: Rows, count: number, start: number)
   const end = start + count;
   const system = t.name === 'postgraphile' ? 'postgraphile' : 'app';
   const one = async (i: number) => {
-    const body = JSON.stringify(op === FIXED ? { query: '{ __typename }' } : OPERATIONS[system](op, rows, i));
+    const request = op === FIXED ? null : OPERATIONS[system](op, rows, i);
     const res = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...t.headers },
-      body,
-    });
+      body: JSON.stringify(request ?? { query: '{ __typename }' }),
+    }).finally(() => request && settled(rows, op as Op, request));
     const json = (await res.json()) as { errors?: unknown };
     if (res.status !== 200 || json.errors)
       throw new Error(`${t.name} ${op}: ${res.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
