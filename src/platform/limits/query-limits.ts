@@ -98,8 +98,13 @@ const measured = new WeakMap<OperationDefinitionNode, Measured>();
 const SHAPES_PER_OPERATION = 32;
 
 /** A page size as `first` gives it: the number, or the default when missing, null or not a number. */
-function pageSize(value: unknown): number {
+function pageSizeOf(value: unknown): number {
   return Math.max(0, Number(value) || PAGED_DEFAULT_FIRST);
+}
+
+/** The page sizes the named variables give, as one key. */
+function pageSizesKey(names: readonly string[], variables: Record<string, unknown> | undefined): string {
+  return names.map((name) => pageSizeOf(variables?.[name])).join(',');
 }
 
 function shapeOf(
@@ -108,15 +113,13 @@ function shapeOf(
   variables: Record<string, unknown> | undefined,
 ): Shape {
   const known = measured.get(operation);
-  const key = known?.variables.map((name) => pageSize(variables?.[name])).join(',');
-  const hit = key === undefined ? undefined : known!.shapes.get(key);
+  const hit = known?.shapes.get(pageSizesKey(known.variables, variables));
   if (hit) return hit;
   const read = new Set<string>();
   const shape = measureOperation(document, operation, variables, read);
   const entry = known ?? { variables: [...read], shapes: new Map<string, Shape>() };
   if (!known) measured.set(operation, entry);
-  if (entry.shapes.size < SHAPES_PER_OPERATION)
-    entry.shapes.set(entry.variables.map((name) => pageSize(variables?.[name])).join(','), shape);
+  if (entry.shapes.size < SHAPES_PER_OPERATION) entry.shapes.set(pageSizesKey(entry.variables, variables), shape);
   return shape;
 }
 
@@ -136,7 +139,7 @@ function measureOperation(
     const first = field.arguments?.find((a) => a.name.value === 'first');
     if (!first) return null;
     if (first.value.kind === Kind.VARIABLE) read.add(first.value.name.value);
-    return pageSize(valueOf(first.value, variables));
+    return pageSizeOf(valueOf(first.value, variables));
   };
   const fragment = (name: string, pageSize: number | undefined, introspection: boolean): Shape => {
     const key = `${name}|${pageSize ?? ''}|${introspection ? 1 : 0}`;
