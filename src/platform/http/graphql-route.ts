@@ -19,9 +19,9 @@ export function isGraphqlPath(url: string | undefined): boolean {
  * Performance). The request and response get Express' prototypes, as `app.handle` gives them, so the
  * steps are the same Express middleware as before (security headers, CORS, JSON body, token check
  * and tenant scope, trusted documents, idempotency), run in order; then Apollo answers through
- * `executeHTTPGraphQLRequest`, as `@as-integrations/express5` would, with a query text this process
- * has hashed before handed over by its hash (`KnownQueries`). An error a step passes on goes to
- * `onError`, the app's own last handler.
+ * `executeHTTPGraphQLRequest`, as `@as-integrations/express5` would, with a POST's query text handed
+ * over by its hash, which this process computes once per text (`KnownQueries`). An error a step
+ * passes on goes to `onError`, the app's own last handler.
  */
 export function graphqlRoute<TContext extends BaseContext>(
   app: express.Express,
