@@ -19,7 +19,7 @@ import { formatErrorFor } from './errors/format-error.js';
 import { authenticate, type Authentication } from './http/authenticate.js';
 import { httpErrors, sendHttpError } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
-import { graphqlRoute, isGraphqlPath } from './http/graphql-route.js';
+import { expressMessages, graphqlRoute, isGraphqlPath } from './http/graphql-route.js';
 import { securityHeaders } from './http/hardening.js';
 import { intakeRoutes } from './http/intake.js';
 import { idempotency } from './http/idempotency.js';
@@ -127,6 +127,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       headersTimeout: config.httpHeadersTimeoutMs,
       requestTimeout: Math.max(config.httpRequestTimeoutMs, config.httpHeadersTimeoutMs),
       connectionsCheckingInterval: 1_000,
+      ...expressMessages(app),
     },
     (req, res) => (graphql && isGraphqlPath(req.url) ? graphql(req, res) : app(req, res)),
   );

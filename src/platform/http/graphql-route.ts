@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import type express from 'express';
 import type { KnownQueries } from '../graphql/persisted.js';
@@ -16,9 +16,10 @@ export function isGraphqlPath(url: string | undefined): boolean {
  * `/graphql` over HTTP, dispatched by the HTTP server before Express' router: nearly every request
  * is a GraphQL one, and the router's walk over the app's layers, `res.send` and the Apollo
  * integration's URL parsing cost as much CPU as a small query's own resolvers (docs/architecture.md,
- * Performance). The request and response get Express' prototypes, as `app.handle` gives them, so the
- * steps are the same Express middleware as before (security headers, CORS, JSON body, token check
- * and tenant scope, trusted documents, idempotency), run in order; then Apollo answers through
+ * Performance). The request and response have Express' prototypes, as `app.handle` gives them (the
+ * server makes them with those, see `expressMessages`), so the steps are the same Express middleware
+ * as before (security headers, CORS, JSON body, token check and tenant scope, trusted documents,
+ * idempotency), run in order; then Apollo answers through
  * `executeHTTPGraphQLRequest`, as `@as-integrations/express5` would, with a POST's query text handed
  * over by its hash, which this process computes once per text (`KnownQueries`). An error a step
  * passes on goes to `onError`, the app's own last handler.
@@ -33,8 +34,12 @@ export function graphqlRoute<TContext extends BaseContext>(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   apollo.assertStarted('graphqlRoute()');
   return (rawReq, rawRes) => {
-    const req = Object.setPrototypeOf(rawReq, app.request) as express.Request;
-    const res = Object.setPrototypeOf(rawRes, app.response) as express.Response;
+    const req = (
+      app.request.isPrototypeOf(rawReq) ? rawReq : Object.setPrototypeOf(rawReq, app.request)
+    ) as express.Request;
+    const res = (
+      app.response.isPrototypeOf(rawRes) ? rawRes : Object.setPrototypeOf(rawRes, app.response)
+    ) as express.Response;
     req.res = res;
     res.req = req;
     res.locals = Object.create(null) as Record<string, unknown>;
@@ -52,6 +57,24 @@ export function graphqlRoute<TContext extends BaseContext>(
     };
     next();
   };
+}
+
+/**
+ * The classes the HTTP server makes each request and response with (its `IncomingMessage` and
+ * `ServerResponse` options): Node's, with Express' `app.request` and `app.response` in their
+ * prototype chains, so an object is born with the prototype `app.handle` would give it. Changing
+ * an object's prototype after it is made (`Object.setPrototypeOf`, what `app.handle` does) kept
+ * every request's objects, and all they reached, alive until a full collection, so each
+ * young-generation collection copied and promoted them: `{ __typename }` left 11 KB a request in
+ * the old generation, 4 KB without the prototype change (docs/architecture.md, "Where the garbage
+ * collector's time goes"). Requests that go to Express' router still get its `setPrototypeOf`.
+ */
+export function expressMessages(app: express.Express) {
+  class Request extends IncomingMessage {}
+  Object.setPrototypeOf(Request.prototype, app.request);
+  class Response extends ServerResponse<Request> {}
+  Object.setPrototypeOf(Response.prototype, app.response);
+  return { IncomingMessage: Request, ServerResponse: Response };
 }
 
 /**
