@@ -25,14 +25,14 @@ type Row = Record<string, unknown>;
 /**
  * A to-one relation whose rows a loader reads in the same statement as its own, when the GraphQL
  * selection asks for it: `field` is the GraphQL field, `key` the property holding the related id,
- * `target` the related entity's loader, which is primed with the rows so its field resolver finds
- * them without a statement of its own (`deal { lead { … } property { … } }` is one statement).
+ * `target` gives the related entity's loader, which is primed with the rows so its field resolver
+ * finds them without a statement of its own (`deal { lead { … } property { … } }` is one statement).
  */
 interface ToOne {
   field: string;
   key: string;
   entity: Ctor<{ id: string }>;
-  target: Selectable<DataLoader<string, object | null>>;
+  target: () => Selectable<DataLoader<string, object | null>>;
 }
 
 /** A to-one relation the selection asks for: the columns it reads and the loader variant its resolver will use. */
@@ -144,23 +144,28 @@ function prime(rows: Row[], alias: string, join: Joined, toSnapshots: (rows: Row
 }
 
 /** One row by id; missing ids (other organizations included) resolve to null. */
-function byId<T extends { id: string }>(em: EntityManager, org: string, entity: Ctor<T>, toOne: readonly ToOne[] = []) {
-  return selectable(em, entity, (props, joins) => byIdReading(em, org, entity, props, joins), toOne);
+function byId<T extends { id: string }>(
+  em: EntityManager,
+  org: string,
+  entity: Ctor<T>,
+  toOne: readonly ToOne[] = [],
+): ById<T> {
+  return new SelectableLoader(em, entity, (props, joins) => byIdBatch(em, org, entity, props, joins), toOne);
 }
 
-function byIdReading<T extends { id: string }>(
+function byIdBatch<T extends { id: string }>(
   em: EntityManager,
   org: string,
   entity: Ctor<T>,
   props: readonly string[] | null,
   joins: readonly Joined[],
-): DataLoader<string, T | null> {
+): DataLoader.BatchLoadFn<string, T | null> {
   const read = reader(em, org, entity, 'id', { id: 'asc' }, props, joins);
-  return new DataLoader(async (ids) => {
+  return async (ids) => {
     const rows = await read(ids);
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
-  });
+  };
 }
 
 /** All children of each parent id, in the given order, in one statement per batch. */
@@ -170,20 +175,20 @@ function byParent<T extends object>(
   entity: Ctor<T>,
   key: keyof T & string,
   orderBy: Record<string, 'asc' | 'desc'>,
-) {
-  return selectable(em, entity, (props) => byParentReading(em, org, entity, key, orderBy, props));
+): ByParent<T> {
+  return new SelectableLoader(em, entity, (props) => byParentBatch(em, org, entity, key, orderBy, props));
 }
 
-function byParentReading<T extends object>(
+function byParentBatch<T extends object>(
   em: EntityManager,
   org: string,
   entity: Ctor<T>,
   key: keyof T & string,
   orderBy: Record<string, 'asc' | 'desc'>,
   props: readonly string[] | null,
-): DataLoader<string, T[]> {
+): DataLoader.BatchLoadFn<string, T[]> {
   const read = reader(em, org, entity, key, orderBy, props);
-  return new DataLoader(async (parentIds) => {
+  return async (parentIds) => {
     const rows = await read(parentIds);
     const groups = new Map<string, T[]>();
     for (const row of rows) {
@@ -193,7 +198,7 @@ function byParentReading<T extends object>(
       list.push(row);
     }
     return parentIds.map((id) => groups.get(id) ?? []);
-  });
+  };
 }
 
 /**
@@ -204,33 +209,43 @@ function byParentReading<T extends object>(
  */
 export type Selectable<L> = L & { selecting(info: SelectionInfo, path?: readonly string[]): L };
 type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
+type BatchFor<V> = (props: readonly string[] | null, joins: readonly Joined[]) => DataLoader.BatchLoadFn<string, V>;
 
-function selectable<L extends object>(
-  em: EntityManager,
-  entity: Ctor<object>,
-  make: (props: readonly string[] | null, joins: readonly Joined[]) => L,
-  toOne: readonly ToOne[] = [],
-): Selectable<L> {
-  const whole = make(null, []) as Selectable<L>;
-  const variants = new Map<string, L>();
+/**
+ * `selecting` is a method and everything it uses is set in the constructor: a function added to a
+ * loader after it was made (as `selecting` once was) kept every request's objects alive until a
+ * full collection, as V8 tracks such a property in the object's hidden class (docs/architecture.md,
+ * "Where the garbage collector's time goes").
+ */
+class SelectableLoader<V> extends DataLoader<string, V> {
+  readonly #variants = new Map<string, DataLoader<string, V>>();
   // Sibling objects share their fields' nodes array (graphql-js and graphql-jit both), so the
   // loader for a document position is found without looking at the selection again.
-  const byNodes = new WeakMap<SelectionInfo['fieldNodes'], L>();
-  whole.selecting = (info, path) => {
-    const known = path ? undefined : byNodes.get(info.fieldNodes);
+  readonly #byNodes = new WeakMap<SelectionInfo['fieldNodes'], DataLoader<string, V>>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly entity: Ctor<object>,
+    private readonly batchFor: BatchFor<V>,
+    private readonly toOne: readonly ToOne[] = [],
+  ) {
+    super(batchFor(null, []));
+  }
+
+  selecting(info: SelectionInfo, path?: readonly string[]): DataLoader<string, V> {
+    const known = path ? undefined : this.#byNodes.get(info.fieldNodes);
     if (known) return known;
-    const props = selectedProps(info, entity, persistedProps(em, entity), path);
-    const joins = joinsOf(em, info, path ?? [], props, toOne);
-    let loader = whole as L;
+    const props = selectedProps(info, this.entity, persistedProps(this.em, this.entity), path);
+    const joins = joinsOf(this.em, info, path ?? [], props, this.toOne);
+    let loader: DataLoader<string, V> = this;
     if (props || joins.length) {
       const k = variantKey(props, joins);
-      loader = variants.get(k) ?? make(props, joins);
-      variants.set(k, loader);
+      loader = this.#variants.get(k) ?? new DataLoader(this.batchFor(props, joins));
+      this.#variants.set(k, loader);
     }
-    if (!path) byNodes.set(info.fieldNodes, loader);
+    if (!path) this.#byNodes.set(info.fieldNodes, loader);
     return loader;
-  };
-  return whole;
+  }
 }
 
 /** What a loader variant reads: its columns (`*`: all) and each joined relation's. */
@@ -258,41 +273,113 @@ function joinsOf(
       return {
         relation,
         props: selectedProps(info, relation.entity, persistedProps(em, relation.entity), at),
-        into: relation.target.selecting(info, at),
+        into: relation.target().selecting(info, at),
       };
     });
 }
+
+type ById<T> = Selectable<DataLoader<string, T | null>>;
+type ByParent<T> = Selectable<DataLoader<string, T[]>>;
 
 /**
  * Per-request DataLoaders for field resolvers. They run in the request's (or the WebSocket
  * operation's) tenant scope, entered by the platform, and filter by the organization explicitly too.
  * `em` only lends its connection and metadata (no unit of work is used): the ORM's root one will do.
+ *
+ * Each loader is made when a resolver first asks for it: a request uses a few of them (a deal with
+ * its lead and property: three of seventeen), and making every one for every request was most of
+ * what a deal allocated that outlived a young-generation collection (docs/architecture.md, "Where
+ * the garbage collector's time goes").
  */
-export function createLoaders(em: EntityManager, org: string) {
-  const property = byId(em, org, Property);
-  const lead = byId(em, org, Lead, [{ field: 'property', key: 'propertyId', entity: Property, target: property }]);
-  return {
-    property,
-    lead,
-    deal: byId(em, org, Deal, [
-      { field: 'lead', key: 'leadId', entity: Lead, target: lead },
-      { field: 'property', key: 'propertyId', entity: Property, target: property },
-    ]),
-    user: byId(em, org, User),
-    memo: byId(em, org, Memo),
-    underwriting: byId(em, org, Underwriting),
-    activity: byId(em, org, Activity),
-    task: byId(em, org, Task),
-    inboundMessage: byId(em, org, InboundMessage),
-    leadsByProperty: byParent(em, org, Lead, 'propertyId', { createdAt: 'desc', id: 'asc' }),
-    dealsByProperty: byParent(em, org, Deal, 'propertyId', { createdAt: 'desc', id: 'asc' }),
-    dealsByLead: byParent(em, org, Deal, 'leadId', { createdAt: 'desc', id: 'asc' }),
-    activitiesByLead: byParent(em, org, Activity, 'leadId', { occurredAt: 'desc', id: 'asc' }),
-    stageHistoryByDeal: byParent(em, org, DealStageChange, 'dealId', { at: 'asc', id: 'asc' }),
-    underwritingsByDeal: byParent(em, org, Underwriting, 'dealId', { version: 'desc', id: 'asc' }),
-    memosByDeal: byParent(em, org, Memo, 'dealId', { createdAt: 'desc', id: 'asc' }),
-    shareLinksByMemo: byParent(em, org, ShareLink, 'memoId', { createdAt: 'desc', id: 'asc' }),
-  };
+export class Loaders {
+  #property?: ById<Property>;
+  #lead?: ById<Lead>;
+  #deal?: ById<Deal>;
+  #user?: ById<User>;
+  #memo?: ById<Memo>;
+  #underwriting?: ById<Underwriting>;
+  #activity?: ById<Activity>;
+  #task?: ById<Task>;
+  #inboundMessage?: ById<InboundMessage>;
+  #leadsByProperty?: ByParent<Lead>;
+  #dealsByProperty?: ByParent<Deal>;
+  #dealsByLead?: ByParent<Deal>;
+  #activitiesByLead?: ByParent<Activity>;
+  #stageHistoryByDeal?: ByParent<DealStageChange>;
+  #underwritingsByDeal?: ByParent<Underwriting>;
+  #memosByDeal?: ByParent<Memo>;
+  #shareLinksByMemo?: ByParent<ShareLink>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly org: string,
+  ) {}
+
+  get property(): ById<Property> {
+    return (this.#property ??= byId(this.em, this.org, Property));
+  }
+  get lead(): ById<Lead> {
+    return (this.#lead ??= byId(this.em, this.org, Lead, [
+      { field: 'property', key: 'propertyId', entity: Property, target: () => this.property },
+    ]));
+  }
+  get deal(): ById<Deal> {
+    return (this.#deal ??= byId(this.em, this.org, Deal, [
+      { field: 'lead', key: 'leadId', entity: Lead, target: () => this.lead },
+      { field: 'property', key: 'propertyId', entity: Property, target: () => this.property },
+    ]));
+  }
+  get user(): ById<User> {
+    return (this.#user ??= byId(this.em, this.org, User));
+  }
+  get memo(): ById<Memo> {
+    return (this.#memo ??= byId(this.em, this.org, Memo));
+  }
+  get underwriting(): ById<Underwriting> {
+    return (this.#underwriting ??= byId(this.em, this.org, Underwriting));
+  }
+  get activity(): ById<Activity> {
+    return (this.#activity ??= byId(this.em, this.org, Activity));
+  }
+  get task(): ById<Task> {
+    return (this.#task ??= byId(this.em, this.org, Task));
+  }
+  get inboundMessage(): ById<InboundMessage> {
+    return (this.#inboundMessage ??= byId(this.em, this.org, InboundMessage));
+  }
+  get leadsByProperty(): ByParent<Lead> {
+    return (this.#leadsByProperty ??= byParent(this.em, this.org, Lead, 'propertyId', NEWEST_FIRST));
+  }
+  get dealsByProperty(): ByParent<Deal> {
+    return (this.#dealsByProperty ??= byParent(this.em, this.org, Deal, 'propertyId', NEWEST_FIRST));
+  }
+  get dealsByLead(): ByParent<Deal> {
+    return (this.#dealsByLead ??= byParent(this.em, this.org, Deal, 'leadId', NEWEST_FIRST));
+  }
+  get activitiesByLead(): ByParent<Activity> {
+    return (this.#activitiesByLead ??= byParent(this.em, this.org, Activity, 'leadId', {
+      occurredAt: 'desc',
+      id: 'asc',
+    }));
+  }
+  get stageHistoryByDeal(): ByParent<DealStageChange> {
+    return (this.#stageHistoryByDeal ??= byParent(this.em, this.org, DealStageChange, 'dealId', {
+      at: 'asc',
+      id: 'asc',
+    }));
+  }
+  get underwritingsByDeal(): ByParent<Underwriting> {
+    return (this.#underwritingsByDeal ??= byParent(this.em, this.org, Underwriting, 'dealId', {
+      version: 'desc',
+      id: 'asc',
+    }));
+  }
+  get memosByDeal(): ByParent<Memo> {
+    return (this.#memosByDeal ??= byParent(this.em, this.org, Memo, 'dealId', NEWEST_FIRST));
+  }
+  get shareLinksByMemo(): ByParent<ShareLink> {
+    return (this.#shareLinksByMemo ??= byParent(this.em, this.org, ShareLink, 'memoId', NEWEST_FIRST));
+  }
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+const NEWEST_FIRST = { createdAt: 'desc', id: 'asc' } as const;
