@@ -2,9 +2,9 @@ import type { ConnectionType, EntityManager } from '@mikro-orm/postgresql';
 import { allowReplicaReads } from './db/replicas.js';
 import type { AuthUser } from './auth/tokens.js';
 import type { Logger } from './observability/logger.js';
-import { createLoaders, type Loaders } from './loaders/index.js';
+import { Loaders } from './loaders/index.js';
 import type { AppDeps } from './deps.js';
-import { createServices, type Services } from '../domains/index.js';
+import { createServices, type ServiceScope, type Services } from '../domains/index.js';
 import { forkAnonymous, forkForTenant } from './tenancy/tenant-em.js';
 
 /** The typed GraphQL context: one per HTTP request, one per WebSocket subscription. */
@@ -84,20 +84,12 @@ class RequestContext implements Context {
    * loaders alone never makes one.
    */
   get loaders(): Loaders {
-    return (this.made.loaders ??= createLoaders(this.deps.orm.em, this.user?.organizationId ?? ''));
+    return (this.made.loaders ??= new Loaders(this.deps.orm.em, this.user?.organizationId ?? ''));
   }
 
   /** The services, with the EntityManager forked when a service first uses it. */
   get services(): Services {
-    // The scope's getter defers to this context's EntityManager getter.
-    const context = this;
-    return (this.made.services ??= createServices({
-      get em() {
-        return context.em;
-      },
-      actor: this.user,
-      deps: this.deps,
-    }));
+    return (this.made.services ??= createServices(new ContextScope(this)));
   }
 
   renew(): void {
@@ -117,5 +109,26 @@ class RequestContext implements Context {
       );
     }
     return fork;
+  }
+}
+
+/**
+ * The services' scope for a request: its EntityManager getter defers to the context's, so the fork
+ * is made when a service first uses it. A class, not an object literal with a getter: a literal's
+ * getter is a new function per request, and V8 then gives every such object a hidden class of its
+ * own, which keeps the request's objects alive until a full collection (docs/architecture.md,
+ * "Where the garbage collector's time goes").
+ */
+class ContextScope implements ServiceScope {
+  constructor(private readonly context: Context) {}
+
+  get em(): EntityManager {
+    return this.context.em;
+  }
+  get actor(): AuthUser | null {
+    return this.context.user;
+  }
+  get deps(): AppDeps {
+    return this.context.deps;
   }
 }
