@@ -113,22 +113,28 @@ class RequestContext implements Context {
 }
 
 /**
- * The services' scope for a request: its EntityManager getter defers to the context's, so the fork
- * is made when a service first uses it. A class, not an object literal with a getter: a literal's
- * getter is a new function per request, and V8 then gives every such object a hidden class of its
- * own, which keeps the request's objects alive until a full collection (docs/architecture.md,
- * "Where the garbage collector's time goes").
+ * The services' scope for a request: `em` defers to the context's getter, so the fork is made when
+ * a service first uses it. Its properties are its own and enumerable, as services spread a scope to
+ * make another (`{ ...this.scope, em: tx }`). Not an object literal with a getter: a literal's getter
+ * is a new function per request, and V8 then kept every such request's objects alive until a full
+ * collection (docs/architecture.md, "Where the garbage collector's time goes"); here every scope
+ * shares one getter function.
  */
 class ContextScope implements ServiceScope {
-  constructor(private readonly context: Context) {}
+  declare readonly em: EntityManager;
+  readonly actor: AuthUser | null;
+  readonly deps: AppDeps;
+  readonly #context: Context;
 
-  get em(): EntityManager {
-    return this.context.em;
+  constructor(context: Context) {
+    this.#context = context;
+    this.actor = context.user;
+    this.deps = context.deps;
+    Object.defineProperty(this, 'em', EM);
   }
-  get actor(): AuthUser | null {
-    return this.context.user;
-  }
-  get deps(): AppDeps {
-    return this.context.deps;
+
+  static em(this: ContextScope): EntityManager {
+    return this.#context.em;
   }
 }
+const EM: PropertyDescriptor = { get: ContextScope.em, enumerable: true };
