@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { Pool } from 'pg';
 import { preferSameTenant } from './db/tenant-affinity.js';
+import { answerQueriesByCallback } from './db/callback-queries.js';
 import { applyTenantOnReserve } from './tenancy/tenant-context.js';
 import { TENANT_FILTER } from './tenancy/tenant-em.js';
 
@@ -35,9 +36,13 @@ export function ormOptions(config: Config, clientUrl = config.databaseUrl, extra
     // One plan per named statement (src/platform/db/prepared.ts): no planning per call of the hottest
     // statements. The ORM's own statements are sent as text and planned per call regardless.
     // Connections go back, where they can, to the organization they last served (one `set_config` fewer).
+    // Statements go through pg's callback path, whose objects die young (src/platform/db/callback-queries.ts).
     driverOptions: {
       options: '-c jit=off -c plan_cache_mode=force_generic_plan',
-      onPoolCreated: (pool: Pool) => preferSameTenant(pool),
+      onPoolCreated: (pool: Pool) => {
+        answerQueriesByCallback(pool);
+        preferSameTenant(pool);
+      },
     },
     // Row-level security reads app.organization_id; every reserved connection gets the current scope's.
     onReserveConnection: (connection) => applyTenantOnReserve(connection as Parameters<typeof applyTenantOnReserve>[0]),
