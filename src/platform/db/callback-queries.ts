@@ -16,10 +16,11 @@ function hasCallback(config: unknown, values: unknown, callback: unknown): boole
  * callback, pg's `Client.query` makes the query object and then stores a new closure (over the
  * promise's resolve and reject) in its `callback` field; that store kept each statement's query,
  * result rows and the awaiting request alive through young-generation collections, until a full
- * collection (3–6 KB a statement, measured in a bare pg script; docs/architecture.md, "The
- * holders, found"). Given the callback up front, pg stores it while making the query, and the
- * statement's objects die young. The answers, errors and ordering are pg's own: this only chooses
- * which of pg's two calling conventions runs. Kysely (under MikroORM) uses the promise one.
+ * collection (3–6 KB a statement, measured in a bare pg script; docs/architecture.md, "The list
+ * page and the writes, traced"). Given the callback up front, pg stores it while making the query,
+ * and the statement's objects die young. The answers, errors and ordering are pg's own: this only
+ * chooses which of pg's two calling conventions runs (the promise one also re-captures an error's
+ * stack; stacks never reach a client). Kysely (under MikroORM) uses the promise one.
  *
  * Installed from the pool's creation hook, before the pool has made any client: pg-pool makes
  * clients with `pool.Client`, which becomes a subclass of it. Returns false (and changes nothing)
