@@ -1,13 +1,8 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerQueriesByCallback } from '../../src/platform/db/callback-queries.js';
 import { TEST_DB } from '../helpers/env.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
+import { promotedPerCall } from '../helpers/promotion.js';
 
 // Real pg pools against the test database: one as pg makes it, one with its clients answering by callback.
 const url = `postgres://postgres@127.0.0.1:5432/${TEST_DB}`;
@@ -28,22 +23,8 @@ async function statement(pool: pg.Pool): Promise<pg.QueryResult> {
   }
 }
 
-/** Old-generation bytes per statement, with a young-generation collection every 25 statements. */
-async function promotedPerStatement(pool: pg.Pool, count: number): Promise<number> {
-  for (let i = 0; i < 50; i++) await statement(pool);
-  gc({ type: 'major' });
-  const before = oldSpace();
-  for (let i = 1; i <= count; i++) {
-    await statement(pool);
-    if (i % 25 === 0) gc({ type: 'minor' });
-  }
-  gc({ type: 'minor' });
-  gc({ type: 'minor' });
-  return (oldSpace() - before) / count;
-}
-
 describe("pg clients that answer promise-style queries through pg's callback path", () => {
-  it('answer as pg does: rows, errors with their code, callbacks, cursors, a missing query', async () => {
+  it('answer as pg does: rows, errors with their code, callbacks, submitted queries, a missing query', async () => {
     const client = await fixed.connect();
     try {
       const result = await client.query(ROWS, [3]);
@@ -71,8 +52,8 @@ describe("pg clients that answer promise-style queries through pg's callback pat
   it("lets a statement's objects die young: under 1 KB a statement left in the old generation", async () => {
     // pg's own promise path, measured beside it, leaves 3-6 KB (the statement's query, rows and
     // awaiting caller); should a pg release stop doing so, this says the workaround can go.
-    const before = await promotedPerStatement(plain, 500);
-    const after = await promotedPerStatement(fixed, 500);
+    const before = await promotedPerCall(500, () => statement(plain));
+    const after = await promotedPerCall(500, () => statement(fixed));
     expect(after).toBeLessThan(1_000);
     expect(before).toBeGreaterThan(3 * after);
   });

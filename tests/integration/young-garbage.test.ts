@@ -1,27 +1,23 @@
 import { Agent, request } from 'node:http';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTenant, type Tenant } from '../helpers/gql.js';
+import { promotedPerCall } from '../helpers/promotion.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
  * A finished request's objects must die in the young generation. Four things once kept every
  * request's objects alive until a full collection, so that each young-generation collection
- * copied and promoted them (docs/architecture.md, "The holders, found"): the route changing the
+ * copied and promoted them (docs/architecture.md, "The holders, found" and "The list page and the
+ * writes, traced"): the route changing the
  * request's prototype, Apollo's gateway context giving each request an object literal with
  * accessors, functions added to the loaders after they were made, and pg's promise-style queries
  * storing their callback after making the query (src/platform/db/callback-queries.ts).
  *
- * Measured here with the collector driven by hand: requests one after another, a young-generation
- * collection every 25 requests, and the old generation's growth per request. Before the first
+ * Measured with the collector driven by hand (tests/helpers/promotion.ts): requests one after
+ * another, a young-generation collection every 25, and the old generation's growth per request. Before the first
  * three fixes the deal query below grew it by 43 KB a request and the pipeline by 17 KB; after, by
  * 4.5 and 2.9 KB, and the list page by 9.4 KB; with pg's callback path, 1.5, 1.4 and 1.4 KB.
  */
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
-
 const server = await startTestServer({
   workers: false,
   config: { rateLimits: { queriesPerMinute: 100_000, mutationsPerMinute: 100_000, authMultiplier: 1 } },
@@ -60,20 +56,6 @@ const DEAL =
 const PIPELINE = '{ pipeline { stage count } }';
 const LIST = 'query P { properties(first: 20) { totalCount edges { node { id addressLine city estimatedValue } } } }';
 const BOUND = 3_000;
-
-/** Old-generation bytes per call of `send`, after `count` calls with a young-generation collection every 25. */
-async function promotedPerCall(count: number, send: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 50; i++) await send(); // warm: caches, compiled plans, prepared statements
-  gc({ type: 'major' });
-  const before = oldSpace();
-  for (let i = 1; i <= count; i++) {
-    await send();
-    if (i % 25 === 0) gc({ type: 'minor' });
-  }
-  gc({ type: 'minor' });
-  gc({ type: 'minor' });
-  return (oldSpace() - before) / count;
-}
 
 describe('young garbage', () => {
   let t: Tenant;
